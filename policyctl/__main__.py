@@ -1,0 +1,5 @@
+"""Allow `python -m policyctl`."""
+
+from policyctl.cli import main
+
+main()

@@ -1,0 +1,55 @@
+"""The policyctl command line: one module per command group, wiring only."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from policyctl import __version__
+from policyctl.cli import rules as rules_commands
+from policyctl.cli import scan as scan_commands
+from policyctl.errors import PolicyctlError
+
+app = typer.Typer(
+    name="policyctl",
+    help="Scan code, git history, logs and datasets for secrets and personal data, "
+    "judged against policy packs (SOC 2, ISO 27001, GDPR, HIPAA, PCI DSS ...).",
+    no_args_is_help=True,
+    add_completion=False,
+    # Rich tracebacks print local variables, which can hold secrets.
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"policyctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_show_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """policyctl: policy-as-code for secrets and personal data."""
+
+
+scan_commands.register(app)
+rules_commands.register(app)
+
+
+def main() -> None:
+    """Entry point: a PolicyctlError becomes one line on stderr and exit code 2."""
+    try:
+        app()
+    except PolicyctlError as exc:
+        print(f"policyctl: error: {exc}", file=sys.stderr)
+        sys.exit(2)

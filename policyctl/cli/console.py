@@ -1,0 +1,65 @@
+"""What every command shares: stderr messages, notices, the progress display."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from policyctl.scan import Progress as ProgressCallback
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def warn(message: str) -> None:
+    stderr.print(f"policyctl: warning: {message}", markup=False, soft_wrap=True)
+
+
+def print_notices(notices: list[dict[str, Any]], verbose: bool) -> None:
+    """Input warnings always; informational notes (binary files skipped ...) with -v."""
+    for notice in notices:
+        if notice["level"] != "info" or verbose:
+            label = "note" if notice["level"] == "info" else notice["level"]
+            stderr.print(
+                f"policyctl: {label}: {notice['path']}: {notice['message']}",
+                markup=False,
+                soft_wrap=True,
+            )
+
+
+@contextmanager
+def scan_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    """A live count of files and bytes on stderr, only when it is a terminal.
+
+    Refreshed by hand (no background thread), so worker processes can be forked safely.
+    """
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    display = Progress(
+        SpinnerColumn(),
+        TextColumn("scanning {task.fields[files]} files, {task.fields[megabytes]:.1f} MB"),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        auto_refresh=False,
+    )
+    task = display.add_task("scan", total=None, files=0, megabytes=0.0)
+    totals = {"files": 0, "bytes": 0, "shown": 0.0}
+
+    def advance(files: int, size: int) -> None:
+        totals["files"] += files
+        totals["bytes"] += size
+        now = time.monotonic()
+        if now - totals["shown"] > 0.1:
+            totals["shown"] = now
+            display.update(task, files=totals["files"], megabytes=totals["bytes"] / 1e6)
+            display.refresh()
+
+    with display:
+        yield advance

@@ -1,0 +1,141 @@
+"""The Hyperscan backend: one pass finds where every rule's matches end; `re` then
+confirms each hit inside a window no wider than the rule's longest match.
+
+Hyperscan reports every end offset of every match (it never backtracks). Hits of one
+rule are visited in order; a window [end - width, end + width] around a hit is
+searched with the rule's `re`, which gives the leftmost-first match there, exactly as
+`re.finditer` over the whole chunk would. So `re` only ever reads text near a hit, and
+the compiled database is cached on disk, so start-up does not pay for compilation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import hyperscan
+
+from policyctl.engine.interface import CompiledPattern, Match, Matcher
+from policyctl.errors import RuleError
+
+
+def cache_dir() -> Path:
+    """Where compiled databases are kept: $POLICYCTL_CACHE_DIR, else the XDG cache."""
+    explicit = os.environ.get("POLICYCTL_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "policyctl"
+
+
+def compile_database(expressions: list[bytes], names: list[str]) -> Any:
+    """A block-mode database for `expressions`, from the disk cache when it is there.
+
+    A pattern Hyperscan cannot compile is reported by the name of its rule.
+    """
+    digest = hashlib.sha256()
+    for expression in expressions:
+        digest.update(len(expression).to_bytes(4, "big") + expression)
+    version = getattr(hyperscan, "__version__", "0")
+    cached = cache_dir() / f"hs-{version}-{digest.hexdigest()[:32]}.db"
+    try:
+        return hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
+    except (OSError, hyperscan.error):
+        pass
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=0,
+        )
+    except hyperscan.error:
+        _raise_for_first_bad_pattern(expressions, names)
+        raise
+    _store(cached, hyperscan.dumpb(database))
+    return database
+
+
+def _raise_for_first_bad_pattern(expressions: list[bytes], names: list[str]) -> None:
+    for expression, name in zip(expressions, names, strict=True):
+        probe = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            probe.compile(expressions=[expression], ids=[0], elements=1, flags=0)
+        except hyperscan.error as exc:
+            raise RuleError(
+                f"rule {name}: field 'pattern': Hyperscan cannot compile it: {exc}"
+            ) from None
+
+
+def _store(path: Path, blob: bytes) -> None:
+    """Write the cache file atomically; a cache that cannot be written is not an error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".hs-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(blob)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+class HyperscanMatcher(Matcher):
+    name = "hyperscan"
+
+    def __init__(self, patterns: list[CompiledPattern], database: Any) -> None:
+        self.patterns = patterns
+        self.database = database
+        self.scratch = hyperscan.Scratch(database)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"patterns": self.patterns, "database": hyperscan.dumpb(self.database)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.patterns = state["patterns"]
+        self.database = hyperscan.loadb(state["database"], hyperscan.HS_MODE_BLOCK)
+        self.scratch = hyperscan.Scratch(self.database)
+
+    def matches(self, data: bytes) -> list[Match]:
+        hits: list[tuple[int, int]] = []
+
+        def on_hit(rule: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            hits.append((rule, end))
+
+        self.database.scan(data, match_event_handler=on_hit, scratch=self.scratch)
+        if not hits:
+            return []
+        hits.sort()
+        found: list[Match] = []
+        size = len(data)
+        covered_rule, covered_to = -1, -1
+        for rule, end in hits:
+            if rule != covered_rule:
+                covered_rule, covered_to = rule, -1
+            if end <= covered_to:
+                continue
+            pattern = self.patterns[rule]
+            confirmed = _confirm(pattern, data, size, max(covered_to, end - pattern.width, 0), end)
+            if confirmed is None:
+                covered_to = end
+                continue
+            found.append(pattern.to_match(rule, confirmed))
+            covered_to = max(confirmed.end(), end)
+        found.sort(key=lambda m: (m.start, m.end, m.rule))
+        return found
+
+
+def _confirm(pattern: CompiledPattern, data: bytes, size: int, low: int, end: int) -> Any:
+    """The leftmost-first match in the window around a hit ending at `end`.
+
+    `re` treats the window's edge as the end of the text, so a match that reaches the
+    edge is redone from its start against the whole text to get its true extent.
+    """
+    high = min(size, end + pattern.width)
+    found = pattern.regex.search(data, low, high)
+    if found is not None and found.end() == high < size:
+        found = pattern.regex.match(data, found.start(), min(size, found.start() + pattern.width))
+    return found

@@ -1,0 +1,26 @@
+"""The pure-Python backend: each rule's `re` over the whole chunk, after a keyword prefilter.
+
+Slow (every rule is a pass over the data) but exact; used when Hyperscan is not
+installed and as the reference the Hyperscan backend is tested against.
+"""
+
+from __future__ import annotations
+
+from policyctl.engine.interface import CompiledPattern, Match, Matcher
+
+
+class ReMatcher(Matcher):
+    name = "re"
+
+    def __init__(self, patterns: list[CompiledPattern]) -> None:
+        self.patterns = patterns
+
+    def matches(self, data: bytes) -> list[Match]:
+        lowered = data.lower() if any(p.keywords for p in self.patterns) else data
+        found: list[Match] = []
+        for index, pattern in enumerate(self.patterns):
+            if pattern.keywords and not any(k in lowered for k in pattern.keywords):
+                continue
+            found.extend(pattern.to_match(index, m) for m in pattern.regex.finditer(data))
+        found.sort(key=lambda m: (m.start, m.end, m.rule))
+        return found

@@ -1,0 +1,161 @@
+"""Plain data passed between the stages of a scan: rules, chunks, locations, findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
+CATEGORIES: tuple[str, ...] = ("secret", "pii")
+MODES: tuple[str, ...] = ("log", "warn", "block")
+
+
+def severity_rank(severity: str) -> int:
+    """Order severities: info < low < medium < high < critical."""
+    return SEVERITIES.index(severity)
+
+
+def mode_rank(mode: str) -> int:
+    """Order enforcement modes: log < warn < block."""
+    return MODES.index(mode)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Words near a match that raise or lower confidence in it."""
+
+    words: tuple[str, ...] = ()
+    negative_words: tuple[str, ...] = ()
+    window: int = 80
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Allow:
+    """What a rule lets pass: value regexes, stopwords in the value, path globs."""
+
+    regexes: tuple[str, ...] = ()
+    stopwords: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One detector, loaded from rules/*.yaml (see policyctl/schemas/rule.schema.json)."""
+
+    id: str
+    category: str
+    title: str
+    severity: str
+    confidence: float
+    data_class: str
+    pattern: str
+    keywords: tuple[str, ...] = ()
+    validator: str | None = None
+    entropy: float | None = None
+    min_confidence: float | None = None
+    context: Context = field(default_factory=Context)
+    allow: Allow = field(default_factory=Allow)
+    tags: tuple[str, ...] = ()
+    description: str = ""
+    examples: tuple[str, ...] = ()
+    negative_examples: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding is: a file position, plus history or dataset coordinates if any."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+    commit: str | None = None
+    author: str | None = None
+    email: str | None = None
+    date: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of text to scan and the map from its offsets back to locations.
+
+    `data` is UTF-8 (or latin-1) bytes. Line k of the data (counting from 0) is at
+    `line_locations[k]` when that is given (datasets, JSON logs: one line per cell or
+    record), otherwise at line `first_line + k` of `origin`.
+    """
+
+    data: bytes
+    origin: Location
+    kind: str = "file"
+    first_line: int = 1
+    line_locations: tuple[Location, ...] | None = None
+
+    def locate(self, offset: int) -> Location:
+        """The location of the byte at `offset`: line and 1-based character column."""
+        line_index = self.data.count(b"\n", 0, offset)
+        line_start = self.data.rfind(b"\n", 0, offset) + 1
+        column = len(self.data[line_start:offset].decode("utf-8", "replace")) + 1
+        if self.line_locations is not None and line_index < len(self.line_locations):
+            return self.line_locations[line_index]
+        return replace(self.origin, line=self.first_line + line_index, column=column)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One detected secret or personal-data value. Never holds the raw value unless
+    the user asked for it (`secret` is None otherwise)."""
+
+    rule_id: str
+    title: str
+    category: str
+    severity: str
+    confidence: float
+    data_class: str
+    location: Location
+    preview: str
+    fingerprint: str
+    entropy: float | None = None
+    validated: bool | None = None
+    tags: tuple[str, ...] = ()
+    mode: str = "warn"
+    controls: tuple[str, ...] = ()
+    suppressed: str | None = None
+    secret: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know about an input: skipped, unreadable, malformed."""
+
+    path: str
+    message: str
+    level: str = "warning"
+
+
+@dataclass
+class ScanStats:
+    """Counters of one scan, merged from every worker."""
+
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: ScanStats) -> None:
+        self.files += other.files
+        self.bytes += other.bytes
+
+
+@dataclass
+class ScanResult:
+    """Everything a scan produced, before it is turned into a report."""
+
+    findings: list[Finding]
+    notices: list[Notice]
+    stats: ScanStats
+    rules: tuple[Rule, ...]
+    targets: tuple[str, ...]
+    engine: str
+    started: str = ""
+    finished: str = ""

@@ -1,0 +1,74 @@
+"""The whole scan, top to bottom: settings -> rules -> sources -> findings -> verdict -> report.
+
+The CLI gathers options and calls `run_scan_request`; tests can call it the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from policyctl import enforce
+from policyctl.config import Settings
+from policyctl.detect import DetectOptions
+from policyctl.model import ScanResult
+from policyctl.report.build import build_report
+from policyctl.rules import compile_ruleset, load_rules
+from policyctl.scan import Progress, default_jobs, run_scan
+from policyctl.sources.filesystem import FileSystemSource, WalkOptions
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    targets: tuple[str, ...]
+    settings: Settings
+    show_secrets: bool = False
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    report: dict[str, Any]
+    exit_code: int
+
+
+def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
+    settings = request.settings
+    started_at = datetime.now(UTC)
+    clock = time.perf_counter()
+    rules = load_rules([Path(p) for p in settings.rules])
+    ruleset = compile_ruleset(rules, settings.engine)
+    source = FileSystemSource(
+        request.targets,
+        WalkOptions(
+            exclude=settings.exclude,
+            max_file_size=settings.max_file_size,
+            use_gitignore=settings.gitignore,
+        ),
+    )
+    scanned = run_scan(
+        source.items(),
+        ruleset,
+        DetectOptions(min_confidence=settings.min_confidence, show_secrets=request.show_secrets),
+        jobs=settings.jobs or default_jobs(),
+        progress=progress,
+    )
+    scanned.stats.seconds = time.perf_counter() - clock
+    result = ScanResult(
+        findings=enforce.assign_modes(scanned.findings, settings.fail_on),
+        notices=scanned.notices,
+        stats=scanned.stats,
+        rules=rules,
+        targets=request.targets,
+        engine=ruleset.matcher.name,
+        started=_iso(started_at),
+        finished=_iso(datetime.now(UTC)),
+    )
+    report = build_report(result, settings.fail_on)
+    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"])
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")

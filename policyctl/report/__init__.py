@@ -1,0 +1,35 @@
+"""Output formats, one module each, all rendered from the JSON report.
+
+Adding a format is adding a module with `render(report, options) -> str` and one line
+in FORMATS. Modules are imported only when used, to keep start-up fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from policyctl.report.interface import Renderer, RenderOptions
+
+FORMATS: dict[str, str] = {
+    "terminal": "policyctl.report.terminal",
+    "json": "policyctl.report.json",
+}
+
+EXTENSIONS: dict[str, str] = {
+    "terminal": "txt",
+    "json": "json",
+}
+
+
+def renderer(name: str) -> Renderer:
+    module = importlib.import_module(FORMATS[name])
+    render: Renderer = module.render
+    return render
+
+
+def render(report: dict[str, Any], name: str, options: RenderOptions) -> str:
+    return renderer(name)(report, options)
+
+
+__all__ = ["EXTENSIONS", "FORMATS", "RenderOptions", "render", "renderer"]

@@ -1,0 +1,74 @@
+"""Build the JSON report (policyctl/schemas/report.schema.json) from a scan result."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from policyctl import __version__
+from policyctl.enforce import exit_code, is_blocking
+from policyctl.model import SEVERITIES, Finding, ScanResult
+
+SCHEMA_VERSION = "1.0"
+
+
+def build_report(result: ScanResult, fail_on: str | None = None) -> dict[str, Any]:
+    """The report document: plain JSON types, keys in a fixed order, no raw secrets
+    unless the findings carry them (only with --show-secrets)."""
+    findings = result.findings
+    counted = [f for f in findings if f.suppressed is None]
+    severities = Counter(f.severity for f in counted)
+    scan: dict[str, Any] = {
+        "targets": list(result.targets),
+        "started": result.started,
+        "finished": result.finished,
+        "duration_seconds": round(result.stats.seconds, 3),
+        "files": result.stats.files,
+        "bytes": result.stats.bytes,
+        "engine": result.engine,
+        "rules": len(result.rules),
+    }
+    if fail_on is not None:
+        scan["fail_on"] = fail_on
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "policyctl", "version": __version__},
+        "scan": scan,
+        "summary": {
+            "findings": len(counted),
+            "blocking": sum(1 for f in findings if is_blocking(f)),
+            "suppressed": len(findings) - len(counted),
+            "by_severity": {s: severities[s] for s in reversed(SEVERITIES) if severities[s]},
+            "by_category": dict(sorted(Counter(f.category for f in counted).items())),
+            "exit_code": exit_code(findings),
+        },
+        "findings": [finding_document(f) for f in findings],
+        "notices": [asdict(n) for n in result.notices],
+    }
+
+
+def finding_document(finding: Finding) -> dict[str, Any]:
+    """One finding as JSON; empty optional fields are left out."""
+    document: dict[str, Any] = {
+        "rule_id": finding.rule_id,
+        "title": finding.title,
+        "category": finding.category,
+        "severity": finding.severity,
+        "confidence": finding.confidence,
+        "data_class": finding.data_class,
+        "location": {k: v for k, v in asdict(finding.location).items() if v is not None},
+        "preview": finding.preview,
+        "fingerprint": finding.fingerprint,
+        "mode": finding.mode,
+        "suppressed": finding.suppressed,
+    }
+    optional = {
+        "entropy": finding.entropy,
+        "validated": finding.validated,
+        "tags": list(finding.tags) or None,
+        "controls": list(finding.controls) or None,
+        "secret": finding.secret,
+    }
+    document.update({k: v for k, v in optional.items() if v is not None})
+    return document

@@ -1,0 +1,98 @@
+"""The terminal report: a table of findings and a one-line summary, with rich."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from policyctl.report.interface import RenderOptions
+
+SEVERITY_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
+
+
+def render(report: dict[str, Any], options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=options.color,
+        no_color=not options.color,
+        width=options.width,
+        highlight=False,
+    )
+    findings = report["findings"]
+    if findings:
+        console.print(findings_table(findings))
+    console.print(summary_line(report))
+    return buffer.getvalue()
+
+
+def findings_table(findings: list[dict[str, Any]]) -> Table:
+    show_secret = any("secret" in f for f in findings)
+    table = Table(show_edge=False, pad_edge=False, expand=False)
+    table.add_column("severity")
+    table.add_column("rule")
+    table.add_column("where", overflow="fold")
+    table.add_column("preview")
+    table.add_column("mode")
+    if show_secret:
+        table.add_column("secret (--show-secrets)", overflow="fold")
+    for finding in findings:
+        severity = finding["severity"]
+        suppressed = finding["suppressed"]
+        mode = f"suppressed: {suppressed}" if suppressed else finding["mode"]
+        row = [
+            Text(severity, style=SEVERITY_STYLE[severity]),
+            Text(finding["rule_id"]),
+            Text(where(finding["location"])),
+            Text(finding["preview"]),
+            Text(mode, style="bold" if mode == "block" else "dim"),
+        ]
+        if show_secret:
+            row.append(Text(finding.get("secret", "")))
+        table.add_row(*row)
+    return table
+
+
+def where(location: dict[str, Any]) -> str:
+    """path:line:column, with the commit or the dataset row and field when there are."""
+    text = str(location["path"])
+    if "line" in location:
+        text += f":{location['line']}"
+        if "column" in location:
+            text += f":{location['column']}"
+    if "row" in location:
+        text += f" row {location['row']}"
+    if "field" in location:
+        text += f" {location['field']}"
+    if "commit" in location:
+        text += f" @{location['commit'][:10]}"
+    return text
+
+
+def summary_line(report: dict[str, Any]) -> Text:
+    scan, summary = report["scan"], report["summary"]
+    seconds = scan["duration_seconds"]
+    megabytes = scan["bytes"] / 1e6
+    rate = megabytes / seconds if seconds > 0 else 0.0
+    counts = ", ".join(f"{n} {s}" for s, n in summary["by_severity"].items()) or "none"
+    line = Text()
+    line.append(f"{scan['files']} files, {megabytes:.1f} MB in {seconds:.2f} s ({rate:.1f} MB/s); ")
+    line.append(f"findings: {counts}", style="bold" if summary["findings"] else "green")
+    if summary["suppressed"]:
+        line.append(f"; {summary['suppressed']} suppressed")
+    if summary["blocking"]:
+        line.append(f"; {summary['blocking']} blocking", style="bold red")
+    notices = sum(1 for n in report["notices"] if n["level"] != "info")
+    if notices:
+        line.append(f"; {notices} input warnings")
+    return line

@@ -1,0 +1,23 @@
+"""Named pure functions that confirm a matched value (checksums, formats, ranges).
+
+A rule names one in its `validator` field. Each module below keeps its own
+`VALIDATORS` table; this registry joins them, so adding a module is one line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from policyctl.validators import checksums, tokens
+
+Validator = Callable[[str], bool]
+
+VALIDATORS: dict[str, Validator] = {
+    **checksums.VALIDATORS,
+    **tokens.VALIDATORS,
+}
+
+
+def get_validator(name: str) -> Validator | None:
+    """The validator registered under `name`, or None."""
+    return VALIDATORS.get(name)
