@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 CATEGORIES: tuple[str, ...] = ("secret", "pii")
+SOURCE_KINDS: tuple[str, ...] = ("repo", "history", "logs", "datasets")
+"""Where a chunk came from; policy pack controls can be scoped to some of these."""
 MODES: tuple[str, ...] = ("log", "warn", "block")
 
 
@@ -81,6 +83,9 @@ class Location:
 class Chunk:
     """A piece of text to scan and the map from its offsets back to locations.
 
+    `kind` is one of SOURCE_KINDS: working-tree files are "repo", git history
+    "history", log files "logs", tables and JSON documents "datasets".
+
     `data` is UTF-8 (or latin-1) bytes. Line k of the data (counting from 0) is at
     `line_locations[k]` when that is given (datasets, JSON logs: one line per cell or
     record), otherwise at line `first_line + k` of `origin`.
@@ -88,7 +93,7 @@ class Chunk:
 
     data: bytes
     origin: Location
-    kind: str = "file"
+    kind: str = "repo"
     first_line: int = 1
     line_locations: tuple[Location, ...] | None = None
 

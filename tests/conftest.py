@@ -1,0 +1,124 @@
+"""Shared fixtures: run the installed `policyctl` command, make real git repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+POLICYCTL = shutil.which("policyctl") or str(Path(sys.executable).with_name("policyctl"))
+
+
+class Run:
+    """The result of one `policyctl` run: exit code, stdout, stderr."""
+
+    def __init__(self, completed: subprocess.CompletedProcess[str]) -> None:
+        self.code = completed.returncode
+        self.out = completed.stdout
+        self.err = completed.stderr
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    @property
+    def all_output(self) -> str:
+        return self.out + self.err
+
+
+RunPolicyctl = Callable[..., Run]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled-engine cache in a per-session folder, never the user's home."""
+    cache = tmp_path_factory.getbasetemp() / "policyctl-cache"
+    monkeypatch.setenv("POLICYCTL_CACHE_DIR", str(cache))
+
+
+@pytest.fixture
+def run_policyctl() -> RunPolicyctl:
+    """Run the installed command as a user would: `run_policyctl("scan", path, cwd=...)`."""
+
+    def run(
+        *args: str | os.PathLike[str],
+        cwd: str | os.PathLike[str] | None = None,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+    ) -> Run:
+        merged = {**os.environ, **(env or {})}
+        completed = subprocess.run(
+            [POLICYCTL, *map(str, args)],
+            cwd=cwd,
+            input=input,
+            env=merged,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        return Run(completed)
+
+    return run
+
+
+def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run git in `repo` and return its stdout."""
+    completed = subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
+    return completed.stdout
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Path:
+    """An empty git repository with an identity configured, on branch main."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test User")
+    git(repo, "config", "user.email", "test@example.com")
+    git(repo, "config", "commit.gpgsign", "false")
+    return repo
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    """Create `files` (relative path -> content) under `root`."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def commit_all(repo: Path, message: str, files: dict[str, str | bytes] | None = None) -> str:
+    """Write `files`, stage everything, commit; return the new commit's SHA."""
+    if files:
+        write_files(repo, files)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def assert_no_secret_in(outputs: Sequence[str], secrets: Sequence[str]) -> None:
+    """Fail when any raw secret (or its middle part) appears in any output."""
+    for secret in secrets:
+        middle = secret[len(secret) // 4 : -len(secret) // 4] or secret
+        for text in outputs:
+            assert secret not in text, "raw secret leaked into output"
+            assert middle not in text, "part of a raw secret leaked into output"

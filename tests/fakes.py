@@ -1,0 +1,62 @@
+"""Credentials assembled at run time from pieces, so no file in this repository holds one.
+
+Every value is random (seeded per call site for reproducibility) and has the shape of a
+real credential; none was ever issued by a provider.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import string
+
+ALNUM = string.ascii_letters + string.digits
+BASE32 = string.ascii_uppercase + "234567"
+BASE64 = ALNUM + "+/"
+URLSAFE = ALNUM + "_-"
+
+
+def pick(alphabet: str, length: int, seed: int | str = 0) -> str:
+    rng = random.Random(f"{seed}:{alphabet}:{length}")
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+def aws_access_key_id(seed: int | str = 0) -> str:
+    return "AK" + "IA" + pick(BASE32, 16, seed)
+
+
+def aws_secret_access_key(seed: int | str = 0) -> str:
+    return pick(BASE64, 40, seed)
+
+
+def github_pat(seed: int | str = 0) -> str:
+    return "gh" + "p_" + pick(ALNUM, 36, seed)
+
+
+def slack_bot_token(seed: int | str = 0) -> str:
+    digits = string.digits
+    return "-".join(
+        ["xo" + "xb", pick(digits, 12, seed), pick(digits, 13, seed), pick(ALNUM, 24, seed)]
+    )
+
+
+def stripe_live_key(seed: int | str = 0) -> str:
+    return "sk" + "_live_" + pick(ALNUM, 24, seed)
+
+
+def jwt(seed: int | str = 0) -> str:
+    def part(obj: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    header = part({"alg": "HS256", "typ": "JWT"})
+    payload = part({"sub": pick(string.digits, 8, seed), "iat": 1_700_000_000})
+    return f"{header}.{payload}.{pick(URLSAFE, 43, seed)}"
+
+
+def private_key_pem(seed: int | str = 0) -> str:
+    rng = random.Random(f"pem:{seed}")
+    body = base64.b64encode(bytes(rng.randrange(256) for _ in range(900))).decode()
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    label = "RSA " + "PRIVATE KEY"
+    return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"])
