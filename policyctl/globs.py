@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
-from pathlib import PurePosixPath
 
 
 def path_matches(path: str, globs: Iterable[str]) -> bool:
@@ -14,7 +13,7 @@ def path_matches(path: str, globs: Iterable[str]) -> bool:
     a glob with one matches from the top (`tests/fixtures`, `docs/*.md`); a leading
     `**/` or `/` and a trailing `/` are accepted as in .gitignore.
     """
-    parts = PurePosixPath(path.replace("\\", "/")).parts
+    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
     prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     for glob in globs:
         while glob.startswith("**/"):

@@ -8,7 +8,6 @@ import stat
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from policyctl.globs import path_matches
 from policyctl.model import Chunk, Location, Notice
@@ -56,42 +55,32 @@ class FileSystemSource(Source):
     def items(self) -> Iterator[Item | Notice]:
         several = len(self.targets) > 1
         for target in self.targets:
-            root = Path(target)
-            if root.is_dir():
-                prefix = _clean(target) if several else ""
-                yield from self._walk(root, prefix)
+            if os.path.isdir(target):
+                yield from self._walk(target, _clean(target) if several else "")
             else:
-                yield from self._file(root, _clean(target))
+                yield from self._file(target, _clean(target))
 
-    def _walk(self, root: Path, prefix: str) -> Iterator[Item | Notice]:
+    def _walk(self, root: str, prefix: str) -> Iterator[Item | Notice]:
         listed = _git_listing(root) if self.options.use_gitignore else None
-        relative_paths = listed if listed is not None else _walk_listing(root)
-        for relative in relative_paths:
-            if isinstance(relative, Notice):
-                yield Notice(_join(prefix, relative.path), relative.message, relative.level)
+        entries = listed if listed is not None else _tree(root)
+        for entry in entries:
+            if isinstance(entry, Notice):
+                yield Notice(_join(prefix, entry.path), entry.message, entry.level)
                 continue
-            display = _join(prefix, relative)
+            relative, kind = entry
             if self.options.exclude and path_matches(relative, self.options.exclude):
                 continue
-            path = root / relative
-            if listed is not None and path.is_dir() and not path.is_symlink():
-                # a submodule (gitlink): its files are listed by its own repository
-                yield from self._walk(path, display)
-                continue
-            yield from self._file(path, display)
-
-    def _file(self, path: Path, display: str) -> Iterator[Item | Notice]:
-        try:
-            info = path.stat()
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                yield Notice(display, "skipped: symlink loop", level="info")
-            elif exc.errno == errno.ENOENT and path.is_symlink():
-                yield Notice(display, "skipped: broken symlink", level="info")
-            elif exc.errno == errno.ENOENT:
-                yield Notice(display, "does not exist", level="warning")
+            path = os.path.join(root, relative)
+            if kind == "submodule":
+                yield from self._walk(path, _join(prefix, relative))
             else:
-                yield Notice(display, f"cannot be read: {exc.strerror}")
+                yield from self._file(path, _join(prefix, relative))
+
+    def _file(self, path: str, display: str) -> Iterator[Item | Notice]:
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            yield _stat_notice(path, display, exc)
             return
         if stat.S_ISDIR(info.st_mode):
             yield Notice(display, "skipped: symlink to a folder (not followed)", level="info")
@@ -104,54 +93,79 @@ class FileSystemSource(Source):
                 " limit (--max-file-size)",
             )
         else:
-            yield FileItem(path=str(path), display=display, size=info.st_size)
+            yield FileItem(path=path, display=display, size=info.st_size)
 
 
-def _git_listing(root: Path) -> list[str] | None:
-    """Tracked and untracked-but-not-ignored files under `root`, or None outside git."""
+def _stat_notice(path: str, display: str, exc: OSError) -> Notice:
+    if exc.errno == errno.ELOOP:
+        return Notice(display, "skipped: symlink loop", level="info")
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return Notice(display, "skipped: broken symlink", level="info")
+    if exc.errno == errno.ENOENT:
+        return Notice(display, "does not exist")
+    return Notice(display, f"cannot be read: {exc.strerror}")
+
+
+Entry = tuple[str, str]
+"""A relative path and what it is: "file" (or anything to stat), or "submodule"."""
+
+
+def _git_listing(root: str) -> list[Entry] | None:
+    """Tracked and untracked-but-not-ignored files under `root`, or None when git does not
+    apply: outside a work tree, or when `root` itself is ignored (the user named it, so
+    it is scanned in full rather than silently skipped)."""
+    if _git(root, "check-ignore", "-q", ".") is not None:
+        return None
+    listing = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if listing is None:
+        return None
+    names = sorted({n for n in listing.decode("utf-8", "surrogateescape").split("\0") if n})
+    entries: list[Entry] = []
+    for name in names:
+        path = os.path.join(root, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            entries.append((name, "submodule"))  # a gitlink: its own repository lists it
+        elif os.path.lexists(path):  # tracked but deleted from the work tree: nothing to scan
+            entries.append((name, "file"))
+    return entries
+
+
+def _git(root: str, *args: str) -> bytes | None:
+    """git's stdout when it succeeds in `root`, else None (no git, not a repository)."""
     try:
         result = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(root),
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-            ],
-            capture_output=True,
-            check=False,
-            timeout=300,
+            ["git", "-C", root, *args], capture_output=True, check=False, timeout=300
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    if result.returncode != 0:
-        return None
-    names = {name for name in result.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
-    return sorted(name for name in names if (root / name).exists() or (root / name).is_symlink())
+    return result.stdout if result.returncode == 0 else None
 
 
-def _walk_listing(root: Path) -> Iterator[str | Notice]:
-    """Every file under `root` in sorted order; folder symlinks are not followed (no loops)."""
-
-    def on_error(exc: OSError) -> None:
-        problems.append(exc)
-
-    problems: list[OSError] = []
-    for folder, folders, files in os.walk(root, onerror=on_error):
-        folders[:] = sorted(d for d in folders if d != ".git")
-        relative_folder = os.path.relpath(folder, root)
-        for problem in problems:
-            where = os.path.relpath(problem.filename or folder, root)
-            yield Notice(where.replace(os.sep, "/"), f"cannot be read: {problem.strerror}")
-        problems.clear()
-        for name in sorted(files) + sorted(d for d in folders if os.path.islink(Path(folder, d))):
-            relative = name if relative_folder == "." else os.path.join(relative_folder, name)
-            yield relative.replace(os.sep, "/")
-    for problem in problems:
-        yield Notice(str(problem.filename or root), f"cannot be read: {problem.strerror}")
+def _tree(root: str) -> Iterator[Entry | Notice]:
+    """Every entry under `root`, folders sorted, depth first; `.git` folders and folder
+    symlinks are not entered (so no symlink loops)."""
+    pending = [""]
+    while pending:
+        relative_folder = pending.pop()
+        try:
+            with os.scandir(os.path.join(root, relative_folder)) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            yield Notice(relative_folder or ".", f"cannot be read: {exc.strerror}")
+            continue
+        folders = []
+        for entry in entries:
+            relative = f"{relative_folder}/{entry.name}" if relative_folder else entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if entry.name != ".git":
+                    folders.append(relative)
+            else:
+                yield relative, "file"
+        pending.extend(reversed(folders))
 
 
 def _clean(target: str) -> str:
