@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +16,8 @@ from policyctl.rule_examples import run_examples
 from policyctl.rules import compile_ruleset, load_rules
 
 rules_app = typer.Typer(help="List, show, validate and test detector rules.", no_args_is_help=True)
-stdout = Console(highlight=False)
+# Piped output stays one rule per line (grep-able): wide, ids never wrapped.
+stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 ExtraRules = Annotated[
     list[Path] | None,
@@ -42,7 +44,8 @@ def list_rules(
 ) -> None:
     """List the rules: id, category, severity, data class and title."""
     table = Table(show_edge=False, pad_edge=False)
-    for column in ("id", "category", "severity", "data class", "title"):
+    table.add_column("id", no_wrap=True)
+    for column in ("category", "severity", "data class", "title"):
         table.add_column(column)
     shown = [r for r in _chosen(None, extra) if category in (None, r.category)]
     for rule in shown:

@@ -1,0 +1,142 @@
+"""The detection pipeline's steps, each on its own."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from policyctl.detect import DetectOptions, detect, fingerprint
+from policyctl.model import Allow, Chunk, Context, Location, Rule
+from policyctl.rules import compile_ruleset
+
+BASE = Rule(
+    id="custom.key",
+    category="secret",
+    title="Key",
+    severity="high",
+    confidence=0.7,
+    data_class="credential",
+    pattern=r"\bkey_(?P<secret>[A-Za-z0-9]{12})\b",
+)
+
+
+def run(rule: Rule, text: str, path: str = "app/config.py", **options: object) -> list[str]:
+    """The values of the findings `rule` makes in `text` (they are shown only because
+    these tests ask for them with show_secrets)."""
+    ruleset = compile_ruleset([rule])
+    chunk = Chunk(data=text.encode(), origin=Location(path=path))
+    found = detect(chunk, ruleset, DetectOptions(show_secrets=True, **options))  # type: ignore[arg-type]
+    return [f.secret or "" for f in found]
+
+
+def test_the_secret_group_is_the_value() -> None:
+    assert run(BASE, "use key_Ab3dE6gH9jK2 now") == ["Ab3dE6gH9jK2"]
+
+
+def test_entropy_below_the_minimum_rejects_the_value() -> None:
+    rule = replace(BASE, entropy=3.0)
+    assert run(rule, "key_aaaaaaaaaaab") == []
+    assert run(rule, "key_Ab3dE6gH9jK2") == ["Ab3dE6gH9jK2"]
+
+
+def test_allow_regexes_and_stopwords_let_values_pass() -> None:
+    rule = replace(BASE, allow=Allow(regexes=(r"^0+$",), stopwords=("EXAMPLE",)))
+    assert run(rule, "key_000000000000 key_myexample123") == []
+
+
+def test_allow_paths_turn_the_rule_off_for_those_files() -> None:
+    rule = replace(BASE, allow=Allow(paths=("tests/fixtures",)))
+    assert run(rule, "key_Ab3dE6gH9jK2", path="tests/fixtures/conf.py") == []
+    assert run(rule, "key_Ab3dE6gH9jK2", path="src/conf.py") == ["Ab3dE6gH9jK2"]
+
+
+def test_a_failing_validator_rejects_the_value() -> None:
+    rule = replace(BASE, pattern=r"\bcard (?P<secret>[0-9]{16})\b", validator="luhn")
+    assert run(rule, "card 4111111111111111 card 4111111111111112") == ["4111111111111111"]
+
+
+def test_context_words_raise_and_negative_words_lower_confidence() -> None:
+    rule = replace(
+        BASE, confidence=0.6, context=Context(words=("stripe",), negative_words=("sample",))
+    )
+    ruleset = compile_ruleset([rule])
+
+    def confidence(text: str) -> float:
+        chunk = Chunk(data=text.encode(), origin=Location(path="a.py"))
+        [finding] = detect(chunk, ruleset, DetectOptions(min_confidence=0.0))
+        return finding.confidence
+
+    assert confidence("stripe key_Ab3dE6gH9jK2") == 0.75
+    assert confidence("key_Ab3dE6gH9jK2") == 0.6
+    assert confidence("sample key_Ab3dE6gH9jK2") == pytest.approx(0.3)
+
+
+def test_required_context_drops_matches_without_it() -> None:
+    rule = replace(BASE, context=Context(words=("account",), required=True, window=20))
+    assert run(rule, "key_Ab3dE6gH9jK2") == []
+    assert run(rule, "account: key_Ab3dE6gH9jK2") == ["Ab3dE6gH9jK2"]
+
+
+def test_matches_below_the_minimum_confidence_are_dropped() -> None:
+    assert run(BASE, "key_Ab3dE6gH9jK2", min_confidence=0.8) == []
+    assert run(replace(BASE, min_confidence=0.6), "key_Ab3dE6gH9jK2", min_confidence=0.8) != []
+
+
+def test_a_generic_finding_yields_to_a_provider_finding_on_the_same_value() -> None:
+    generic = replace(
+        BASE,
+        id="custom.generic",
+        tags=("generic",),
+        pattern=r"token = '(?P<secret>[A-Za-z0-9_]{16})'",
+    )
+    provider = replace(BASE, id="custom.provider", pattern=r"\b(?P<secret>tok_[A-Za-z0-9]{12})\b")
+    ruleset = compile_ruleset([generic, provider])
+    text = "token = 'tok_Ab3dE6gH9jK2'\ntoken = 'Zx9Yw8Vu7Ts6Rq5P'\n"
+    found = detect(
+        Chunk(data=text.encode(), origin=Location(path="a.py")), ruleset, DetectOptions()
+    )
+    assert [(f.rule_id, f.location.line) for f in found] == [
+        ("custom.provider", 1),
+        ("custom.generic", 2),
+    ]
+
+
+def test_findings_carry_a_redacted_preview_and_no_raw_value_by_default() -> None:
+    ruleset = compile_ruleset([BASE])
+    chunk = Chunk(data=b"x\n  key_Ab3dE6gH9jK2", origin=Location(path="a.py"))
+    [finding] = detect(chunk, ruleset, DetectOptions())
+    assert finding.secret is None
+    assert finding.preview == "Ab3d…"
+    assert (finding.location.line, finding.location.column) == (2, 7)
+
+
+def test_the_fingerprint_ignores_the_line_and_whitespace_but_not_rule_value_or_path() -> None:
+    assert fingerprint("r", "ab cd\n", "p") == fingerprint("r", "abcd", "p")
+    assert (
+        len(
+            {
+                fingerprint("r", "abcd", "p"),
+                fingerprint("s", "abcd", "p"),
+                fingerprint("r", "abce", "p"),
+                fingerprint("r", "abcd", "q"),
+            }
+        )
+        == 4
+    )
+
+
+def test_dataset_lines_map_to_their_own_locations() -> None:
+    ruleset = compile_ruleset([BASE])
+    cells = (
+        Location(path="t.csv", row=1, field="note"),
+        Location(path="t.csv", row=2, field="note"),
+    )
+    chunk = Chunk(
+        data=b"hello\nkey_Ab3dE6gH9jK2",
+        origin=Location(path="t.csv"),
+        kind="datasets",
+        line_locations=cells,
+    )
+    [finding] = detect(chunk, ruleset, DetectOptions())
+    assert (finding.location.row, finding.location.field) == (2, "note")
