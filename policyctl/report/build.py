@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from policyctl import __version__
 from policyctl.enforce import exit_code, is_blocking
-from policyctl.model import SEVERITIES, Finding, ScanResult
+from policyctl.model import SEVERITIES, Finding, Location, ScanResult
 
 SCHEMA_VERSION = "1.0"
+LOCATION_FIELDS = tuple(f.name for f in fields(Location))
 
 
 def build_report(result: ScanResult, fail_on: str | None = None) -> dict[str, Any]:
@@ -44,8 +45,16 @@ def build_report(result: ScanResult, fail_on: str | None = None) -> dict[str, An
             "exit_code": exit_code(findings),
         },
         "findings": [finding_document(f) for f in findings],
-        "notices": [asdict(n) for n in result.notices],
+        "notices": [
+            {"path": n.path, "message": n.message, "level": n.level} for n in result.notices
+        ],
     }
+
+
+def location_document(location: Location) -> dict[str, Any]:
+    """A location as JSON, without the fields it does not have."""
+    values = {name: getattr(location, name) for name in LOCATION_FIELDS}
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def finding_document(finding: Finding) -> dict[str, Any]:
@@ -57,7 +66,7 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "severity": finding.severity,
         "confidence": finding.confidence,
         "data_class": finding.data_class,
-        "location": {k: v for k, v in asdict(finding.location).items() if v is not None},
+        "location": location_document(finding.location),
         "preview": finding.preview,
         "fingerprint": finding.fingerprint,
         "mode": finding.mode,
