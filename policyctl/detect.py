@@ -34,12 +34,20 @@ GENERIC_TAG = "generic"
 
 def detect(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list[Finding]:
     """Every finding in `chunk`, in order of position."""
+    return [finding for _, finding in detect_spans(chunk, ruleset, options)]
+
+
+def detect_spans(
+    chunk: Chunk, ruleset: Ruleset, options: DetectOptions
+) -> list[tuple[Match, Finding]]:
+    """Every finding in `chunk` with the match it came from (its byte spans), for callers
+    that must act on the value in place, such as redaction."""
     judged: list[tuple[Match, Finding]] = []
     for match in ruleset.matcher.matches(chunk.data):
         finding = judge(chunk, match, ruleset, options)
         if finding is not None:
             judged.append((match, finding))
-    return [finding for _, finding in drop_generic_overlaps(judged)]
+    return drop_generic_overlaps(judged)
 
 
 def drop_generic_overlaps(judged: list[tuple[Match, Finding]]) -> list[tuple[Match, Finding]]:
