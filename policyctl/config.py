@@ -39,6 +39,7 @@ class Settings:
     engine: str = "auto"
     gitignore: bool = True
     config_path: str | None = None
+    baseline: str | None = None
 
 
 LIST_FIELDS = ("exclude", "rules")
@@ -73,6 +74,8 @@ def load_config_file(path: Path) -> dict[str, Any]:
     values.pop("version", None)
     if "rules" in values:
         values["rules"] = [str(path.parent / p) for p in values["rules"]]
+    if "baseline" in values:
+        values["baseline"] = str(path.parent / values["baseline"])
     if "max_file_size" in values:
         values["max_file_size"] = parse_size(values["max_file_size"], f"{path}: max_file_size")
     return values
@@ -89,6 +92,7 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
         "min_confidence": _parse_fraction,
         "engine": lambda v, name: _parse_choice(v, name, ("auto", "hyperscan", "re")),
         "gitignore": _parse_bool,
+        "baseline": lambda v, _: v,
     }
     values: dict[str, Any] = {}
     for key, parse in parsers.items():

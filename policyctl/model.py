@@ -128,6 +128,8 @@ class Finding:
     controls: tuple[str, ...] = ()
     suppressed: str | None = None
     secret: str | None = None
+    occurrences: int = 1
+    """How many times git history added this value (1 outside history)."""
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from policyctl import enforce
+from policyctl.baseline import apply_baseline, load_baseline
 from policyctl.config import Settings
 from policyctl.detect import DetectOptions
 from policyctl.model import ScanResult
+from policyctl.repeats import fold_repeats
 from policyctl.report.build import build_report
 from policyctl.rules import compile_ruleset, load_rules
-from policyctl.scan import Progress, default_jobs, run_scan
+from policyctl.scan import Progress, default_jobs, finding_order, run_scan
 from policyctl.sources.filesystem import FileSystemSource, WalkOptions
+from policyctl.sources.git import GitScan, git_source
+from policyctl.sources.interface import Source
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class ScanRequest:
     targets: tuple[str, ...]
     settings: Settings
     show_secrets: bool = False
+    git: GitScan | None = None
 
 
 @dataclass(frozen=True)
@@ -38,16 +43,10 @@ def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> 
     settings = request.settings
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
+    baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
     rules = load_rules([Path(p) for p in settings.rules])
     ruleset = compile_ruleset(rules, settings.engine)
-    source = FileSystemSource(
-        request.targets,
-        WalkOptions(
-            exclude=settings.exclude,
-            max_file_size=settings.max_file_size,
-            use_gitignore=settings.gitignore,
-        ),
-    )
+    source = choose_source(request)
     scanned = run_scan(
         source.items(),
         ruleset,
@@ -56,8 +55,11 @@ def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> 
         progress=progress,
     )
     scanned.stats.seconds = time.perf_counter() - clock
+    findings = sorted(fold_repeats(scanned.findings), key=finding_order)
+    if baseline is not None:
+        findings = apply_baseline(findings, baseline)
     result = ScanResult(
-        findings=enforce.assign_modes(scanned.findings, settings.fail_on),
+        findings=enforce.assign_modes(findings, settings.fail_on),
         notices=scanned.notices,
         stats=scanned.stats,
         rules=rules,
@@ -68,6 +70,26 @@ def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> 
     )
     report = build_report(result, settings.fail_on)
     return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"])
+
+
+def choose_source(request: ScanRequest) -> Source:
+    """The files under the targets, or the git content the request names."""
+    settings = request.settings
+    if request.git is not None:
+        return git_source(
+            request.git,
+            request.targets,
+            exclude=settings.exclude,
+            max_file_size=settings.max_file_size,
+        )
+    return FileSystemSource(
+        request.targets,
+        WalkOptions(
+            exclude=settings.exclude,
+            max_file_size=settings.max_file_size,
+            use_gitignore=settings.gitignore,
+        ),
+    )
 
 
 def _iso(moment: datetime) -> str:

@@ -32,6 +32,18 @@ def print_notices(notices: list[dict[str, Any]], verbose: bool) -> None:
             )
 
 
+def print_suppress_hint() -> None:
+    """After a blocked scan: the ways to accept a finding that is not a real problem."""
+    stderr.print(
+        "policyctl: blocked. Remove the value (and rotate it if it was ever real). To accept "
+        "a finding: write `policyctl: ignore[RULE-ID]` on its line, or record the current "
+        "findings with `policyctl baseline create` and scan with --baseline "
+        ".policyctl-baseline.json.",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 @contextmanager
 def scan_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
     """A live count of files and bytes on stderr, only when it is a terminal.

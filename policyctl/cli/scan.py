@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -9,22 +10,89 @@ from typing import Annotated, Any
 
 import typer
 
-from policyctl.cli.console import print_notices, scan_progress
+from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
 from policyctl.config import parse_size, resolve_settings
 from policyctl.model import SEVERITIES
 from policyctl.pipeline import ScanRequest, run_scan_request
-from policyctl.report import FORMATS, RenderOptions, render
+from policyctl.report import EXTENSIONS, FORMATS, RenderOptions, render
+from policyctl.sources.git import GitScan
 
 
 def scan(
     paths: Annotated[
-        list[str] | None, typer.Argument(help="Files or folders to scan (default: .).")
+        list[str] | None,
+        typer.Argument(
+            help="Files or folders to scan (default: .); with --git/--diff the repository; "
+            "with --staged, staged files to limit the scan to.",
+        ),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
-    ] = "terminal",
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Report format: {', '.join(FORMATS)} (default terminal). Repeatable with "
+            "--output-dir.",
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir",
+            help="Write each --format to DIR/report.<ext> (the terminal report still prints).",
+        ),
+    ] = None,
+    git_history: Annotated[
+        bool,
+        typer.Option(
+            "--git",
+            help="Scan the git history of all branches (lines each commit added), not the files.",
+        ),
+    ] = False,
+    branch: Annotated[
+        str | None, typer.Option("--branch", help="With --git: only the history of this ref.")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="With --git: only commits after this date (git syntax)."),
+    ] = None,
+    max_commits: Annotated[
+        int | None,
+        typer.Option("--max-commits", min=1, help="With --git: only the N most recent commits."),
+    ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Scan what is staged in the git index (what the commit will hold); "
+            "PATHS limit it to those files.",
+        ),
+    ] = False,
+    diff: Annotated[
+        str | None,
+        typer.Option(
+            "--diff",
+            metavar="RANGE",
+            help="Scan only lines added by the commits of BASE..HEAD (BASE alone: BASE...HEAD).",
+        ),
+    ] = None,
+    pre_push: Annotated[
+        bool,
+        typer.Option(
+            "--pre-push",
+            help="Scan the commits being pushed (pre-commit's PRE_COMMIT_FROM_REF..TO_REF, "
+            "else those of HEAD on no remote).",
+        ),
+    ] = False,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            help="Report only findings not in this baseline file (see policyctl baseline).",
+        ),
     ] = None,
     config: Annotated[
         str | None,
@@ -95,9 +163,9 @@ def scan(
 
     Exit code 0: nothing fails the scan; 1: findings fail it; 2: usage, config or input error.
     """
-    targets = tuple(paths or ["."])
-    if output_format not in FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    targets = tuple(paths or ([] if staged else ["."]))
+    formats = check_formats(output_format or ["terminal"], output, output_dir)
+    git = git_scan(git_history, staged, diff, pre_push, branch, since, max_commits)
     if fail_on is not None and fail_on not in SEVERITIES:
         raise typer.BadParameter(f"choose one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
     cli: dict[str, Any] = {
@@ -110,16 +178,86 @@ def scan(
         "min_confidence": min_confidence,
         "engine": engine,
         "gitignore": False if no_ignore else None,
+        "baseline": baseline,
     }
     settings = resolve_settings(cli, targets)
-    request = ScanRequest(targets=targets, settings=settings, show_secrets=show_secrets)
+    request = ScanRequest(targets=targets, settings=settings, show_secrets=show_secrets, git=git)
     with scan_progress(enabled=not (no_progress or quiet)) as progress:
         outcome = run_scan_request(request, progress)
     report = outcome.report
     if not quiet:
         print_notices(report["notices"], verbose)
-    write_report(report, output_format, output, quiet)
+    if output_dir is not None:
+        write_reports(report, formats, output_dir)
+        write_report(report, "terminal", None, quiet)
+    else:
+        write_report(report, formats[0], output, quiet)
+    if outcome.exit_code == 1 and not quiet:
+        print_suppress_hint()
     raise typer.Exit(outcome.exit_code)
+
+
+def check_formats(formats: list[str], output: Path | None, output_dir: Path | None) -> list[str]:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise typer.BadParameter(
+            f"{unknown[0]!r}: choose from {', '.join(FORMATS)}", param_hint="--format"
+        )
+    if output is not None and output_dir is not None:
+        raise typer.BadParameter("give --output or --output-dir, not both", param_hint="--output")
+    if len(formats) > 1 and output_dir is None:
+        raise typer.BadParameter("several formats need --output-dir", param_hint="--format")
+    return list(dict.fromkeys(formats))
+
+
+def git_scan(
+    history: bool,
+    staged: bool,
+    diff: str | None,
+    pre_push: bool,
+    branch: str | None,
+    since: str | None,
+    max_commits: int | None,
+) -> GitScan | None:
+    """The git content the options ask for, or None to scan files."""
+    chosen = [
+        name
+        for name, on in (
+            ("--git", history),
+            ("--staged", staged),
+            ("--diff", diff is not None),
+            ("--pre-push", pre_push),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise typer.BadParameter(f"choose one of {', '.join(chosen)}", param_hint=chosen[1])
+    narrowing = [n for n, v in (("--branch", branch), ("--since", since)) if v is not None]
+    narrowing += ["--max-commits"] if max_commits is not None else []
+    if narrowing and not (history or diff is not None or pre_push):
+        raise typer.BadParameter("needs --git", param_hint=narrowing[0])
+    if diff is not None and not diff.strip():
+        raise typer.BadParameter("give a range such as main..HEAD", param_hint="--diff")
+    if history:
+        return GitScan("history", branch=branch, since=since, max_commits=max_commits)
+    if staged:
+        return GitScan("staged")
+    if diff is not None:
+        return GitScan("diff", since=since, max_commits=max_commits, diff_range=diff.strip())
+    if pre_push:
+        source = os.environ.get("PRE_COMMIT_FROM_REF") or os.environ.get("PRE_COMMIT_SOURCE")
+        target = os.environ.get("PRE_COMMIT_TO_REF") or os.environ.get("PRE_COMMIT_ORIGIN")
+        push_range = (source, target) if source and target else None
+        return GitScan("pre-push", since=since, max_commits=max_commits, push_range=push_range)
+    return None
+
+
+def write_reports(report: dict[str, Any], formats: list[str], output_dir: Path) -> None:
+    """Each format to `output_dir/report.<extension>`."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for name in formats:
+        path = output_dir / f"report.{EXTENSIONS[name]}"
+        path.write_text(render(report, name, RenderOptions()), encoding="utf-8")
 
 
 def write_report(

@@ -8,7 +8,7 @@ from typing import Any
 
 from policyctl import __version__
 from policyctl.enforce import exit_code, is_blocking
-from policyctl.model import SEVERITIES, Finding, Location, ScanResult
+from policyctl.model import SEVERITIES, Finding, Location, Rule, ScanResult
 
 SCHEMA_VERSION = "1.0"
 LOCATION_FIELDS = tuple(f.name for f in fields(Location))
@@ -48,6 +48,7 @@ def build_report(result: ScanResult, fail_on: str | None = None) -> dict[str, An
         "notices": [
             {"path": n.path, "message": n.message, "level": n.level} for n in result.notices
         ],
+        "rules": [rule_document(r) for r in sorted(result.rules, key=lambda r: r.id)],
     }
 
 
@@ -55,6 +56,22 @@ def location_document(location: Location) -> dict[str, Any]:
     """A location as JSON, without the fields it does not have."""
     values = {name: getattr(location, name) for name in LOCATION_FIELDS}
     return {name: value for name, value in values.items() if value is not None}
+
+
+def rule_document(rule: Rule) -> dict[str, Any]:
+    """What formats that describe rules (SARIF, JUnit) need to know of each rule run."""
+    document: dict[str, Any] = {
+        "id": rule.id,
+        "title": rule.title,
+        "category": rule.category,
+        "severity": rule.severity,
+        "data_class": rule.data_class,
+    }
+    if rule.tags:
+        document["tags"] = list(rule.tags)
+    if rule.description:
+        document["description"] = rule.description
+    return document
 
 
 def finding_document(finding: Finding) -> dict[str, Any]:
@@ -78,6 +95,7 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "tags": list(finding.tags) or None,
         "controls": list(finding.controls) or None,
         "secret": finding.secret,
+        "occurrences": finding.occurrences if finding.location.commit else None,
     }
     document.update({k: v for k, v in optional.items() if v is not None})
     return document

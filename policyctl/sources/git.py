@@ -1,0 +1,630 @@
+"""Git sources: the history of all branches, a range of commits, and the staged index.
+
+History and ranges are read from one streamed `git log -p -U0` process, parsed line by
+line, so no history is ever held in memory. Only added lines are scanned, and each blob
+(one version of a file) at most once: every line of every version was added by some
+commit, so scanning what each commit added covers the whole history once. Merge commits
+are read as dense combined diffs (`--cc`), which show only what the merge itself
+introduced (an "evil merge"), not what it brought in from its parents.
+
+The staged source reads the index (what `git commit` will record), never the work tree.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from policyctl.errors import InputError
+from policyctl.globs import path_matches
+from policyctl.model import Chunk, Location, Notice
+from policyctl.sources.interface import Item, Source
+from policyctl.sources.text import is_binary, to_scannable
+
+MODES = ("history", "staged", "diff", "pre-push")
+
+CHUNK_BYTES = 1024 * 1024
+"""Added lines of one file change are cut into chunks of about this size."""
+
+GITLINK_MODE = b"160000"
+SYMLINK_MODE = b"120000"
+_COMMIT_MARK = b"\x1e"
+_LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%aI"
+_HUNK_HEADER = re.compile(rb"^(@@+) [^@]*?\+(\d+)(?:,\d+)? @@")
+_NO_COMMIT = re.compile(rb"^0+$")
+
+# Settings that would change what `git log -p` prints are pinned, whatever the user's
+# git config says (prefixes, quoting, colours, external diff drivers).
+_GIT_CONFIG = (
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "diff.noprefix=false",
+    "-c",
+    "diff.mnemonicPrefix=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "color.ui=false",
+)
+
+
+@dataclass(frozen=True)
+class GitScan:
+    """Which git content a scan reads.
+
+    `mode` is one of MODES: "history" (all branches, or `branch`), "staged" (the index),
+    "diff" (the commits of `diff_range`, e.g. `main..HEAD` or `main`), "pre-push" (the
+    commits being pushed: pre-commit's PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF when set,
+    else those of HEAD on no remote).
+    """
+
+    mode: str
+    branch: str | None = None
+    since: str | None = None
+    max_commits: int | None = None
+    diff_range: str | None = None
+    push_range: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """Consecutive lines added to a file, starting at line `first_line` of the new version."""
+
+    first_line: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """What one commit added to one file: an item of work for a scanner process."""
+
+    origin: Location
+    hunks: tuple[Hunk, ...]
+    kind: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.origin.path}@{(self.origin.commit or '')[:12]}"
+
+    @property
+    def size(self) -> int:
+        return sum(len(h.data) for h in self.hunks)
+
+    def load(self) -> Iterator[Chunk | Notice]:
+        for hunk in self.hunks:
+            yield Chunk(hunk.data, self.origin, kind=self.kind, first_line=hunk.first_line)
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """The staged (index) content of one file, read by the main process in one batch."""
+
+    display: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def load(self) -> Iterator[Chunk | Notice]:
+        yield Chunk(to_scannable(self.data), Location(path=self.display), kind="repo")
+
+
+def git_source(
+    scan: GitScan, targets: Sequence[str], *, exclude: tuple[str, ...], max_file_size: int
+) -> Source:
+    """The source a git scan reads: the index, or the commits its mode selects.
+
+    For "staged", `targets` are files to limit the scan to (pre-commit passes them);
+    otherwise the one target is the repository, or a folder in it to limit the scan to.
+    """
+    if scan.mode == "staged":
+        root = repository_root(".")
+        return StagedSource(root, targets, exclude=exclude, max_file_size=max_file_size)
+    if len(targets) > 1:
+        raise InputError(f"--{scan.mode if scan.mode != 'history' else 'git'} scans one repository")
+    target = targets[0] if targets else "."
+    root = repository_root(target)
+    inside = Path(target).resolve().relative_to(root.resolve()).as_posix()
+    pathspec = None if inside == "." else inside
+    kind = "history" if scan.mode == "history" else "repo"
+    return GitLogSource(
+        root,
+        _revisions(scan, root),
+        kind=kind,
+        pathspec=pathspec,
+        exclude=exclude,
+        since=scan.since,
+        max_commits=scan.max_commits,
+    )
+
+
+def _revisions(scan: GitScan, root: Path) -> list[str] | None:
+    """`git log` revision arguments for a mode; None when there is no commit to walk."""
+    if scan.mode == "history":
+        if scan.branch:
+            return [resolve_commit(root, scan.branch)]
+        return ["--all"] if has_commits(root) else None
+    if scan.mode == "diff":
+        base, head = parse_diff_range(scan.diff_range or "")
+        return [resolve_commit(root, head), "^" + resolve_commit(root, base)]
+    if scan.push_range is not None and not _NO_COMMIT.match(scan.push_range[0].encode()):
+        source, target = scan.push_range
+        return [resolve_commit(root, target), "^" + resolve_commit(root, source)]
+    if not has_commits(root):
+        return None
+    # Pushing a new branch (or run by hand): the commits of HEAD on no remote yet.
+    return [resolve_commit(root, "HEAD"), "--not", "--remotes"]
+
+
+def repository_root(target: str) -> Path:
+    """The top folder of the work tree holding `target`; an InputError outside git."""
+    if not Path(target).exists():
+        raise InputError(f"{target}: does not exist")
+    folder = Path(target) if Path(target).is_dir() else Path(target).parent
+    completed = _run(folder, "rev-parse", "--show-toplevel", check=False)
+    if completed.returncode != 0:
+        raise InputError(f"{target}: not inside a git repository (the git modes need one)")
+    return Path(completed.stdout.decode("utf-8", "surrogateescape").strip())
+
+
+def has_commits(root: Path) -> bool:
+    """True when any ref (branch, tag, remote) points to a commit."""
+    completed = _run(root, "for-each-ref", "--count=1", "--format=%(objectname)", check=False)
+    return bool(completed.stdout.strip())
+
+
+def resolve_commit(root: Path, revision: str) -> str:
+    """The full SHA of `revision`, or an InputError that says why it may be missing."""
+    completed = _run(
+        root,
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        f"{revision}^{{commit}}",
+        check=False,
+    )
+    if completed.returncode != 0 or not completed.stdout.strip():
+        hint = (
+            " (a shallow clone? fetch more history, e.g. fetch-depth: 0)"
+            if is_shallow(root)
+            else ""
+        )
+        raise InputError(f"{revision!r}: not a commit in this repository{hint}")
+    return completed.stdout.decode().strip()
+
+
+def is_shallow(root: Path) -> bool:
+    completed = _run(root, "rev-parse", "--is-shallow-repository", check=False)
+    return completed.stdout.strip() == b"true"
+
+
+def parse_diff_range(text: str) -> tuple[str, str]:
+    """(base, head) of `BASE..HEAD`, `BASE...HEAD` or `BASE` (head is then HEAD).
+
+    Either way the commits scanned are those reachable from head and not from base,
+    which is what `git diff BASE...HEAD` shows, commit by commit.
+    """
+    for separator in ("...", ".."):
+        if separator in text:
+            base, _, head = text.partition(separator)
+            return base or "HEAD", head or "HEAD"
+    return text, "HEAD"
+
+
+class GitLogSource(Source):
+    """Lines added by the commits of a history walk (`git log` revision arguments)."""
+
+    def __init__(
+        self,
+        root: Path,
+        revisions: list[str] | None,
+        *,
+        kind: str,
+        pathspec: str | None = None,
+        exclude: tuple[str, ...] = (),
+        since: str | None = None,
+        max_commits: int | None = None,
+    ) -> None:
+        self.root = root
+        self.revisions = revisions
+        self.kind = kind
+        self.pathspec = pathspec
+        self.exclude = exclude
+        self.since = since
+        self.max_commits = max_commits
+
+    def command(self, revisions: list[str]) -> list[str]:
+        command = [
+            "log",
+            "-p",
+            "-U0",
+            "--cc",
+            "--full-index",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--find-renames",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--date-order",
+            "--reverse",
+            f"--format={_LOG_FORMAT}",
+        ]
+        if self.since:
+            command.append(f"--since={self.since}")
+        if self.max_commits:
+            command.append(f"--max-count={self.max_commits}")
+        command += [*revisions, "--"]
+        if self.pathspec:
+            command.append(self.pathspec)
+        return command
+
+    def items(self) -> Iterator[Item | Notice]:
+        revisions = self.revisions
+        if revisions is None:
+            yield Notice(".", "the repository has no commits yet: no history to scan")
+            return
+        if is_shallow(self.root):
+            yield Notice(
+                ".",
+                "shallow clone: commits before its depth are not scanned and the oldest "
+                "commit is read whole; fetch the full history (git fetch --unshallow, or "
+                "fetch-depth: 0 in actions/checkout)",
+            )
+        with _streamed_git(self.root, self.command(revisions)) as stream:
+            yield from parse_log(stream, self.kind, self.exclude)
+
+
+def parse_log(
+    lines: Iterable[bytes], kind: str, exclude: tuple[str, ...] = ()
+) -> Iterator[FileChange | Notice]:
+    """FileChanges from the output of `git log -p -U0 --cc --full-index --format=...`."""
+    parser = _LogParser(kind, exclude)
+    for line in lines:
+        yield from parser.feed(line)
+    yield from parser.finish()
+
+
+class _LogParser:
+    """A line-at-a-time state machine; the state is the commit, file and hunk being read."""
+
+    def __init__(self, kind: str, exclude: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.exclude = exclude
+        self.seen_blobs: set[bytes] = set()
+        self.submodules: set[str] = set()
+        self.commit: Location | None = None
+        self.path: str | None = None
+        self.skip = False
+        self.gitlink = False
+        self.in_hunk = False
+        self.columns = 1
+        self.new_line = 0
+        self.hunks: list[Hunk] = []
+        self.lines: list[bytes] = []
+        self.lines_start = 0
+        self.lines_size = 0
+
+    def feed(self, line: bytes) -> Iterator[FileChange | Notice]:
+        first = line[:1]
+        if self.in_hunk and first in (b"+", b"-", b" ", b"\\"):
+            if not self.skip:
+                self._hunk_line(line)
+            return
+        if first == _COMMIT_MARK:
+            yield from self._end_file()
+            self._start_commit(line)
+        elif line.startswith(b"diff "):
+            yield from self._end_file()
+            self.path, self.skip, self.gitlink, self.in_hunk = None, False, False, False
+        elif line.startswith(b"@@"):
+            self._start_hunk(line)
+        elif not self.in_hunk:
+            self._header_line(line)
+
+    def finish(self) -> Iterator[FileChange | Notice]:
+        yield from self._end_file()
+        for path in sorted(self.submodules):
+            yield Notice(path, "skipped: submodule (scan its own repository)", level="info")
+
+    def _start_commit(self, line: bytes) -> None:
+        sha, author, email, date = line[1:].rstrip(b"\r\n").split(b"\x1f")
+        self.commit = Location(
+            path="",
+            commit=sha.decode(),
+            author=author.decode("utf-8", "replace"),
+            email=email.decode("utf-8", "replace"),
+            date=date.decode(),
+        )
+        self.path, self.skip, self.gitlink, self.in_hunk = None, True, False, False
+
+    def _header_line(self, line: bytes) -> None:
+        if line.startswith(b"+++ "):
+            target = line[4:].rstrip(b"\r\n").removesuffix(b"\t")
+            if target == b"/dev/null":
+                self.skip = True
+                return
+            self.path = _unquote(target).removeprefix("b/")
+            if self.exclude and path_matches(self.path, self.exclude):
+                self.skip = True
+        elif line.startswith(b"index "):
+            self._index_line(line)
+        elif line.startswith((b"new file mode ", b"new mode ")) and GITLINK_MODE in line:
+            self.skip = self.gitlink = True
+        elif line.startswith(b"Binary files "):
+            self.skip = True
+
+    def _index_line(self, line: bytes) -> None:
+        # "index <old>[,<old2>]..<new> [<mode>]": a blob seen before was scanned before.
+        fields = line.split()
+        blob = fields[1].rpartition(b"..")[2]
+        if len(fields) > 2 and fields[2] == GITLINK_MODE:
+            self.skip = self.gitlink = True
+        elif _NO_COMMIT.match(blob) or blob in self.seen_blobs:
+            self.skip = True
+        else:
+            self.seen_blobs.add(blob)
+
+    def _start_hunk(self, line: bytes) -> None:
+        header = _HUNK_HEADER.match(line)
+        self.in_hunk = header is not None
+        if header is None:
+            return
+        self.columns = len(header.group(1)) - 1
+        self.new_line = int(header.group(2))
+        if self.path is None and not self.skip:
+            self.skip = True  # no "+++" line: nothing we can name, so nothing to report
+
+    def _hunk_line(self, line: bytes) -> None:
+        prefix = line[: self.columns]
+        if b"-" in prefix or prefix.startswith(b"\\"):
+            return  # a removed line (or "\ No newline at end of file")
+        number = self.new_line
+        self.new_line += 1
+        if prefix.strip(b"+"):
+            return  # in the result, but taken from a parent: not added by this commit
+        if self.lines and (number != self.lines_start + len(self.lines) or self._full()):
+            self._end_hunk()
+        if not self.lines:
+            self.lines_start = number
+        content = line[self.columns :]
+        self.lines.append(content)
+        self.lines_size += len(content)
+
+    def _full(self) -> bool:
+        return self.lines_size >= CHUNK_BYTES
+
+    def _end_hunk(self) -> None:
+        if self.lines:
+            self.hunks.append(Hunk(self.lines_start, b"".join(self.lines)))
+        self.lines, self.lines_size = [], 0
+
+    def _end_file(self) -> Iterator[FileChange | Notice]:
+        self._end_hunk()
+        if self.hunks and self.commit is not None and self.path is not None:
+            origin = Location(
+                path=self.path,
+                commit=self.commit.commit,
+                author=self.commit.author,
+                email=self.commit.email,
+                date=self.commit.date,
+            )
+            yield FileChange(origin, tuple(self.hunks), self.kind)
+        elif self.gitlink and self.path is not None:
+            self.submodules.add(self.path)
+        self.hunks = []
+
+
+class StagedSource(Source):
+    """The staged content of changed files (or of the given paths), read from the index."""
+
+    def __init__(
+        self,
+        root: Path,
+        paths: Sequence[str] = (),
+        *,
+        cwd: Path | None = None,
+        exclude: tuple[str, ...] = (),
+        max_file_size: int,
+    ) -> None:
+        self.root = root
+        self.paths = list(paths)
+        self.cwd = cwd or Path.cwd()
+        self.exclude = exclude
+        self.max_file_size = max_file_size
+
+    def items(self) -> Iterator[Item | Notice]:
+        entries, notices = self._entries()
+        yield from notices
+        wanted: list[tuple[str, str]] = []
+        for mode, blob, path in entries:
+            if self.exclude and path_matches(path, self.exclude):
+                continue
+            if mode == GITLINK_MODE:
+                yield Notice(path, "skipped: submodule (scan its own repository)", level="info")
+            elif mode == SYMLINK_MODE:
+                yield Notice(path, "skipped: symlink", level="info")
+            else:
+                wanted.append((blob.decode(), path))
+        yield from self._read_blobs(wanted)
+
+    def _entries(self) -> tuple[list[tuple[bytes, bytes, str]], list[Notice]]:
+        """(mode, blob, path) of the index entries to scan, with notes on the others."""
+        notices: list[Notice] = []
+        if self.paths:
+            listing = _run(
+                self.cwd,
+                "--literal-pathspecs",
+                "ls-files",
+                "-s",
+                "-z",
+                "--full-name",
+                "--",
+                *self.paths,
+            )
+        else:
+            changed = _run(
+                self.root,
+                "diff",
+                "--cached",
+                "--name-only",
+                "-z",
+                "--no-renames",
+                "--diff-filter=ACMRT",
+            ).stdout
+            names = [n for n in changed.split(b"\0") if n]
+            if not names:
+                return [], [Notice(".", "nothing is staged", level="info")]
+            listing = _run(
+                self.root,
+                "--literal-pathspecs",
+                "ls-files",
+                "-s",
+                "-z",
+                "--full-name",
+                "--",
+                *(n.decode("utf-8", "surrogateescape") for n in names),
+            )
+        entries: list[tuple[bytes, bytes, str]] = []
+        unmerged: set[str] = set()
+        for record in listing.stdout.split(b"\0"):
+            if not record:
+                continue
+            info, _, name = record.partition(b"\t")
+            mode, blob, stage = info.split()
+            path = name.decode("utf-8", "replace")
+            if stage != b"0":
+                unmerged.add(path)
+                continue
+            entries.append((mode, blob, path))
+        notices += [
+            Notice(p, "not scanned: unmerged (resolve the conflict first)")
+            for p in sorted(unmerged)
+        ]
+        if self.paths and not entries and not unmerged:
+            raise InputError(
+                "none of the given paths is in the git index, so nothing would be scanned: "
+                + ", ".join(self.paths[:5])
+            )
+        return entries, notices
+
+    def _read_blobs(self, wanted: list[tuple[str, str]]) -> Iterator[Item | Notice]:
+        """Each blob through one `git cat-file --batch`, fed from a thread-free temp file."""
+        if not wanted:
+            return
+        with tempfile.TemporaryFile() as requests:
+            requests.write("".join(f"{blob}\n" for blob, _ in wanted).encode())
+            requests.seek(0)
+            with _streamed_git(self.root, ["cat-file", "--batch"], stdin=requests) as stream:
+                for _, path in wanted:
+                    header = stream.readline().split()
+                    if len(header) != 3:
+                        yield Notice(path, "cannot be read from the index")
+                        continue
+                    size = int(header[2])
+                    data = stream.read(size)
+                    stream.read(1)  # the newline after each object
+                    if size > self.max_file_size:
+                        yield Notice(
+                            path, f"skipped: {size} bytes is over the --max-file-size limit"
+                        )
+                    elif is_binary(data):
+                        yield Notice(path, "skipped: binary file", level="info")
+                    else:
+                        yield StagedFile(path, data)
+
+
+def _unquote(raw: bytes) -> str:
+    """A path as git prints it: plain, or in double quotes with C-style escapes."""
+    if not (raw.startswith(b'"') and raw.endswith(b'"')):
+        return raw.decode("utf-8", "replace")
+    body = raw[1:-1]
+    out = bytearray()
+    index = 0
+    simple = {
+        b"n": b"\n",
+        b"t": b"\t",
+        b'"': b'"',
+        b"\\": b"\\",
+        b"a": b"\a",
+        b"b": b"\b",
+        b"f": b"\f",
+        b"r": b"\r",
+        b"v": b"\v",
+    }
+    while index < len(body):
+        char = body[index : index + 1]
+        if char == b"\\" and index + 1 < len(body):
+            following = body[index + 1 : index + 2]
+            if following in simple:
+                out += simple[following]
+                index += 2
+                continue
+            octal = body[index + 1 : index + 4]
+            if len(octal) == 3 and all(48 <= c <= 55 for c in octal):
+                out.append(int(octal, 8))
+                index += 4
+                continue
+        out += char
+        index += 1
+    return out.decode("utf-8", "replace")
+
+
+def _run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    try:
+        completed = subprocess.run(
+            ["git", *_GIT_CONFIG, *args], cwd=cwd, capture_output=True, check=False
+        )
+    except OSError as exc:
+        raise InputError(f"cannot run git: {exc.strerror or type(exc).__name__}") from None
+    if check and completed.returncode != 0:
+        raise InputError(f"git {args[0]} failed in {cwd}: {_first_line(completed.stderr)}")
+    return completed
+
+
+@contextmanager
+def _streamed_git(
+    cwd: Path, args: list[str], stdin: IO[bytes] | None = None
+) -> Iterator[IO[bytes]]:
+    """`git ARGS` with its stdout as a stream; git failing is an error once the stream ends.
+
+    stderr goes to a temporary file, so a chatty git can never block on a full pipe.
+    """
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                ["git", *_GIT_CONFIG, *args],
+                cwd=cwd,
+                stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                bufsize=1024 * 1024,
+            )
+        except OSError as exc:
+            raise InputError(f"cannot run git: {exc.strerror or type(exc).__name__}") from None
+        assert process.stdout is not None
+        try:
+            yield process.stdout
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            process.stdout.close()
+            code = process.wait()
+        if code != 0:
+            errors.seek(0)
+            raise InputError(f"git {args[0]} failed: {_first_line(errors.read())}")
+
+
+def _first_line(stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    return text.splitlines()[0] if text else "no message"
