@@ -40,6 +40,13 @@ class ScanOutcome:
 
 
 def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
+    result = scan_result(request, progress)
+    report = build_report(result, request.settings.fail_on)
+    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"])
+
+
+def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
+    """Findings judged and suppressed, with what the report says about the scan."""
     settings = request.settings
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
@@ -58,7 +65,7 @@ def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> 
     findings = sorted(fold_repeats(scanned.findings), key=finding_order)
     if baseline is not None:
         findings = apply_baseline(findings, baseline)
-    result = ScanResult(
+    return ScanResult(
         findings=enforce.assign_modes(findings, settings.fail_on),
         notices=scanned.notices,
         stats=scanned.stats,
@@ -68,8 +75,6 @@ def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> 
         started=_iso(started_at),
         finished=_iso(datetime.now(UTC)),
     )
-    report = build_report(result, settings.fail_on)
-    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"])
 
 
 def choose_source(request: ScanRequest) -> Source:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from policyctl import __version__
+from policyctl.cli import baseline as baseline_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
 from policyctl.errors import PolicyctlError
@@ -44,6 +45,7 @@ def root(
 
 scan_commands.register(app)
 rules_commands.register(app)
+baseline_commands.register(app)
 
 
 def main() -> None:

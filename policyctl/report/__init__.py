@@ -14,11 +14,19 @@ from policyctl.report.interface import Renderer, RenderOptions
 FORMATS: dict[str, str] = {
     "terminal": "policyctl.report.terminal",
     "json": "policyctl.report.json",
+    "sarif": "policyctl.report.sarif",
+    "junit": "policyctl.report.junit",
+    "markdown": "policyctl.report.markdown",
+    "csv": "policyctl.report.csv",
 }
 
 EXTENSIONS: dict[str, str] = {
     "terminal": "txt",
     "json": "json",
+    "sarif": "sarif",
+    "junit": "junit.xml",
+    "markdown": "md",
+    "csv": "csv",
 }
 
 

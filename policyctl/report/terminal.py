@@ -29,7 +29,9 @@ def render(report: dict[str, Any], options: RenderOptions) -> str:
         width=options.width,
         highlight=False,
     )
-    findings = report["findings"]
+    # Suppressed findings (baseline, inline ignore, waiver) are counted in the summary line
+    # only: the table lists what still needs attention.
+    findings = [f for f in report["findings"] if not f["suppressed"]]
     if findings:
         console.print(findings_table(findings))
     console.print(summary_line(report))
