@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from policyctl.cache import memoized
 from policyctl.errors import ConfigError
 from policyctl.model import Finding
 from policyctl.schemas import schema_problems
@@ -84,7 +85,20 @@ def render_baseline(baseline: Baseline) -> str:
 
 
 def load_baseline(path: Path) -> Baseline:
-    """The baseline at `path`; a ConfigError naming the file when it is missing or invalid."""
+    """The baseline at `path`; a ConfigError naming the file when it is missing or invalid.
+
+    Cached by the file's bytes (policyctl.cache), as it is read by every pre-commit run.
+    """
+    try:
+        content = path.read_bytes()
+    except OSError:
+        content = None
+    if content is None:
+        return _load_baseline(path)  # words the error
+    return memoized("baseline", str(path).encode() + b"\0" + content, lambda: _load_baseline(path))
+
+
+def _load_baseline(path: Path) -> Baseline:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

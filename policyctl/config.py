@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from policyctl.cache import memoized
 from policyctl.detect import DEFAULT_MIN_CONFIDENCE
 from policyctl.enforce import DEFAULT_FAIL_ON
 from policyctl.errors import ConfigError
@@ -62,7 +63,18 @@ def find_config(explicit: str | None, targets: Sequence[str]) -> Path | None:
 
 
 def load_config_file(path: Path) -> dict[str, Any]:
-    """The file's settings, schema-checked; rule paths made relative to the file."""
+    """The file's settings, schema-checked; rule paths made relative to the file.
+
+    Cached by the file's bytes (policyctl.cache): validation is most of start-up's cost.
+    """
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return _load_config_file(path)  # load_yaml words the error
+    return memoized("config", str(path).encode() + b"\0" + content, lambda: _load_config_file(path))
+
+
+def _load_config_file(path: Path) -> dict[str, Any]:
     document = load_yaml(path, ConfigError)
     if document is None:
         return {}

@@ -21,7 +21,7 @@ from policyctl.report.build import build_report
 from policyctl.rules import compile_ruleset, load_rules
 from policyctl.scan import Progress, default_jobs, finding_order, run_scan
 from policyctl.sources.filesystem import FileSystemSource, WalkOptions
-from policyctl.sources.git import GitScan, git_source
+from policyctl.sources.git import GitLogSource, GitScan, git_source
 from policyctl.sources.interface import Source
 
 
@@ -62,7 +62,8 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         progress=progress,
     )
     scanned.stats.seconds = time.perf_counter() - clock
-    findings = sorted(fold_repeats(scanned.findings), key=finding_order)
+    order = source.commit_order if isinstance(source, GitLogSource) else None
+    findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
     if baseline is not None:
         findings = apply_baseline(findings, baseline)
     return ScanResult(

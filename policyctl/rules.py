@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from policyctl.builtin import builtin_dir
+from policyctl.cache import memoized
 from policyctl.engine import Matcher, build_matcher
 from policyctl.errors import RuleError
 from policyctl.model import Allow, Context, Rule
@@ -50,7 +51,19 @@ def load_rules(extra: Sequence[Path] = (), builtin: bool = True) -> tuple[Rule, 
 
 
 def load_rule_file(path: Path) -> list[Rule]:
-    """The rules of one YAML file, schema-checked and with patterns proven safe."""
+    """The rules of one YAML file, schema-checked and with patterns proven safe.
+
+    The checked rules are cached by the file's bytes (policyctl.cache), so an unchanged
+    rule file is read in a fraction of the time.
+    """
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return _load_rule_file(path)  # load_yaml words the error
+    return memoized("rules", str(path).encode() + b"\0" + content, lambda: _load_rule_file(path))
+
+
+def _load_rule_file(path: Path) -> list[Rule]:
     document = load_yaml(path, RuleError)
     problems = schema_problems(document, "rule")
     if problems:

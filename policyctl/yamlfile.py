@@ -5,10 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 def load_yaml(path: Path, error: type[Exception]) -> Any:
     """The parsed document at `path`; `error` is raised with a one-line message otherwise.
@@ -16,12 +12,15 @@ def load_yaml(path: Path, error: type[Exception]) -> Any:
     The message gives the position and the parser's problem but never the offending
     text, which may hold a secret.
     """
+    import yaml  # here, not at the top: cached rule and config loads never need it
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # a safe loader (CSafeLoader or SafeLoader)
+        return yaml.load(text, Loader=loader)  # a safe loader (CSafeLoader or SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from policyctl.scan import Progress as ProgressCallback
 
@@ -53,6 +52,8 @@ def scan_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
     if not (enabled and sys.stderr.isatty()):
         yield None
         return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     display = Progress(
         SpinnerColumn(),
         TextColumn("scanning {task.fields[files]} files, {task.fields[megabytes]:.1f} MB"),

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from policyctl.model import Rule
 from policyctl.rule_examples import run_examples
@@ -43,6 +42,8 @@ def list_rules(
     ] = None,
 ) -> None:
     """List the rules: id, category, severity, data class and title."""
+    from rich.table import Table
+
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("id", no_wrap=True)
     for column in ("category", "severity", "data class", "title"):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from policyctl.engine.interface import CompiledPattern, Match, Matcher
+from policyctl.cache import memoized
+from policyctl.engine.interface import CompiledPattern, Match, Matcher, pattern_shape
 from policyctl.errors import ConfigError
 from policyctl.model import Rule
 
@@ -23,7 +24,12 @@ def hyperscan_available() -> bool:
 
 def build_matcher(rules: Sequence[Rule], backend: str = "auto") -> Matcher:
     """One matcher for all `rules`: Hyperscan when it can be imported, else `re`."""
-    patterns = [CompiledPattern.from_rule(rule) for rule in rules]
+    shapes = memoized(
+        "pattern-shapes",
+        b"\0".join(rule.pattern.encode("utf-8") for rule in rules),
+        lambda: [pattern_shape(rule.pattern) for rule in rules],
+    )
+    patterns = [CompiledPattern.from_rule(r, s) for r, s in zip(rules, shapes, strict=True)]
     if backend not in BACKENDS:
         raise ConfigError(f"unknown engine {backend!r}: choose one of {', '.join(BACKENDS)}")
     if backend == "re" or (backend == "auto" and not hyperscan_available()):

@@ -11,24 +11,13 @@ the compiled database is cached on disk, so start-up does not pay for compilatio
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import hyperscan
 
+from policyctl.cache import cache_dir, store
 from policyctl.engine.interface import CompiledPattern, Match, Matcher
 from policyctl.errors import RuleError
-
-
-def cache_dir() -> Path:
-    """Where compiled databases are kept: $POLICYCTL_CACHE_DIR, else the XDG cache."""
-    explicit = os.environ.get("POLICYCTL_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "policyctl"
 
 
 def compile_database(expressions: list[bytes], names: list[str]) -> Any:
@@ -56,7 +45,7 @@ def compile_database(expressions: list[bytes], names: list[str]) -> Any:
     except hyperscan.error:
         _raise_for_first_bad_pattern(expressions, names)
         raise
-    _store(cached, hyperscan.dumpb(database))
+    store(cached, hyperscan.dumpb(database))
     return database
 
 
@@ -69,18 +58,6 @@ def _raise_for_first_bad_pattern(expressions: list[bytes], names: list[str]) -> 
             raise RuleError(
                 f"rule {name}: field 'pattern': Hyperscan cannot compile it: {exc}"
             ) from None
-
-
-def _store(path: Path, blob: bytes) -> None:
-    """Write the cache file atomically; a cache that cannot be written is not an error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".hs-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(blob)
-        os.replace(temporary, path)
-    except OSError:
-        pass
 
 
 class HyperscanMatcher(Matcher):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import cached_property
 
 from policyctl.model import Rule
 from policyctl.regex_safety import max_width
@@ -23,20 +24,29 @@ class Match:
 
 @dataclass(frozen=True)
 class CompiledPattern:
-    """A rule's pattern compiled for Python `re` over bytes, with what the backends need."""
+    """A rule's pattern for Python `re` over bytes, with what the backends need.
 
-    regex: re.Pattern[bytes]
+    The regex is compiled on first use: the Hyperscan backend only needs it for rules
+    that hit, and compiling hundreds of patterns would dominate a pre-commit run.
+    """
+
+    source: bytes
     value_group: int
     width: int
     keywords: tuple[bytes, ...]
 
+    @cached_property
+    def regex(self) -> re.Pattern[bytes]:
+        return re.compile(self.source)
+
     @classmethod
-    def from_rule(cls, rule: Rule) -> CompiledPattern:
-        regex = re.compile(rule.pattern.encode("utf-8"))
+    def from_rule(cls, rule: Rule, shape: tuple[int, int] | None = None) -> CompiledPattern:
+        """`shape` is (value group, width) when known already (see `pattern_shape`)."""
+        value_group, width = shape or pattern_shape(rule.pattern)
         return cls(
-            regex=regex,
-            value_group=regex.groupindex.get("secret", 0),
-            width=max_width(rule.pattern),
+            source=rule.pattern.encode("utf-8"),
+            value_group=value_group,
+            width=width,
             keywords=tuple(k.lower().encode("utf-8") for k in rule.keywords),
         )
 
@@ -45,6 +55,12 @@ class CompiledPattern:
         if value_start < 0:  # the `secret` group did not take part in the match
             value_start, value_end = found.span()
         return Match(rule, found.start(), found.end(), value_start, value_end)
+
+
+def pattern_shape(pattern: str) -> tuple[int, int]:
+    """The index of the `secret` group (0: the whole match) and the longest match width."""
+    regex = re.compile(pattern.encode("utf-8"))
+    return regex.groupindex.get("secret", 0), max_width(pattern)
 
 
 class Matcher(ABC):

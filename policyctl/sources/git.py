@@ -241,6 +241,8 @@ class GitLogSource(Source):
         self.exclude = exclude
         self.since = since
         self.max_commits = max_commits
+        self.commit_order: dict[str, int] = {}
+        """Commits that added lines, by position in the walk (oldest first), once read."""
 
     def command(self, revisions: list[str]) -> list[str]:
         command = [
@@ -281,7 +283,10 @@ class GitLogSource(Source):
                 "fetch-depth: 0 in actions/checkout)",
             )
         with _streamed_git(self.root, self.command(revisions)) as stream:
-            yield from parse_log(stream, self.kind, self.exclude)
+            for entry in parse_log(stream, self.kind, self.exclude):
+                if isinstance(entry, FileChange) and entry.origin.commit:
+                    self.commit_order.setdefault(entry.origin.commit, len(self.commit_order))
+                yield entry
 
 
 def parse_log(
