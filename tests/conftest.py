@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -122,3 +124,37 @@ def assert_no_secret_in(outputs: Sequence[str], secrets: Sequence[str]) -> None:
         for text in outputs:
             assert secret not in text, "raw secret leaked into output"
             assert middle not in text, "part of a raw secret leaked into output"
+
+
+@pytest.fixture
+def policyctl_in_process(monkeypatch: pytest.MonkeyPatch) -> RunPolicyctl:
+    """Like `run_policyctl`, but the same CLI entry point runs in this process: no
+    interpreter start-up per call, for the many small scenarios of one feature (keep a
+    few tests per feature on `run_policyctl`, the installed command)."""
+
+    def run(
+        *args: str | os.PathLike[str],
+        cwd: str | os.PathLike[str] | None = None,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+    ) -> Run:
+        from policyctl.cli import main
+
+        out, err = io.StringIO(), io.StringIO()
+        code: int = 0
+        with monkeypatch.context() as patch:
+            if cwd is not None:
+                patch.chdir(cwd)
+            for name, value in (env or {}).items():
+                patch.setenv(name, value)
+            patch.setattr(sys, "argv", ["policyctl", *map(str, args)])
+            patch.setattr(sys, "stdin", io.StringIO(input or ""))
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    main()
+                except SystemExit as exc:
+                    code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        return Run(subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue()))
+
+    return run
