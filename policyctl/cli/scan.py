@@ -245,8 +245,8 @@ def git_scan(
     if diff is not None:
         return GitScan("diff", since=since, max_commits=max_commits, diff_range=diff.strip())
     if pre_push:
-        source = os.environ.get("PRE_COMMIT_FROM_REF") or os.environ.get("PRE_COMMIT_SOURCE")
-        target = os.environ.get("PRE_COMMIT_TO_REF") or os.environ.get("PRE_COMMIT_ORIGIN")
+        source = os.environ.get("PRE_COMMIT_FROM_REF")
+        target = os.environ.get("PRE_COMMIT_TO_REF")
         push_range = (source, target) if source and target else None
         return GitScan("pre-push", since=since, max_commits=max_commits, push_range=push_range)
     return None
