@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -31,6 +31,10 @@ MODES = ("history", "staged", "diff", "pre-push")
 
 CHUNK_BYTES = 1024 * 1024
 """Added lines of one file change are cut into chunks of about this size."""
+
+GAP_LINES = 32
+"""Hunks of one file this close are scanned as one chunk, the lines between them left
+blank: one engine call per hunk would cost more than scanning the blank lines."""
 
 GITLINK_MODE = b"160000"
 SYMLINK_MODE = b"120000"
@@ -75,7 +79,8 @@ class GitScan:
 
 @dataclass(frozen=True)
 class Hunk:
-    """Consecutive lines added to a file, starting at line `first_line` of the new version."""
+    """Lines added to a file, starting at line `first_line` of the new version; lines
+    between nearby hunks that the commit did not add are empty (see GAP_LINES)."""
 
     first_line: int
     data: bytes
@@ -292,141 +297,117 @@ class GitLogSource(Source):
 def parse_log(
     lines: Iterable[bytes], kind: str, exclude: tuple[str, ...] = ()
 ) -> Iterator[FileChange | Notice]:
-    """FileChanges from the output of `git log -p -U0 --cc --full-index --format=...`."""
-    parser = _LogParser(kind, exclude)
-    for line in lines:
-        yield from parser.feed(line)
-    yield from parser.finish()
+    """FileChanges from the output of `git log -p -U0 --cc --full-index --format=...`.
 
+    One loop with local state, because it runs once per line of the whole history: a
+    commit line starts a commit, `diff ` a file, `@@` a hunk; in a hunk, a line whose
+    prefix is all '+' (one column per parent) was added by this commit.
+    """
+    seen_blobs: set[bytes] = set()
+    submodules: set[str] = set()
+    commit: Location | None = None
+    path: str | None = None
+    skip = True  # nothing to collect until a file with a new blob starts
+    gitlink = False
+    in_hunk = False
+    columns, added = 1, b"+"
+    new_line = 0
+    hunks: list[Hunk] = []
+    run: list[bytes] = []
+    run_start = run_size = hunk_end = 0
 
-class _LogParser:
-    """A line-at-a-time state machine; the state is the commit, file and hunk being read."""
-
-    def __init__(self, kind: str, exclude: tuple[str, ...]) -> None:
-        self.kind = kind
-        self.exclude = exclude
-        self.seen_blobs: set[bytes] = set()
-        self.submodules: set[str] = set()
-        self.commit: Location | None = None
-        self.path: str | None = None
-        self.skip = False
-        self.gitlink = False
-        self.in_hunk = False
-        self.columns = 1
-        self.new_line = 0
-        self.hunks: list[Hunk] = []
-        self.lines: list[bytes] = []
-        self.lines_start = 0
-        self.lines_size = 0
-
-    def feed(self, line: bytes) -> Iterator[FileChange | Notice]:
-        first = line[:1]
-        if self.in_hunk and first in (b"+", b"-", b" ", b"\\"):
-            if not self.skip:
-                self._hunk_line(line)
+    def end_run() -> None:
+        nonlocal run, run_size, hunk_end
+        if not run:
             return
-        if first == _COMMIT_MARK:
-            yield from self._end_file()
-            self._start_commit(line)
+        data = b"".join(run)
+        gap = run_start - hunk_end
+        last = hunks[-1] if hunks else None
+        if last and 0 <= gap <= GAP_LINES and last.data.endswith(b"\n") and _small(last):
+            hunks[-1] = Hunk(last.first_line, last.data + b"\n" * gap + data)
+        else:
+            hunks.append(Hunk(run_start, data))
+        hunk_end = run_start + len(run)
+        run, run_size = [], 0
+
+    def end_file() -> Iterator[FileChange]:
+        nonlocal hunks
+        end_run()
+        if hunks and commit is not None and path is not None:
+            origin = replace(commit, path=path)
+            yield FileChange(origin, tuple(hunks), kind)
+        elif gitlink and path is not None:
+            submodules.add(path)
+        hunks = []
+
+    for line in lines:
+        if in_hunk:
+            first = line[:1]
+            if first == b"+" or first == b" " or first == b"-" or first == b"\\":
+                if skip:
+                    continue
+                prefix = line[:columns]
+                if b"-" in prefix or first == b"\\":
+                    continue  # removed (from some parent), or "\ No newline at end of file"
+                if prefix == added:
+                    if not run or run_size >= CHUNK_BYTES:
+                        end_run()
+                        run_start = new_line
+                    content = line[columns:]
+                    run.append(content)
+                    run_size += len(content)
+                else:
+                    end_run()  # kept from a parent: not this commit's line
+                new_line += 1
+                continue
+            in_hunk = False
+        if line.startswith(b"@@"):
+            header = _HUNK_HEADER.match(line)
+            end_run()
+            in_hunk = header is not None
+            if header is not None:
+                columns = len(header.group(1)) - 1
+                added = b"+" * columns
+                new_line = int(header.group(2))
+                skip = skip or path is None
+        elif line[:1] == _COMMIT_MARK:
+            yield from end_file()
+            sha, author, email, date = line[1:].rstrip(b"\r\n").split(b"\x1f")
+            commit = Location(
+                path="",
+                commit=sha.decode(),
+                author=author.decode("utf-8", "replace"),
+                email=email.decode("utf-8", "replace"),
+                date=date.decode(),
+            )
+            path, skip, gitlink = None, True, False
         elif line.startswith(b"diff "):
-            yield from self._end_file()
-            self.path, self.skip, self.gitlink, self.in_hunk = None, False, False, False
-        elif line.startswith(b"@@"):
-            self._start_hunk(line)
-        elif not self.in_hunk:
-            self._header_line(line)
-
-    def finish(self) -> Iterator[FileChange | Notice]:
-        yield from self._end_file()
-        for path in sorted(self.submodules):
-            yield Notice(path, "skipped: submodule (scan its own repository)", level="info")
-
-    def _start_commit(self, line: bytes) -> None:
-        sha, author, email, date = line[1:].rstrip(b"\r\n").split(b"\x1f")
-        self.commit = Location(
-            path="",
-            commit=sha.decode(),
-            author=author.decode("utf-8", "replace"),
-            email=email.decode("utf-8", "replace"),
-            date=date.decode(),
-        )
-        self.path, self.skip, self.gitlink, self.in_hunk = None, True, False, False
-
-    def _header_line(self, line: bytes) -> None:
-        if line.startswith(b"+++ "):
+            yield from end_file()
+            path, skip, gitlink = None, False, False
+        elif line.startswith(b"+++ "):
             target = line[4:].rstrip(b"\r\n").removesuffix(b"\t")
             if target == b"/dev/null":
-                self.skip = True
-                return
-            self.path = _unquote(target).removeprefix("b/")
-            if self.exclude and path_matches(self.path, self.exclude):
-                self.skip = True
+                skip = True
+            else:
+                path = _unquote(target).removeprefix("b/")
+                skip = skip or bool(exclude and path_matches(path, exclude))
         elif line.startswith(b"index "):
-            self._index_line(line)
+            # "index <old>[,<old2>]..<new> [<mode>]": a blob seen before was scanned before.
+            fields = line.split()
+            blob = fields[1].rpartition(b"..")[2]
+            if len(fields) > 2 and fields[2] == GITLINK_MODE:
+                skip = gitlink = True
+            elif _NO_COMMIT.match(blob) or blob in seen_blobs:
+                skip = True
+            else:
+                seen_blobs.add(blob)
         elif line.startswith((b"new file mode ", b"new mode ")) and GITLINK_MODE in line:
-            self.skip = self.gitlink = True
+            skip = gitlink = True
         elif line.startswith(b"Binary files "):
-            self.skip = True
-
-    def _index_line(self, line: bytes) -> None:
-        # "index <old>[,<old2>]..<new> [<mode>]": a blob seen before was scanned before.
-        fields = line.split()
-        blob = fields[1].rpartition(b"..")[2]
-        if len(fields) > 2 and fields[2] == GITLINK_MODE:
-            self.skip = self.gitlink = True
-        elif _NO_COMMIT.match(blob) or blob in self.seen_blobs:
-            self.skip = True
-        else:
-            self.seen_blobs.add(blob)
-
-    def _start_hunk(self, line: bytes) -> None:
-        header = _HUNK_HEADER.match(line)
-        self.in_hunk = header is not None
-        if header is None:
-            return
-        self.columns = len(header.group(1)) - 1
-        self.new_line = int(header.group(2))
-        if self.path is None and not self.skip:
-            self.skip = True  # no "+++" line: nothing we can name, so nothing to report
-
-    def _hunk_line(self, line: bytes) -> None:
-        prefix = line[: self.columns]
-        if b"-" in prefix or prefix.startswith(b"\\"):
-            return  # a removed line (or "\ No newline at end of file")
-        number = self.new_line
-        self.new_line += 1
-        if prefix.strip(b"+"):
-            return  # in the result, but taken from a parent: not added by this commit
-        if self.lines and (number != self.lines_start + len(self.lines) or self._full()):
-            self._end_hunk()
-        if not self.lines:
-            self.lines_start = number
-        content = line[self.columns :]
-        self.lines.append(content)
-        self.lines_size += len(content)
-
-    def _full(self) -> bool:
-        return self.lines_size >= CHUNK_BYTES
-
-    def _end_hunk(self) -> None:
-        if self.lines:
-            self.hunks.append(Hunk(self.lines_start, b"".join(self.lines)))
-        self.lines, self.lines_size = [], 0
-
-    def _end_file(self) -> Iterator[FileChange | Notice]:
-        self._end_hunk()
-        if self.hunks and self.commit is not None and self.path is not None:
-            origin = Location(
-                path=self.path,
-                commit=self.commit.commit,
-                author=self.commit.author,
-                email=self.commit.email,
-                date=self.commit.date,
-            )
-            yield FileChange(origin, tuple(self.hunks), self.kind)
-        elif self.gitlink and self.path is not None:
-            self.submodules.add(self.path)
-        self.hunks = []
+            skip = True
+    yield from end_file()
+    for name in sorted(submodules):
+        yield Notice(name, "skipped: submodule (scan its own repository)", level="info")
 
 
 class StagedSource(Source):
@@ -546,6 +527,10 @@ class StagedSource(Source):
                         yield Notice(path, "skipped: binary file", level="info")
                     else:
                         yield StagedFile(path, data)
+
+
+def _small(hunk: Hunk) -> bool:
+    return len(hunk.data) < CHUNK_BYTES
 
 
 def _unquote(raw: bytes) -> str:
