@@ -15,6 +15,7 @@ from policyctl import enforce
 from policyctl.baseline import apply_baseline, load_baseline
 from policyctl.config import Settings
 from policyctl.detect import DetectOptions
+from policyctl.errors import RuleError
 from policyctl.model import ScanResult
 from policyctl.repeats import fold_repeats
 from policyctl.report.build import build_report
@@ -52,6 +53,9 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     clock = time.perf_counter()
     baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
     rules = load_rules([Path(p) for p in settings.rules])
+    if not rules:
+        # A scan without rules finds nothing and would pass: never report that as clean.
+        raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
     ruleset = compile_ruleset(rules, settings.engine)
     source = choose_source(request)
     scanned = run_scan(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests import fakes
 from tests.conftest import RunPolicyctl, assert_no_secret_in, commit_all, git, write_files
 
@@ -144,3 +146,17 @@ def test_config_excludes_apply_to_staged_files(
     git(git_repo, "add", "-A")
 
     assert staged(policyctl_in_process, git_repo)["findings"] == []
+
+
+def test_a_scan_with_no_rules_loaded_fails_instead_of_passing(
+    policyctl_in_process: RunPolicyctl, git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_files(git_repo, {"a.py": f"k = '{fakes.github_pat('norules')}'\n"})
+    git(git_repo, "add", "a.py")
+    monkeypatch.setattr("policyctl.rules.builtin_dir", lambda name: git_repo / "no-rules-here")
+    (git_repo / "no-rules-here").mkdir()
+
+    run = policyctl_in_process("scan", "--staged", cwd=git_repo)
+
+    assert run.code == 2
+    assert "no rules were loaded" in run.err

@@ -445,63 +445,36 @@ class StagedSource(Source):
 
     def _entries(self) -> tuple[list[tuple[bytes, bytes, str]], list[Notice]]:
         """(mode, blob, path) of the index entries to scan, with notes on the others."""
-        notices: list[Notice] = []
-        if self.paths:
-            listing = _run(
-                self.cwd,
-                "--literal-pathspecs",
-                "ls-files",
-                "-s",
-                "-z",
-                "--full-name",
-                "--",
-                *self.paths,
-            )
-        else:
-            changed = _run(
-                self.root,
-                "diff",
-                "--cached",
-                "--name-only",
-                "-z",
-                "--no-renames",
-                "--diff-filter=ACMRT",
-            ).stdout
-            names = [n for n in changed.split(b"\0") if n]
-            if not names:
-                return [], [Notice(".", "nothing is staged", level="info")]
-            listing = _run(
-                self.root,
-                "--literal-pathspecs",
-                "ls-files",
-                "-s",
-                "-z",
-                "--full-name",
-                "--",
-                *(n.decode("utf-8", "surrogateescape") for n in names),
-            )
+        if not self.paths:
+            staged = _staged_changes(self.root)
+            return staged, [] if staged else [Notice(".", "nothing is staged", level="info")]
+        listing = _run(
+            self.cwd,
+            "--literal-pathspecs",
+            "ls-files",
+            "-s",
+            "-z",
+            "--full-name",
+            "--",
+            *self.paths,
+        ).stdout
         entries: list[tuple[bytes, bytes, str]] = []
         unmerged: set[str] = set()
-        for record in listing.stdout.split(b"\0"):
-            if not record:
-                continue
+        for record in filter(None, listing.split(b"\0")):
             info, _, name = record.partition(b"\t")
             mode, blob, stage = info.split()
             path = name.decode("utf-8", "replace")
-            if stage != b"0":
+            if stage == b"0":
+                entries.append((mode, blob, path))
+            else:
                 unmerged.add(path)
-                continue
-            entries.append((mode, blob, path))
-        notices += [
-            Notice(p, "not scanned: unmerged (resolve the conflict first)")
-            for p in sorted(unmerged)
-        ]
-        if self.paths and not entries and not unmerged:
+        if not entries and not unmerged:
             raise InputError(
                 "none of the given paths is in the git index, so nothing would be scanned: "
                 + ", ".join(self.paths[:5])
             )
-        return entries, notices
+        notes = [Notice(p, "not scanned: unmerged (resolve the conflict first)") for p in unmerged]
+        return entries, sorted(notes, key=lambda n: n.path)
 
     def _read_blobs(self, wanted: list[tuple[str, str]]) -> Iterator[Item | Notice]:
         """Each blob through one `git cat-file --batch`, fed from a thread-free temp file."""
@@ -527,6 +500,27 @@ class StagedSource(Source):
                         yield Notice(path, "skipped: binary file", level="info")
                     else:
                         yield StagedFile(path, data)
+
+
+def _staged_changes(root: Path) -> list[tuple[bytes, bytes, str]]:
+    """(mode, blob, path) of each file the index adds or changes against HEAD."""
+    raw = _run(
+        root,
+        "diff",
+        "--cached",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--no-renames",
+        "--diff-filter=ACMRT",
+    ).stdout
+    fields = raw.split(b"\0")
+    changes = []
+    for header, name in zip(fields[0::2], fields[1::2], strict=False):
+        if header.startswith(b":"):
+            _, mode, _, blob, _ = header[1:].split(b" ", 4)
+            changes.append((mode, blob, name.decode("utf-8", "replace")))
+    return changes
 
 
 def _small(hunk: Hunk) -> bool:
