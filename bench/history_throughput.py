@@ -13,20 +13,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-from _corpus import (
-    CACHE,
-    code_line,
-    commit_block,
-    fast_import,
-    file_text,
-    median_seconds,
-    secret_line,
-)
+from git_corpus import code_line, commit_block, fast_import, file_text, secret_line
+from measure import CACHE, median, policyctl_command, run_measured
 
 FILES = 400
 
@@ -63,27 +54,20 @@ def main() -> None:
         build_repo(repo, args.commits)
     log = ["git", "log", "-p", "-U0", "--cc", "--full-index", "--all", "--format=%H"]
     diff_bytes = len(subprocess.run(log, cwd=repo, capture_output=True, check=True).stdout)
-    policyctl = shutil.which("policyctl") or str(Path(sys.executable).with_name("policyctl"))
-    env = {**os.environ, "POLICYCTL_CACHE_DIR": str(CACHE / "policyctl-cache")}
-
-    def scan() -> None:
-        done = subprocess.run(
-            [policyctl, "scan", "--git", "--no-progress", "-f", "json", "-o", os.devnull],
-            cwd=repo,
-            env=env,
-        )
-        assert done.returncode in (0, 1)
-
-    scan()  # warm the rule and engine caches
-    git_time = median_seconds(
-        lambda: subprocess.run(log, cwd=repo, stdout=subprocess.DEVNULL, check=True), args.runs
-    )
-    scan_time = median_seconds(scan, args.runs)
+    scan = [policyctl_command(), "scan", "--git", "--no-progress", "-f", "json", "-o", os.devnull]
+    env = {"POLICYCTL_CACHE_DIR": str(CACHE / "policyctl-cache")}
+    run_measured(scan, cwd=repo, env=env)  # warm the rule and engine caches
+    git_runs = [run_measured(log, cwd=repo) for _ in range(args.runs)]
+    scan_runs = [run_measured(scan, cwd=repo, env=env) for _ in range(args.runs)]
+    assert all(r.returncode in (0, 1) for r in scan_runs), scan_runs[0].stderr
+    git_time = median([r.seconds for r in git_runs])
+    scan_time = median([r.seconds for r in scan_runs])
+    peak = median([r.peak_rss_mb for r in scan_runs])
     megabytes = diff_bytes / 1e6
     print(f"commits: {args.commits}; diffs: {megabytes:.1f} MB; runs: {args.runs}")
     for name, seconds in (("git log -p (alone)", git_time), ("policyctl scan --git", scan_time)):
         print(f"{name + ', median:':34} {seconds:6.2f} s  ({megabytes / seconds:6.1f} MB/s)")
-    print(f"policyctl / git log: {scan_time / git_time:.1f}x")
+    print(f"policyctl / git log: {scan_time / git_time:.1f}x; policyctl peak memory: {peak:.0f} MB")
 
 
 if __name__ == "__main__":

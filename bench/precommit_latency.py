@@ -3,23 +3,24 @@
     python bench/precommit_latency.py [--runs 15]
 
 Prints the median wall time (Python start-up included) of `policyctl scan --staged`, the
-hook's entry, with a warm cache (the steady state on a developer machine) and once cold,
-next to `python -c pass` and `git diff --cached` on the same repository in the same run.
+hook's entry, and its CPU time (which a busy machine does not inflate), with a warm cache
+(the steady state on a developer machine) and once cold, next to `python -c pass` and
+`git diff --cached` on the same repository in the same run.
 Target: well under 1 s.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from _corpus import CACHE, code_line, commit_block, fast_import, file_text, median_seconds
+from git_corpus import code_line, commit_block, fast_import, file_text
+from measure import CACHE, median, policyctl_command, run_measured
 
 FILES = 10_000
 STAGED = 20
@@ -50,30 +51,29 @@ def main() -> None:
         print(f"building {FILES} files in {repo} ...", flush=True)
         build_repo(repo)
     stage_change(repo)
-    policyctl = shutil.which("policyctl") or str(Path(sys.executable).with_name("policyctl"))
     cache = CACHE / "policyctl-cache"
-    env = {**os.environ, "POLICYCTL_CACHE_DIR": str(cache)}
+    hook = [policyctl_command(), "scan", "--staged", "--no-progress", "-q"]
+    env = {"POLICYCTL_CACHE_DIR": str(cache)}
 
-    def hook() -> None:
-        done = subprocess.run(
-            [policyctl, "scan", "--staged", "--no-progress", "-q"], cwd=repo, env=env
-        )
-        assert done.returncode == 0, "the staged change should be clean"
+    cpu: list[float] = []
+
+    def timed(command: list[str]) -> float:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = run_measured(command, cwd=repo, env=env)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        assert result.returncode == 0, result.stderr
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        return result.seconds
 
     shutil.rmtree(cache, ignore_errors=True)
-    start = time.perf_counter()
-    hook()
-    cold = time.perf_counter() - start
-    warm = median_seconds(hook, args.runs)
-    python = median_seconds(lambda: subprocess.run([sys.executable, "-c", "pass"]), args.runs)
-    git = median_seconds(
-        lambda: subprocess.run(
-            ["git", "diff", "--cached", "--name-only"], cwd=repo, capture_output=True
-        ),
-        args.runs,
-    )
+    cold = timed(hook)
+    warm = median([timed(hook) for _ in range(args.runs)])
+    warm_cpu = median(cpu[1:])
+    python = median([timed([sys.executable, "-c", "pass"]) for _ in range(args.runs)])
+    git = median([timed(["git", "diff", "--cached", "--name-only"]) for _ in range(args.runs)])
     print(f"repository: {FILES} files; staged: {STAGED} modified files; runs: {args.runs}")
     print(f"policyctl scan --staged (warm cache), median: {warm * 1000:7.0f} ms")
+    print(f"  its CPU time (user + system), median:       {warm_cpu * 1000:7.0f} ms")
     print(f"policyctl scan --staged (cold cache), once:   {cold * 1000:7.0f} ms")
     print(f"python -c pass, median:                       {python * 1000:7.0f} ms")
     print(f"git diff --cached --name-only, median:        {git * 1000:7.0f} ms")

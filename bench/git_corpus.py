@@ -1,20 +1,17 @@
-"""Synthetic git repositories for the benchmarks, built with `git fast-import` under
+"""Synthetic git repositories for the git benchmarks, built with `git fast-import` under
 bench/.cache (git-ignored). Content is code-like text with a few credentials in it."""
 
 from __future__ import annotations
 
 import random
-import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-CACHE = Path(__file__).resolve().parent / ".cache"
-sys.path.insert(0, str(CACHE.parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests import fakes  # noqa: E402  (credentials assembled at run time)
+from tests import fakes  # credentials assembled at run time
 
 WORDS = [
     *("value", "result", "config", "client", "request", "response", "handler", "token"),
@@ -75,12 +72,3 @@ def commit_block(mark: int, when: int, message: str, files: dict[str, str], pare
         data = text.encode()
         lines += [f"M 100644 inline {path}".encode(), f"data {len(data)}".encode(), data]
     return b"\n".join(lines) + b"\n\n"
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
