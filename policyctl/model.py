@@ -130,6 +130,70 @@ class Finding:
     secret: str | None = None
     occurrences: int = 1
     """How many times git history added this value (1 outside history)."""
+    source_kind: str = "repo"
+    """The kind of input it was found in (Chunk.kind): repo, history, logs or datasets."""
+    risk: float = 0.0
+    """0-100, set by policyctl.scoring once the finding is judged against the packs."""
+
+
+@dataclass(frozen=True)
+class Selector:
+    """One clause of a control's `selects`: a rule is chosen when it meets every field
+    given (any listed value per field). `rules` holds rule ids or globs (`secret.aws-*`)."""
+
+    rules: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    data_classes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of a framework that findings can violate (see pack.schema.json).
+
+    It applies to a finding whose rule one of `selects` chooses, at `min_severity` or
+    above, found under `paths` (globs; all when empty) in `sources` (all when empty).
+    `unserved` says why no rule can check it (e.g. photographs), for coverage reports.
+    """
+
+    id: str
+    title: str
+    description: str
+    selects: tuple[Selector, ...]
+    mode: str
+    min_severity: str = "info"
+    paths: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    unserved: str | None = None
+
+
+@dataclass(frozen=True)
+class Framework:
+    """The published framework a pack maps: its name, version and a reference URL."""
+
+    name: str
+    version: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PolicyPack:
+    """A resolved policy pack (after `extends`): pure data, loaded by policyctl.packs.
+
+    `sensitivity` weights the data-class sensitivity of the risk score under this pack
+    (health data weighs more under HIPAA); `rules` are rule files the pack brings.
+    """
+
+    id: str
+    name: str
+    version: str
+    framework: Framework
+    controls: tuple[Control, ...]
+    description: str = ""
+    sensitivity: tuple[tuple[str, float], ...] = ()
+    rules: tuple[str, ...] = ()
+    source: str = ""
+    extends: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ def load_yaml(path: Path, error: type[Exception]) -> Any:
     """
     import yaml  # here, not at the top: cached rule and config loads never need it
 
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = _loader()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -27,3 +28,17 @@ def load_yaml(path: Path, error: type[Exception]) -> Any:
         raise error(f"{path}: invalid YAML at {where}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise error(f"{path}: invalid YAML: {type(exc).__name__}") from None
+
+
+@cache
+def _loader() -> Any:
+    """A safe loader (CSafeLoader when built) that keeps dates as text: our documents are
+    checked by JSON Schemas, and JSON has no date type (`expires: 2025-06-30` must stay
+    the string the schema's "date" format checks)."""
+    import yaml
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_str)
+    return Loader
