@@ -16,11 +16,13 @@ from typing import Any
 
 from policyctl.cache import memoized
 from policyctl.detect import DEFAULT_MIN_CONFIDENCE
-from policyctl.enforce import DEFAULT_FAIL_ON
+from policyctl.enforce import RUN_MODES
 from policyctl.errors import ConfigError
 from policyctl.model import SEVERITIES
+from policyctl.packs import resolve_ref
 from policyctl.schemas import schema_problems
 from policyctl.sources.filesystem import DEFAULT_MAX_FILE_SIZE
+from policyctl.waivers import Waiver, parse_waivers
 from policyctl.yamlfile import load_yaml
 
 CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
@@ -35,15 +37,18 @@ class Settings:
     rules: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 0
-    fail_on: str = DEFAULT_FAIL_ON
+    fail_on: str | None = None
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     engine: str = "auto"
     gitignore: bool = True
     config_path: str | None = None
     baseline: str | None = None
+    packs: tuple[str, ...] = ()
+    mode: str | None = None
+    waivers: tuple[Waiver, ...] = ()
 
 
-LIST_FIELDS = ("exclude", "rules")
+LIST_FIELDS = ("exclude", "rules", "packs")
 
 
 def find_config(explicit: str | None, targets: Sequence[str]) -> Path | None:
@@ -90,6 +95,10 @@ def _load_config_file(path: Path) -> dict[str, Any]:
         values["baseline"] = str(path.parent / values["baseline"])
     if "max_file_size" in values:
         values["max_file_size"] = parse_size(values["max_file_size"], f"{path}: max_file_size")
+    if "packs" in values:
+        values["packs"] = [resolve_ref(p, path.parent) for p in values["packs"]]
+    if "waivers" in values:
+        values["waivers"] = parse_waivers(values["waivers"], str(path))
     return values
 
 
@@ -105,6 +114,8 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
         "engine": lambda v, name: _parse_choice(v, name, ("auto", "hyperscan", "re")),
         "gitignore": _parse_bool,
         "baseline": lambda v, _: v,
+        "packs": lambda v, _: [p.strip() for p in v.split(",") if p.strip()],
+        "mode": lambda v, name: _parse_choice(v.lower(), name, RUN_MODES),
     }
     values: dict[str, Any] = {}
     for key, parse in parsers.items():

@@ -96,6 +96,7 @@ def judge(chunk: Chunk, match: Match, ruleset: Ruleset, options: DetectOptions) 
         validated=validated,
         tags=rule.tags,
         secret=value if options.show_secrets else None,
+        source_kind=chunk.kind,
     )
 
 

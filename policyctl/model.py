@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: the assessment is built from this module's types
+    from policyctl.assess import Assessment
 
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 CATEGORIES: tuple[str, ...] = ("secret", "pii")
@@ -230,3 +234,5 @@ class ScanResult:
     engine: str
     started: str = ""
     finished: str = ""
+    assessment: Assessment | None = None
+    """What the policy made of the findings (packs, compliance, risk, waivers)."""

@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from policyctl import enforce
+from policyctl.assess import assess
 from policyctl.baseline import apply_baseline, load_baseline
 from policyctl.config import Settings
 from policyctl.detect import DetectOptions
+from policyctl.enforce import Policy
 from policyctl.errors import RuleError
 from policyctl.model import ScanResult
+from policyctl.packs import load_packs, pack_rule_paths, selection_notices
 from policyctl.repeats import fold_repeats
 from policyctl.report.build import build_report
 from policyctl.rules import compile_ruleset, load_rules
@@ -41,18 +43,19 @@ class ScanOutcome:
 
 
 def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
-    result = scan_result(request, progress)
-    report = build_report(result, request.settings.fail_on)
+    report = build_report(scan_result(request, progress))
     return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"])
 
 
 def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
-    """Findings judged and suppressed, with what the report says about the scan."""
+    """Findings suppressed and judged against the packs, with what the report says
+    about the scan and the policy's assessment of it."""
     settings = request.settings
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
     baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
-    rules = load_rules([Path(p) for p in settings.rules])
+    packs = load_packs(settings.packs)
+    rules = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
     if not rules:
         # A scan without rules finds nothing and would pass: never report that as clean.
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
@@ -70,15 +73,18 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
     if baseline is not None:
         findings = apply_baseline(findings, baseline)
+    policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
+    findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
     return ScanResult(
-        findings=enforce.assign_modes(findings, settings.fail_on),
-        notices=scanned.notices,
+        findings=findings,
+        notices=[*selection_notices(packs, rules), *scanned.notices],
         stats=scanned.stats,
         rules=rules,
         targets=request.targets,
         engine=ruleset.matcher.name,
         started=_iso(started_at),
         finished=_iso(datetime.now(UTC)),
+        assessment=assessment,
     )
 
 

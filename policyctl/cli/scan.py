@@ -12,6 +12,7 @@ import typer
 
 from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
 from policyctl.config import parse_size, resolve_settings
+from policyctl.enforce import RUN_MODES
 from policyctl.model import SEVERITIES
 from policyctl.pipeline import ScanRequest, run_scan_request
 from policyctl.report import EXTENSIONS, FORMATS, RenderOptions, render
@@ -122,7 +123,25 @@ def scan(
         str | None,
         typer.Option(
             "--fail-on",
-            help=f"Lowest severity that fails the scan: {', '.join(SEVERITIES)} (default high).",
+            help=f"Findings at or above this severity block: {', '.join(SEVERITIES)} "
+            "(default high without packs; with packs, only when given).",
+        ),
+    ] = None,
+    packs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pack",
+            "-p",
+            help="Policy pack to enforce (repeatable): a built-in id (soc2, gdpr, hipaa ...; "
+            "see `policyctl policy list`) or a pack file.",
+        ),
+    ] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode",
+            help="Override control modes for this run: warn (advisory, never fails) "
+            "or block (warnings block too).",
         ),
     ] = None,
     min_confidence: Annotated[
@@ -168,6 +187,8 @@ def scan(
     git = git_scan(git_history, staged, diff, pre_push, branch, since, max_commits)
     if fail_on is not None and fail_on not in SEVERITIES:
         raise typer.BadParameter(f"choose one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
+    if mode is not None and mode not in RUN_MODES:
+        raise typer.BadParameter(f"choose one of {', '.join(RUN_MODES)}", param_hint="--mode")
     cli: dict[str, Any] = {
         "config_path": config,
         "rules": rules,
@@ -175,6 +196,8 @@ def scan(
         "max_file_size": parse_size(max_file_size, "--max-file-size") if max_file_size else None,
         "jobs": jobs,
         "fail_on": fail_on,
+        "packs": packs,
+        "mode": mode,
         "min_confidence": min_confidence,
         "engine": engine,
         "gitignore": False if no_ignore else None,

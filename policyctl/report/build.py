@@ -8,15 +8,21 @@ from typing import Any
 
 from policyctl import __version__
 from policyctl.enforce import exit_code, is_blocking
-from policyctl.model import SEVERITIES, Finding, Location, Rule, ScanResult
+from policyctl.model import MODES, SEVERITIES, Finding, Location, PolicyPack, Rule, ScanResult
+from policyctl.scoring import CONTROL_STATUSES, PackCompliance
+from policyctl.waivers import WAIVED, WaiverOutcome
 
 SCHEMA_VERSION = "1.0"
 LOCATION_FIELDS = tuple(f.name for f in fields(Location))
 
 
-def build_report(result: ScanResult, fail_on: str | None = None) -> dict[str, Any]:
+def build_report(result: ScanResult) -> dict[str, Any]:
     """The report document: plain JSON types, keys in a fixed order, no raw secrets
     unless the findings carry them (only with --show-secrets)."""
+    assessment = result.assessment
+    if assessment is None:
+        raise ValueError("a report needs the scan's assessment (policyctl.assess)")
+    policy = assessment.policy
     findings = result.findings
     counted = [f for f in findings if f.suppressed is None]
     severities = Counter(f.severity for f in counted)
@@ -30,8 +36,12 @@ def build_report(result: ScanResult, fail_on: str | None = None) -> dict[str, An
         "engine": result.engine,
         "rules": len(result.rules),
     }
-    if fail_on is not None:
-        scan["fail_on"] = fail_on
+    if policy.severity_floor is not None:
+        scan["fail_on"] = policy.severity_floor
+    if policy.mode is not None:
+        scan["mode"] = policy.mode
+    scan["packs"] = [pack_document(pack) for pack in policy.packs]
+    modes = Counter(f.mode for f in counted)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "policyctl", "version": __version__},
@@ -42,9 +52,14 @@ def build_report(result: ScanResult, fail_on: str | None = None) -> dict[str, An
             "suppressed": len(findings) - len(counted),
             "by_severity": {s: severities[s] for s in reversed(SEVERITIES) if severities[s]},
             "by_category": dict(sorted(Counter(f.category for f in counted).items())),
+            "by_mode": {m: modes[m] for m in reversed(MODES) if modes[m]},
+            "waived": sum(1 for f in findings if f.suppressed == WAIVED),
+            "risk": {"score": assessment.risk.score, "grade": assessment.risk.grade},
             "exit_code": exit_code(findings),
         },
         "findings": [finding_document(f) for f in findings],
+        "compliance": [compliance_document(c) for c in assessment.compliance],
+        "waivers": [waiver_document(w) for w in assessment.waivers],
         "notices": [
             {"path": n.path, "message": n.message, "level": n.level} for n in result.notices
         ],
@@ -74,6 +89,59 @@ def rule_document(rule: Rule) -> dict[str, Any]:
     return document
 
 
+def pack_document(pack: PolicyPack) -> dict[str, Any]:
+    """Which pack was enforced: id, version and the framework it maps."""
+    framework = pack.framework
+    document: dict[str, Any] = {
+        "id": pack.id,
+        "name": pack.name,
+        "version": pack.version,
+        "framework": {"name": framework.name, "version": framework.version, "url": framework.url},
+    }
+    if pack.extends:
+        document["extends"] = pack.extends
+    return document
+
+
+def compliance_document(result: PackCompliance) -> dict[str, Any]:
+    """One pack's score, its controls counted by status, and each control's result."""
+    return {
+        "pack": result.pack.id,
+        "name": result.pack.name,
+        "score": result.score,
+        **{status.replace("-", "_"): result.count(status) for status in CONTROL_STATUSES},
+        "controls": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "mode": c.mode,
+                "status": c.status,
+                "findings": c.findings,
+                "risk": c.risk,
+            }
+            for c in result.controls
+        ],
+    }
+
+
+def waiver_document(outcome: WaiverOutcome) -> dict[str, Any]:
+    """A waiver as declared, what it did, and the fingerprints it covered."""
+    waiver = outcome.waiver
+    scope = (
+        {"fingerprint": waiver.fingerprint}
+        if waiver.fingerprint
+        else {"rule": waiver.rule, "path": waiver.path}
+    )
+    return {
+        **scope,
+        "reason": waiver.reason,
+        "owner": waiver.owner,
+        "expires": waiver.expires.isoformat(),
+        "status": outcome.status,
+        "findings": list(outcome.findings),
+    }
+
+
 def finding_document(finding: Finding) -> dict[str, Any]:
     """One finding as JSON; empty optional fields are left out."""
     document: dict[str, Any] = {
@@ -88,6 +156,8 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "mode": finding.mode,
         "suppressed": finding.suppressed,
+        "source_kind": finding.source_kind,
+        "risk": finding.risk,
     }
     optional = {
         "entropy": finding.entropy,

@@ -34,6 +34,10 @@ def render(report: dict[str, Any], options: RenderOptions) -> str:
     findings = [f for f in report["findings"] if not f["suppressed"]]
     if findings:
         console.print(findings_table(findings))
+    if report["compliance"]:
+        console.print(compliance_table(report["compliance"]))
+    for line in waiver_lines(report["waivers"]):
+        console.print(line)
     console.print(summary_line(report))
     return buffer.getvalue()
 
@@ -46,6 +50,9 @@ def findings_table(findings: list[dict[str, Any]]) -> Table:
     table.add_column("where", overflow="fold")
     table.add_column("preview")
     table.add_column("mode")
+    show_controls = any("controls" in f for f in findings)
+    if show_controls:
+        table.add_column("controls", overflow="fold")
     if show_secret:
         table.add_column("secret (--show-secrets)", overflow="fold")
     for finding in findings:
@@ -59,10 +66,53 @@ def findings_table(findings: list[dict[str, Any]]) -> Table:
             Text(finding["preview"]),
             Text(mode, style="bold" if mode == "block" else "dim"),
         ]
+        if show_controls:
+            row.append(Text(", ".join(finding.get("controls", ())), style="dim"))
         if show_secret:
             row.append(Text(finding.get("secret", "")))
         table.add_row(*row)
     return table
+
+
+STATUS_STYLE = {"warned": "yellow", "blocked": "bold red"}
+
+
+def compliance_table(compliance: list[dict[str, Any]]) -> Table:
+    """Per pack: controls passed, logged, warned and blocked, and the compliance score."""
+    table = Table(show_edge=False, pad_edge=False, expand=False, title_justify="left")
+    for column in ("pack", "controls", "passed", "logged", "warned", "blocked", "score"):
+        table.add_column(column, justify="left" if column == "pack" else "right")
+    for pack in compliance:
+        assessed = len(pack["controls"]) - pack["not_assessed"]
+        table.add_row(
+            Text(pack["pack"]),
+            Text(str(assessed)),
+            Text(str(pack["passed"]), style="green" if pack["passed"] == assessed else ""),
+            Text(str(pack["logged"])),
+            Text(str(pack["warned"]), style=STATUS_STYLE["warned"] if pack["warned"] else ""),
+            Text(str(pack["blocked"]), style=STATUS_STYLE["blocked"] if pack["blocked"] else ""),
+            Text(f"{pack['score']:.1f}"),
+        )
+    return table
+
+
+def waiver_lines(waivers: list[dict[str, Any]]) -> list[Text]:
+    """One line per waiver that needs attention (expired or stale) and a count of the rest."""
+    lines = []
+    for waiver in waivers:
+        if waiver["status"] == "applied":
+            continue
+        scope = waiver.get("fingerprint") or f"{waiver['rule']} in {waiver['path']}"
+        state = (
+            f"expired on {waiver['expires']}, no longer applies"
+            if waiver["status"] == "expired"
+            else "stale: it covers no finding"
+        )
+        lines.append(Text(f"waiver {scope} ({waiver['owner']}): {state}", style="yellow"))
+    applied = sum(1 for w in waivers if w["status"] == "applied")
+    if applied:
+        lines.append(Text(f"{applied} waiver(s) applied", style="dim"))
+    return lines
 
 
 def where(location: dict[str, Any]) -> str:
@@ -92,6 +142,8 @@ def summary_line(report: dict[str, Any]) -> Text:
     line.append(f"findings: {counts}", style="bold" if summary["findings"] else "green")
     if summary["suppressed"]:
         line.append(f"; {summary['suppressed']} suppressed")
+    risk = summary["risk"]
+    line.append(f"; risk {risk['score']:.1f} (grade {risk['grade']})")
     if summary["blocking"]:
         line.append(f"; {summary['blocking']} blocking", style="bold red")
     notices = sum(1 for n in report["notices"] if n["level"] != "info")

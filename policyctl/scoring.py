@@ -1,0 +1,194 @@
+"""Risk scores: per finding (0-100), per scan (0-100 and a grade A-F), and per pack
+a compliance score. Pure arithmetic over findings: the same input gives the same scores.
+
+Per finding:
+
+    risk = 100 x severity weight x confidence x sensitivity x exposure
+
+- severity weight: critical 1.0, high 0.75, medium 0.5, low 0.25, info 0.1;
+- sensitivity of the data class (credential 1.0; health, financial, government-id 0.8;
+  identity, location 0.6; contact 0.4; network 0.3; others 0.6), times the weight a pack
+  gives it (HIPAA weighs health data 1.25), at most 1.0. A finding takes the highest
+  weight among the packs whose controls it violates;
+- exposure of where it was found: git history 1.0 (every clone has it, for good), the
+  working tree and logs 0.9, datasets 0.8; halved in test fixtures (tests/, fixtures/,
+  testdata/, *_test.go, test_*.py ...), where values are more often fakes.
+
+Per scan, over the findings that count (not suppressed): the chance-style union
+`100 x (1 - product of (1 - risk/100))`, so one critical finding dominates and many small
+ones add up without passing 100. Grade: A below 10, B below 25, C below 50, D below 75,
+F from 75.
+
+Per pack, the compliance score is the share of its assessed controls that hold, each
+control counted by how little risk it carries: `100 x mean over controls of (1 - r)`,
+where r is the highest risk/100 among the open findings it judges in warn or block mode
+(0 when it has none). Controls no rule can serve (`unserved`) are left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from policyctl.enforce import run_mode
+from policyctl.globs import path_matches
+from policyctl.model import Finding, PolicyPack, mode_rank
+from policyctl.packs import control_ref, sensitivity_weight
+
+SEVERITY_WEIGHT = {"critical": 1.0, "high": 0.75, "medium": 0.5, "low": 0.25, "info": 0.1}
+SENSITIVITY = {
+    "credential": 1.0,
+    "health": 0.8,
+    "financial": 0.8,
+    "government-id": 0.8,
+    "identity": 0.6,
+    "location": 0.6,
+    "contact": 0.4,
+    "network": 0.3,
+}
+DEFAULT_SENSITIVITY = 0.6
+EXPOSURE = {"history": 1.0, "repo": 0.9, "logs": 0.9, "datasets": 0.8}
+TEST_FIXTURE_FACTOR = 0.5
+TEST_FIXTURE_PATHS = (
+    "test",
+    "tests",
+    "__tests__",
+    "spec",
+    "specs",
+    "testdata",
+    "test-data",
+    "test_data",
+    "fixtures",
+    "__fixtures__",
+    "__mocks__",
+    "test_*.py",
+    "*_test.py",
+    "*_test.go",
+    "*.test.*",
+    "*.spec.*",
+)
+GRADES = ((10.0, "A"), (25.0, "B"), (50.0, "C"), (75.0, "D"))
+CONTROL_STATUSES = ("passed", "logged", "warned", "blocked", "not-assessed")
+
+
+def in_test_fixture(path: str) -> bool:
+    return path_matches(path, TEST_FIXTURE_PATHS)
+
+
+def exposure(finding: Finding) -> float:
+    factor = EXPOSURE.get(finding.source_kind, 1.0)
+    if in_test_fixture(finding.location.path):
+        factor *= TEST_FIXTURE_FACTOR
+    return factor
+
+
+def finding_risk(finding: Finding, weight: float = 1.0) -> float:
+    """The finding's risk, 0-100, with its data-class sensitivity weighted by `weight`."""
+    sensitivity = min(1.0, SENSITIVITY.get(finding.data_class, DEFAULT_SENSITIVITY) * weight)
+    risk = 100 * SEVERITY_WEIGHT[finding.severity] * finding.confidence * sensitivity
+    return round(risk * exposure(finding), 1)
+
+
+def score_findings(findings: Iterable[Finding], packs: Sequence[PolicyPack]) -> list[Finding]:
+    """Each finding with its risk, under the heaviest weighting of the packs it violates."""
+    by_id = {pack.id: pack for pack in packs}
+    scored = []
+    for finding in findings:
+        violated = {ref.split(":", 1)[0] for ref in finding.controls}
+        weight = max(
+            (sensitivity_weight(by_id[p], finding.data_class) for p in violated if p in by_id),
+            default=1.0,
+        )
+        scored.append(replace(finding, risk=finding_risk(finding, weight)))
+    return scored
+
+
+@dataclass(frozen=True)
+class ScanRisk:
+    score: float
+    grade: str
+
+
+def scan_risk(findings: Iterable[Finding]) -> ScanRisk:
+    """The overall risk of a scan, over the findings that count."""
+    safe = math.prod(1 - f.risk / 100 for f in findings if f.suppressed is None)
+    score = round(100 * (1 - safe), 1)
+    return ScanRisk(score, grade(score))
+
+
+def grade(score: float) -> str:
+    return next((letter for limit, letter in GRADES if score < limit), "F")
+
+
+@dataclass(frozen=True)
+class ControlStatus:
+    """How a control fared: its mode for this run, its status, the findings it judges."""
+
+    id: str
+    title: str
+    mode: str
+    status: str
+    findings: int = 0
+    risk: float = 0.0
+
+
+@dataclass(frozen=True)
+class PackCompliance:
+    pack: PolicyPack
+    controls: tuple[ControlStatus, ...]
+    score: float
+
+    def count(self, status: str) -> int:
+        return sum(1 for c in self.controls if c.status == status)
+
+
+def compliance(
+    packs: Sequence[PolicyPack], findings: Sequence[Finding], run_override: str | None = None
+) -> list[PackCompliance]:
+    """Per pack, each control's status and the pack's compliance score."""
+    judged: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.suppressed is None:
+            for ref in finding.controls:
+                judged[ref].append(finding)
+    results = []
+    for pack in packs:
+        statuses = []
+        for control in pack.controls:
+            mode = run_mode(control.mode, run_override)
+            if control.unserved is not None:
+                statuses.append(ControlStatus(control.id, control.title, mode, "not-assessed"))
+                continue
+            open_findings = judged.get(control_ref(pack, control), [])
+            risk = max(
+                (finding_risk(f, sensitivity_weight(pack, f.data_class)) for f in open_findings),
+                default=0.0,
+            )
+            statuses.append(
+                ControlStatus(
+                    control.id,
+                    control.title,
+                    mode,
+                    _status(mode, bool(open_findings)),
+                    len(open_findings),
+                    risk,
+                )
+            )
+        results.append(PackCompliance(pack, tuple(statuses), _score(statuses)))
+    return results
+
+
+def _status(mode: str, violated: bool) -> str:
+    if not violated:
+        return "passed"
+    return {"log": "logged", "warn": "warned", "block": "blocked"}[mode]
+
+
+def _score(statuses: Sequence[ControlStatus]) -> float:
+    assessed = [s for s in statuses if s.status != "not-assessed"]
+    if not assessed:
+        return 100.0
+    held = sum(1 - (s.risk / 100 if mode_rank(s.mode) > mode_rank("log") else 0) for s in assessed)
+    return round(100 * held / len(assessed), 1)
