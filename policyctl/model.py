@@ -155,9 +155,10 @@ class Selector:
 class Control:
     """One control of a framework that findings can violate (see pack.schema.json).
 
-    It applies to a finding whose rule one of `selects` chooses, at `min_severity` or
-    above, found under `paths` (globs; all when empty) in `sources` (all when empty).
-    `unserved` says why no rule can check it (e.g. photographs), for coverage reports.
+    It applies to a finding whose rule one of `selects` chooses and none of `excludes`
+    does, at `min_severity` or above, found under `paths` (globs; all when empty) in
+    `sources` (all when empty). `unserved` says why no rule can check it (e.g.
+    photographs), for coverage reports.
     """
 
     id: str
@@ -169,6 +170,7 @@ class Control:
     paths: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     unserved: str | None = None
+    excludes: tuple[Selector, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -145,20 +145,22 @@ def _control_from(entry: dict[str, Any]) -> Control:
         id=str(entry["id"]),
         title=entry["title"],
         description=entry["description"].strip(),
-        selects=tuple(
-            Selector(
-                rules=tuple(clause.get("rules", ())),
-                tags=tuple(clause.get("tags", ())),
-                categories=tuple(clause.get("categories", ())),
-                data_classes=tuple(clause.get("data_classes", ())),
-            )
-            for clause in entry["selects"]
-        ),
+        selects=tuple(_selector_from(clause) for clause in entry["selects"]),
+        excludes=tuple(_selector_from(clause) for clause in entry.get("excludes", ())),
         mode=entry["mode"],
         min_severity=entry.get("min_severity", "info"),
         paths=tuple(entry.get("paths", ())),
         sources=tuple(entry.get("sources", ())),
         unserved=entry.get("unserved"),
+    )
+
+
+def _selector_from(clause: dict[str, Any]) -> Selector:
+    return Selector(
+        rules=tuple(clause.get("rules", ())),
+        tags=tuple(clause.get("tags", ())),
+        categories=tuple(clause.get("categories", ())),
+        data_classes=tuple(clause.get("data_classes", ())),
     )
 
 
@@ -255,7 +257,10 @@ def clause_selects(clause: Selector, traits: RuleTraits) -> bool:
 
 
 def control_selects(control: Control, traits: RuleTraits) -> bool:
-    return any(clause_selects(clause, traits) for clause in control.selects)
+    """True when a `selects` clause chooses the rule and no `excludes` clause does."""
+    return any(clause_selects(c, traits) for c in control.selects) and not any(
+        clause_selects(c, traits) for c in control.excludes
+    )
 
 
 def in_scope(control: Control, finding: Finding) -> bool:

@@ -1,0 +1,270 @@
+"""Policy packs end to end, through the installed `policyctl` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policyctl.schemas import schema_problems
+from tests import fakes
+from tests.conftest import RunPolicyctl, assert_no_secret_in, write_files
+
+TOKEN = fakes.github_pat("policy")
+
+
+@pytest.fixture
+def leaky(tmp_path: Path) -> Path:
+    """A project with one hard-coded GitHub token in its source."""
+    project = tmp_path / "project"
+    write_files(project, {"src/app.py": f'GITHUB_TOKEN = "{TOKEN}"\n', "README.md": "hello\n"})
+    return project
+
+
+def scan_json(run_policyctl: RunPolicyctl, project: Path, *args: str, **kw: Any) -> tuple[int, Any]:
+    result = run_policyctl("scan", project, "-f", "json", "--no-progress", *args, **kw)
+    assert result.code in (0, 1), result.err
+    assert_no_secret_in([result.out, result.err], [TOKEN])
+    report = result.json()
+    assert schema_problems(report, "report") == []
+    return result.code, report
+
+
+def test_a_hard_coded_token_under_soc2_blocks_and_names_the_controls(
+    run_policyctl: RunPolicyctl, leaky: Path
+) -> None:
+    code, report = scan_json(run_policyctl, leaky, "--pack", "soc2")
+    [finding] = report["findings"]
+    assert code == 1
+    assert finding["mode"] == "block"
+    assert {"soc2:CC6.1", "soc2:CC8.1"} <= set(finding["controls"])
+    assert finding["source_kind"] == "repo"
+    assert 0 < finding["risk"] <= 100
+    [soc2] = report["compliance"]
+    assert soc2["pack"] == "soc2" and soc2["blocked"] >= 2 and soc2["score"] < 100
+    assert report["scan"]["packs"][0]["id"] == "soc2"
+
+
+def test_mode_warn_makes_the_same_scan_advisory(run_policyctl: RunPolicyctl, leaky: Path) -> None:
+    code, report = scan_json(run_policyctl, leaky, "--pack", "soc2", "--mode", "warn")
+    assert code == 0
+    assert report["findings"][0]["mode"] == "warn"
+    assert report["scan"]["mode"] == "warn"
+    assert report["summary"]["exit_code"] == 0
+
+
+def test_packs_and_mode_come_from_the_config_file_and_the_environment(
+    run_policyctl: RunPolicyctl, leaky: Path
+) -> None:
+    write_files(leaky, {".policyctl.yaml": "version: 1\npacks: [soc2]\n"})
+    code, report = scan_json(run_policyctl, leaky, env={"POLICYCTL_PACKS": "gdpr"})
+    assert code == 1
+    assert [p["id"] for p in report["scan"]["packs"]] == ["soc2", "gdpr"]
+    code, _ = scan_json(run_policyctl, leaky, env={"POLICYCTL_MODE": "warn"})
+    assert code == 0
+
+
+def test_a_user_pack_that_extends_soc2_can_turn_its_blocks_into_warnings(
+    run_policyctl: RunPolicyctl, leaky: Path, tmp_path: Path
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            "relaxed.yaml": 'id: relaxed-soc2\nname: Relaxed\nversion: "1"\nextends: soc2\n'
+            "overrides:\n  CC6.1: {mode: warn}\n  CC8.1: {mode: warn}\n"
+        },
+    )
+    code, report = scan_json(run_policyctl, leaky, "--pack", str(tmp_path / "relaxed.yaml"))
+    assert code == 0
+    assert report["findings"][0]["mode"] == "warn"
+    assert report["scan"]["packs"][0] == {
+        **report["scan"]["packs"][0],
+        "id": "relaxed-soc2",
+        "extends": "soc2",
+    }
+
+
+def waiver_config(expires: str, **scope: str) -> str:
+    lines = "".join(f"    {key}: {value}\n" for key, value in scope.items())
+    return (
+        "version: 1\npacks: [soc2]\nwaivers:\n"
+        f"  - reason: Revoked test token\n    owner: sec@example.com\n    expires: {expires}\n"
+        + lines
+    )
+
+
+def test_a_live_waiver_suppresses_the_finding_and_reports_it_waived(
+    run_policyctl: RunPolicyctl, leaky: Path
+) -> None:
+    _, first = scan_json(run_policyctl, leaky, "--pack", "soc2")
+    fingerprint = first["findings"][0]["fingerprint"]
+    write_files(leaky, {".policyctl.yaml": waiver_config("2999-12-31", fingerprint=fingerprint)})
+    code, report = scan_json(run_policyctl, leaky)
+    assert code == 0
+    assert report["findings"][0]["suppressed"] == "waiver"
+    assert report["summary"]["waived"] == 1
+    [waiver] = report["waivers"]
+    assert (waiver["status"], waiver["findings"]) == ("applied", [fingerprint])
+
+
+def test_a_waiver_with_a_past_expiry_no_longer_suppresses(
+    run_policyctl: RunPolicyctl, leaky: Path
+) -> None:
+    config = waiver_config("2020-01-31", rule="secret.github-*", path="src/")
+    write_files(leaky, {".policyctl.yaml": config})
+    code, report = scan_json(run_policyctl, leaky)
+    assert code == 1
+    assert report["findings"][0]["suppressed"] is None
+    assert report["waivers"][0]["status"] == "expired"
+    terminal = run_policyctl("scan", leaky, "--no-progress")
+    assert "expired on 2020-01-31, no longer applies" in terminal.out
+
+
+def test_a_waiver_that_matches_nothing_is_reported_stale(
+    run_policyctl: RunPolicyctl, leaky: Path
+) -> None:
+    write_files(leaky, {".policyctl.yaml": waiver_config("2999-01-31", rule="pii.*", path="x/")})
+    _, report = scan_json(run_policyctl, leaky)
+    assert report["waivers"][0]["status"] == "stale"
+
+
+def test_scores_are_the_same_on_the_same_input(run_policyctl: RunPolicyctl, leaky: Path) -> None:
+    def stable(report: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in report.items() if k != "scan"}
+
+    packs = ("--pack", "soc2", "--pack", "hipaa", "--pack", "pci-dss")
+    _, first = scan_json(run_policyctl, leaky, *packs)
+    _, second = scan_json(run_policyctl, leaky, *packs)
+    assert stable(first) == stable(second)
+    assert first["summary"]["risk"]["grade"] in "ABCDF"
+
+
+def test_the_terminal_summary_has_a_row_per_pack_and_the_risk_grade(
+    run_policyctl: RunPolicyctl, leaky: Path
+) -> None:
+    result = run_policyctl("scan", leaky, "--no-progress", "--pack", "soc2", "--pack", "gdpr")
+    table = result.out.splitlines()
+    header = next(line for line in table if line.startswith("pack"))
+    for column in ("controls", "passed", "warned", "blocked", "score"):
+        assert column in header
+    assert any(line.startswith("soc2 ") for line in table)
+    assert any(line.startswith("gdpr ") for line in table)
+    assert "(grade " in result.out
+    assert_no_secret_in([result.out, result.err], [TOKEN])
+
+
+def test_an_unknown_pack_is_one_line_and_exit_code_2(
+    run_policyctl: RunPolicyctl, leaky: Path
+) -> None:
+    result = run_policyctl("scan", leaky, "--pack", "sox")
+    assert result.code == 2
+    assert result.err.strip().count("\n") == 0
+    assert "no built-in policy pack 'sox'" in result.err
+
+
+# policyctl policy ...
+
+
+def test_policy_list_shows_every_built_in_pack(run_policyctl: RunPolicyctl) -> None:
+    result = run_policyctl("policy", "list")
+    assert result.code == 0
+    for pack_id in ("soc2", "iso27001", "gdpr", "hipaa", "pci-dss", "ccpa", "nist-800-53"):
+        assert pack_id in result.out
+
+
+def test_policy_show_lists_the_controls_of_a_pack(run_policyctl: RunPolicyctl) -> None:
+    result = run_policyctl("policy", "show", "hipaa")
+    assert result.code == 0
+    assert "164.514(b)(2)(i)(G)" in result.out
+    assert "164.312(a)(2)(iv)" in result.out
+
+
+def test_policy_validate_accepts_a_good_pack_and_rejects_a_bad_one(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    base = (
+        'id: base\nname: Base\nversion: "1"\n'
+        "framework: {name: F, version: '1', url: 'https://example.org'}\n"
+        "controls:\n"
+        "  - {id: KEYS, title: t, description: d, mode: block, selects: [{categories: [secret]}]}\n"
+        "  - {id: PEM, title: t, description: d, mode: block, selects: [{tags: [private-key]}]}\n"
+    )
+    good = 'id: ours\nname: Ours\nversion: "1"\nextends: base.yaml\ndisable: [PEM]\n'
+    bad = good.replace("PEM", "P9.9")
+    write_files(tmp_path, {"base.yaml": base, "good.yaml": good, "bad.yaml": bad})
+    result = run_policyctl("policy", "validate", tmp_path / "good.yaml")
+    assert result.code == 0, result.err
+    assert "pack ours, 1 controls" in result.out
+    result = run_policyctl("policy", "validate", tmp_path / "bad.yaml")
+    assert result.code == 2
+    assert "bad.yaml: field 'disable': pack 'base' has no control 'P9.9'" in result.err
+
+
+def test_policy_validate_reports_selections_of_rules_that_do_not_exist(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    pack = (
+        'id: typo\nname: Typo\nversion: "1"\n'
+        "framework: {name: F, version: '1', url: 'https://example.org'}\n"
+        "controls:\n  - {id: C1, title: t, description: d, mode: block, "
+        "selects: [{rules: [secret.github-pat-clasic]}]}\n"
+    )
+    write_files(tmp_path, {"typo.yaml": pack})
+    result = run_policyctl("policy", "validate", tmp_path / "typo.yaml")
+    assert result.code == 2
+    assert "control C1: selects unknown rule 'secret.github-pat-clasic'" in result.err
+
+
+def test_policy_coverage_maps_controls_to_rules_and_flags_unserved_ones(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    pack = (
+        'id: mixed\nname: Mixed\nversion: "1"\n'
+        "framework: {name: F, version: '1', url: 'https://example.org'}\n"
+        "controls:\n"
+        "  - {id: KEYS, title: t, description: d, mode: block, selects: [{tags: [private-key]}]}\n"
+        "  - {id: NONE, title: t, description: d, mode: warn, selects: [{tags: [no-such]}]}\n"
+        "  - {id: PHOTO, title: t, description: d, mode: warn, selects: [], "
+        "unserved: photographs are images}\n"
+    )
+    write_files(tmp_path, {"mixed.yaml": pack})
+    result = run_policyctl("policy", "coverage", "--pack", tmp_path / "mixed.yaml", "-f", "json")
+    assert result.code == 1
+    rows = {row["control"]: row for row in result.json()}
+    assert "secret.private-key-pem" in rows["KEYS"]["rules"]
+    assert rows["NONE"]["status"] == "unserved"
+    assert rows["PHOTO"] == {**rows["PHOTO"], "status": "not-assessed"}
+    assert rows["PHOTO"]["reason"] == "photographs are images"
+    text = run_policyctl("policy", "coverage", "--pack", tmp_path / "mixed.yaml")
+    assert "UNSERVED" in text.out
+    assert "not assessed: photographs are images" in text.out
+
+
+# policyctl init
+
+
+def test_init_writes_a_commented_config_that_loads(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    result = run_policyctl("init", tmp_path, "--pack", "hipaa")
+    assert result.code == 0
+    text = (tmp_path / ".policyctl.yaml").read_text()
+    assert "\n  - hipaa" in text and "#   - gdpr" in text
+    assert "# waivers:" in text
+    write_files(tmp_path, {"notes.txt": "nothing to see\n"})
+    scan = run_policyctl("scan", tmp_path, "-f", "json", "--no-progress")
+    assert scan.code == 0, scan.err
+    assert [p["id"] for p in scan.json()["scan"]["packs"]] == ["hipaa"]
+
+
+def test_init_never_overwrites_an_existing_config_without_force(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    write_files(tmp_path, {".policyctl.yaml": "version: 1\n# mine\n"})
+    result = run_policyctl("init", tmp_path)
+    assert result.code == 2
+    assert "already exists; use --force" in result.err
+    assert (tmp_path / ".policyctl.yaml").read_text() == "version: 1\n# mine\n"
+    assert run_policyctl("init", tmp_path, "--force").code == 0
+    assert "# packs:" in (tmp_path / ".policyctl.yaml").read_text()
