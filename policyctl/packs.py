@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -268,8 +269,14 @@ def in_scope(control: Control, finding: Finding) -> bool:
     return (
         severity_rank(finding.severity) >= severity_rank(control.min_severity)
         and (not control.sources or finding.source_kind in control.sources)
-        and (not control.paths or path_matches(finding.location.path, control.paths))
+        and (not control.paths or paths_cover(finding.location.path, control.paths))
     )
+
+
+@lru_cache(maxsize=65536)
+def paths_cover(path: str, globs: tuple[str, ...]) -> bool:
+    """path_matches, remembered: many findings share a file, and globs are many."""
+    return path_matches(path, globs)
 
 
 def serving_rules(control: Control, rules: Iterable[Rule]) -> list[Rule]:

@@ -28,12 +28,12 @@ where r is the highest risk/100 among the open findings it judges in warn or blo
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from policyctl.enforce import run_mode
-from policyctl.globs import path_matches
 from policyctl.model import Finding, PolicyPack, mode_rank
 from policyctl.packs import control_ref, sensitivity_weight
 
@@ -51,30 +51,21 @@ SENSITIVITY = {
 DEFAULT_SENSITIVITY = 0.6
 EXPOSURE = {"history": 1.0, "repo": 0.9, "logs": 0.9, "datasets": 0.8}
 TEST_FIXTURE_FACTOR = 0.5
-TEST_FIXTURE_PATHS = (
-    "test",
-    "tests",
-    "__tests__",
-    "spec",
-    "specs",
-    "testdata",
-    "test-data",
-    "test_data",
-    "fixtures",
-    "__fixtures__",
-    "__mocks__",
-    "test_*.py",
-    "*_test.py",
-    "*_test.go",
-    "*.test.*",
-    "*.spec.*",
+TEST_FOLDERS = frozenset(
+    {"test", "tests", "__tests__", "spec", "specs", "testdata", "test-data", "test_data"}
+    | {"fixtures", "__fixtures__", "__mocks__"}
 )
+TEST_FILE = re.compile(r"^(?:test_.+\.py|.+_test\.(?:py|go)|.+\.(?:test|spec)\.[^.]+)$")
 GRADES = ((10.0, "A"), (25.0, "B"), (50.0, "C"), (75.0, "D"))
 CONTROL_STATUSES = ("passed", "logged", "warned", "blocked", "not-assessed")
 
 
 def in_test_fixture(path: str) -> bool:
-    return path_matches(path, TEST_FIXTURE_PATHS)
+    """True for files in test folders (tests/, fixtures/, testdata/ ...) and test files
+    (test_*.py, *_test.go, *.spec.ts ...). Plain set and regex lookups: this runs for
+    every finding, several times."""
+    *folders, name = path.replace("\\", "/").split("/")
+    return any(part in TEST_FOLDERS for part in folders) or bool(TEST_FILE.match(name))
 
 
 def exposure(finding: Finding) -> float:
@@ -84,11 +75,33 @@ def exposure(finding: Finding) -> float:
     return factor
 
 
+@dataclass(frozen=True)
+class RiskFactors:
+    """The factors of a finding's risk; only the sensitivity weight depends on the pack."""
+
+    severity: float
+    confidence: float
+    sensitivity: float
+    exposure: float
+
+    @classmethod
+    def of(cls, finding: Finding) -> RiskFactors:
+        return cls(
+            SEVERITY_WEIGHT[finding.severity],
+            finding.confidence,
+            SENSITIVITY.get(finding.data_class, DEFAULT_SENSITIVITY),
+            exposure(finding),
+        )
+
+    def risk(self, weight: float = 1.0) -> float:
+        """0-100, with the data-class sensitivity weighted by `weight` (at most 1.0)."""
+        sensitivity = min(1.0, self.sensitivity * weight)
+        return round(100 * self.severity * self.confidence * sensitivity * self.exposure, 1)
+
+
 def finding_risk(finding: Finding, weight: float = 1.0) -> float:
     """The finding's risk, 0-100, with its data-class sensitivity weighted by `weight`."""
-    sensitivity = min(1.0, SENSITIVITY.get(finding.data_class, DEFAULT_SENSITIVITY) * weight)
-    risk = 100 * SEVERITY_WEIGHT[finding.severity] * finding.confidence * sensitivity
-    return round(risk * exposure(finding), 1)
+    return RiskFactors.of(finding).risk(weight)
 
 
 def score_findings(findings: Iterable[Finding], packs: Sequence[PolicyPack]) -> list[Finding]:
@@ -148,24 +161,29 @@ def compliance(
     packs: Sequence[PolicyPack], findings: Sequence[Finding], run_override: str | None = None
 ) -> list[PackCompliance]:
     """Per pack, each control's status and the pack's compliance score."""
-    judged: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
+    judged: dict[str, list[int]] = defaultdict(list)
+    for index, finding in enumerate(findings):
         if finding.suppressed is None:
             for ref in finding.controls:
-                judged[ref].append(finding)
+                judged[ref].append(index)
     results = []
+    factors: dict[int, RiskFactors] = {}
     for pack in packs:
         statuses = []
+        risks: dict[int, float] = {}  # finding index -> its risk under this pack
         for control in pack.controls:
             mode = run_mode(control.mode, run_override)
             if control.unserved is not None:
                 statuses.append(ControlStatus(control.id, control.title, mode, "not-assessed"))
                 continue
             open_findings = judged.get(control_ref(pack, control), [])
-            risk = max(
-                (finding_risk(f, sensitivity_weight(pack, f.data_class)) for f in open_findings),
-                default=0.0,
-            )
+            for index in open_findings:
+                if index not in risks:
+                    if index not in factors:
+                        factors[index] = RiskFactors.of(findings[index])
+                    weight = sensitivity_weight(pack, findings[index].data_class)
+                    risks[index] = factors[index].risk(weight)
+            risk = max((risks[i] for i in open_findings), default=0.0)
             statuses.append(
                 ControlStatus(
                     control.id,

@@ -20,7 +20,8 @@ from policyctl.errors import ConfigError
 def test_defaults_apply_when_nothing_is_set() -> None:
     assert merge_settings() == Settings()
     assert Settings().max_file_size == 10 * 1024 * 1024
-    assert Settings().fail_on == "high"
+    # Unset: enforce.Policy blocks from "high" up when no pack is chosen.
+    assert Settings().fail_on is None
 
 
 def test_stronger_layers_win_for_scalars() -> None:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from policyctl.errors import PolicyError
 from policyctl.model import Selector
@@ -313,3 +314,21 @@ rules:
   examples: ["see TKT-123456"]
   negative_examples: ["TKT-12"]
 """
+
+
+def readme_yaml_after(heading: str) -> object:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split(heading, 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    return yaml.safe_load(block)
+
+
+def test_the_readme_pack_example_is_a_valid_pack() -> None:
+    assert schema_problems(readme_yaml_after("### Writing or extending a pack"), "pack") == []
+
+
+def test_the_readme_waiver_example_is_a_valid_configuration() -> None:
+    document = readme_yaml_after("## Waivers")
+    assert isinstance(document, dict)
+    for waiver in document["waivers"]:
+        waiver["expires"] = str(waiver["expires"])  # safe_load reads dates; ours keeps text
+    assert schema_problems(document, "config") == []
