@@ -48,7 +48,7 @@ def judge(findings: Iterable[Finding], policy: Policy) -> list[Finding]:
     floor = policy.severity_floor
     judged = []
     for finding in findings:
-        applying = [(p, c) for p, c in selecting(finding) if in_scope(c, finding)]
+        applying = [(ref, c) for ref, c in selecting(finding) if in_scope(c, finding)]
         if applying:
             mode = max((c.mode for _, c in applying), key=mode_rank)
         else:
@@ -58,7 +58,7 @@ def judge(findings: Iterable[Finding], policy: Policy) -> list[Finding]:
         judged.append(
             replace(
                 finding,
-                controls=tuple(control_ref(p, c) for p, c in applying),
+                controls=tuple(ref for ref, _ in applying),
                 mode=run_mode(mode, policy.mode),
             )
         )
@@ -75,18 +75,18 @@ def run_mode(mode: str, override: str | None) -> str:
 
 
 class _Selection:
-    """Which controls select a rule, worked out once per rule id (selection depends only
-    on the rule; scope and severity are checked per finding)."""
+    """Which controls select a rule (and their `pack:control` names), worked out once per
+    rule id: selection depends only on the rule; scope and severity are per finding."""
 
     def __init__(self, packs: tuple[PolicyPack, ...]) -> None:
         self.packs = packs
-        self.cache: dict[str, list[tuple[PolicyPack, Control]]] = {}
+        self.cache: dict[str, list[tuple[str, Control]]] = {}
 
-    def __call__(self, finding: Finding) -> list[tuple[PolicyPack, Control]]:
+    def __call__(self, finding: Finding) -> list[tuple[str, Control]]:
         if finding.rule_id not in self.cache:
             traits = RuleTraits.of_finding(finding)
             self.cache[finding.rule_id] = [
-                (pack, control)
+                (control_ref(pack, control), control)
                 for pack in self.packs
                 for control in pack.controls
                 if control_selects(control, traits)

@@ -348,7 +348,3 @@ def coverage(packs: Iterable[PolicyPack], rules: Sequence[Rule]) -> list[Control
 def control_ref(pack: PolicyPack, control: Control) -> str:
     """How reports name a control: `pack:control`, e.g. `hipaa:164.312(b)`."""
     return f"{pack.id}:{control.id}"
-
-
-def sensitivity_weight(pack: PolicyPack, data_class: str) -> float:
-    return dict(pack.sensitivity).get(data_class, 1.0)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 
 from policyctl.enforce import run_mode
 from policyctl.model import Finding, PolicyPack, mode_rank
-from policyctl.packs import control_ref, sensitivity_weight
+from policyctl.packs import control_ref
 
 SEVERITY_WEIGHT = {"critical": 1.0, "high": 0.75, "medium": 0.5, "low": 0.25, "info": 0.1}
 SENSITIVITY = {
@@ -106,12 +106,12 @@ def finding_risk(finding: Finding, weight: float = 1.0) -> float:
 
 def score_findings(findings: Iterable[Finding], packs: Sequence[PolicyPack]) -> list[Finding]:
     """Each finding with its risk, under the heaviest weighting of the packs it violates."""
-    by_id = {pack.id: pack for pack in packs}
+    weights = {pack.id: dict(pack.sensitivity) for pack in packs}
     scored = []
     for finding in findings:
         violated = {ref.split(":", 1)[0] for ref in finding.controls}
         weight = max(
-            (sensitivity_weight(by_id[p], finding.data_class) for p in violated if p in by_id),
+            (weights[p].get(finding.data_class, 1.0) for p in violated if p in weights),
             default=1.0,
         )
         scored.append(replace(finding, risk=finding_risk(finding, weight)))
@@ -171,6 +171,7 @@ def compliance(
     for pack in packs:
         statuses = []
         risks: dict[int, float] = {}  # finding index -> its risk under this pack
+        weights = dict(pack.sensitivity)
         for control in pack.controls:
             mode = run_mode(control.mode, run_override)
             if control.unserved is not None:
@@ -181,7 +182,7 @@ def compliance(
                 if index not in risks:
                     if index not in factors:
                         factors[index] = RiskFactors.of(findings[index])
-                    weight = sensitivity_weight(pack, findings[index].data_class)
+                    weight = weights.get(findings[index].data_class, 1.0)
                     risks[index] = factors[index].risk(weight)
             risk = max((risks[i] for i in open_findings), default=0.0)
             statuses.append(
