@@ -118,7 +118,7 @@ def test_a_waiver_with_a_past_expiry_no_longer_suppresses(
     assert report["findings"][0]["suppressed"] is None
     assert report["waivers"][0]["status"] == "expired"
     terminal = run_policyctl("scan", leaky, "--no-progress")
-    assert "expired on 2020-01-31, no longer applies" in terminal.out
+    assert "expired (its last day was 2020-01-31), no longer applies" in terminal.out
 
 
 def test_a_waiver_that_matches_nothing_is_reported_stale(

@@ -104,7 +104,7 @@ def waiver_lines(waivers: list[dict[str, Any]]) -> list[Text]:
             continue
         scope = waiver.get("fingerprint") or f"{waiver['rule']} in {waiver['path']}"
         state = (
-            f"expired on {waiver['expires']}, no longer applies"
+            f"expired (its last day was {waiver['expires']}), no longer applies"
             if waiver["status"] == "expired"
             else "stale: it covers no finding"
         )

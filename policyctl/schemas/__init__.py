@@ -62,6 +62,7 @@ def _short(error: jsonschema.ValidationError) -> str:
         "type": lambda: f"must be of type {expected}",
         "pattern": lambda: f"does not match the required pattern {expected}",
         "minItems": lambda: f"needs at least {expected} item(s)",
+        "maxItems": lambda: f"must have at most {expected} item(s)",
         "minLength": lambda: f"needs at least {expected} character(s)",
         "minimum": lambda: f"must be at least {expected}",
         "maximum": lambda: f"must be at most {expected}",
