@@ -19,10 +19,12 @@ Per scan, over the findings that count (not suppressed): the chance-style union
 ones add up without passing 100. Grade: A below 10, B below 25, C below 50, D below 75,
 F from 75.
 
-Per pack, the compliance score is the share of its assessed controls that hold, each
-control counted by how little risk it carries: `100 x mean over controls of (1 - r)`,
-where r is the highest risk/100 among the open findings it judges in warn or block mode
-(0 when it has none). Controls no rule can serve (`unserved`) are left out.
+Per pack, the compliance score is the share of its assessed controls that hold, with
+each failing control weighted by its risk: `100 x held / (held + sum of (1 + r))`, where
+a control holds when it has no open finding in warn or block mode, and r is the highest
+risk/100 among a failing control's open findings. All controls holding gives 100, all
+failing gives 0, and a failure counts as one to two controls as its risk grows.
+Controls no rule can serve (`unserved`) are left out.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from policyctl.enforce import run_mode
-from policyctl.model import Finding, PolicyPack, mode_rank
+from policyctl.model import Finding, PolicyPack
 from policyctl.packs import control_ref
 
 SEVERITY_WEIGHT = {"critical": 1.0, "high": 0.75, "medium": 0.5, "low": 0.25, "info": 0.1}
@@ -206,8 +208,6 @@ def _status(mode: str, violated: bool) -> str:
 
 
 def _score(statuses: Sequence[ControlStatus]) -> float:
-    assessed = [s for s in statuses if s.status != "not-assessed"]
-    if not assessed:
-        return 100.0
-    held = sum(1 - (s.risk / 100 if mode_rank(s.mode) > mode_rank("log") else 0) for s in assessed)
-    return round(100 * held / len(assessed), 1)
+    held = sum(1 for s in statuses if s.status in ("passed", "logged"))
+    failing = sum(1 + s.risk / 100 for s in statuses if s.status in ("warned", "blocked"))
+    return round(100 * held / (held + failing), 1) if held or failing else 100.0

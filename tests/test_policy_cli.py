@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -268,3 +269,54 @@ def test_init_never_overwrites_an_existing_config_without_force(
     assert (tmp_path / ".policyctl.yaml").read_text() == "version: 1\n# mine\n"
     assert run_policyctl("init", tmp_path, "--force").code == 0
     assert "# packs:" in (tmp_path / ".policyctl.yaml").read_text()
+
+
+# HIPAA on a dataset of patient records
+
+
+def fake_ssns(count: int) -> list[str]:
+    """SSNs of the issued shape (area 001-665 or 667-899, group and serial not zero),
+    assembled at run time so no file in this repository holds one."""
+    rng = random.Random("hipaa")
+    ssns = []
+    while len(ssns) < count:
+        area = rng.randrange(1, 900)
+        if area != 666:
+            ssns.append(f"{area:03d}-{rng.randrange(1, 100):02d}-{rng.randrange(1, 10000):04d}")
+    return ssns
+
+
+@pytest.fixture
+def patients(tmp_path: Path) -> tuple[Path, list[str]]:
+    ssns = fake_ssns(20)
+    rows = ["patient_id,name,ssn,admitted"]
+    rows += [f"P{i:05d},Patient {i},{ssn},2024-03-{1 + i % 28:02d}" for i, ssn in enumerate(ssns)]
+    folder = tmp_path / "export"
+    write_files(folder, {"patients.csv": "\n".join(rows) + "\n"})
+    return folder, ssns
+
+
+def test_hipaa_blocks_a_csv_of_patient_records_with_ssns_and_names_safe_harbor(
+    run_policyctl: RunPolicyctl, patients: tuple[Path, list[str]]
+) -> None:
+    folder, ssns = patients
+    result = run_policyctl("scan", folder, "--pack", "hipaa", "--no-progress")
+    assert result.code == 1, result.err
+    assert "164.514(b)(2)" in result.out
+    assert_no_secret_in([result.out, result.err], ssns)
+    report = run_policyctl("scan", folder, "--pack", "hipaa", "-f", "json").json()
+    ssn_findings = [f for f in report["findings"] if "ssn" in f.get("tags", [])]
+    assert ssn_findings
+    for finding in ssn_findings:
+        assert "hipaa:164.514(b)(2)(i)(G)" in finding["controls"]
+        assert finding["mode"] == "block"
+
+
+def test_the_same_hipaa_scan_with_mode_warn_exits_0(
+    run_policyctl: RunPolicyctl, patients: tuple[Path, list[str]]
+) -> None:
+    folder, ssns = patients
+    result = run_policyctl("scan", folder, "--pack", "hipaa", "--mode", "warn", "--no-progress")
+    assert result.code == 0, result.err
+    assert "164.514(b)(2)" in result.out
+    assert_no_secret_in([result.out, result.err], ssns)

@@ -74,8 +74,16 @@ def test_compliance_counts_controls_by_status_and_weights_failures_by_risk() -> 
         "PASSED": "passed",
         "PHOTO": "not-assessed",
     }
-    # three assessed controls hold 1 - 0.81, 1 - 0.324 (critical email: 1 x 0.9 x 0.4 x 0.9), 1
-    assert result.score == round(100 * ((1 - 0.81) + (1 - 0.324) + 1) / 3, 1)
+    # one control holds; the failing ones weigh 1 + 0.81 and 1 + 0.324 (a critical email:
+    # 1 x 0.9 x 0.4 x 0.9); the unserved one is left out
+    assert result.score == round(100 * 1 / (1 + 1.81 + 1.324), 1)
+
+
+def test_compliance_is_100_when_every_control_holds_and_0_when_every_one_fails() -> None:
+    chosen = pack("p", control("A", "block"), control("B", "warn"))
+    [clean] = compliance([chosen], [])
+    [failing] = compliance([chosen], [finding(confidence=0.1, controls=("p:A", "p:B"))])
+    assert (clean.score, failing.score) == (100.0, 0.0)
 
 
 def test_waived_findings_do_not_count_against_compliance() -> None:
