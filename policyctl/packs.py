@@ -8,8 +8,10 @@ and its own `controls`; the result is one plain PolicyPack.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
@@ -68,9 +70,9 @@ def load_packs(refs: Iterable[str]) -> tuple[PolicyPack, ...]:
     return tuple(packs.values())
 
 
-def load_pack(ref: str, relative_to: Path | None = None) -> PolicyPack:
-    """The pack named by `ref`, with `extends` resolved."""
-    return _load(_pack_path(ref, relative_to), ())
+def load_pack(ref: str) -> PolicyPack:
+    """The pack named by `ref` (a built-in id or a file), with `extends` resolved."""
+    return _load(_pack_path(ref, None), ())
 
 
 def _pack_path(ref: str, relative_to: Path | None) -> Path:
@@ -343,6 +345,14 @@ def coverage(packs: Iterable[PolicyPack], rules: Sequence[Rule]) -> list[Control
         for pack in packs
         for control in pack.controls
     ]
+
+
+def pack_digest(pack: PolicyPack) -> str:
+    """SHA-256 of the pack as applied (after `extends`), leaving out where its files are,
+    so the same policy gives the same digest wherever it is installed."""
+    document = {k: v for k, v in asdict(pack).items() if k not in ("source", "rules")}
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def control_ref(pack: PolicyPack, control: Control) -> str:

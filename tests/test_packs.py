@@ -18,6 +18,7 @@ from policyctl.packs import (
     coverage,
     load_pack,
     load_packs,
+    pack_digest,
     selection_problems,
 )
 from policyctl.rules import load_rules
@@ -332,3 +333,13 @@ def test_the_readme_waiver_example_is_a_valid_configuration() -> None:
     for waiver in document["waivers"]:
         waiver["expires"] = str(waiver["expires"])  # safe_load reads dates; ours keeps text
     assert schema_problems(document, "config") == []
+
+
+def test_a_packs_digest_depends_on_its_content_not_on_where_it_is_installed(
+    tmp_path: Path,
+) -> None:
+    write_files(tmp_path, {"a/base.yaml": BASE_PACK, "b/base.yaml": BASE_PACK})
+    here, there = load_pack(str(tmp_path / "a/base.yaml")), load_pack(str(tmp_path / "b/base.yaml"))
+    assert pack_digest(here) == pack_digest(there)
+    write_files(tmp_path, {"b/base.yaml": BASE_PACK.replace("mode: warn", "mode: block", 1)})
+    assert pack_digest(load_pack(str(tmp_path / "b/base.yaml"))) != pack_digest(here)

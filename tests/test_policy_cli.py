@@ -167,6 +167,13 @@ def test_an_unknown_pack_is_one_line_and_exit_code_2(
 # policyctl policy ...
 
 
+def pack_yaml(pack_id: str, *controls: str) -> str:
+    """A pack file with these controls (YAML flow mappings, one per control)."""
+    head = f'id: {pack_id}\nname: {pack_id}\nversion: "1"\n'
+    head += "framework: {name: F, version: '1', url: 'https://example.org'}\ncontrols:\n"
+    return head + "".join(f"  - {control}\n" for control in controls)
+
+
 def test_policy_list_shows_every_built_in_pack(run_policyctl: RunPolicyctl) -> None:
     result = run_policyctl("policy", "list")
     assert result.code == 0
@@ -184,12 +191,10 @@ def test_policy_show_lists_the_controls_of_a_pack(run_policyctl: RunPolicyctl) -
 def test_policy_validate_accepts_a_good_pack_and_rejects_a_bad_one(
     run_policyctl: RunPolicyctl, tmp_path: Path
 ) -> None:
-    base = (
-        'id: base\nname: Base\nversion: "1"\n'
-        "framework: {name: F, version: '1', url: 'https://example.org'}\n"
-        "controls:\n"
-        "  - {id: KEYS, title: t, description: d, mode: block, selects: [{categories: [secret]}]}\n"
-        "  - {id: PEM, title: t, description: d, mode: block, selects: [{tags: [private-key]}]}\n"
+    base = pack_yaml(
+        "base",
+        "{id: KEYS, title: t, description: d, mode: block, selects: [{categories: [secret]}]}",
+        "{id: PEM, title: t, description: d, mode: block, selects: [{tags: [private-key]}]}",
     )
     good = 'id: ours\nname: Ours\nversion: "1"\nextends: base.yaml\ndisable: [PEM]\n'
     bad = good.replace("PEM", "P9.9")
@@ -205,11 +210,10 @@ def test_policy_validate_accepts_a_good_pack_and_rejects_a_bad_one(
 def test_policy_validate_reports_selections_of_rules_that_do_not_exist(
     run_policyctl: RunPolicyctl, tmp_path: Path
 ) -> None:
-    pack = (
-        'id: typo\nname: Typo\nversion: "1"\n'
-        "framework: {name: F, version: '1', url: 'https://example.org'}\n"
-        "controls:\n  - {id: C1, title: t, description: d, mode: block, "
-        "selects: [{rules: [secret.github-pat-clasic]}]}\n"
+    pack = pack_yaml(
+        "typo",
+        "{id: C1, title: t, description: d, mode: block, "
+        "selects: [{rules: [secret.github-pat-clasic]}]}",
     )
     write_files(tmp_path, {"typo.yaml": pack})
     result = run_policyctl("policy", "validate", tmp_path / "typo.yaml")
@@ -220,14 +224,12 @@ def test_policy_validate_reports_selections_of_rules_that_do_not_exist(
 def test_policy_coverage_maps_controls_to_rules_and_flags_unserved_ones(
     run_policyctl: RunPolicyctl, tmp_path: Path
 ) -> None:
-    pack = (
-        'id: mixed\nname: Mixed\nversion: "1"\n'
-        "framework: {name: F, version: '1', url: 'https://example.org'}\n"
-        "controls:\n"
-        "  - {id: KEYS, title: t, description: d, mode: block, selects: [{tags: [private-key]}]}\n"
-        "  - {id: NONE, title: t, description: d, mode: warn, selects: [{tags: [no-such]}]}\n"
-        "  - {id: PHOTO, title: t, description: d, mode: warn, selects: [], "
-        "unserved: photographs are images}\n"
+    pack = pack_yaml(
+        "mixed",
+        "{id: KEYS, title: t, description: d, mode: block, selects: [{tags: [private-key]}]}",
+        "{id: NONE, title: t, description: d, mode: warn, selects: [{tags: [no-such]}]}",
+        "{id: PHOTO, title: t, description: d, mode: warn, selects: [], "
+        "unserved: photographs are images}",
     )
     write_files(tmp_path, {"mixed.yaml": pack})
     result = run_policyctl("policy", "coverage", "--pack", tmp_path / "mixed.yaml", "-f", "json")

@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from policyctl.errors import PolicyError
 from policyctl.model import PolicyPack, Rule
 from policyctl.packs import (
     builtin_pack_files,
@@ -107,8 +106,10 @@ def validate_packs(
         problems += [f"{path}: {problem}" for problem in found]
         if not found:
             stdout.print(f"ok: {path}: pack {pack.id}, {len(pack.controls)} controls", markup=False)
+    for problem in problems:
+        typer.echo(f"policyctl: error: {problem}", err=True)
     if problems:
-        raise PolicyError("\n".join(problems))
+        raise typer.Exit(2)
 
 
 @policy_app.command("coverage")

@@ -9,6 +9,7 @@ from typing import Any
 from policyctl import __version__
 from policyctl.enforce import exit_code, is_blocking
 from policyctl.model import MODES, SEVERITIES, Finding, Location, PolicyPack, Rule, ScanResult
+from policyctl.packs import pack_digest
 from policyctl.scoring import CONTROL_STATUSES, PackCompliance
 from policyctl.waivers import WAIVED, WaiverOutcome
 
@@ -97,6 +98,7 @@ def pack_document(pack: PolicyPack) -> dict[str, Any]:
         "name": pack.name,
         "version": pack.version,
         "framework": {"name": framework.name, "version": framework.version, "url": framework.url},
+        "sha256": pack_digest(pack),
     }
     if pack.extends:
         document["extends"] = pack.extends
