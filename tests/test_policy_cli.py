@@ -10,7 +10,7 @@ import pytest
 
 from policyctl.schemas import schema_problems
 from tests import fakes
-from tests.conftest import RunPolicyctl, assert_no_secret_in, write_files
+from tests.conftest import RunPolicyctl, assert_no_secret_in, commit_all, write_files
 
 TOKEN = fakes.github_pat("policy")
 
@@ -322,3 +322,16 @@ def test_the_same_hipaa_scan_with_mode_warn_exits_0(
     assert result.code == 0, result.err
     assert "164.514(b)(2)" in result.out
     assert_no_secret_in([result.out, result.err], ssns)
+
+
+def test_a_token_deleted_but_still_in_git_history_meets_the_history_scoped_controls(
+    run_policyctl: RunPolicyctl, git_repo: Path
+) -> None:
+    commit_all(git_repo, "add config", {"config.py": f'TOKEN = "{TOKEN}"\n'})
+    commit_all(git_repo, "remove it", {"config.py": "TOKEN = None\n"})
+    code, report = scan_json(run_policyctl, git_repo, "--git", "--pack", "soc2")
+    [finding] = report["findings"]
+    assert code == 1
+    assert finding["source_kind"] == "history"
+    assert "soc2:CC6.6" in finding["controls"]  # scoped to history and logs
+    assert finding["risk"] == 90.0  # critical x 0.9 x credential 1.0 x history 1.0
