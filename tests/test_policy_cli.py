@@ -335,3 +335,18 @@ def test_a_token_deleted_but_still_in_git_history_meets_the_history_scoped_contr
     assert finding["source_kind"] == "history"
     assert "soc2:CC6.6" in finding["controls"]  # scoped to history and logs
     assert finding["risk"] == 90.0  # critical x 0.9 x credential 1.0 x history 1.0
+
+
+def test_a_pack_selecting_an_unknown_rule_is_a_warning_and_the_scan_goes_on(
+    run_policyctl: RunPolicyctl, leaky: Path, tmp_path: Path
+) -> None:
+    pack = pack_yaml(
+        "typo",
+        "{id: C1, title: t, description: d, mode: block, selects: [{rules: [secret.nope]}]}",
+        "{id: C2, title: t, description: d, mode: block, selects: [{categories: [secret]}]}",
+    )
+    write_files(tmp_path, {"typo.yaml": pack})
+    result = run_policyctl("scan", leaky, "--pack", tmp_path / "typo.yaml", "--no-progress")
+    assert result.code == 1
+    assert "pack typo: control C1: selects unknown rule 'secret.nope'" in result.err
+    assert "typo:C2" in result.out
