@@ -131,7 +131,8 @@ def coverage_matrix(
     if output_format not in ("terminal", "json"):
         raise typer.BadParameter("choose terminal or json", param_hint="--format")
     chosen = load_packs(packs or list(builtin_pack_files()))
-    rows = coverage(chosen, _rules_for(chosen, extra))
+    rules = _rules_for(chosen, extra)
+    rows = coverage(chosen, rules)
     if output_format == "json":
         document = [
             {
@@ -170,6 +171,14 @@ def coverage_matrix(
             f"{len(rows)} controls in {len(chosen)} packs: {counts['served']} served, "
             f"{counts['not-assessed']} not assessed (reason given), {unserved} unserved"
         )
+        judged = {rule_id for row in rows for rule_id in row.rules}
+        unjudged = tuple(r.id for r in rules if r.id not in judged)
+        if unjudged:
+            stdout.print(
+                f"{len(unjudged)} rules no control judges (their findings are only logged): "
+                + _summarise(unjudged),
+                markup=False,
+            )
     if any(row.status == "unserved" for row in rows):
         raise typer.Exit(1)
 

@@ -67,11 +67,18 @@ def findings_table(findings: list[dict[str, Any]]) -> Table:
             Text(mode, style="bold" if mode == "block" else "dim"),
         ]
         if show_controls:
-            row.append(Text(", ".join(finding.get("controls", ())), style="dim"))
+            row.append(Text(first_few(finding.get("controls", [])), style="dim"))
         if show_secret:
             row.append(Text(finding.get("secret", "")))
         table.add_row(*row)
     return table
+
+
+def first_few(items: list[str], shown: int = 4) -> str:
+    """The first items and how many more: a finding may violate a dozen controls across
+    packs, and the JSON report has them all."""
+    more = len(items) - shown
+    return ", ".join(items[:shown]) + (f" +{more} more" if more > 0 else "")
 
 
 STATUS_STYLE = {"warned": "yellow", "blocked": "bold red"}
