@@ -51,7 +51,7 @@ BODY = """\
 #     reason: Test key from the vendor's documentation, never live
 #     owner: security@example.com
 #     expires: 2026-12-31
-#   - rule: pii.email          # a rule id or glob ...
+#   - rule: pii.email-address  # a rule id or glob ...
 #     path: docs/**            # ... in these paths
 #     reason: Public contact addresses in the documentation
 #     owner: docs@example.com
