@@ -49,12 +49,12 @@ BODY = """\
 # waivers:
 #   - fingerprint: 0123456789abcdef0123456789abcdef   # a finding's "fingerprint"
 #     reason: Test key from the vendor's documentation, never live
-#     owner: security@example.com
+#     owner: security-team
 #     expires: 2026-12-31
 #   - rule: pii.email-address  # a rule id or glob ...
 #     path: docs/**            # ... in these paths
 #     reason: Public contact addresses in the documentation
-#     owner: docs@example.com
+#     owner: docs-team
 #     expires: 2026-12-31
 """
 

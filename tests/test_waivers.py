@@ -15,7 +15,7 @@ FP = "a" * 32
 
 
 def waiver(expires: date = date(2025, 12, 31), **scope: str) -> Waiver:
-    return Waiver(reason="accepted risk", owner="sec@example.com", expires=expires, **scope)
+    return Waiver(reason="accepted risk", owner="security-team", expires=expires, **scope)
 
 
 def test_a_live_waiver_suppresses_the_finding_it_names_and_is_reported_applied() -> None:
