@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from policyctl.cache import memoized
+from policyctl.audit import DEFAULT_LOG as DEFAULT_AUDIT_LOG
 from policyctl.detect import DEFAULT_MIN_CONFIDENCE
 from policyctl.enforce import DEFAULT_FAIL_ON
 from policyctl.errors import ConfigError
@@ -41,6 +42,8 @@ class Settings:
     gitignore: bool = True
     config_path: str | None = None
     baseline: str | None = None
+    audit_log: str = DEFAULT_AUDIT_LOG
+    """Where each scan appends its audit entry; "" turns the audit log off."""
 
 
 LIST_FIELDS = ("exclude", "rules")
@@ -90,6 +93,9 @@ def _load_config_file(path: Path) -> dict[str, Any]:
         values["baseline"] = str(path.parent / values["baseline"])
     if "max_file_size" in values:
         values["max_file_size"] = parse_size(values["max_file_size"], f"{path}: max_file_size")
+    if "audit_log" in values:
+        log = values["audit_log"]
+        values["audit_log"] = str(path.parent / log) if log else ""
     return values
 
 
@@ -105,6 +111,7 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
         "engine": lambda v, name: _parse_choice(v, name, ("auto", "hyperscan", "re")),
         "gitignore": _parse_bool,
         "baseline": lambda v, _: v,
+        "audit_log": lambda v, _: "" if v.strip().lower() in ("off", "false", "0") else v,
     }
     values: dict[str, Any] = {}
     for key, parse in parsers.items():

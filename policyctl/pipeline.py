@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from policyctl import enforce
+from policyctl import audit, clock, enforce
 from policyctl.baseline import apply_baseline, load_baseline
 from policyctl.config import Settings
 from policyctl.detect import DetectOptions
@@ -25,6 +24,9 @@ from policyctl.sources.filesystem import FileSystemSource, WalkOptions
 from policyctl.sources.git import GitLogSource, GitScan, git_source
 from policyctl.sources.interface import Source
 
+if TYPE_CHECKING:
+    from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
+
 
 @dataclass(frozen=True)
 class ScanRequest:
@@ -32,25 +34,41 @@ class ScanRequest:
     settings: Settings
     show_secrets: bool = False
     git: GitScan | None = None
+    command: tuple[str, ...] = ()
+    evidence: EvidenceRequest | None = None
 
 
 @dataclass(frozen=True)
 class ScanOutcome:
     report: dict[str, Any]
     exit_code: int
+    bundle: WrittenBundle | None = None
 
 
 def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
+    if request.evidence is not None:
+        from policyctl.evidence.bundle import check_folder
+
+        check_folder(request.evidence.folder)  # before the scan, not after
     result = scan_result(request, progress)
     report = build_report(result, request.settings.fail_on)
-    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"])
+    bundle = None
+    if request.evidence is not None:
+        from policyctl.evidence.bundle import write_bundle
+
+        bundle = write_bundle(
+            request.evidence, report, result.rules, request.settings, request.targets,
+            request.command,
+        )
+    audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
+    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"], bundle=bundle)
 
 
 def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     """Findings judged and suppressed, with what the report says about the scan."""
     settings = request.settings
-    started_at = datetime.now(UTC)
-    clock = time.perf_counter()
+    started_at = clock.now()
+    started_clock = time.perf_counter()
     baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
     rules = load_rules([Path(p) for p in settings.rules])
     if not rules:
@@ -65,7 +83,9 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         jobs=settings.jobs or default_jobs(),
         progress=progress,
     )
-    scanned.stats.seconds = time.perf_counter() - clock
+    # With SOURCE_DATE_EPOCH the report must not change between runs: no real durations.
+    reproducible = clock.fixed_time() is not None
+    scanned.stats.seconds = 0.0 if reproducible else time.perf_counter() - started_clock
     order = source.commit_order if isinstance(source, GitLogSource) else None
     findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
     if baseline is not None:
@@ -77,8 +97,8 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         rules=rules,
         targets=request.targets,
         engine=ruleset.matcher.name,
-        started=_iso(started_at),
-        finished=_iso(datetime.now(UTC)),
+        started=clock.iso(started_at),
+        finished=clock.iso(clock.now()),
     )
 
 
@@ -100,7 +120,3 @@ def choose_source(request: ScanRequest) -> Source:
             use_gitignore=settings.gitignore,
         ),
     )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -9,6 +9,8 @@ import typer
 
 from policyctl import __version__
 from policyctl.cli import baseline as baseline_commands
+from policyctl.cli import audit as audit_commands
+from policyctl.cli import evidence as evidence_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
 from policyctl.errors import PolicyctlError
@@ -46,6 +48,8 @@ def root(
 scan_commands.register(app)
 rules_commands.register(app)
 baseline_commands.register(app)
+evidence_commands.register(app)
+audit_commands.register(app)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
+from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.config import parse_size, resolve_settings
 from policyctl.model import SEVERITIES
 from policyctl.pipeline import ScanRequest, run_scan_request
@@ -158,6 +159,39 @@ def scan(
             "Off by default: only redacted previews are shown.",
         ),
     ] = False,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence",
+            help="Write an evidence bundle to this new folder: report, SARIF, SBOM, "
+            "signed SLSA provenance, SHA256SUMS.",
+        ),
+    ] = None,
+    sign_key: Annotated[
+        str | None,
+        typer.Option(
+            "--sign-key",
+            help="Private key (PEM) to sign the evidence with "
+            "(default: $POLICYCTL_SIGN_KEY, the PEM itself or a file).",
+        ),
+    ] = None,
+    encrypt_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--encrypt-to",
+            help="Public key (PEM) of the recipient: the bundle's report and SARIF are "
+            "encrypted for it (AES-256-GCM).",
+        ),
+    ] = None,
+    audit_log: Annotated[
+        str | None,
+        typer.Option(
+            "--audit-log", help="Audit log to append to (default .policyctl/audit.jsonl)."
+        ),
+    ] = None,
+    no_audit: Annotated[
+        bool, typer.Option("--no-audit", help="Do not append to the audit log.")
+    ] = False,
 ) -> None:
     """Scan files and folders for secrets and personal data.
 
@@ -179,14 +213,24 @@ def scan(
         "engine": engine,
         "gitignore": False if no_ignore else None,
         "baseline": baseline,
+        "audit_log": "" if no_audit else audit_log,
     }
     settings = resolve_settings(cli, targets)
-    request = ScanRequest(targets=targets, settings=settings, show_secrets=show_secrets, git=git)
+    request = ScanRequest(
+        targets=targets,
+        settings=settings,
+        show_secrets=show_secrets,
+        git=git,
+        command=tuple(sys.argv),
+        evidence=evidence_request(evidence, sign_key, encrypt_to),
+    )
     with scan_progress(enabled=not (no_progress or quiet)) as progress:
         outcome = run_scan_request(request, progress)
     report = outcome.report
     if not quiet:
         print_notices(report["notices"], verbose)
+        if outcome.bundle is not None:
+            print_bundle(outcome.bundle, verbose)
     if output_dir is not None:
         write_reports(report, formats, output_dir)
         write_report(report, "terminal", None, quiet)
