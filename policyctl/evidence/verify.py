@@ -87,6 +87,9 @@ def _check_sums(folder: Path) -> list[Check]:
         decrypted = file.name + SUFFIX in listed
         if file.name != bundle.SUMS and file.name not in listed and not decrypted:
             checks.append(Check(file.name, False, "not listed in SHA256SUMS (added?)"))
+    if any(check.ok is False for check in checks):
+        # Either side may have been altered; the signature checks tell which.
+        checks.append(Check(bundle.SUMS, False, "does not match the files of the bundle"))
     return checks
 
 
