@@ -80,7 +80,7 @@ def scan_fields(report: Mapping[str, Any], command: Sequence[str]) -> dict[str, 
     summary = report["summary"]
     return {
         "command": ["policyctl", *command[1:]] if command else ["policyctl"],
-        "packs": [str(p["id"]) for p in report.get("packs") or []],
+        "packs": [str(p["id"]) for p in report["scan"].get("packs") or []],
         "findings": summary["findings"],
         "blocking": summary["blocking"],
         "exit_code": summary["exit_code"],

@@ -1,7 +1,7 @@
 """What the evidence is about, read from a finished scan: packs, rule set, config, repository.
 
-The packs come from the report (`report["packs"]`, written by the policy-pack stage), so
-every evidence file names the same packs the report was judged against.
+The packs come from the report (`scan.packs`, written by the policy-pack stage), so every
+evidence file names the same packs the report was judged against.
 """
 
 from __future__ import annotations
@@ -29,15 +29,14 @@ class PackRef:
 
 
 def packs_in(report: dict[str, Any]) -> tuple[PackRef, ...]:
-    """The packs the report names (none before packs are applied)."""
+    """The packs the report was judged against (`scan.packs`; none before packs apply)."""
     found = []
-    for pack in report.get("packs") or []:
-        digest = pack.get("sha256") or pack.get("digest", {}).get("sha256", "")
+    for pack in report.get("scan", {}).get("packs") or []:
         found.append(
             PackRef(
                 id=str(pack["id"]),
                 version=str(pack.get("version", "")),
-                sha256=str(digest),
+                sha256=str(pack.get("sha256", "")),
                 name=str(pack.get("name", "")),
             )
         )

@@ -100,7 +100,7 @@ def render(report: dict[str, Any], options: RenderOptions) -> str:
 def summary_section(report: dict[str, Any]) -> str:
     summary = report["summary"]
     verdict = "FAIL" if summary["exit_code"] else "PASS"
-    risk = report.get("risk") or {}
+    risk = summary.get("risk") or {}
     grade = escape(str(risk.get("grade", "–")))
     score = risk.get("score")
     grade_note = f"risk score {escape(str(score))}" if score is not None else "not scored"
@@ -120,31 +120,33 @@ def summary_section(report: dict[str, Any]) -> str:
 
 
 def packs_section(report: dict[str, Any]) -> str:
-    packs = report.get("packs") or []
-    if not packs:
-        rows = '<tr><td colspan="6" class="muted">No policy pack was applied.</td></tr>'
+    """One row per pack: its compliance score and its controls counted by result."""
+    versions = {p["id"]: p.get("version", "") for p in report["scan"].get("packs") or []}
+    compliance = report.get("compliance") or []
+    columns = ("passed", "logged", "warned", "blocked", "not_assessed")
+    if not compliance:
+        rows = f'<tr><td colspan="{len(columns) + 3}" class="muted">No policy pack was applied.'
+        rows += "</td></tr>"
     else:
-        rows = "".join(_pack_row(pack) for pack in packs)
+        rows = "".join(
+            _pack_row(pack, versions.get(pack["pack"], ""), columns) for pack in compliance
+        )
+    head = "".join(f"<th>{c.replace('_', ' ').capitalize()}</th>" for c in columns)
     return (
         '<section id="compliance"><h2>Compliance by policy pack</h2><table id="packs">'
-        "<thead><tr><th>Pack</th><th>Version</th><th>Controls</th><th>Violated</th>"
-        f"<th>Score</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table></section>"
+        f"<thead><tr><th>Pack</th><th>Version</th><th>Score</th>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table></section>"
     )
 
 
-def _pack_row(pack: dict[str, Any]) -> str:
-    compliance = pack.get("compliance") or {}
-    violated = compliance.get("violated", 0)
-    score = compliance.get("score")
-    status = '<span class="fail">violations</span>' if violated else '<span class="pass">ok</span>'
+def _pack_row(pack: dict[str, Any], version: str, columns: tuple[str, ...]) -> str:
+    status = "fail" if pack.get("blocked") else "pass"
     cells = [
-        f"{escape(str(pack.get('name') or pack['id']))} <span class='muted'>"
-        f"({escape(str(pack['id']))})</span>",
-        escape(str(pack.get("version", ""))),
-        escape(str(compliance.get("controls", ""))),
-        escape(str(violated)),
-        f"{escape(str(score))}%" if score is not None else "–",
-        status,
+        f"{escape(str(pack.get('name') or pack['pack']))} <span class='muted'>"
+        f"({escape(str(pack['pack']))})</span>",
+        escape(str(version)),
+        f'<span class="{status}">{escape(str(pack.get("score", "–")))}%</span>',
+        *(escape(str(pack.get(column, 0))) for column in columns),
     ]
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
@@ -231,10 +233,8 @@ def waivers_section(report: dict[str, Any], suppressed: list[dict[str, Any]]) ->
     waivers = report.get("waivers") or []
     waiver_rows = "".join(
         "<tr>"
-        + "".join(
-            f"<td>{escape(str(w.get(k, '')))}</td>"
-            for k in ("id", "rule", "path", "reason", "expires")
-        )
+        + f"<td class='where'>{escape(_waiver_scope(w))}</td>"
+        + "".join(f"<td>{escape(str(w.get(k, '')))}</td>" for k in WAIVER_COLUMNS)
         + "</tr>"
         for w in waivers
     )
@@ -243,11 +243,12 @@ def waivers_section(report: dict[str, Any], suppressed: list[dict[str, Any]]) ->
         f"{escape(where(f['location']))}</td><td>{escape(str(f['suppressed']))}</td></tr>"
         for f in suppressed
     )
+    head = "".join(f"<th>{c.capitalize()}</th>" for c in WAIVER_COLUMNS)
     return (
         '<section id="waivers"><h2>Waivers and suppressed findings</h2>'
         + (
-            "<table><thead><tr><th>Waiver</th><th>Rule</th><th>Path</th><th>Reason</th>"
-            f"<th>Expires</th></tr></thead><tbody>{waiver_rows}</tbody></table>"
+            f"<table><thead><tr><th>Waives</th>{head}</tr></thead>"
+            f"<tbody>{waiver_rows}</tbody></table>"
             if waivers
             else '<p class="muted">No waivers.</p>'
         )
@@ -259,6 +260,15 @@ def waivers_section(report: dict[str, Any], suppressed: list[dict[str, Any]]) ->
         )
         + "</section>"
     )
+
+
+WAIVER_COLUMNS = ("reason", "owner", "expires", "status")
+
+
+def _waiver_scope(waiver: dict[str, Any]) -> str:
+    if waiver.get("fingerprint"):
+        return f"fingerprint {waiver['fingerprint']}"
+    return f"{waiver.get('rule') or 'any rule'} in {waiver.get('path') or 'any path'}"
 
 
 def notices_section(report: dict[str, Any]) -> str:
