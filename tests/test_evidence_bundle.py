@@ -16,6 +16,7 @@ import pytest
 from policyctl.evidence import bundle, keys
 from policyctl.evidence.verify import verify_bundle
 from policyctl.report import FORMATS
+from tests import fakes
 from tests.conftest import RunPolicyctl, assert_no_secret_in, git
 from tests.evidence_helpers import flip, make_scanned_repo
 
@@ -27,6 +28,11 @@ EXPECTED_FILES = {
     "public-key.pem",
     "SHA256SUMS",
 } | ({"report.sarif"} if "sarif" in FORMATS else set())
+
+
+REMOTE = "git.example.com/acme/app.git"
+REMOTE_TOKEN = fakes.pick(fakes.ALNUM, 24, "remote")
+"""A token in the git remote's URL, as CI checkouts often have: it must not leak."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Signed:
     git(repo, "init", "-q", "-b", "main")
     git(repo, "config", "user.email", "t@example.com")
     git(repo, "config", "user.name", "T")
-    git(repo, "remote", "add", "origin", "https://ci-bot:" + "hunter2token" + "@git.example.com/acme/app.git")
+    git(repo, "remote", "add", "origin", "https://ci-bot:" + REMOTE_TOKEN + "@" + REMOTE)
     commit, secrets = make_scanned_repo(repo)
     subprocess.run([POLICYCTL, "keygen", "--out", base / "keys"], check=True, capture_output=True)
     folder = base / "evidence"
@@ -243,7 +249,7 @@ def test_the_provenance_names_the_repository_commit_rule_set_and_parameters(
     assert parameters["failOn"] == "high"
     assert "packs" in parameters
     repository, ruleset = definition["resolvedDependencies"][:2]
-    assert repository["uri"] == "git+https://git.example.com/acme/app.git"
+    assert repository["uri"] == "git+https://" + REMOTE
     assert repository["digest"] == {"gitCommit": signed.commit}
     assert ruleset["name"] == "ruleset"
     assert len(ruleset["digest"]["sha256"]) == 64
@@ -251,7 +257,7 @@ def test_the_provenance_names_the_repository_commit_rule_set_and_parameters(
 
 def test_the_provenance_never_carries_the_credentials_of_a_git_remote(signed: Signed) -> None:
     text = (signed.folder / "provenance.intoto.jsonl").read_text()
-    assert "hunter2token" not in base64.b64decode(json.loads(text)["payload"]).decode()
+    assert REMOTE_TOKEN not in base64.b64decode(json.loads(text)["payload"]).decode()
 
 
 def test_no_raw_secret_reaches_any_file_of_the_bundle(signed: Signed) -> None:
