@@ -40,10 +40,15 @@ def record(
     fields: Mapping[str, Any],
     log: str | os.PathLike[str] = DEFAULT_LOG,
     env: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """Append one entry for `event` (scan, redact ...) with `fields` (JSON values: never a
-    raw secret) and who, where and when; returns the entry as written."""
+    raw secret) and who, where and when; returns the entry as written.
+
+    `log` is the configured `Settings.audit_log`; "" (the log is off) records nothing.
+    """
     env = os.environ if env is None else env
+    if not os.fspath(log):
+        return None
     path = Path(log)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests import fakes
-from tests.conftest import commit_all
+from tests.conftest import commit_all, git
 
 MANIFESTS: dict[str, str | bytes] = {
     "requirements.txt": "requests==2.31.0\nflask>=2.0  # web\n",
@@ -22,6 +22,17 @@ MANIFESTS: dict[str, str | bytes] = {
         }
     ),
 }
+
+
+def init_repo(repo: Path) -> Path:
+    """A new git repository with an identity, like the `git_repo` fixture (for fixtures
+    shared by a whole module, which cannot use it)."""
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test User")
+    git(repo, "config", "user.email", "test@example.com")
+    git(repo, "config", "commit.gpgsign", "false")
+    return repo
 
 
 def make_scanned_repo(repo: Path) -> tuple[str, list[str]]:

@@ -36,8 +36,14 @@ def test_entries_are_chained_by_hash(tmp_path: Path) -> None:
 
 def test_an_entry_records_who_where_when_and_what(tmp_path: Path) -> None:
     entry = audit.record("redact", {"files": 2}, tmp_path / "a.jsonl", env={})
+    assert entry is not None
     assert {"time", "user", "host", "event", "files", "prev", "hash"} <= set(entry)
     assert entry["event"] == "redact"
+
+
+def test_recording_to_a_switched_off_log_writes_nothing(tmp_path: Path) -> None:
+    assert audit.record("redact", {"files": 2}, "", env={}) is None
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_edited_entry_is_named(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from policyctl.evidence.verify import verify_bundle
 from policyctl.report import FORMATS
 from tests import fakes
 from tests.conftest import RunPolicyctl, assert_no_secret_in, git
-from tests.evidence_helpers import flip, make_scanned_repo
+from tests.evidence_helpers import flip, init_repo, make_scanned_repo
 
 EXPECTED_FILES = {
     "report.json",
@@ -51,11 +51,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Signed:
     from tests.conftest import POLICYCTL
 
     base = tmp_path_factory.mktemp("bundle")
-    repo = base / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "T")
+    repo = init_repo(base / "repo")
     git(repo, "remote", "add", "origin", "https://ci-bot:" + REMOTE_TOKEN + "@" + REMOTE)
     commit, secrets = make_scanned_repo(repo)
     subprocess.run([POLICYCTL, "keygen", "--out", base / "keys"], check=True, capture_output=True)

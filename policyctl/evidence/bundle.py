@@ -117,9 +117,12 @@ def write_bundle(
                 sealed = encrypt.encrypt(contents.pop(name), request.recipient, name)
                 contents[name + encrypt.SUFFIX] = sealed
     contents[SUMS] = sums_file(contents).encode()
-    request.folder.mkdir(parents=True, exist_ok=True)
-    for name, data in contents.items():
-        (request.folder / name).write_bytes(data)
+    try:
+        request.folder.mkdir(parents=True, exist_ok=True)
+        for name, data in contents.items():
+            (request.folder / name).write_bytes(data)
+    except OSError as exc:
+        raise ConfigError(f"--evidence {request.folder}: cannot write: {exc.strerror}") from None
     return WrittenBundle(
         request.folder, tuple(sorted(contents)), request.sign_key is not None, notices
     )

@@ -73,9 +73,12 @@ def write_key_pair(
     private_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
     )
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_private(private_path, private_pem)
-    public_path.write_bytes(public_pem(key.public_key()))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_private(private_path, private_pem)
+        public_path.write_bytes(public_pem(key.public_key()))
+    except OSError as exc:
+        raise ConfigError(f"--out {folder}: cannot write the keys: {exc.strerror}") from None
     return KeyPairFiles(private_path, public_path, keyid(key.public_key()), bool(passphrase))
 
 
