@@ -7,6 +7,8 @@ import json
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 from policyctl import audit
 from tests.conftest import RunPolicyctl
 from tests.evidence_helpers import make_scanned_repo
@@ -41,40 +43,47 @@ def test_an_entry_records_who_where_when_and_what(tmp_path: Path) -> None:
     assert entry["event"] == "redact"
 
 
-def test_recording_to_a_switched_off_log_writes_nothing(tmp_path: Path) -> None:
+def test_recording_to_a_switched_off_log_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     assert audit.record("redact", {"files": 2}, "", env={}) is None
     assert list(tmp_path.iterdir()) == []
+
+
+def forged(line: str, rehash: bool, **changes: object) -> str:
+    """An entry changed as a forger would, re-hashed (without the HMAC key) if asked."""
+    entry = {**json.loads(line), **changes}
+    if rehash:
+        entry["hash"] = audit.entry_hash(entry)
+    return json.dumps(entry, separators=(",", ":"))
+
+
+def rewrite(log: Path, lines: list[str]) -> None:
+    log.write_text("\n".join(lines) + "\n")
 
 
 def test_an_edited_entry_is_named(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     lines = make_log(log)
-    edited = json.loads(lines[2])
-    edited["exit_code"] = 0 if edited["exit_code"] else 1
-    lines[2] = json.dumps(edited, separators=(",", ":"))
-    log.write_text("\n".join(lines) + "\n")
+    lines[2] = forged(lines[2], rehash=False, exit_code=7)
+    rewrite(log, lines)
     assert problems(log) == [(3, "edited")]
 
 
 def test_an_edited_and_re_hashed_entry_is_named_by_the_broken_link(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     lines = make_log(log)
-    edited = json.loads(lines[1])
-    edited["exit_code"] = 7
-    edited["hash"] = audit.entry_hash(edited)
-    lines[1] = json.dumps(edited)
-    log.write_text("\n".join(lines) + "\n")
+    lines[1] = forged(lines[1], rehash=True, exit_code=7)
+    rewrite(log, lines)
     assert problems(log) == [(2, "edited")]
 
 
 def test_with_the_hmac_key_a_re_hashed_edit_of_the_last_entry_is_caught(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     lines = make_log(log, env=KEY)
-    edited = json.loads(lines[-1])
-    edited["exit_code"] = 9
-    edited["hash"] = audit.entry_hash(edited)
-    lines[-1] = json.dumps(edited)
-    log.write_text("\n".join(lines) + "\n")
+    lines[-1] = forged(lines[-1], rehash=True, exit_code=7)
+    rewrite(log, lines)
     assert problems(log, KEY) == [(5, "edited")]
     assert problems(log) == []  # without the key the chain alone cannot see it
 
@@ -83,18 +92,15 @@ def test_a_deleted_entry_is_named(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     lines = make_log(log)
     del lines[2]
-    log.write_text("\n".join(lines) + "\n")
+    rewrite(log, lines)
     assert problems(log) == [(3, "deleted")]
 
 
 def test_an_inserted_entry_is_named(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     lines = make_log(log)
-    forged = json.loads(lines[2])
-    forged["exit_code"] = 0
-    forged["hash"] = audit.entry_hash(forged)  # a well-formed entry claiming to be #3
-    lines.insert(3, json.dumps(forged))
-    log.write_text("\n".join(lines) + "\n")
+    lines.insert(3, forged(lines[2], rehash=True, exit_code=7))  # a well-formed "#3"
+    rewrite(log, lines)
     report = audit.verify_log(log, {})
     assert [(p.line, p.seq, p.kind) for p in report.problems] == [(4, 3, "inserted")]
 
@@ -103,7 +109,7 @@ def test_a_copied_entry_is_named_as_inserted(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     lines = make_log(log)
     lines.insert(4, lines[1])
-    log.write_text("\n".join(lines) + "\n")
+    rewrite(log, lines)
     assert problems(log) == [(2, "inserted")]
 
 
@@ -111,7 +117,7 @@ def test_reordered_entries_are_named(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     lines = make_log(log)
     lines[1], lines[3] = lines[3], lines[1]
-    log.write_text("\n".join(lines) + "\n")
+    rewrite(log, lines)
     assert "reordered" in {kind for _, kind in problems(log)}
     named = {seq for seq, kind in problems(log) if kind == "reordered"}
     assert named & {2, 3}
@@ -121,7 +127,7 @@ def test_a_torn_line_is_named(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     lines = make_log(log, 3)
     lines[1] = lines[1][:40]
-    log.write_text("\n".join(lines) + "\n")
+    rewrite(log, lines)
     assert (None, "edited") in problems(log)
 
 
@@ -181,7 +187,7 @@ def test_audit_verify_and_show_from_the_command_line(
     shown = run_policyctl("audit", "show", "--log", log)
     assert shown.code == 0 and json.loads(lines[-1])["hash"] in shown.out
     del lines[1]
-    log.write_text("\n".join(lines) + "\n")
+    rewrite(log, lines)
     failed = run_policyctl("audit", "verify", "--log", log, env=KEY)
     assert failed.code == 1
     assert "entry 2 deleted" in failed.out
