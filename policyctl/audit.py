@@ -246,9 +246,9 @@ def _off_chain(
     before = {e.get("hash") for _, e in by_seq.get(seq - 1, [])} if seq > 1 else {GENESIS}
     after = {e.get("prev") for _, e in by_seq.get(seq + 1, [])}
     on_chain = [
-        (n, e)
-        for n, e in group
-        if e.get("prev") in before and (not after or e.get("hash") in after)
+        member
+        for member in group
+        if member[1].get("prev") in before and (not after or member[1].get("hash") in after)
     ]
     keep = on_chain[0] if len(on_chain) == 1 else group[0]
     return [member for member in group if member is not keep]
