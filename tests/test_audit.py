@@ -105,6 +105,15 @@ def test_an_inserted_entry_is_named(tmp_path: Path) -> None:
     assert [(p.line, p.seq, p.kind) for p in report.problems] == [(4, 3, "inserted")]
 
 
+def test_an_entry_inserted_before_the_one_it_copies_is_named(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    lines = make_log(log)
+    lines.insert(2, forged(lines[2], rehash=True, exit_code=7))
+    rewrite(log, lines)
+    report = audit.verify_log(log, {})
+    assert [(p.line, p.seq, p.kind) for p in report.problems] == [(3, 3, "inserted")]
+
+
 def test_a_copied_entry_is_named_as_inserted(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     lines = make_log(log)
