@@ -14,8 +14,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from policyctl.cache import memoized
 from policyctl.audit import DEFAULT_LOG as DEFAULT_AUDIT_LOG
+from policyctl.cache import memoized
 from policyctl.detect import DEFAULT_MIN_CONFIDENCE
 from policyctl.enforce import DEFAULT_FAIL_ON
 from policyctl.errors import ConfigError

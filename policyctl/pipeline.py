@@ -57,7 +57,11 @@ def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> 
         from policyctl.evidence.bundle import write_bundle
 
         bundle = write_bundle(
-            request.evidence, report, result.rules, request.settings, request.targets,
+            request.evidence,
+            report,
+            result.rules,
+            request.settings,
+            request.targets,
             request.command,
         )
     audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)

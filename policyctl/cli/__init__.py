@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from policyctl import __version__
-from policyctl.cli import baseline as baseline_commands
 from policyctl.cli import audit as audit_commands
+from policyctl.cli import baseline as baseline_commands
 from policyctl.cli import evidence as evidence_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
