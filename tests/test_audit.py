@@ -163,7 +163,10 @@ def test_every_scan_appends_an_entry_with_the_report_digest(
     git_repo: Path, tmp_path: Path, run_policyctl: RunPolicyctl
 ) -> None:
     make_scanned_repo(git_repo)
-    result = run_policyctl("scan", git_repo, "--format", "json", "--no-progress", cwd=tmp_path)
+    default = {"POLICYCTL_AUDIT_LOG": ""}  # unset: the default log, in the current folder
+    result = run_policyctl(
+        "scan", git_repo, "--format", "json", "--no-progress", cwd=tmp_path, env=default
+    )
     entries = [json.loads(line) for line in (tmp_path / ".policyctl/audit.jsonl").open()]
     assert len(entries) == 1
     assert entries[0]["event"] == "scan"
@@ -176,12 +179,15 @@ def test_no_audit_and_a_configured_log_path_are_honoured(
     git_repo: Path, tmp_path: Path, run_policyctl: RunPolicyctl
 ) -> None:
     make_scanned_repo(git_repo)
-    run_policyctl("scan", git_repo, "--no-audit", "-q", cwd=tmp_path)
+    default = {"POLICYCTL_AUDIT_LOG": ""}
+    run_policyctl("scan", git_repo, "--no-audit", "-q", cwd=tmp_path, env=default)
     assert not (tmp_path / ".policyctl").exists()
     run_policyctl("scan", git_repo, "-q", cwd=tmp_path, env={"POLICYCTL_AUDIT_LOG": "logs/a.jsonl"})
     assert len((tmp_path / "logs/a.jsonl").read_text().splitlines()) == 1
     (tmp_path / "cfg.yaml").write_text("version: 1\naudit_log: false\n")
-    run_policyctl("scan", git_repo, "-q", "--config", tmp_path / "cfg.yaml", cwd=tmp_path)
+    run_policyctl(
+        "scan", git_repo, "-q", "--config", tmp_path / "cfg.yaml", cwd=tmp_path, env=default
+    )
     assert not (tmp_path / ".policyctl").exists()
 
 
