@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from policyctl.evidence import bundle, keys
+from policyctl.evidence.sbom import sbom_problems
 from policyctl.evidence.verify import verify_bundle
 from policyctl.report import FORMATS
 from tests import fakes
@@ -106,9 +107,22 @@ def test_a_fresh_bundle_verifies_with_the_pinned_key(
         "DSSE signature verifies",
         "detached signature of report.json verifies",
         "matches the report schema",
-        "is valid CycloneDX 1.6",
     ):
         assert checked in result.out
+
+
+def test_the_bundle_sbom_is_strict_cyclonedx_with_the_repository_dependencies(
+    signed: Signed,
+) -> None:
+    text = (signed.folder / "sbom.cdx.json").read_text()
+    assert sbom_problems(text) == []
+    purls = {c["purl"] for c in json.loads(text)["components"]}
+    assert purls == {
+        "pkg:pypi/requests@2.31.0",
+        "pkg:pypi/flask",
+        "pkg:npm/lodash@4.17.21",
+        "pkg:npm/%40babel/core@7.24.0",
+    }
 
 
 def test_verify_without_a_key_warns_that_the_signer_is_not_pinned(

@@ -112,6 +112,7 @@ def build_sbom(
     from cyclonedx.model.bom import Bom
     from cyclonedx.model.component import Component, ComponentType
     from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+    from cyclonedx.model.dependency import Dependency as CycloneDependency
     from cyclonedx.output.json import JsonV1Dot6
     from packageurl import PackageURL
 
@@ -173,7 +174,13 @@ def build_sbom(
         bom.metadata.tools.components.add(tool)
     for component in components:
         bom.components.add(component)
-    bom.register_dependency(root, components)
+    # The root depends on every component (a flat graph: lockfiles are read, not resolved).
+    # Built directly: Bom.register_dependency searches linearly per component.
+    bom.dependencies.add(
+        CycloneDependency(
+            ref=root.bom_ref, dependencies=[CycloneDependency(ref=c.bom_ref) for c in components]
+        )
+    )
     text: str = JsonV1Dot6(bom).output_as_string(indent=2)
     return text + "\n"
 
