@@ -1,7 +1,7 @@
 """What evidence costs: a scan with `--evidence --sign-key` against the same scan without,
-on a 2,000-file repository whose lockfiles list 2,000 packages, and `policyctl verify`.
+on a 2,000-file repository whose lockfiles list N packages, and `policyctl verify`.
 
-    python bench/evidence_overhead.py [--runs 7]
+    python bench/evidence_overhead.py [--runs 7] [--packages 500]
 
 Prints medians of wall time (start-up included) for: `policyctl --version` (start-up
 alone), the plain scan, the scan writing a signed bundle (report, SARIF, SBOM, DSSE
@@ -23,23 +23,24 @@ from git_corpus import commit_block, fast_import, file_text
 from measure import CACHE, median, policyctl_command, run_measured
 
 FILES = 2_000
-NPM_PACKAGES = 1_500
-PYTHON_PACKAGES = 300
-GO_MODULES = 200
 
 
-def lockfiles(rng: random.Random) -> dict[str, str]:
+def lockfiles(rng: random.Random, packages: int) -> dict[str, str]:
+    """Three quarters npm, three twentieths Python, a tenth Go: a web app's proportions."""
+    npm_packages, python_packages = packages * 3 // 4, packages * 3 // 20
+    go_modules = packages - npm_packages - python_packages
     npm = {
         f"node_modules/pkg-{i:04d}": {"version": f"{rng.randrange(1, 9)}.{i % 50}.{i % 7}"}
-        for i in range(NPM_PACKAGES)
+        for i in range(npm_packages)
     }
     poetry = "".join(
         f'[[package]]\nname = "lib-{i:03d}"\nversion = "1.{i % 30}.{i % 4}"\n\n'
-        for i in range(PYTHON_PACKAGES)
+        for i in range(python_packages)
     )
     go_sum = "".join(
-        f"example.com/mod{i:03d} v1.{i % 9}.0 h1:x=\nexample.com/mod{i:03d} v1.{i % 9}.0/go.mod h1:y=\n"
-        for i in range(GO_MODULES)
+        f"example.com/mod{i:03d} v1.{i % 9}.0 h1:x=\n"
+        f"example.com/mod{i:03d} v1.{i % 9}.0/go.mod h1:y=\n"
+        for i in range(go_modules)
     )
     return {
         "web/package-lock.json": json.dumps({"lockfileVersion": 3, "packages": {"": {}, **npm}}),
@@ -48,23 +49,24 @@ def lockfiles(rng: random.Random) -> dict[str, str]:
     }
 
 
-def build_repo(repo: Path) -> None:
+def build_repo(repo: Path, packages: int) -> None:
     rng = random.Random(5)
     files = {f"src/pkg{i // 100:02d}/mod{i:04d}.py": file_text(rng, 60) for i in range(FILES)}
-    files.update(lockfiles(rng))
+    files.update(lockfiles(rng, packages))
     fast_import(repo, iter([commit_block(1, 1_700_000_000, "initial", files, parent=False)]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--packages", type=int, default=500)
     args = parser.parse_args()
-    work = CACHE / "evidence"
+    work = CACHE / f"evidence-{args.packages}"
     repo = work / "repo"
     if not (repo / ".git").exists():
         shutil.rmtree(work, ignore_errors=True)
         repo.mkdir(parents=True)
-        build_repo(repo)
+        build_repo(repo, args.packages)
         subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=repo, check=True)
     policyctl = policyctl_command()
     keys = work / "keys"

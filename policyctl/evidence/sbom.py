@@ -132,7 +132,7 @@ def build_sbom(
                 bom_ref=key,
                 evidence=ComponentEvidence(
                     occurrences=[
-                        Occurrence(location=m, bom_ref=f"{key}#{m}") for m in sorted(manifests)
+                        Occurrence(location=m) for m in sorted(manifests)
                     ]
                 ),
             )
