@@ -226,7 +226,7 @@ def _sequence_problems(entries: list[tuple[int, dict[str, Any]]]) -> list[Proble
     present = sorted(by_seq)
     for seq in sorted(set(range(1, present[-1] + 1)) - set(present)) if present else ():
         following = min((n for n, e in entries if e["seq"] > seq), default=0)
-        problems.append(Problem(following, seq, "deleted", f"entry {seq} is missing"))
+        problems.append(Problem(following, seq, "deleted", f"missing before line {following}"))
     highest = 0
     for number, entry in entries:
         if len(by_seq[entry["seq"]]) == 1 and entry["seq"] < highest:

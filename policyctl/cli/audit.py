@@ -35,7 +35,7 @@ def verify_audit(log: LogOption = Path(DEFAULT_LOG)) -> None:
     for problem in result.problems:
         entry = f"entry {problem.seq}" if problem.seq is not None else "an entry"
         stdout.print(
-            f"FAIL  line {problem.line}: {entry} {problem.kind}: {problem.message}", markup=False
+            f"FAIL  {entry} {problem.kind} (line {problem.line}): {problem.message}", markup=False
         )
     if result.problems:
         stdout.print(f"FAILED: {log} was tampered with", markup=False)

@@ -53,8 +53,11 @@ def keygen(
     ] = "ecdsa-p256",
     force: Annotated[bool, typer.Option("--force", help="Replace existing key files.")] = False,
 ) -> None:
-    """Write a signing key pair (PEM). The private key is readable by its owner only and
-    encrypted with $POLICYCTL_KEY_PASSPHRASE when that is set."""
+    """Write a signing key pair (PEM) for evidence bundles.
+
+    The private key is readable by its owner only, and encrypted with
+    $POLICYCTL_KEY_PASSPHRASE when that is set.
+    """
     from policyctl.evidence import keys
 
     if key_type not in keys.KEY_TYPES:
@@ -76,10 +79,11 @@ def verify(
         bool, typer.Option("--allow-unsigned", help="Accept a bundle without signatures.")
     ] = False,
 ) -> None:
-    """Verify an evidence bundle: SHA256SUMS, the DSSE signature of the provenance, every
-    subject digest, the detached signature of report.json, the report and SBOM schemas.
+    """Verify an evidence bundle offline.
 
-    Exit code 0: everything verified; 1: a check failed (the file is named).
+    Checks SHA256SUMS, the DSSE signature of the provenance, every subject digest, the
+    detached signature of report.json and the report's schema. Exit code 0: everything
+    verified; 1: a check failed (each failing file is named).
     """
     from policyctl.evidence import keys
     from policyctl.evidence.verify import verify_bundle
@@ -105,8 +109,10 @@ def decrypt(
     key: Annotated[Path, typer.Option("--key", help="Your private key (PEM).")],
     force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
 ) -> None:
-    """Decrypt the files of a bundle (or one file) that `scan --encrypt-to` encrypted,
-    writing each beside its .enc file; `policyctl verify` then checks them."""
+    """Decrypt what `scan --encrypt-to` encrypted in a bundle (or one .enc file).
+
+    Each file is written beside its .enc file, so `policyctl verify` then checks it.
+    """
     from policyctl.errors import InputError
     from policyctl.evidence import encrypt, keys
 

@@ -131,9 +131,7 @@ def build_sbom(
                 purl=PackageURL.from_string(key),
                 bom_ref=key,
                 evidence=ComponentEvidence(
-                    occurrences=[
-                        Occurrence(location=m) for m in sorted(manifests)
-                    ]
+                    occurrences=[Occurrence(location=m) for m in sorted(manifests)]
                 ),
             )
         )
