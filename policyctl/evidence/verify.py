@@ -133,16 +133,8 @@ def _check_provenance(
     except (ValueError, UnicodeDecodeError) as exc:
         # json's messages quote positions only, never content
         return [Check(name, False, f"not a valid provenance envelope: {exc}")]
-    checks = [
-        _signature_check(
-            name,
-            "DSSE signature",
-            opened.signatures > 0,
-            bool(opened.verified_keyids),
-            key,
-            allow_unsigned,
-        )
-    ]
+    verified = bool(opened.verified_keyids) if opened.signatures else None
+    checks = [_signature_check(name, "DSSE signature", verified, key, allow_unsigned)]
     for required in (bundle.REPORT, bundle.SBOM):
         if required not in subjects:
             checks.append(Check(name, False, f"does not name {required} as a subject"))
@@ -150,12 +142,8 @@ def _check_provenance(
         file = folder / subject
         if file.is_file():
             same = bundle.sha256(file.read_bytes()) == digest
-            message = (
-                "matches its provenance subject digest"
-                if same
-                else ("sha256 differs from its provenance subject digest (altered)")
-            )
-            checks.append(Check(subject, same, message))
+            message = "matches" if same else "sha256 differs from"
+            checks.append(Check(subject, same, f"{message} its provenance subject digest"))
         elif (folder / (subject + SUFFIX)).is_file():
             checks.append(Check(subject, None, f"encrypted ({subject}{SUFFIX}): decrypt to check"))
         else:
@@ -164,49 +152,36 @@ def _check_provenance(
 
 
 def _signature_check(
-    file: str,
-    what: str,
-    present: bool,
-    valid: bool,
-    key: keys.PublicKey | None,
-    allow_unsigned: bool,
+    file: str, what: str, verified: bool | None, key: keys.PublicKey | None, allow_unsigned: bool
 ) -> Check:
-    if not present:
+    """`verified`: None when there is no signature, else whether it verified with `key`."""
+    if verified is None:
         if allow_unsigned:
             return Check(file, None, f"no {what} (unsigned bundle, allowed)")
         return Check(file, False, f"no {what}: nothing proves who made it")
     if key is None:
         return Check(file, False, f"{what} present but no public key to check it (use --key)")
-    if valid:
-        return Check(file, True, f"{what} verifies with key {keys.keyid(key)[:16]}")
-    return Check(file, False, f"{what} does not verify with key {keys.keyid(key)[:16]}")
+    keyid = keys.keyid(key)[:16]
+    if verified:
+        return Check(file, True, f"{what} verifies with key {keyid}")
+    return Check(file, False, f"{what} does not verify with key {keyid}")
 
 
 def _check_signature(folder: Path, key: keys.PublicKey | None, allow_unsigned: bool) -> list[Check]:
     report, path = folder / bundle.REPORT, folder / bundle.SIGNATURE
+    what = "detached signature of report.json"
     if not report.is_file():
+        if path.is_file():
+            return [Check(bundle.SIGNATURE, None, "report.json is encrypted: decrypt to check")]
         return []
     if not path.is_file():
-        return [
-            _signature_check(
-                bundle.SIGNATURE,
-                "detached signature of report.json",
-                False,
-                False,
-                key,
-                allow_unsigned,
-            )
-        ]
+        return [_signature_check(bundle.SIGNATURE, what, None, key, allow_unsigned)]
     try:
         signature = base64.b64decode(path.read_bytes().strip(), validate=True)
     except (binascii.Error, ValueError):
         return [Check(bundle.SIGNATURE, False, "is not base64")]
-    valid = key is not None and signing.verify(key, signature, report.read_bytes())
-    return [
-        _signature_check(
-            bundle.SIGNATURE, "detached signature of report.json", True, valid, key, allow_unsigned
-        )
-    ]
+    verified = key is not None and signing.verify(key, signature, report.read_bytes())
+    return [_signature_check(bundle.SIGNATURE, what, verified, key, allow_unsigned)]
 
 
 def _check_report_schema(folder: Path) -> list[Check]:
