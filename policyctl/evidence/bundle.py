@@ -26,7 +26,7 @@ from policyctl.config import Settings
 from policyctl.errors import ConfigError
 from policyctl.evidence import dsse, encrypt, keys, provenance, sbom, signing, subjects
 from policyctl.model import Notice, Rule
-from policyctl.report import FORMATS, RenderOptions, render
+from policyctl.report import RenderOptions, render
 from policyctl.sources.filesystem import WalkOptions
 
 REPORT = "report.json"
@@ -76,24 +76,21 @@ def write_bundle(
     targets: Sequence[str],
     command: Sequence[str],
 ) -> WrittenBundle:
+    """Render, sign, encrypt (when asked) and write the bundle; SBOM notices come back."""
     check_folder(request.folder)
-    contents: dict[str, bytes] = {REPORT: render(report, "json", RenderOptions()).encode()}
-    if "sarif" in FORMATS:  # the SARIF format is its own module; see report/__init__.py
-        contents[SARIF] = render(report, "sarif", RenderOptions()).encode()
     ruleset = subjects.ruleset_digest(rules)
     packs = subjects.packs_in(report)
-    walk = WalkOptions(settings.exclude, settings.max_file_size, settings.gitignore)
-    found, notices = sbom.find_dependencies(targets, walk)
-    project = Path(targets[0] if targets else ".").resolve().name
-    finished = datetime.fromisoformat(report["scan"]["finished"])
-    contents[SBOM] = sbom.build_sbom(
-        project, sbom.merge(found), sbom.SbomTools(ruleset, packs), finished
-    ).encode()
+    sbom_text, notices = _sbom(report, settings, targets, sbom.SbomTools(ruleset, packs))
+    contents: dict[str, bytes] = {
+        REPORT: render(report, "json", RenderOptions()).encode(),
+        SARIF: render(report, "sarif", RenderOptions()).encode(),
+        SBOM: sbom_text.encode(),
+    }
     run = provenance.ScanRun(
         command=provenance.command_line(command),
         targets=tuple(targets),
         fail_on=settings.fail_on,
-        mode=report.get("scan", {}).get("mode"),
+        mode=report["scan"].get("mode"),
         config_sha256=subjects.file_digest(settings.config_path),
         repository=subjects.describe_repository(targets[0] if targets else "."),
         ruleset_sha256=ruleset,
@@ -113,19 +110,33 @@ def write_bundle(
         contents[PUBLIC_KEY] = keys.public_pem(request.sign_key.public_key())
     if request.recipient is not None:
         for name in CONFIDENTIAL:
-            if name in contents:
-                sealed = encrypt.encrypt(contents.pop(name), request.recipient, name)
-                contents[name + encrypt.SUFFIX] = sealed
+            sealed = encrypt.encrypt(contents.pop(name), request.recipient, name)
+            contents[name + encrypt.SUFFIX] = sealed
     contents[SUMS] = sums_file(contents).encode()
+    _write(request.folder, contents)
+    signed = request.sign_key is not None
+    return WrittenBundle(request.folder, tuple(sorted(contents)), signed, notices)
+
+
+def _sbom(
+    report: dict[str, Any], settings: Settings, targets: Sequence[str], tools: sbom.SbomTools
+) -> tuple[str, list[Notice]]:
+    """The SBOM of the manifests under the targets, walked as the scan walks them, timed
+    like the report (so SOURCE_DATE_EPOCH makes it reproducible)."""
+    walk = WalkOptions(settings.exclude, settings.max_file_size, settings.gitignore)
+    found, notices = sbom.find_dependencies(targets, walk)
+    project = Path(targets[0] if targets else ".").resolve().name
+    finished = datetime.fromisoformat(report["scan"]["finished"])
+    return sbom.build_sbom(project, sbom.merge(found), tools, finished), notices
+
+
+def _write(folder: Path, contents: dict[str, bytes]) -> None:
     try:
-        request.folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         for name, data in contents.items():
-            (request.folder / name).write_bytes(data)
+            (folder / name).write_bytes(data)
     except OSError as exc:
-        raise ConfigError(f"--evidence {request.folder}: cannot write: {exc.strerror}") from None
-    return WrittenBundle(
-        request.folder, tuple(sorted(contents)), request.sign_key is not None, notices
-    )
+        raise ConfigError(f"--evidence {folder}: cannot write: {exc.strerror}") from None
 
 
 def sha256(data: bytes) -> str:
