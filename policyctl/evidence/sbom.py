@@ -173,14 +173,30 @@ def build_sbom(
     for component in components:
         bom.components.add(component)
     # The root depends on every component (a flat graph: lockfiles are read, not resolved).
-    # Built directly: Bom.register_dependency searches linearly per component.
     bom.dependencies.add(
         CycloneDependency(
             ref=root.bom_ref, dependencies=[CycloneDependency(ref=c.bom_ref) for c in components]
         )
     )
+    bom.dependencies.update(CycloneDependency(ref=c.bom_ref) for c in components)
+    _index_dependencies(bom)
     text: str = JsonV1Dot6(bom).output_as_string(indent=2)
     return text + "\n"
+
+
+def _index_dependencies(bom: Any) -> None:
+    """Make the library's graph check linear: every serializer runs Bom.validate, which
+    registers each component through Bom.register_dependency, and that searches all
+    entries one by one (8 s for 2,000 packages here). Every entry already exists, so an
+    index answers; anything new still goes to the library."""
+    registered = {entry.ref.value for entry in bom.dependencies}
+    library = bom.register_dependency
+
+    def register(target: Any, depends_on: Any = None) -> None:
+        if depends_on or target.bom_ref.value not in registered:
+            library(target, depends_on)
+
+    bom.register_dependency = register  # this Bom only
 
 
 def sbom_problems(text: str) -> list[str]:
