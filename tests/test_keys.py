@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 import subprocess
 from pathlib import Path
@@ -126,3 +127,21 @@ def _pkcs8() -> tuple[Any, Any, Any]:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+
+
+@pytest.mark.parametrize("key_type", keys.KEY_TYPES)
+def test_securesystemslib_verifies_our_dsse_envelope_for_every_key_type(key_type: str) -> None:
+    from securesystemslib.dsse import Envelope
+    from securesystemslib.signer import SSlibKey
+
+    from policyctl.evidence import dsse
+
+    key = keys.generate_private_key(key_type)
+    envelope = dsse.sign_envelope(b'{"_type": "x"}', dsse.INTOTO_PAYLOAD_TYPE, key)
+    public = SSlibKey.from_crypto(key.public_key(), keyid=keys.keyid(key.public_key()))
+    copy = json.loads(json.dumps(envelope))  # from_dict consumes what it reads
+    assert list(Envelope.from_dict(copy).verify([public], 1)) == [public.keyid]
+    opened = dsse.open_envelope(envelope, key.public_key())
+    assert opened.verified_keyids == (public.keyid,)
+    other = keys.generate_private_key(key_type).public_key()
+    assert dsse.open_envelope(envelope, other).verified_keyids == ()
