@@ -41,6 +41,7 @@ h2{font-size:16px;margin:0 0 8px}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}
 th{background:#f3f4f6}
+table+table{margin-top:12px}
 td.where{font-family:ui-monospace,monospace;word-break:break-all}
 .sev{color:#fff;border-radius:4px;padding:1px 6px;font-size:12px}
 .filters{display:flex;flex-wrap:wrap;gap:12px;margin:0 0 8px;align-items:center}
