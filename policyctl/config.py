@@ -44,6 +44,9 @@ class Settings:
     baseline: str | None = None
     audit_log: str = DEFAULT_AUDIT_LOG
     """Where each scan appends its audit entry; "" turns the audit log off."""
+    as_kind: str | None = None
+    per_cell: bool = False
+    sample_rows: int | None = None
 
 
 LIST_FIELDS = ("exclude", "rules")
@@ -112,6 +115,8 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
         "gitignore": _parse_bool,
         "baseline": lambda v, _: v,
         "audit_log": lambda v, _: "" if v.strip().lower() in ("off", "false", "0") else v,
+        "per_cell": _parse_bool,
+        "sample_rows": _parse_count,
     }
     values: dict[str, Any] = {}
     for key, parse in parsers.items():
@@ -176,6 +181,12 @@ def parse_size(value: Any, name: str) -> int:
 def _parse_jobs(value: str, name: str) -> int:
     if not value.strip().isdigit():
         raise ConfigError(f"{name}: must be a whole number (0 for one per CPU)")
+    return int(value)
+
+
+def _parse_count(value: str, name: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigError(f"{name}: must be a whole number of at least 1")
     return int(value)
 
 

@@ -20,6 +20,7 @@ from policyctl.repeats import fold_repeats
 from policyctl.report.build import build_report
 from policyctl.rules import compile_ruleset, load_rules
 from policyctl.scan import Progress, default_jobs, finding_order, run_scan
+from policyctl.sources.datasets import DataOptions
 from policyctl.sources.filesystem import FileSystemSource, WalkOptions
 from policyctl.sources.git import GitLogSource, GitScan, git_source
 from policyctl.sources.interface import Source
@@ -79,12 +80,17 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         # A scan without rules finds nothing and would pass: never report that as clean.
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
     ruleset = compile_ruleset(rules, settings.engine)
-    source = choose_source(request)
+    jobs = settings.jobs or default_jobs()
+    source = choose_source(request, jobs)
     scanned = run_scan(
         source.items(),
         ruleset,
-        DetectOptions(min_confidence=settings.min_confidence, show_secrets=request.show_secrets),
-        jobs=settings.jobs or default_jobs(),
+        DetectOptions(
+            min_confidence=settings.min_confidence,
+            show_secrets=request.show_secrets,
+            per_cell=settings.per_cell,
+        ),
+        jobs=jobs,
         progress=progress,
     )
     # With SOURCE_DATE_EPOCH the report must not change between runs: no real durations.
@@ -103,11 +109,13 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         engine=ruleset.matcher.name,
         started=clock.iso(started_at),
         finished=clock.iso(clock.now()),
+        columns=tuple(scanned.columns),
     )
 
 
-def choose_source(request: ScanRequest) -> Source:
-    """The files under the targets, or the git content the request names."""
+def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
+    """The files under the targets, or the git content the request names. A large table
+    is split into `jobs` parts, one per worker."""
     settings = request.settings
     if request.git is not None:
         return git_source(
@@ -122,5 +130,8 @@ def choose_source(request: ScanRequest) -> Source:
             exclude=settings.exclude,
             max_file_size=settings.max_file_size,
             use_gitignore=settings.gitignore,
+            data=DataOptions(
+                as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs
+            ),
         ),
     )

@@ -16,6 +16,7 @@ from policyctl.config import parse_size, resolve_settings
 from policyctl.model import SEVERITIES
 from policyctl.pipeline import ScanRequest, run_scan_request
 from policyctl.report import EXTENSIONS, FORMATS, RenderOptions, render
+from policyctl.sources.datasets import DATA_KINDS
 from policyctl.sources.git import GitScan
 
 
@@ -23,8 +24,8 @@ def scan(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Files or folders to scan (default: .); with --git/--diff the repository; "
-            "with --staged, staged files to limit the scan to.",
+            help="Files or folders to scan (default: .), - for standard input; with "
+            "--git/--diff the repository; with --staged, staged files to limit the scan to.",
         ),
     ] = None,
     output_format: Annotated[
@@ -139,6 +140,29 @@ def scan(
         str | None,
         typer.Option("--engine", help="Matching engine: auto, hyperscan or re."),
     ] = None,
+    as_kind: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Read the named files (or - for standard input) as: "
+            f"{', '.join(DATA_KINDS)} (default: by file name).",
+        ),
+    ] = None,
+    per_cell: Annotated[
+        bool | None,
+        typer.Option(
+            "--per-cell/--per-column",
+            help="Datasets: a finding for every matching cell, or one per column and rule "
+            "with a count (default).",
+            show_default=False,
+        ),
+    ] = None,
+    sample_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--sample-rows", min=1, help="Datasets: scan only the first N rows of each table."
+        ),
+    ] = None,
     no_ignore: Annotated[
         bool, typer.Option("--no-ignore", help="Scan files that .gitignore excludes too.")
     ] = False,
@@ -200,6 +224,8 @@ def scan(
     targets = tuple(paths or ([] if staged else ["."]))
     formats = check_formats(output_format or ["terminal"], output, output_dir)
     git = git_scan(git_history, staged, diff, pre_push, branch, since, max_commits)
+    if as_kind is not None and as_kind not in DATA_KINDS:
+        raise typer.BadParameter(f"choose one of {', '.join(DATA_KINDS)}", param_hint="--as")
     if fail_on is not None and fail_on not in SEVERITIES:
         raise typer.BadParameter(f"choose one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
     cli: dict[str, Any] = {
@@ -214,6 +240,9 @@ def scan(
         "gitignore": False if no_ignore else None,
         "baseline": baseline,
         "audit_log": "" if no_audit else audit_log,
+        "as_kind": as_kind,
+        "per_cell": per_cell,
+        "sample_rows": sample_rows,
     }
     settings = resolve_settings(cli, targets)
     request = ScanRequest(
