@@ -8,7 +8,7 @@ back to its row and column, building a Location only for lines that hold a findi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -95,6 +95,17 @@ class CellBatcher:
     @property
     def full(self) -> bool:
         return self.size >= self.limit
+
+    def ready(self) -> Iterator[Chunk]:
+        """The queued cells as a chunk once there are enough of them."""
+        if self.full:
+            yield from self.rest()
+
+    def rest(self) -> Iterator[Chunk]:
+        """Whatever cells are queued, as a chunk (at the end of the input)."""
+        chunk = self.take()
+        if chunk is not None:
+            yield chunk
 
     def take(self) -> Chunk | None:
         """The queued cells as one chunk (None when there are none), and start afresh."""

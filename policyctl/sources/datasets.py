@@ -198,13 +198,8 @@ class DataItem:
                 for name, value in zip(record.names, record.values, strict=True):
                     text = value if isinstance(value, str) else _as_text(value)
                     batcher.add(text, record.number, name, record.line)
-            if batcher.full:
-                chunk = batcher.take()
-                if chunk is not None:
-                    yield chunk
-        chunk = batcher.take()
-        if chunk is not None:
-            yield chunk
+            yield from batcher.ready()
+        yield from batcher.rest()
 
 
 def _as_text(value: Any) -> str:
@@ -290,13 +285,8 @@ def _json_log_chunks(
                 batcher.add(
                     value if isinstance(value, str) else _as_text(value), None, path, number
                 )
-        if batcher.full:
-            chunk = batcher.take()
-            if chunk is not None:
-                yield chunk
-    chunk = batcher.take()
-    if chunk is not None:
-        yield chunk
+        yield from batcher.ready()
+    yield from batcher.rest()
 
 
 def _is_json_object(line: bytes) -> bool:
