@@ -270,7 +270,7 @@ def mrz(rng: random.Random, good: bool) -> str:
 def public_ip(rng: random.Random, good: bool, version: int) -> str:
     while True:
         raw = rng.randbytes(4 if version == 4 else 16)
-        if version == 6:  # IANA allocates public IPv6 space from 2000::/3 only
+        if version == 6:  # IANA allocates public IPv6 space only where the first bits are 001
             raw = bytes([0x20 | raw[0] & 0x1F]) + raw[1:]
         address = ipaddress.ip_address(raw)
         if version == 6 and not good:
