@@ -1,0 +1,111 @@
+"""Personal-data samples and the rules that find them, assembled at run time.
+
+The values are synthetic and assembled from pieces, so no file in this repository holds
+one and `policyctl scan .` stays clean. The rules are a user's own rule file (the
+`--rules` feature), written where a test needs it; their ids start with `sample.` so
+they never collide with built-in rules.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+EMAIL = "jane.doe" + "@" + "example.org"
+OTHER_EMAIL = "tom.o" + "@" + "corp.example.net"
+CARD = "4111 " + " ".join(["1111"] * 3)
+"""A Luhn-valid test card number, written with spaces."""
+ZIP = "9021" + "0"
+DOB = "1985" + "-03-" + "14"
+CUSTOMER = "CUST" + "-" + "482913"
+
+SAMPLE_RULES = [
+    {
+        "id": "sample.email",
+        "category": "pii",
+        "title": "E-mail address",
+        "severity": "medium",
+        "data_class": "contact",
+        "keywords": ["@"],
+        "pattern": r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}",
+        "examples": [f"mail {EMAIL} now"],
+        "negative_examples": ["no address here"],
+    },
+    {
+        "id": "sample.card",
+        "category": "pii",
+        "title": "Payment card number",
+        "severity": "high",
+        "data_class": "financial",
+        "validator": "luhn",
+        "pattern": r"\b\d{4}(?:[ -]?\d{4}){2}[ -]?\d{1,7}\b",
+        "examples": [f"card {CARD}"],
+        "negative_examples": ["card 4111 1111 1111 1112"],
+    },
+    {
+        "id": "sample.zip",
+        "category": "pii",
+        "title": "US ZIP code",
+        "severity": "low",
+        "data_class": "location",
+        "keywords": ["zip"],
+        "pattern": r"(?i)zip[: =]+(?P<secret>\d{5}(?:-\d{4})?)\b",
+        "examples": [f"zip: {ZIP}"],
+        "negative_examples": ["zip: none"],
+    },
+    {
+        "id": "sample.dob",
+        "category": "pii",
+        "title": "Date of birth",
+        "severity": "medium",
+        "data_class": "identity",
+        "keywords": ["dob"],
+        "pattern": r"(?i)dob[: =]+(?P<secret>\d{4}-\d\d-\d\d)",
+        "examples": [f"dob: {DOB}"],
+        "negative_examples": ["dob: unknown"],
+    },
+    {
+        "id": "sample.customer-id",
+        "category": "pii",
+        "title": "Customer number",
+        "severity": "medium",
+        "data_class": "identity",
+        "keywords": ["cust-"],
+        "pattern": r"\bCUST-\d{6}\b",
+        "examples": [f"customer {CUSTOMER}"],
+        "negative_examples": ["CUST-12"],
+    },
+]
+
+SAMPLE_RULE_IDS = tuple(rule["id"] for rule in SAMPLE_RULES)
+
+
+def write_sample_rules(folder: Path) -> Path:
+    """Write the sample rules as a rule file in `folder`; returns its path."""
+    path = folder / "sample-pii.yaml"
+    path.write_text(yaml.safe_dump({"rules": SAMPLE_RULES}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+REDACT_KEY = "k" * 8 + "-test-only-redaction-key-" + "0" * 8
+OTHER_REDACT_KEY = "q" * 8 + "-another-redaction-key----" + "1" * 8
+
+
+SLOT = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """`template` with each {name} slot replaced by values[name]."""
+    return SLOT.sub(lambda found: values[found.group(1)], template)
+
+
+def changed_slots(template: str, copy: str) -> list[str]:
+    """What each slot of `template` became in `copy`, after checking that everything
+    outside the slots is byte-for-byte what the template says (AssertionError if not)."""
+    literals = SLOT.split(template)[::2]
+    pattern = "(.*?)".join(re.escape(literal) for literal in literals)
+    found = re.fullmatch(pattern, copy, re.DOTALL)
+    assert found is not None, "text outside the redacted values changed"
+    return list(found.groups())
