@@ -44,6 +44,8 @@ class Settings:
     baseline: str | None = None
     audit_log: str = DEFAULT_AUDIT_LOG
     """Where each scan appends its audit entry; "" turns the audit log off."""
+    redaction: Mapping[str, Any] | None = None
+    """The `redaction:` section, read by policyctl.redaction.policy."""
 
 
 LIST_FIELDS = ("exclude", "rules")

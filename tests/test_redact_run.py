@@ -1,0 +1,174 @@
+"""The redact flow in-process (`run_redaction`): strategies chosen, keys, outputs planned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policyctl.config import resolve_settings
+from policyctl.errors import InputError
+from policyctl.redaction.outputs import OutputRequest, plan_targets
+from policyctl.redaction.run import RedactRequest, run_redaction
+from tests import fakes
+from tests.pii_samples import (
+    CARD,
+    CUSTOMER,
+    DOB,
+    EMAIL,
+    OTHER_REDACT_KEY,
+    REDACT_KEY,
+    SLOT,
+    ZIP,
+    changed_slots,
+    fill,
+    write_sample_rules,
+)
+
+TEMPLATE = (
+    "login {email} ok\n"
+    "card {card} zip: {zip} dob: {dob}\n"
+    "customer {customer}\n"
+    "api_key = '{secret}'\n"
+    "plain line\n"
+)
+VALUES = {
+    "email": EMAIL,
+    "card": CARD,
+    "zip": ZIP,
+    "dob": DOB,
+    "customer": CUSTOMER,
+    "secret": fakes.github_pat(seed="run"),
+}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_sample_rules(tmp_path)
+    (tmp_path / "app.log").write_text(fill(TEMPLATE, VALUES), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def redact(
+    *strategies: str, key: str = REDACT_KEY, output: str = "out.log", force: bool = True
+) -> dict[str, Any]:
+    """Redact app.log into `output` with `strategies`; returns the report."""
+    settings = resolve_settings({"rules": ["sample-pii.yaml"]}, ("app.log",), env={})
+    request = RedactRequest(
+        outputs=OutputRequest(inputs=("app.log",), output=output, force=force),
+        settings=settings,
+        strategies=strategies,
+    )
+    outcome = run_redaction(request, env={"POLICYCTL_REDACT_KEY": key})
+    assert outcome.exit_code == 0
+    return outcome.report
+
+
+def stand_ins(path: str = "out.log") -> dict[str, str]:
+    copy = Path(path).read_text(encoding="utf-8")
+    return dict(zip(SLOT.findall(TEMPLATE), changed_slots(TEMPLATE, copy), strict=True))
+
+
+def test_hash_is_stable_across_runs_with_the_same_key(workspace: Path) -> None:
+    redact("hash", output="first.log")
+    redact("hash", output="again.log")
+    assert (workspace / "first.log").read_bytes() == (workspace / "again.log").read_bytes()
+    assert stand_ins("first.log")["email"].startswith("h_")
+
+
+def test_hash_differs_with_another_key(workspace: Path) -> None:
+    redact("hash", output="first.log")
+    redact("hash", key=OTHER_REDACT_KEY, output="other.log")
+    first, other = stand_ins("first.log"), stand_ins("other.log")
+    for name in ("email", "card", "zip", "dob", "customer"):
+        assert first[name] != other[name], name
+
+
+def test_generalize_keeps_the_year_and_three_zip_digits(workspace: Path) -> None:
+    redact("generalize")
+    became = stand_ins()
+    assert (became["dob"], became["zip"]) == (DOB[:4], ZIP[:3] + "**")
+    assert became["email"] == "*" * len(EMAIL)  # neither a date nor a ZIP code
+
+
+def test_secrets_are_masked_whatever_strategy_is_asked(workspace: Path) -> None:
+    report = redact("tokenize", "secret.*=hash", "credential=fpe")
+    assert stand_ins()["secret"] == "*" * len(VALUES["secret"])
+    assert report["summary"]["by_strategy"] == {"mask": 1, "tokenize": 5}
+
+
+def test_the_config_files_redaction_section_chooses_strategies(workspace: Path) -> None:
+    (workspace / ".policyctl.yaml").write_text(
+        "version: 1\n"
+        "redaction:\n"
+        "  strategy: mask\n"
+        "  data_classes:\n"
+        "    contact: partial\n"
+        "  rules:\n"
+        "    sample.dob: generalize\n"
+        "    sample.card: {strategy: partial, keep_last: 4}\n"
+    )
+    report = redact()
+    became = stand_ins()
+    assert became["email"] == "*" * len("jane.doe") + "@example.org"
+    assert became["card"] == "**** **** **** 1111"
+    assert (became["dob"], became["zip"]) == ("1985", "*****")
+    assert report["redaction"]["strategies"]["rules"] == {
+        "sample.card": "partial:keep_last=4",
+        "sample.dob": "generalize",
+    }
+
+
+def test_the_command_line_overrides_the_config_file_per_target(workspace: Path) -> None:
+    (workspace / ".policyctl.yaml").write_text(
+        "version: 1\nredaction:\n  data_classes: {contact: partial, financial: remove}\n"
+    )
+    redact("contact=mask")
+    became = stand_ins()
+    assert became["email"] == "*" * len(EMAIL) and became["card"] == ""
+
+
+def test_no_key_is_asked_for_when_no_keyed_strategy_is_used(workspace: Path) -> None:
+    report = redact("partial", key="")
+    assert "key_id" not in report["redaction"]
+
+
+def test_an_existing_output_is_replaced_only_with_force(workspace: Path) -> None:
+    (workspace / "out.log").write_text("keep me\n")
+    with pytest.raises(InputError, match="already exists"):
+        redact(force=False)
+    assert (workspace / "out.log").read_text() == "keep me\n"
+    redact(force=True)
+    assert EMAIL not in (workspace / "out.log").read_text()
+
+
+def test_several_inputs_go_into_a_folder_and_may_not_collide(workspace: Path) -> None:
+    (workspace / "a").mkdir()
+    (workspace / "a" / "app.log").write_text("x\n")
+    with pytest.raises(InputError, match="would both be written to"):
+        plan_targets(OutputRequest(inputs=("app.log", "a/app.log"), output="clean"))
+    targets, _ = plan_targets(OutputRequest(inputs=("app.log", "a"), output="clean"))
+    assert [t.destination for t in targets] == ["clean/app.log", "clean/a/app.log"]
+
+
+def test_output_and_in_place_exclude_each_other(workspace: Path) -> None:
+    with pytest.raises(InputError, match="either --output PATH or --in-place"):
+        plan_targets(OutputRequest(inputs=("app.log",), output="x.log", in_place=True))
+    with pytest.raises(InputError, match="either --output PATH or --in-place"):
+        plan_targets(OutputRequest(inputs=("app.log",)))
+
+
+def test_a_missing_input_is_a_warning_and_the_others_are_redacted(workspace: Path) -> None:
+    settings = resolve_settings({"rules": ["sample-pii.yaml"]}, ("app.log",), env={})
+    request = RedactRequest(
+        outputs=OutputRequest(inputs=("missing.log", "app.log"), output="clean"),
+        settings=settings,
+    )
+    outcome = run_redaction(request, env={})
+    assert outcome.exit_code == 1
+    assert outcome.report["notices"] == [
+        {"path": "missing.log", "message": "does not exist", "level": "warning"}
+    ]
+    assert EMAIL not in (workspace / "clean" / "app.log").read_text()
