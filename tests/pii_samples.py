@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from tests import fakes
+
 EMAIL = "jane.doe" + "@" + "example.org"
 OTHER_EMAIL = "tom.o" + "@" + "corp.example.net"
 CARD = "4111 " + " ".join(["1111"] * 3)
@@ -109,3 +111,34 @@ def changed_slots(template: str, copy: str) -> list[str]:
     found = re.fullmatch(pattern, copy, re.DOTALL)
     assert found is not None, "text outside the redacted values changed"
     return list(found.groups())
+
+
+LOG_TEMPLATE = (
+    "2024-05-01T10:00:00Z INFO login user={email} from web\n"
+    "2024-05-01T10:00:01Z DEBUG cache warm, 42 entries\n"
+    "2024-05-01T10:00:02Z WARN card {card} declined, zip: {zip}, dob: {dob}\n"
+    "2024-05-01T10:00:03Z INFO customer {customer} wrote to {other}\n"
+    'aws_secret_access_key = "{aws}"\n'
+    "2024-05-01T10:00:04Z INFO done\n"
+)
+"""A log line by line, with a slot for each sensitive value."""
+
+LOG_VALUES = {
+    "email": EMAIL,
+    "card": CARD,
+    "zip": ZIP,
+    "dob": DOB,
+    "customer": CUSTOMER,
+    "other": OTHER_EMAIL,
+    "aws": fakes.aws_secret_access_key(seed="redact"),
+}
+
+
+def stand_ins(copy: str, template: str = LOG_TEMPLATE) -> dict[str, str]:
+    """What each slot's value became in the redacted `copy` (see changed_slots)."""
+    return dict(zip(SLOT.findall(template), changed_slots(template, copy), strict=True))
+
+
+def all_masked(template: str = LOG_TEMPLATE, values: dict[str, str] = LOG_VALUES) -> dict[str, str]:
+    """Every slot masked with its length kept: what the default strategy gives."""
+    return {name: "*" * len(values[name]) for name in SLOT.findall(template)}

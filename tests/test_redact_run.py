@@ -11,36 +11,20 @@ from policyctl.config import resolve_settings
 from policyctl.errors import InputError
 from policyctl.redaction.outputs import OutputRequest, plan_targets
 from policyctl.redaction.run import RedactRequest, run_redaction
-from tests import fakes
 from tests.pii_samples import (
-    CARD,
-    CUSTOMER,
     DOB,
     EMAIL,
+    LOG_TEMPLATE,
+    LOG_VALUES,
     OTHER_REDACT_KEY,
     REDACT_KEY,
-    SLOT,
     ZIP,
-    changed_slots,
     fill,
+    stand_ins,
     write_sample_rules,
 )
 
-TEMPLATE = (
-    "login {email} ok\n"
-    "card {card} zip: {zip} dob: {dob}\n"
-    "customer {customer}\n"
-    "api_key = '{secret}'\n"
-    "plain line\n"
-)
-VALUES = {
-    "email": EMAIL,
-    "card": CARD,
-    "zip": ZIP,
-    "dob": DOB,
-    "customer": CUSTOMER,
-    "secret": fakes.github_pat(seed="run"),
-}
+TEMPLATE, VALUES = LOG_TEMPLATE, LOG_VALUES
 
 
 @pytest.fixture
@@ -66,37 +50,36 @@ def redact(
     return outcome.report
 
 
-def stand_ins(path: str = "out.log") -> dict[str, str]:
-    copy = Path(path).read_text(encoding="utf-8")
-    return dict(zip(SLOT.findall(TEMPLATE), changed_slots(TEMPLATE, copy), strict=True))
+def became(path: str = "out.log") -> dict[str, str]:
+    return stand_ins(Path(path).read_text(encoding="utf-8"))
 
 
 def test_hash_is_stable_across_runs_with_the_same_key(workspace: Path) -> None:
     redact("hash", output="first.log")
     redact("hash", output="again.log")
     assert (workspace / "first.log").read_bytes() == (workspace / "again.log").read_bytes()
-    assert stand_ins("first.log")["email"].startswith("h_")
+    assert became("first.log")["email"].startswith("h_")
 
 
 def test_hash_differs_with_another_key(workspace: Path) -> None:
     redact("hash", output="first.log")
     redact("hash", key=OTHER_REDACT_KEY, output="other.log")
-    first, other = stand_ins("first.log"), stand_ins("other.log")
+    first, other = became("first.log"), became("other.log")
     for name in ("email", "card", "zip", "dob", "customer"):
         assert first[name] != other[name], name
 
 
 def test_generalize_keeps_the_year_and_three_zip_digits(workspace: Path) -> None:
     redact("generalize")
-    became = stand_ins()
-    assert (became["dob"], became["zip"]) == (DOB[:4], ZIP[:3] + "**")
-    assert became["email"] == "*" * len(EMAIL)  # neither a date nor a ZIP code
+    made = became()
+    assert (made["dob"], made["zip"]) == (DOB[:4], ZIP[:3] + "**")
+    assert made["email"] == "*" * len(EMAIL)  # neither a date nor a ZIP code
 
 
 def test_secrets_are_masked_whatever_strategy_is_asked(workspace: Path) -> None:
     report = redact("tokenize", "secret.*=hash", "credential=fpe")
-    assert stand_ins()["secret"] == "*" * len(VALUES["secret"])
-    assert report["summary"]["by_strategy"] == {"mask": 1, "tokenize": 5}
+    assert became()["aws"] == "*" * len(VALUES["aws"])
+    assert report["summary"]["by_strategy"] == {"mask": 1, "tokenize": 6}
 
 
 def test_the_config_files_redaction_section_chooses_strategies(workspace: Path) -> None:
@@ -111,10 +94,10 @@ def test_the_config_files_redaction_section_chooses_strategies(workspace: Path) 
         "    sample.card: {strategy: partial, keep_last: 4}\n"
     )
     report = redact()
-    became = stand_ins()
-    assert became["email"] == "*" * len("jane.doe") + "@example.org"
-    assert became["card"] == "**** **** **** 1111"
-    assert (became["dob"], became["zip"]) == ("1985", "*****")
+    made = became()
+    assert made["email"] == "*" * len("jane.doe") + "@example.org"
+    assert made["card"] == "**** **** **** 1111"
+    assert (made["dob"], made["zip"]) == ("1985", "*****")
     assert report["redaction"]["strategies"]["rules"] == {
         "sample.card": "partial:keep_last=4",
         "sample.dob": "generalize",
@@ -126,8 +109,8 @@ def test_the_command_line_overrides_the_config_file_per_target(workspace: Path) 
         "version: 1\nredaction:\n  data_classes: {contact: partial, financial: remove}\n"
     )
     redact("contact=mask")
-    became = stand_ins()
-    assert became["email"] == "*" * len(EMAIL) and became["card"] == ""
+    made = became()
+    assert made["email"] == "*" * len(EMAIL) and made["card"] == ""
 
 
 def test_no_key_is_asked_for_when_no_keyed_strategy_is_used(workspace: Path) -> None:
@@ -172,3 +155,14 @@ def test_a_missing_input_is_a_warning_and_the_others_are_redacted(workspace: Pat
         {"path": "missing.log", "message": "does not exist", "level": "warning"}
     ]
     assert EMAIL not in (workspace / "clean" / "app.log").read_text()
+
+
+def test_in_place_through_a_symlink_redacts_the_file_it_points_to(workspace: Path) -> None:
+    (workspace / "current.log").symlink_to("app.log")
+    settings = resolve_settings({"rules": ["sample-pii.yaml"]}, ("current.log",), env={})
+    request = RedactRequest(
+        outputs=OutputRequest(inputs=("current.log",), in_place=True), settings=settings
+    )
+    assert run_redaction(request, env={}).exit_code == 0
+    assert (workspace / "current.log").is_symlink()
+    assert EMAIL not in (workspace / "app.log").read_text()

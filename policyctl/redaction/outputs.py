@@ -93,7 +93,8 @@ def _files(given: str, request: OutputRequest) -> Iterator[FileItem | Notice]:
 
 def _destination(given: str, item: FileItem, request: OutputRequest, into_folder: bool) -> str:
     if request.in_place:
-        return item.path
+        # the file a link points to: renaming over the link would leave that file as it was
+        return os.path.realpath(item.path)
     assert request.output is not None
     if not into_folder:
         return request.output
