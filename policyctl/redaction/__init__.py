@@ -1,5 +1,6 @@
 """Sanitised copies of logs and datasets: each sensitive value the detectors find is
 replaced by a strategy (mask, partial, remove, hash, tokenize, fpe, generalize).
+(`policyctl/redact.py` is another thing: the short preview a report may show of a value.)
 
     strategies.py  the strategies, pure functions of a value (and a key)
     fpe.py         format-preserving encryption (FF3-1) that keeps separators and classes
@@ -10,4 +11,5 @@ replaced by a strategy (mask, partial, remove, hash, tokenize, fpe, generalize).
     outputs.py     where each copy goes; atomic writes that never clobber an input
     report.py      the redaction report (JSON, terminal)
     run.py         the whole `policyctl redact` flow
+    detokenize.py  the way back from tokens and fpe values, with the key
 """
