@@ -9,6 +9,7 @@ import string
 import pytest
 
 from policyctl.errors import ConfigError
+from policyctl.redaction.detokenize import RestoreCounts, restore_tokens
 from policyctl.redaction.fpe import FormatPreservingCipher
 from policyctl.redaction.keys import RedactionKeys, keys_from_env
 from policyctl.redaction.strategies import (
@@ -199,3 +200,12 @@ def test_each_purpose_gets_its_own_key() -> None:
     assert len({KEYS.hash_key, KEYS.token_key[:32], KEYS.fpe_key}) == 3
     assert len(KEYS.fpe_tweak) == 7 and len(KEYS.token_key) == 64
     assert set(KEYS.key_id) <= set(string.hexdigits.lower()) and KEYS.key_id != OTHER_KEYS.key_id
+
+
+def test_restoring_a_text_finds_tokens_next_to_word_characters() -> None:
+    token = tokenize(EMAIL, KEYS.token_key)
+    counts = RestoreCounts()
+    text = f"to:{token}_x and {token}-1, not tok_{'A' * 30}"
+    restored = restore_tokens(text, KEYS, counts)
+    assert restored == f"to:{EMAIL}_x and {EMAIL}-1, not tok_{'A' * 30}"
+    assert (counts.restored, counts.left) == (2, 1)
