@@ -109,7 +109,8 @@ def _count_order(key: CountKey) -> tuple[str, str, str]:
 
 
 def render_terminal(report: dict[str, Any], color: bool = False, width: int = 120) -> str:
-    """A table of counts per file, rule, column and strategy, then each file's digests."""
+    """A table of counts per file, rule, column (when there are columns) and strategy,
+    then each file's digests."""
     from rich.console import Console
     from rich.table import Table
 
@@ -119,17 +120,14 @@ def render_terminal(report: dict[str, Any], color: bool = False, width: int = 12
     )
     rows = [(f, c) for f in report["files"] for c in f["counts"]]
     if rows:
+        columns = any("column" in count for _, count in rows)  # tables and JSON have them
         table = Table(show_edge=False, pad_edge=False)
         for name in ("file", "rule", "column", "strategy", "count"):
-            table.add_column(name, justify="right" if name == "count" else "left")
+            if name != "column" or columns:
+                table.add_column(name, justify="right" if name == "count" else "left")
         for record, count in rows:
-            table.add_row(
-                record["input"],
-                count["rule_id"],
-                count.get("column", ""),
-                count["strategy"],
-                str(count["count"]),
-            )
+            cells = [record["input"], count["rule_id"], count.get("column", "")]
+            table.add_row(*cells[: 3 if columns else 2], count["strategy"], str(count["count"]))
         console.print(table)
     for record in report["files"]:
         console.print(
