@@ -136,6 +136,13 @@ def test_several_inputs_go_into_a_folder_and_may_not_collide(workspace: Path) ->
     assert [t.destination for t in targets] == ["clean/app.log", "clean/a/app.log"]
 
 
+def test_the_report_may_overwrite_neither_an_input_nor_a_copy(workspace: Path) -> None:
+    with pytest.raises(InputError, match=r"--report app\.log: is an input"):
+        plan_targets(OutputRequest(inputs=("app.log",), output="out.log", report="app.log"))
+    with pytest.raises(InputError, match=r"--report out\.log: is a redacted copy"):
+        plan_targets(OutputRequest(inputs=("app.log",), output="out.log", report="out.log"))
+
+
 def test_output_and_in_place_exclude_each_other(workspace: Path) -> None:
     with pytest.raises(InputError, match="either --output PATH or --in-place"):
         plan_targets(OutputRequest(inputs=("app.log",), output="x.log", in_place=True))

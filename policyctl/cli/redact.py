@@ -112,6 +112,7 @@ def redact(
             force=force,
             exclude=settings.exclude,
             use_gitignore=settings.gitignore,
+            report=str(report_file) if report_file is not None else None,
         ),
         settings=settings,
         strategies=tuple(strategy or ()),

@@ -45,6 +45,8 @@ class OutputRequest:
     force: bool = False
     exclude: tuple[str, ...] = ()
     use_gitignore: bool = True
+    report: str | None = None
+    """Where the report will be written: it may be neither an input nor a copy."""
 
 
 def plan_targets(request: OutputRequest) -> tuple[list[Target], list[Notice]]:
@@ -71,6 +73,7 @@ def plan_targets(request: OutputRequest) -> tuple[list[Target], list[Notice]]:
             destination = _destination(given, entry, request, into_folder)
             targets.append(Target(entry.path, entry.display, destination))
     _check_destinations(targets, request)
+    _check_report(targets, request.report)
     return targets, notices
 
 
@@ -135,6 +138,15 @@ def _check_destinations(targets: Sequence[Target], request: OutputRequest) -> No
             )
         if os.path.lexists(target.destination) and not request.force:
             raise InputError(f"{target.destination}: already exists (--force replaces it)")
+
+
+def _check_report(targets: Sequence[Target], report: str | None) -> None:
+    if report is None:
+        return
+    for target in targets:
+        for path, what in ((target.source, "an input"), (target.destination, "a redacted copy")):
+            if path != STDIO and _same_file(report, path):
+                raise InputError(f"--report {report}: is {what}; choose another file")
 
 
 def _same_file(a: str, b: str) -> bool:
