@@ -6,11 +6,14 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from policyctl.cli.console import print_notices, stderr
+
+if TYPE_CHECKING:
+    from policyctl.redaction.keys import RedactionKeys
 
 REPORT_FORMATS = ("terminal", "json")
 
@@ -196,7 +199,8 @@ def detokenize(
         typer.echo(plain)
 
 
-def _restore_file(file: str, output: str | None, force: bool, keys: Any) -> None:
+def _restore_file(file: str, output: str | None, force: bool, keys: RedactionKeys) -> None:
+    from policyctl.errors import InputError
     from policyctl.redaction.detokenize import restore_stream
     from policyctl.redaction.outputs import OutputRequest, atomic_output, plan_targets
     from policyctl.redaction.run import open_input
@@ -205,8 +209,6 @@ def _restore_file(file: str, output: str | None, force: bool, keys: Any) -> None
         OutputRequest(inputs=(file,), output=output or "-", force=force)
     )
     if notices or not targets:
-        from policyctl.errors import InputError
-
         message = notices[0].message if notices else "nothing to read"
         raise InputError(f"{file}: {message}")
     target = targets[0]
