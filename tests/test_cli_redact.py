@@ -263,3 +263,23 @@ def test_a_bad_redaction_section_is_exit_2_naming_the_file_and_field(
     assert done.code == 2
     assert ".policyctl.yaml: redaction.rules.x.y: unknown strategy 'shred'" in done.err
     assert len(done.err.strip().splitlines()) == 1
+
+
+def test_each_redaction_appends_one_entry_to_the_audit_log(
+    workspace: Path, run_policyctl: RunPolicyctl
+) -> None:
+    log = workspace / "audit.jsonl"
+    options = ["-s", "hash", "--report", "r.json", "-f", "json", "--audit-log", str(log)]
+    done = redact(run_policyctl, workspace, "app.log", "-o", "clean.log", *options)
+    assert done.code == 0, done.err
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(entries) == 1
+    entry = entries[0]
+    assert (entry["event"], entry["files"], entry["redactions"]) == ("redact", 1, 7)
+    assert entry["by_strategy"] == {"hash": 6, "mask": 1}
+    report_bytes = (workspace / "r.json").read_bytes()
+    assert entry["report_sha256"] == hashlib.sha256(report_bytes).hexdigest()
+    assert entry["key_id"] == json.loads(report_bytes)["redaction"]["key_id"]
+    assert_no_secret_in([log.read_text()], [v for v in SENSITIVE if len(v) >= 10])
+    verified = run_policyctl("audit", "verify", "--log", log)
+    assert verified.code == 0, verified.all_output

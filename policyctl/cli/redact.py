@@ -82,6 +82,15 @@ def redact(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No report unless --report; warnings only.")
     ] = False,
+    audit_log: Annotated[
+        str | None,
+        typer.Option(
+            "--audit-log", help="Audit log to append to (default .policyctl/audit.jsonl)."
+        ),
+    ] = None,
+    no_audit: Annotated[
+        bool, typer.Option("--no-audit", help="Do not append to the audit log.")
+    ] = False,
 ) -> None:
     """Write redacted copies of logs and text files: each secret or personal-data value
     the rules find is masked, hashed, tokenized, encrypted or generalized.
@@ -105,6 +114,7 @@ def redact(
         "min_confidence": min_confidence,
         "engine": engine,
         "gitignore": False if no_ignore else None,
+        "audit_log": "" if no_audit else audit_log,
     }
     settings = resolve_settings(cli, tuple(inputs))
     request = RedactRequest(
@@ -119,6 +129,7 @@ def redact(
         ),
         settings=settings,
         strategies=tuple(strategy or ()),
+        command=tuple(sys.argv),
     )
     outcome = run_redaction(request)
     print_notices(outcome.report["notices"], verbose=False)

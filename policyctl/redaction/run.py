@@ -1,5 +1,6 @@
 """`policyctl redact`, top to bottom: strategies and key -> outputs planned -> rules ->
-each input redacted into its copy -> the redaction report and the exit code.
+each input redacted into its copy -> the redaction report, an audit log entry and the
+exit code.
 
 Everything that can refuse (an unknown strategy, a keyed strategy without a key, an
 output that would overwrite an input) refuses before the first file is written.
@@ -7,16 +8,18 @@ output that would overwrite an input) refuses before the first file is written.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from policyctl import audit
 from policyctl.config import Settings
 from policyctl.detect import DetectOptions
 from policyctl.model import Notice
@@ -46,6 +49,8 @@ class RedactRequest:
     settings: Settings
     strategies: tuple[str, ...] = ()
     """`--strategy` specs, stronger than the config file's `redaction:` section."""
+    command: tuple[str, ...] = ()
+    """The command line, for the audit log."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,31 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     notices.sort(key=lambda n: (n.path, n.message))
     report = build_report(records, notices, run)
     skipped = any(n.level != "info" for n in notices)
-    return RedactOutcome(report, EXIT_INPUT_SKIPPED if skipped else EXIT_OK)
+    exit_code = EXIT_INPUT_SKIPPED if skipped else EXIT_OK
+    audit.record("redact", audit_fields(report, request.command, exit_code), settings.audit_log)
+    return RedactOutcome(report, exit_code)
+
+
+def audit_fields(report: dict[str, Any], command: Sequence[str], exit_code: int) -> dict[str, Any]:
+    """What a redaction's audit entry records: the command, what was done with which key,
+    and the SHA-256 of the JSON report (the bytes `--report FILE -f json` writes), whose
+    per-file input and output digests tie each copy to its source."""
+    from policyctl.report import RenderOptions, render
+
+    rendered = render(report, "json", RenderOptions()).encode("utf-8")
+    summary = report["summary"]
+    fields: dict[str, Any] = {
+        "command": ["policyctl", *command[1:]] if command else ["policyctl"],
+        "files": summary["files"],
+        "redactions": summary["redactions"],
+        "by_strategy": summary["by_strategy"],
+        "skipped": summary["skipped"],
+        "exit_code": exit_code,
+        "report_sha256": hashlib.sha256(rendered).hexdigest(),
+    }
+    if "key_id" in report["redaction"]:
+        fields["key_id"] = report["redaction"]["key_id"]
+    return fields
 
 
 def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
