@@ -15,11 +15,10 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from policyctl import audit
+from policyctl import audit, clock
 from policyctl.config import Settings
 from policyctl.detect import DetectOptions
 from policyctl.model import Notice
@@ -63,8 +62,8 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     """Redact every input; exit code 0, or 1 when an input could not be redacted."""
     env = os.environ if env is None else env
     settings = request.settings
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
+    started = clock.now(env)
+    timer = time.perf_counter()
     policy = build_policy(settings.redaction, request.strategies, settings.config_path or "config")
     keyed = policy.keyed()
     keys = keys_from_env(env, f"the {' and '.join(keyed)} strategy") if keyed else None
@@ -82,9 +81,9 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
         else:
             records.append(done)
     run = RunInfo(
-        started=_iso(started),
-        finished=_iso(datetime.now(UTC)),
-        seconds=time.perf_counter() - clock,
+        started=clock.iso(started),
+        finished=clock.iso(clock.now(env)),
+        seconds=time.perf_counter() - timer,
         engine=ruleset.matcher.name,
         rules=len(rules),
         key_id=keys.key_id if keys else None,
@@ -154,7 +153,3 @@ def open_input(source: str) -> IO[bytes]:
     if source == STDIO:
         return open(sys.stdin.fileno(), "rb", closefd=False)
     return open(source, "rb")
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
