@@ -367,11 +367,12 @@ def ssn(rng: random.Random, good: bool) -> str:
 
 
 def email(rng: random.Random, good: bool) -> str:
-    if good:
-        return faker_value("email")(rng)
+    if good:  # addresses at domains people use (Faker's email() gives reserved example.*)
+        return faker_value(rng.choice(["free_email", "company_email"]))(rng)
     return rng.choice(
         [
             "user@localhost",
+            "qa.bot@example.com",  # reserved for documentation (RFC 2606): reaches no one
             "name@@example.com",
             "a@b",
             "first.last@",

@@ -47,6 +47,8 @@ class Settings:
     as_kind: str | None = None
     per_cell: bool = False
     sample_rows: int | None = None
+    redaction: Mapping[str, Any] | None = None
+    """The `redaction:` section, read by policyctl.redaction.policy."""
 
 
 LIST_FIELDS = ("exclude", "rules")

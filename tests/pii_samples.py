@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 def email(n: int = 0) -> str:
-    return f"ann.lee{n}" + "@" + "mail.example.com"
+    return f"ann.lee{n}" + "@" + "acme-mail.com"
 
 
 def ssn() -> str:

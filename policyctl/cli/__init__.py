@@ -11,6 +11,7 @@ from policyctl import __version__
 from policyctl.cli import audit as audit_commands
 from policyctl.cli import baseline as baseline_commands
 from policyctl.cli import evidence as evidence_commands
+from policyctl.cli import redact as redact_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
 from policyctl.errors import PolicyctlError
@@ -50,6 +51,7 @@ rules_commands.register(app)
 baseline_commands.register(app)
 evidence_commands.register(app)
 audit_commands.register(app)
+redact_commands.register(app)
 
 
 def main() -> None:
