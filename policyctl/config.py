@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from policyctl.audit import DEFAULT_LOG as DEFAULT_AUDIT_LOG
 from policyctl.cache import memoized
 from policyctl.detect import DEFAULT_MIN_CONFIDENCE
 from policyctl.enforce import RUN_MODES
@@ -46,6 +47,13 @@ class Settings:
     packs: tuple[str, ...] = ()
     mode: str | None = None
     waivers: tuple[Waiver, ...] = ()
+    audit_log: str = DEFAULT_AUDIT_LOG
+    """Where each scan appends its audit entry; "" turns the audit log off."""
+    as_kind: str | None = None
+    per_cell: bool = False
+    sample_rows: int | None = None
+    redaction: Mapping[str, Any] | None = None
+    """The `redaction:` section, read by policyctl.redaction.policy."""
 
 
 LIST_FIELDS = ("exclude", "rules", "packs")
@@ -99,6 +107,9 @@ def _load_config_file(path: Path) -> dict[str, Any]:
         values["packs"] = [resolve_ref(p, path.parent) for p in values["packs"]]
     if "waivers" in values:
         values["waivers"] = parse_waivers(values["waivers"], str(path))
+    if "audit_log" in values:
+        log = values["audit_log"]
+        values["audit_log"] = str(path.parent / log) if log else ""
     return values
 
 
@@ -116,6 +127,9 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
         "baseline": lambda v, _: v,
         "packs": lambda v, _: [p.strip() for p in v.split(",") if p.strip()],
         "mode": lambda v, name: _parse_choice(v.lower(), name, RUN_MODES),
+        "audit_log": lambda v, _: "" if v.strip().lower() in ("off", "false", "0") else v,
+        "per_cell": _parse_bool,
+        "sample_rows": _parse_count,
     }
     values: dict[str, Any] = {}
     for key, parse in parsers.items():
@@ -180,6 +194,12 @@ def parse_size(value: Any, name: str) -> int:
 def _parse_jobs(value: str, name: str) -> int:
     if not value.strip().isdigit():
         raise ConfigError(f"{name}: must be a whole number (0 for one per CPU)")
+    return int(value)
+
+
+def _parse_count(value: str, name: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigError(f"{name}: must be a whole number of at least 1")
     return int(value)
 
 

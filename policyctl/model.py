@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for annotations: the assessment is built from this module's types
@@ -92,22 +96,41 @@ class Chunk:
 
     `data` is UTF-8 (or latin-1) bytes. Line k of the data (counting from 0) is at
     `line_locations[k]` when that is given (datasets, JSON logs: one line per cell or
-    record), otherwise at line `first_line + k` of `origin`.
+    record), otherwise at line `first_line + k` of `origin`. `line_locations` may be
+    any sequence, so a batch of many thousand cells can compute each location only
+    when a finding asks for it (see policyctl.sources.cells).
     """
 
     data: bytes
     origin: Location
     kind: str = "repo"
     first_line: int = 1
-    line_locations: tuple[Location, ...] | None = None
+    line_locations: Sequence[Location] | None = None
+
+    @cached_property
+    def _line_ends(self) -> list[int]:
+        """Offsets of every newline, found once: many findings in one chunk each
+        need their line, and counting from the start each time is quadratic."""
+        lines = self.data.split(b"\n")
+        # running sums of (line length + 1) are the offsets just past each newline
+        ends = list(accumulate(map((1).__add__, map(len, lines))))
+        ends.pop()  # the last line has no newline after it
+        return [end - 1 for end in ends]
+
+    def line_span(self, offset: int) -> tuple[int, int, int]:
+        """(line index, start offset, end offset) of the line holding `offset`."""
+        ends = self._line_ends
+        index = bisect_right(ends, offset - 1) if offset else 0
+        start = ends[index - 1] + 1 if index else 0
+        end = ends[index] if index < len(ends) else len(self.data)
+        return index, start, end
 
     def locate(self, offset: int) -> Location:
         """The location of the byte at `offset`: line and 1-based character column."""
-        line_index = self.data.count(b"\n", 0, offset)
-        line_start = self.data.rfind(b"\n", 0, offset) + 1
-        column = len(self.data[line_start:offset].decode("utf-8", "replace")) + 1
+        line_index, line_start, _end = self.line_span(offset)
         if self.line_locations is not None and line_index < len(self.line_locations):
             return self.line_locations[line_index]
+        column = len(self.data[line_start:offset].decode("utf-8", "replace")) + 1
         return replace(self.origin, line=self.first_line + line_index, column=column)
 
 
@@ -238,3 +261,25 @@ class ScanResult:
     finished: str = ""
     assessment: Assessment | None = None
     """What the policy made of the findings (packs, compliance, risk, waivers)."""
+    columns: tuple[ColumnProfile, ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """One kind of personal data found in a column: how many rows hold it."""
+
+    rule_id: str
+    data_class: str
+    rows: int
+    validated: int = 0
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """What a table column (or a JSON key path) holds: rows with a value, and the
+    kinds of personal data found in them, most frequent first."""
+
+    path: str
+    field: str
+    rows: int
+    matches: tuple[ColumnMatch, ...] = ()

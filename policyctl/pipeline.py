@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from policyctl import audit, clock
 from policyctl.assess import assess
 from policyctl.baseline import apply_baseline, load_baseline
 from policyctl.config import Settings
@@ -23,9 +23,13 @@ from policyctl.repeats import fold_repeats
 from policyctl.report.build import build_report
 from policyctl.rules import compile_ruleset, load_rules
 from policyctl.scan import Progress, default_jobs, finding_order, run_scan
+from policyctl.sources.datasets import DataOptions
 from policyctl.sources.filesystem import FileSystemSource, WalkOptions
 from policyctl.sources.git import GitLogSource, GitScan, git_source
 from policyctl.sources.interface import Source
+
+if TYPE_CHECKING:
+    from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
 
 
 @dataclass(frozen=True)
@@ -34,25 +38,46 @@ class ScanRequest:
     settings: Settings
     show_secrets: bool = False
     git: GitScan | None = None
+    command: tuple[str, ...] = ()
+    evidence: EvidenceRequest | None = None
 
 
 @dataclass(frozen=True)
 class ScanOutcome:
     report: dict[str, Any]
     exit_code: int
+    bundle: WrittenBundle | None = None
 
 
 def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
-    report = build_report(scan_result(request, progress))
-    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"])
+    if request.evidence is not None:
+        from policyctl.evidence.bundle import check_folder
+
+        check_folder(request.evidence.folder)  # before the scan, not after
+    result = scan_result(request, progress)
+    report = build_report(result)
+    bundle = None
+    if request.evidence is not None:
+        from policyctl.evidence.bundle import write_bundle
+
+        bundle = write_bundle(
+            request.evidence,
+            report,
+            result.rules,
+            request.settings,
+            request.targets,
+            request.command,
+        )
+    audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
+    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"], bundle=bundle)
 
 
 def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
     """Findings suppressed and judged against the packs, with what the report says
     about the scan and the policy's assessment of it."""
     settings = request.settings
-    started_at = datetime.now(UTC)
-    clock = time.perf_counter()
+    started_at = clock.now()
+    started_clock = time.perf_counter()
     baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
     packs = load_packs(settings.packs)
     rules = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
@@ -60,15 +85,22 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         # A scan without rules finds nothing and would pass: never report that as clean.
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
     ruleset = compile_ruleset(rules, settings.engine)
-    source = choose_source(request)
+    jobs = settings.jobs or default_jobs()
+    source = choose_source(request, jobs)
     scanned = run_scan(
         source.items(),
         ruleset,
-        DetectOptions(min_confidence=settings.min_confidence, show_secrets=request.show_secrets),
-        jobs=settings.jobs or default_jobs(),
+        DetectOptions(
+            min_confidence=settings.min_confidence,
+            show_secrets=request.show_secrets,
+            per_cell=settings.per_cell,
+        ),
+        jobs=jobs,
         progress=progress,
     )
-    scanned.stats.seconds = time.perf_counter() - clock
+    # With SOURCE_DATE_EPOCH the report must not change between runs: no real durations.
+    reproducible = clock.fixed_time() is not None
+    scanned.stats.seconds = 0.0 if reproducible else time.perf_counter() - started_clock
     order = source.commit_order if isinstance(source, GitLogSource) else None
     findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
     if baseline is not None:
@@ -82,14 +114,16 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         rules=rules,
         targets=request.targets,
         engine=ruleset.matcher.name,
-        started=_iso(started_at),
-        finished=_iso(datetime.now(UTC)),
+        started=clock.iso(started_at),
+        finished=clock.iso(clock.now()),
+        columns=tuple(scanned.columns),
         assessment=assessment,
     )
 
 
-def choose_source(request: ScanRequest) -> Source:
-    """The files under the targets, or the git content the request names."""
+def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
+    """The files under the targets, or the git content the request names. A large table
+    is split into `jobs` parts, one per worker."""
     settings = request.settings
     if request.git is not None:
         return git_source(
@@ -104,9 +138,8 @@ def choose_source(request: ScanRequest) -> Source:
             exclude=settings.exclude,
             max_file_size=settings.max_file_size,
             use_gitignore=settings.gitignore,
+            data=DataOptions(
+                as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs
+            ),
         ),
     )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
-from policyctl.detect import DetectOptions, detect
-from policyctl.model import Finding, Notice, ScanStats
+from policyctl.detect import DetectOptions, assess_chunk, detect, finding_for
+from policyctl.model import ColumnProfile, Finding, Notice, ScanStats
+from policyctl.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.rules import Ruleset
 from policyctl.sources.interface import Item
 
@@ -35,11 +36,13 @@ class BatchResult:
     findings: list[Finding] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     stats: ScanStats = field(default_factory=ScanStats)
+    columns: list[ColumnProfile] = field(default_factory=list)
 
     def merge(self, other: BatchResult) -> None:
         self.findings.extend(other.findings)
         self.notices.extend(other.notices)
         self.stats.add(other.stats)
+        self.columns.extend(other.columns)
 
 
 def default_jobs() -> int:
@@ -69,8 +72,10 @@ def run_scan(
             _report(total, scan_batch(batch, ruleset, options), progress)
     else:
         _scan_in_workers(everything, ruleset, options, jobs, total, progress)
+    total.findings = merge_column_findings(total.findings)
     total.findings.sort(key=finding_order)
     total.notices.sort(key=lambda n: (n.path, n.message))
+    total.columns = merge_profiles(total.columns)
     return total
 
 
@@ -97,19 +102,33 @@ def scan_batch(batch: list[Item | Notice], ruleset: Ruleset, options: DetectOpti
             result.notices.append(entry)
             continue
         scanned = False
+        tally: ColumnTally | None = None
         try:
             for piece in entry.load():
                 if isinstance(piece, Notice):
                     result.notices.append(piece)
-                else:
-                    scanned = True
-                    result.stats.bytes += len(piece.data)
-                    result.findings.extend(detect(piece, ruleset, options))
+                    continue
+                scanned = True
+                result.stats.bytes += len(piece.data)
+                if ColumnTally.applies_to(piece):
+                    tally = tally or ColumnTally(piece.origin.path)
+                    verdicts = assess_chunk(piece, ruleset, options)
+                    tally.add(piece, verdicts, ruleset, options)
+                    if options.per_cell:
+                        result.findings.extend(
+                            finding_for(piece, v, ruleset, options) for v in verdicts
+                        )
+                    continue  # else the column's findings come once the file is done
+                result.findings.extend(detect(piece, ruleset, options))
+            if tally is not None:
+                result.columns.extend(tally.profiles())
+                if not options.per_cell:
+                    result.findings.extend(tally.column_findings())
         except Exception as exc:  # one bad input must not end the scan
             # The exception text may quote the input, so only its kind is reported.
             name = getattr(entry, "display", None) or repr(type(entry).__name__)
             result.notices.append(Notice(str(name), f"could not be scanned: {type(exc).__name__}"))
-        result.stats.files += scanned
+        result.stats.files += scanned and getattr(entry, "part", 0) == 0  # a file, not a part
     return result
 
 

@@ -41,9 +41,11 @@ RunPolicyctl = Callable[..., Run]
 def _isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Compiled-engine cache in a per-session folder, never the user's home."""
+    """Compiled-engine cache in a per-session folder, never the user's home; the audit
+    log of every scan there too, never in the checkout."""
     cache = tmp_path_factory.getbasetemp() / "policyctl-cache"
     monkeypatch.setenv("POLICYCTL_CACHE_DIR", str(cache))
+    monkeypatch.setenv("POLICYCTL_AUDIT_LOG", str(cache / "audit.jsonl"))
 
 
 @pytest.fixture

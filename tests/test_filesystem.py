@@ -17,7 +17,8 @@ TOKEN = fakes.github_pat("walk")
 
 def scanned_paths(*targets: Path | str, **options: object) -> list[str]:
     source = FileSystemSource([str(t) for t in targets], WalkOptions(**options))  # type: ignore[arg-type]
-    return [i.display for i in source.items() if isinstance(i, FileItem)]
+    # FileItem, or DataItem for logs and datasets (debug.log below)
+    return [i.display for i in source.items() if not isinstance(i, Notice)]  # type: ignore[union-attr]
 
 
 def notices(*targets: Path, **options: object) -> dict[str, str]:

@@ -8,9 +8,12 @@ from typing import Annotated
 import typer
 
 from policyctl import __version__
+from policyctl.cli import audit as audit_commands
 from policyctl.cli import baseline as baseline_commands
+from policyctl.cli import evidence as evidence_commands
 from policyctl.cli import init as init_commands
 from policyctl.cli import policy as policy_commands
+from policyctl.cli import redact as redact_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
 from policyctl.errors import PolicyctlError
@@ -50,6 +53,9 @@ rules_commands.register(app)
 baseline_commands.register(app)
 policy_commands.register(app)
 init_commands.register(app)
+evidence_commands.register(app)
+audit_commands.register(app)
+redact_commands.register(app)
 
 
 def main() -> None:

@@ -11,11 +11,13 @@ from typing import Annotated, Any
 import typer
 
 from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
+from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.config import parse_size, resolve_settings
 from policyctl.enforce import RUN_MODES
 from policyctl.model import SEVERITIES
 from policyctl.pipeline import ScanRequest, run_scan_request
 from policyctl.report import EXTENSIONS, FORMATS, RenderOptions, render
+from policyctl.sources.datasets import DATA_KINDS
 from policyctl.sources.git import GitScan
 
 
@@ -23,8 +25,8 @@ def scan(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Files or folders to scan (default: .); with --git/--diff the repository; "
-            "with --staged, staged files to limit the scan to.",
+            help="Files or folders to scan (default: .), - for standard input; with "
+            "--git/--diff the repository; with --staged, staged files to limit the scan to.",
         ),
     ] = None,
     output_format: Annotated[
@@ -157,6 +159,29 @@ def scan(
         str | None,
         typer.Option("--engine", help="Matching engine: auto, hyperscan or re."),
     ] = None,
+    as_kind: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Read the named files (or - for standard input) as: "
+            f"{', '.join(DATA_KINDS)} (default: by file name).",
+        ),
+    ] = None,
+    per_cell: Annotated[
+        bool | None,
+        typer.Option(
+            "--per-cell/--per-column",
+            help="Datasets: a finding for every matching cell, or one per column and rule "
+            "with a count (default).",
+            show_default=False,
+        ),
+    ] = None,
+    sample_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--sample-rows", min=1, help="Datasets: scan only the first N rows of each table."
+        ),
+    ] = None,
     no_ignore: Annotated[
         bool, typer.Option("--no-ignore", help="Scan files that .gitignore excludes too.")
     ] = False,
@@ -177,6 +202,39 @@ def scan(
             "Off by default: only redacted previews are shown.",
         ),
     ] = False,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence",
+            help="Write an evidence bundle to this new folder: report, SARIF, SBOM, "
+            "signed SLSA provenance, SHA256SUMS.",
+        ),
+    ] = None,
+    sign_key: Annotated[
+        str | None,
+        typer.Option(
+            "--sign-key",
+            help="Private key (PEM) to sign the evidence with "
+            "(default: $POLICYCTL_SIGN_KEY, the PEM itself or a file).",
+        ),
+    ] = None,
+    encrypt_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--encrypt-to",
+            help="Public key (PEM) of the recipient: the bundle's report and SARIF are "
+            "encrypted for it (AES-256-GCM).",
+        ),
+    ] = None,
+    audit_log: Annotated[
+        str | None,
+        typer.Option(
+            "--audit-log", help="Audit log to append to (default .policyctl/audit.jsonl)."
+        ),
+    ] = None,
+    no_audit: Annotated[
+        bool, typer.Option("--no-audit", help="Do not append to the audit log.")
+    ] = False,
 ) -> None:
     """Scan files and folders for secrets and personal data.
 
@@ -185,6 +243,8 @@ def scan(
     targets = tuple(paths or ([] if staged else ["."]))
     formats = check_formats(output_format or ["terminal"], output, output_dir)
     git = git_scan(git_history, staged, diff, pre_push, branch, since, max_commits)
+    if as_kind is not None and as_kind not in DATA_KINDS:
+        raise typer.BadParameter(f"choose one of {', '.join(DATA_KINDS)}", param_hint="--as")
     if fail_on is not None and fail_on not in SEVERITIES:
         raise typer.BadParameter(f"choose one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
     if mode is not None and mode not in RUN_MODES:
@@ -202,14 +262,27 @@ def scan(
         "engine": engine,
         "gitignore": False if no_ignore else None,
         "baseline": baseline,
+        "audit_log": "" if no_audit else audit_log,
+        "as_kind": as_kind,
+        "per_cell": per_cell,
+        "sample_rows": sample_rows,
     }
     settings = resolve_settings(cli, targets)
-    request = ScanRequest(targets=targets, settings=settings, show_secrets=show_secrets, git=git)
+    request = ScanRequest(
+        targets=targets,
+        settings=settings,
+        show_secrets=show_secrets,
+        git=git,
+        command=tuple(sys.argv),
+        evidence=evidence_request(evidence, sign_key, encrypt_to),
+    )
     with scan_progress(enabled=not (no_progress or quiet)) as progress:
         outcome = run_scan_request(request, progress)
     report = outcome.report
     if not quiet:
         print_notices(report["notices"], verbose)
+        if outcome.bundle is not None:
+            print_bundle(outcome.bundle, verbose)
     if output_dir is not None:
         write_reports(report, formats, output_dir)
         write_report(report, "terminal", None, quiet)

@@ -11,6 +11,8 @@ the compiled database is cached on disk, so start-up does not pay for compilatio
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 import hyperscan
@@ -76,7 +78,12 @@ class HyperscanMatcher(Matcher):
         self.database = hyperscan.loadb(state["database"], hyperscan.HS_MODE_BLOCK)
         self.scratch = hyperscan.Scratch(self.database)
 
-    def matches(self, data: bytes) -> list[Match]:
+    def matches(
+        self,
+        data: bytes,
+        within_lines: bool = False,
+        accept: Callable[[int], bool] | None = None,
+    ) -> list[Match]:
         hits: list[tuple[int, int]] = []
 
         def on_hit(rule: int, _start: int, end: int, _flags: int, _context: object) -> None:
@@ -89,30 +96,47 @@ class HyperscanMatcher(Matcher):
         found: list[Match] = []
         size = len(data)
         covered_rule, covered_to = -1, -1
+        accepted = True
         for rule, end in hits:
             if rule != covered_rule:
                 covered_rule, covered_to = rule, -1
-            if end <= covered_to:
+                accepted = accept is None or accept(rule)
+            if not accepted or end <= covered_to:
                 continue
             pattern = self.patterns[rule]
-            confirmed = _confirm(pattern, data, size, max(covered_to, end - pattern.width, 0), end)
+            low = max(covered_to, end - pattern.width, 0)
+            if within_lines:
+                # the newline before the line stays in the window, for patterns that
+                # start with (?:^|[^\w]) and the like
+                low = max(low, data.rfind(b"\n", 0, max(end - 1, 0)))
+            confirmed = _confirm(pattern, data, size, low, end, within_lines)
             if confirmed is None:
                 covered_to = end
                 continue
             found.append(pattern.to_match(rule, confirmed))
             covered_to = max(confirmed.end(), end)
-        found.sort(key=lambda m: (m.start, m.end, m.rule))
+        found.sort(key=_POSITION)
         return found
 
 
-def _confirm(pattern: CompiledPattern, data: bytes, size: int, low: int, end: int) -> Any:
+_POSITION = attrgetter("start", "end", "rule")
+
+
+def _confirm(
+    pattern: CompiledPattern, data: bytes, size: int, low: int, end: int, within_lines: bool
+) -> Any:
     """The leftmost-first match in the window around a hit ending at `end`.
 
     `re` treats the window's edge as the end of the text, so a match that reaches the
-    edge is redone from its start against the whole text to get its true extent.
+    edge is redone from its start against the whole text (or its whole line) to get its
+    true extent.
     """
-    high = min(size, end + pattern.width)
+    limit = size
+    if within_lines:
+        line_end = data.find(b"\n", end)
+        limit = size if line_end < 0 else line_end + 1
+    high = min(limit, end + pattern.width)
     found = pattern.regex.search(data, low, high)
-    if found is not None and found.end() == high < size:
-        found = pattern.regex.match(data, found.start(), min(size, found.start() + pattern.width))
+    if found is not None and found.end() == high < limit:
+        found = pattern.regex.match(data, found.start(), min(limit, found.start() + pattern.width))
     return found

@@ -6,6 +6,8 @@ installed and as the reference the Hyperscan backend is tested against.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from policyctl.engine.interface import CompiledPattern, Match, Matcher
 
 
@@ -15,12 +17,23 @@ class ReMatcher(Matcher):
     def __init__(self, patterns: list[CompiledPattern]) -> None:
         self.patterns = patterns
 
-    def matches(self, data: bytes) -> list[Match]:
+    def matches(
+        self,
+        data: bytes,
+        within_lines: bool = False,
+        accept: Callable[[int], bool] | None = None,
+    ) -> list[Match]:
         lowered = data.lower() if any(p.keywords for p in self.patterns) else data
         found: list[Match] = []
         for index, pattern in enumerate(self.patterns):
             if pattern.keywords and not any(k in lowered for k in pattern.keywords):
                 continue
-            found.extend(pattern.to_match(index, m) for m in pattern.regex.finditer(data))
+            if accept is not None and not accept(index):
+                continue
+            found.extend(
+                pattern.to_match(index, m)
+                for m in pattern.regex.finditer(data)
+                if not (within_lines and b"\n" in m.group(0))
+            )
         found.sort(key=lambda m: (m.start, m.end, m.rule))
         return found

@@ -18,6 +18,7 @@ FORMATS: dict[str, str] = {
     "junit": "policyctl.report.junit",
     "markdown": "policyctl.report.markdown",
     "csv": "policyctl.report.csv",
+    "html": "policyctl.report.html",
 }
 
 EXTENSIONS: dict[str, str] = {
@@ -27,6 +28,7 @@ EXTENSIONS: dict[str, str] = {
     "junit": "junit.xml",
     "markdown": "md",
     "csv": "csv",
+    "html": "html",
 }
 
 

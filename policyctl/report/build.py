@@ -8,8 +8,18 @@ from typing import Any
 
 from policyctl import __version__
 from policyctl.enforce import exit_code, is_blocking
-from policyctl.model import MODES, SEVERITIES, Finding, Location, PolicyPack, Rule, ScanResult
+from policyctl.model import (
+    MODES,
+    SEVERITIES,
+    ColumnProfile,
+    Finding,
+    Location,
+    PolicyPack,
+    Rule,
+    ScanResult,
+)
 from policyctl.packs import pack_digest
+from policyctl.profiles import verdict
 from policyctl.scoring import CONTROL_STATUSES, PackCompliance
 from policyctl.waivers import WAIVED, WaiverOutcome
 
@@ -65,6 +75,7 @@ def build_report(result: ScanResult) -> dict[str, Any]:
             {"path": n.path, "message": n.message, "level": n.level} for n in result.notices
         ],
         "rules": [rule_document(r) for r in sorted(result.rules, key=lambda r: r.id)],
+        **({"columns": column_documents(result.columns)} if result.columns else {}),
     }
 
 
@@ -167,7 +178,34 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "tags": list(finding.tags) or None,
         "controls": list(finding.controls) or None,
         "secret": finding.secret,
-        "occurrences": finding.occurrences if finding.location.commit else None,
+        # git history: times commits added the value; datasets: rows of a column holding it
+        "occurrences": finding.occurrences
+        if finding.location.commit or finding.occurrences != 1
+        else None,
     }
     document.update({k: v for k, v in optional.items() if v is not None})
     return document
+
+
+def column_documents(columns: tuple[ColumnProfile, ...]) -> list[dict[str, Any]]:
+    """The column profiles of datasets: per column, its kinds of personal data, the share
+    of the column's values each fills, and a verdict."""
+    return [
+        {
+            "path": column.path,
+            "field": column.field,
+            "rows": column.rows,
+            "verdict": verdict(column),
+            "matches": [
+                {
+                    "rule_id": match.rule_id,
+                    "data_class": match.data_class,
+                    "rows": match.rows,
+                    "share": round(match.rows / column.rows, 4) if column.rows else 0.0,
+                    "validated": match.validated,
+                }
+                for match in column.matches
+            ],
+        }
+        for column in columns
+    ]

@@ -68,7 +68,9 @@ def _top_findings(counted: list[dict[str, Any]]) -> list[str]:
     for finding in ranked[:TOP_FINDINGS]:
         place = where(finding["location"])
         if finding.get("occurrences", 1) > 1:
-            place += f" (added {finding['occurrences']} times)"
+            times = finding["occurrences"]
+            history = "commit" in finding["location"]
+            place += f" (added {times} times)" if history else f" ({times} rows)"
         lines.append(
             _row(
                 [

@@ -38,6 +38,8 @@ def render(report: dict[str, Any], options: RenderOptions) -> str:
         console.print(compliance_table(report["compliance"]))
     for line in waiver_lines(report["waivers"]):
         console.print(line)
+    if report.get("columns"):
+        console.print(columns_table(report["columns"]))
     console.print(summary_line(report))
     return buffer.getvalue()
 
@@ -62,7 +64,7 @@ def findings_table(findings: list[dict[str, Any]]) -> Table:
         row = [
             Text(severity, style=SEVERITY_STYLE[severity]),
             Text(finding["rule_id"]),
-            Text(where(finding["location"])),
+            Text(where(finding["location"]) + rows_note(finding)),
             Text(finding["preview"]),
             Text(mode, style="bold" if mode == "block" else "dim"),
         ]
@@ -136,6 +138,30 @@ def where(location: dict[str, Any]) -> str:
     if "commit" in location:
         text += f" @{location['commit'][:10]}"
     return text
+
+
+def rows_note(finding: dict[str, Any]) -> str:
+    """' (1,234 rows)' for a dataset column's finding (history findings have their own)."""
+    count = finding.get("occurrences")
+    if not count or "commit" in finding["location"] or "field" not in finding["location"]:
+        return ""
+    return f" ({count:,} row{'' if count == 1 else 's'})"
+
+
+def columns_table(columns: list[dict[str, Any]]) -> Table:
+    """Dataset columns holding personal data: e.g. `email  pii.email-address 98% of 10,000`."""
+    table = Table(show_edge=False, pad_edge=False, expand=False, title="dataset columns")
+    for name in ("file", "column", "verdict", "personal data"):
+        table.add_column(name, overflow="fold")
+    for column in columns:
+        if not column["matches"]:
+            continue
+        kinds = ", ".join(
+            f"{m['rule_id']} {m['share']:.0%} of {column['rows']:,}" for m in column["matches"]
+        )
+        style = "bold" if column["verdict"] == "pii" else ""
+        table.add_row(column["path"], column["field"], Text(column["verdict"], style=style), kinds)
+    return table
 
 
 def summary_line(report: dict[str, Any]) -> Text:

@@ -7,10 +7,12 @@ import os
 import stat
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from policyctl.errors import InputError
 from policyctl.globs import path_matches
 from policyctl.model import Chunk, Location, Notice
+from policyctl.sources.datasets import STDIN, STDIN_DISPLAY, DataItem, DataOptions, data_items
 from policyctl.sources.interface import Item, Source
 from policyctl.sources.text import is_binary, to_scannable
 
@@ -22,6 +24,8 @@ class WalkOptions:
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     use_gitignore: bool = True
+    data: DataOptions = field(default_factory=DataOptions)
+    """Logs and datasets stream, so --max-file-size does not apply to them."""
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,15 @@ class FileSystemSource(Source):
     def items(self) -> Iterator[Item | Notice]:
         several = len(self.targets) > 1
         for target in self.targets:
-            if os.path.isdir(target):
+            if target == STDIN:
+                kind = self.options.data.as_kind or "log"
+                if kind == "parquet":
+                    raise InputError("Parquet cannot be read from standard input: give a file")
+                yield DataItem(STDIN, STDIN_DISPLAY, 0, kind, self.options.data)
+            elif os.path.isdir(target):
                 yield from self._walk(target, _clean(target) if several else "")
             else:
-                yield from self._file(target, _clean(target))
+                yield from self._file(target, _clean(target), named=True)
 
     def _walk(self, root: str, prefix: str) -> Iterator[Item | Notice]:
         listed = _git_listing(root) if self.options.use_gitignore else None
@@ -76,7 +85,7 @@ class FileSystemSource(Source):
             else:
                 yield from self._file(path, _join(prefix, relative))
 
-    def _file(self, path: str, display: str) -> Iterator[Item | Notice]:
+    def _file(self, path: str, display: str, named: bool = False) -> Iterator[Item | Notice]:
         try:
             info = os.stat(path)
         except OSError as exc:
@@ -86,6 +95,8 @@ class FileSystemSource(Source):
             yield Notice(display, "skipped: symlink to a folder (not followed)", level="info")
         elif not stat.S_ISREG(info.st_mode):
             yield Notice(display, "skipped: not a regular file", level="info")
+        elif special := data_items(path, display, info.st_size, self.options.data, named):
+            yield from special
         elif info.st_size > self.options.max_file_size:
             yield Notice(
                 display,

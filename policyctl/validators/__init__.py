@@ -8,13 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from policyctl.validators import checksums, tokens
+from policyctl.validators import (
+    checksums,
+    contact,
+    financial,
+    national_ids,
+    network,
+    records,
+    tokens,
+    us_ids,
+)
 
 Validator = Callable[[str], bool]
 
 VALIDATORS: dict[str, Validator] = {
     **checksums.VALIDATORS,
     **tokens.VALIDATORS,
+    **contact.VALIDATORS,
+    **network.VALIDATORS,
+    **financial.VALIDATORS,
+    **us_ids.VALIDATORS,
+    **national_ids.VALIDATORS,
+    **records.VALIDATORS,
 }
 
 

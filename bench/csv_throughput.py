@@ -1,0 +1,144 @@
+"""CSV scanning speed: policyctl rows/s on a table of 10 mixed columns, against
+presidio-analyzer run on every cell of the same file, in one run; and policyctl's peak
+memory, which must not grow with the file.
+
+    python bench/csv_throughput.py [--rows 200000] [--presidio-rows 1000] [--repeat 3]
+    python bench/csv_throughput.py --rows 20000000   # ~2 GB: the bounded-memory check
+
+The table is generated under bench/.cache (deterministic). policyctl runs as a user
+runs it (`policyctl scan file.csv`, default jobs); Presidio analyses each cell with its
+column name as context, on the first --presidio-rows rows. Medians are quoted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _env import CACHE, ensure_venv, presidio_analyzer
+
+ensure_venv()
+
+FIRST = ["Ann", "Bob", "Carla", "Dmitri", "Eve", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kemal"]
+LAST = ["Lee", "Smith", "Garcia", "Ivanov", "Ng", "Khan", "Hopper", "Sato", "Silva", "Berg"]
+STREETS = ["Main St", "Oak Ave", "Pine Rd", "Maple Dr", "Cedar Ln", "Elm St", "Lake View"]
+CITIES = ["Boston", "Austin", "Denver", "Seattle", "Miami", "Chicago", "Portland"]
+AREA_CODES = ["212", "310", "415", "617", "702", "206", "305", "512", "303", "773"]
+NOTES = [
+    "",
+    "",
+    "",
+    "called back",
+    "prefers email",
+    "vip customer since 2019",
+    "moved",
+    "late fee waived",
+]
+HEADER = [
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "street",
+    "city",
+    "zip",
+    "signup_date",
+    "notes",
+]
+
+
+def build_table(path: Path, rows: int, seed: int = 7) -> None:
+    if path.exists():
+        return
+    rng = random.Random(seed)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for n in range(rows):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            phone = f"({rng.choice(AREA_CODES)}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+            writer.writerow(
+                [
+                    n,
+                    first,
+                    last,
+                    f"{first.lower()}.{last.lower()}{n}@example.org",
+                    phone,
+                    f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
+                    rng.choice(CITIES),
+                    f"{rng.randint(1000, 99999):05d}",
+                    f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    rng.choice(NOTES),
+                ]
+            )
+    temporary.rename(path)
+
+
+def policyctl_seconds(path: Path) -> tuple[float, int]:
+    """Wall time of one scan, and the peak RSS (KiB) of the largest process it ran."""
+    command = [
+        str(Path(sys.executable).with_name("policyctl")),
+        "scan",
+        str(path),
+        "--no-progress",
+        "-q",
+    ]
+    command += ["-f", "json", "-o", str(CACHE / "throughput-report.json")]
+    clock = time.perf_counter()
+    subprocess.run(command, check=False)
+    seconds = time.perf_counter() - clock
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def presidio_seconds(path: Path, rows: int) -> float:
+    analyzer = presidio_analyzer()
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        table = [row for _, row in zip(range(rows), reader, strict=False)]
+    contexts = [[name.replace("_", " ")] for name in header]
+    clock = time.perf_counter()
+    for row in table:
+        for value, context in zip(row, contexts, strict=False):
+            if value:
+                analyzer.analyze(text=value, language="en", context=context)
+    return time.perf_counter() - clock
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--presidio-rows", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    path = CACHE / f"mixed-{args.rows}.csv"
+    build_table(path, args.rows)
+    size = path.stat().st_size
+    print(f"table: {args.rows:,} rows x 10 columns, {size / 1e6:.1f} MB ({path.name})")
+    ours, rss = [], 0
+    theirs = []
+    for _ in range(args.repeat):
+        seconds, rss = policyctl_seconds(path)
+        ours.append(args.rows / seconds)
+        theirs.append(args.presidio_rows / presidio_seconds(path, args.presidio_rows))
+    mine, presidio = statistics.median(ours), statistics.median(theirs)
+    runs = ", ".join(f"{r:,.0f}" for r in ours)
+    print(f"policyctl: {mine:,.0f} rows/s (median of {args.repeat}: {runs})")
+    print(f"presidio per cell: {presidio:,.0f} rows/s (median of {args.repeat}, first rows only)")
+    print(f"ratio: {mine / presidio:,.0f}x")
+    print(f"policyctl peak RSS: {rss / 1024:.0f} MiB (largest process), file {size / 1e6:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Redaction throughput and peak memory of `policyctl redact` on a large generated log,
+beside `sed -E` replacing the same patterns.
+
+    python bench/redact_throughput.py [--lines 1000000] [--runs 3] [--strategy mask]
+
+The log (about 100 bytes a line; a third of the lines carry an e-mail address, one in
+twenty a card number and a customer number) and a rule file for those three kinds of
+value are generated under bench/.cache/redact. Prints lines/s and MB/s (median of
+--runs, by wall and by CPU time), peak RSS of the process tree, and the ratio to
+`sed -E`, which rewrites the same patterns without validating anything (no Luhn
+check, no allowlists, no secret rules): the floor of a regex-only redactor. With
+--memory-check it also redacts a log four times as long once, to show that memory does
+not grow with the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from measure import CACHE, median, policyctl_command, run_measured, warm_page_cache
+
+HERE = CACHE / "redact"
+KEY = "bench-only-redaction-key-" + "0" * 16
+
+RULES = """\
+rules:
+  - id: bench.email
+    category: pii
+    title: E-mail address
+    severity: medium
+    data_class: contact
+    keywords: ["@"]
+    pattern: '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,24}'
+    examples: ["mail a.b@example.org"]
+    negative_examples: ["nothing"]
+  - id: bench.card
+    category: pii
+    title: Card number
+    severity: high
+    data_class: financial
+    validator: luhn
+    pattern: '\\b\\d{4}(?:[ -]?\\d{4}){2}[ -]?\\d{1,7}\\b'
+    examples: ["card 8000 0000 0000 0003"]
+    negative_examples: ["card 8000 0000 0000 0004"]
+  - id: bench.customer
+    category: pii
+    title: Customer number
+    severity: medium
+    data_class: identity
+    keywords: ["cust-"]
+    pattern: '\\bCUST-\\d{6}\\b'
+    examples: ["CUST-123456"]
+    negative_examples: ["CUST-12"]
+"""
+SED_PATTERNS = [
+    r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}",
+    r"\b[0-9]{4}([ -]?[0-9]{4}){2}[ -]?[0-9]{1,7}\b",
+    r"\bCUST-[0-9]{6}\b",
+]
+
+
+def luhn_card(rng: random.Random) -> str:
+    body = "4" + "".join(rng.choice("0123456789") for _ in range(14))
+    for check in "0123456789":
+        digits = [int(d) for d in body + check]
+        total = sum(
+            d if i % 2 == 0 else (d * 2 - 9 if d > 4 else d * 2)
+            for i, d in enumerate(reversed(digits))
+        )
+        if total % 10 == 0:
+            number = body + check
+            return " ".join(number[i : i + 4] for i in range(0, 16, 4))
+    raise AssertionError("unreachable")
+
+
+def build_log(lines: int) -> Path:
+    """The log, generated once per size (deterministic)."""
+    path = HERE / f"app-{lines}.log"
+    if path.exists():
+        return path
+    HERE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(lines)
+    temporary = path.with_suffix(".tmp")
+    with open(temporary, "w", encoding="utf-8") as out:
+        for n in range(lines):
+            stamp = f"2024-05-01T10:{n // 60 % 60:02d}:{n % 60:02d}.{n % 1000:03d}Z"
+            roll = rng.random()
+            if roll < 0.33:
+                user = f"user{rng.randrange(200_000)}@example.org"
+                took = rng.randrange(900)
+                out.write(f"{stamp} INFO  request id={n} user={user} GET /items 200 {took}ms\n")
+            elif roll < 0.38:
+                out.write(
+                    f"{stamp} WARN  payment for CUST-{rng.randrange(10**6):06d} declined: "
+                    f"card {luhn_card(rng)}\n"
+                )
+            else:
+                took = rng.randrange(90)
+                out.write(f"{stamp} DEBUG cache hit key=item:{n} shard={n % 16} took {took}ms\n")
+    temporary.rename(path)
+    return path
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    cpu_seconds: float
+    """user + system time of the command: steadier than wall time on a shared machine."""
+    peak_rss_mb: float
+
+
+def timed(command: list[str], what: str) -> Timing:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run_measured(command, env={"POLICYCTL_REDACT_KEY": KEY})
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{what} failed ({result.returncode}): {result.stderr[-800:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timing(result.seconds, cpu, result.peak_rss_mb)
+
+
+def redact_once(log: Path, rules: Path, strategy: str) -> Timing:
+    with tempfile.TemporaryDirectory(dir=HERE) as scratch:
+        out = Path(scratch) / "clean.log"
+        command = [policyctl_command(), "redact", str(log), "-o", str(out), "--rules", str(rules)]
+        return timed([*command, "-s", strategy, "-q"], "policyctl redact")
+
+
+def sed_once(log: Path) -> Timing:
+    arguments = [arg for p in SED_PATTERNS for arg in ("-e", f"s/{p}/****/g")]
+    with tempfile.TemporaryDirectory(dir=HERE) as scratch:
+        script = f'sed -E "$@" < "{log}" > "{Path(scratch) / "sed.log"}"'
+        return timed(["sh", "-c", script, "sed", *arguments], "sed")
+
+
+def rate(lines: int, seconds: float) -> str:
+    return f"{lines / seconds:10,.0f} lines/s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--strategy", default="mask")
+    parser.add_argument("--memory-check", action="store_true")
+    args = parser.parse_args()
+
+    log = build_log(args.lines)
+    rules = HERE / "rules.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    megabytes = log.stat().st_size / 1e6
+    warm_page_cache(HERE)
+    print(f"log: {args.lines} lines, {megabytes:.1f} MB ({log}); strategy {args.strategy}")
+    redact_once(log, rules, args.strategy)  # compiles and caches the rules' database
+
+    ours: list[Timing] = []
+    theirs: list[Timing] = []
+    for run in range(args.runs):
+        ours.append(redact_once(log, rules, args.strategy))
+        theirs.append(sed_once(log))
+        print(
+            f"  run {run + 1}: redact {ours[-1].seconds:.2f} s wall, {ours[-1].cpu_seconds:.2f} s "
+            f"CPU, peak {ours[-1].peak_rss_mb:.0f} MB; sed {theirs[-1].seconds:.2f} s wall, "
+            f"{theirs[-1].cpu_seconds:.2f} s CPU"
+        )
+    wall, cpu = median([t.seconds for t in ours]), median([t.cpu_seconds for t in ours])
+    sed_wall, sed_cpu = median([t.seconds for t in theirs]), median([t.cpu_seconds for t in theirs])
+    peak = max(t.peak_rss_mb for t in ours)
+    print(
+        f"policyctl redact  median {wall:6.2f} s wall {rate(args.lines, wall)}  "
+        f"{cpu:6.2f} s CPU {rate(args.lines, cpu)}  {megabytes / wall:5.1f} MB/s  "
+        f"peak RSS {peak:.0f} MB"
+    )
+    print(
+        f"sed -E            median {sed_wall:6.2f} s wall {rate(args.lines, sed_wall)}  "
+        f"{sed_cpu:6.2f} s CPU {rate(args.lines, sed_cpu)}"
+    )
+    print(f"ratio (CPU): policyctl redact takes {cpu / sed_cpu:.2f}x the time of sed -E")
+    if args.memory_check:
+        big = build_log(args.lines * 4)
+        warm_page_cache(HERE)
+        timing = redact_once(big, rules, args.strategy)
+        print(
+            f"memory: {args.lines * 4} lines ({big.stat().st_size / 1e6:.0f} MB) in "
+            f"{timing.seconds:.1f} s, peak RSS {timing.peak_rss_mb:.0f} MB "
+            f"(vs {peak:.0f} MB for {args.lines} lines)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""`policyctl redact` and `policyctl detokenize`: gather options, run, write the report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from policyctl.cli.console import print_notices, stderr
+
+if TYPE_CHECKING:
+    from policyctl.redaction.keys import RedactionKeys
+
+REPORT_FORMATS = ("terminal", "json")
+
+
+def redact(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Files or folders to redact (- for standard input)."),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where the redacted copy goes: a file for one input, else a folder "
+            "(- for standard output). Never an input.",
+        ),
+    ] = None,
+    in_place: Annotated[
+        bool,
+        typer.Option(
+            "--in-place", help="Replace each input with its redacted copy, once fully written."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace outputs that already exist.")
+    ] = False,
+    strategy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--strategy",
+            "-s",
+            help="[DATA_CLASS|RULE=]NAME[:OPTION=VALUE,...] (repeatable), e.g. hash, "
+            "contact=partial, pii.us-ssn=fpe. Strategies: mask, partial, remove, hash, "
+            "tokenize, fpe, generalize.",
+        ),
+    ] = None,
+    config: Annotated[
+        str | None, typer.Option("--config", "-c", help="Config file (redaction: section).")
+    ] = None,
+    rules: Annotated[
+        list[str] | None, typer.Option("--rules", help="Extra rule file or folder (repeatable).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-x", help="Path glob not to redact in folders (repeatable)."),
+    ] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            "--min-confidence", min=0.0, max=1.0, help="Leave matches below this confidence."
+        ),
+    ] = None,
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="Matching engine: auto, hyperscan or re.")
+    ] = None,
+    no_ignore: Annotated[
+        bool, typer.Option("--no-ignore", help="In folders, redact what .gitignore excludes too.")
+    ] = False,
+    report_format: Annotated[
+        str, typer.Option("--format", "-f", help="Report format: terminal or json.")
+    ] = "terminal",
+    report_file: Annotated[
+        Path | None, typer.Option("--report", help="Write the report to this file.")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No report unless --report; warnings only.")
+    ] = False,
+    audit_log: Annotated[
+        str | None,
+        typer.Option(
+            "--audit-log", help="Audit log to append to (default .policyctl/audit.jsonl)."
+        ),
+    ] = None,
+    no_audit: Annotated[
+        bool, typer.Option("--no-audit", help="Do not append to the audit log.")
+    ] = False,
+) -> None:
+    """Write redacted copies of logs and text files: each secret or personal-data value
+    the rules find is masked, hashed, tokenized, encrypted or generalized.
+
+    Keyed strategies (hash, tokenize, fpe) read the key from POLICYCTL_REDACT_KEY.
+    Exit code 0: every input redacted; 1: an input could not be (see the warnings);
+    2: usage or configuration error.
+    """
+    from policyctl.config import resolve_settings
+    from policyctl.redaction.outputs import OutputRequest
+    from policyctl.redaction.run import RedactRequest, run_redaction
+
+    if report_format not in REPORT_FORMATS:
+        raise typer.BadParameter(
+            f"choose one of {', '.join(REPORT_FORMATS)}", param_hint="--format"
+        )
+    cli: dict[str, Any] = {
+        "config_path": config,
+        "rules": rules,
+        "exclude": exclude,
+        "min_confidence": min_confidence,
+        "engine": engine,
+        "gitignore": False if no_ignore else None,
+        "audit_log": "" if no_audit else audit_log,
+    }
+    settings = resolve_settings(cli, tuple(inputs))
+    request = RedactRequest(
+        outputs=OutputRequest(
+            inputs=tuple(inputs),
+            output=output,
+            in_place=in_place,
+            force=force,
+            exclude=settings.exclude,
+            use_gitignore=settings.gitignore,
+            report=str(report_file) if report_file is not None else None,
+        ),
+        settings=settings,
+        strategies=tuple(strategy or ()),
+        command=tuple(sys.argv),
+    )
+    outcome = run_redaction(request)
+    print_notices(outcome.report["notices"], verbose=False)
+    _write_report(outcome.report, report_format, report_file, quiet, to_stderr=output == "-")
+    raise typer.Exit(outcome.exit_code)
+
+
+def _write_report(
+    report: dict[str, Any], fmt: str, path: Path | None, quiet: bool, to_stderr: bool
+) -> None:
+    """To the file when given; else to stdout, or stderr when stdout carries the data."""
+    from policyctl.redaction.report import render_terminal
+    from policyctl.report import RenderOptions, render
+
+    if path is not None:
+        text = render(report, "json", RenderOptions()) if fmt == "json" else render_terminal(report)
+        path.write_text(text, encoding="utf-8")
+        return
+    if quiet:
+        return
+    stream = sys.stderr if to_stderr else sys.stdout
+    if fmt == "json":
+        stream.write(render(report, "json", RenderOptions()))
+        return
+    tty = stream.isatty()
+    width = shutil.get_terminal_size((120, 24)).columns if tty else 120
+    stream.write(render_terminal(report, color=tty, width=width))
+
+
+def detokenize(
+    values: Annotated[
+        list[str] | None,
+        typer.Argument(help="Tokens (tok_...) or, with --fpe, fpe values, to turn back."),
+    ] = None,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file", help="Restore every token in this text file (- for standard input)."
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="With --file: write here (default: stdout)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an output that already exists.")
+    ] = False,
+    fpe: Annotated[
+        bool, typer.Option("--fpe", help="The values were encrypted by the fpe strategy.")
+    ] = False,
+    luhn: Annotated[
+        bool, typer.Option("--luhn", help="With --fpe: they were encrypted with luhn=true.")
+    ] = False,
+) -> None:
+    """Turn tokens (and fpe values) back into the values they replaced, with the key in
+    POLICYCTL_REDACT_KEY. Prints raw personal data: run it only where that is allowed."""
+    from policyctl.errors import InputError
+    from policyctl.redaction.detokenize import decrypt_fpe
+    from policyctl.redaction.keys import keys_from_env
+    from policyctl.redaction.strategies import TokenError
+    from policyctl.redaction.strategies import detokenize as detokenize_value
+
+    if (file is None) == (not values):
+        raise typer.BadParameter("give either values or --file", param_hint="VALUES")
+    if fpe and file is not None:
+        raise typer.BadParameter("fpe values cannot be found in text: give them as values")
+    keys = keys_from_env(os.environ, "detokenize")
+    if file is not None:
+        _restore_file(file, output, force, keys)
+        return
+    for number, value in enumerate(values or [], 1):
+        try:
+            plain = (
+                decrypt_fpe(value, keys, luhn) if fpe else detokenize_value(value, keys.token_key)
+            )
+        except TokenError as exc:
+            raise InputError(f"value {number}: {exc}") from None
+        typer.echo(plain)
+
+
+def _restore_file(file: str, output: str | None, force: bool, keys: RedactionKeys) -> None:
+    from policyctl.errors import InputError
+    from policyctl.redaction.detokenize import restore_stream
+    from policyctl.redaction.outputs import OutputRequest, atomic_output, plan_targets
+    from policyctl.redaction.run import open_input
+
+    targets, notices = plan_targets(
+        OutputRequest(inputs=(file,), output=output or "-", force=force)
+    )
+    if notices or not targets:
+        message = notices[0].message if notices else "nothing to read"
+        raise InputError(f"{file}: {message}")
+    target = targets[0]
+    with open_input(target.source) as raw, atomic_output(target.destination, like=file) as out:
+        counts = restore_stream(raw, out, keys)
+    message = f"{counts.restored} tokens restored"
+    if counts.left:
+        message += f", {counts.left} look-alikes left as they were"
+    stderr.print(f"policyctl: {target.display}: {message}", markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("redact")(redact)
+    app.command("detokenize")(detokenize)

@@ -1,0 +1,1 @@
+"""Evidence auditors can check offline: keys, signatures, DSSE, SBOM, provenance, bundles."""

@@ -1,0 +1,148 @@
+"""Write an evidence bundle: the report, SARIF, SBOM, signed provenance, a detached
+signature of the report, and SHA256SUMS of every file.
+
+    report.json              the JSON report (report.json.enc when encrypted)
+    report.sarif             the same findings as SARIF (report.sarif.enc when encrypted)
+    sbom.cdx.json            CycloneDX 1.6 SBOM of the scanned repository
+    provenance.intoto.jsonl  DSSE envelope: in-toto Statement v1, SLSA Provenance v1
+    report.json.sig          base64 DER signature of report.json (when signed)
+    public-key.pem           the signer's public key (when signed), for reference only:
+                             a verifier pins the key it trusts with --key
+    SHA256SUMS               `sha256sum -c SHA256SUMS` checks every file above
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from policyctl.config import Settings
+from policyctl.errors import ConfigError
+from policyctl.evidence import dsse, encrypt, keys, provenance, sbom, signing, subjects
+from policyctl.model import Notice, Rule
+from policyctl.report import RenderOptions, render
+from policyctl.sources.filesystem import WalkOptions
+
+REPORT = "report.json"
+SARIF = "report.sarif"
+SBOM = "sbom.cdx.json"
+PROVENANCE = "provenance.intoto.jsonl"
+SIGNATURE = "report.json.sig"
+PUBLIC_KEY = "public-key.pem"
+SUMS = "SHA256SUMS"
+SUBJECTS = (REPORT, SARIF, SBOM)
+CONFIDENTIAL = (REPORT, SARIF)
+"""Files that carry findings: these are encrypted with --encrypt-to."""
+ALL_NAMES = (*SUBJECTS, PROVENANCE, SIGNATURE, PUBLIC_KEY, SUMS)
+
+
+@dataclass(frozen=True)
+class EvidenceRequest:
+    """Where to write the bundle, the key to sign with, the recipient to encrypt for."""
+
+    folder: Path
+    sign_key: keys.PrivateKey | None = None
+    recipient: keys.PublicKey | None = None
+
+
+@dataclass(frozen=True)
+class WrittenBundle:
+    folder: Path
+    files: tuple[str, ...]
+    signed: bool
+    notices: list[Notice] = field(default_factory=list)
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse a folder that already holds a bundle: evidence is never overwritten."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"--evidence {folder}: is a file, not a folder")
+    taken = [n for n in ALL_NAMES if (folder / n).exists() or (folder / (n + ".enc")).exists()]
+    if taken:
+        raise ConfigError(f"--evidence {folder}: already holds {taken[0]} (choose a new folder)")
+
+
+def write_bundle(
+    request: EvidenceRequest,
+    report: dict[str, Any],
+    rules: Sequence[Rule],
+    settings: Settings,
+    targets: Sequence[str],
+    command: Sequence[str],
+) -> WrittenBundle:
+    """Render, sign, encrypt (when asked) and write the bundle; SBOM notices come back."""
+    check_folder(request.folder)
+    ruleset = subjects.ruleset_digest(rules)
+    packs = subjects.packs_in(report)
+    sbom_text, notices = _sbom(report, settings, targets, sbom.SbomTools(ruleset, packs))
+    contents: dict[str, bytes] = {
+        REPORT: render(report, "json", RenderOptions()).encode(),
+        SARIF: render(report, "sarif", RenderOptions()).encode(),
+        SBOM: sbom_text.encode(),
+    }
+    run = provenance.ScanRun(
+        command=provenance.command_line(command),
+        targets=tuple(targets),
+        fail_on=report["scan"].get("fail_on"),
+        mode=report["scan"].get("mode"),
+        config_sha256=subjects.file_digest(settings.config_path),
+        repository=subjects.describe_repository(targets[0] if targets else "."),
+        ruleset_sha256=ruleset,
+        packs=packs,
+        started=report["scan"]["started"],
+        finished=report["scan"]["finished"],
+    )
+    digests = {name: sha256(data) for name, data in contents.items()}
+    statement = provenance.statement(digests, run, provenance.builder_of())
+    envelope = dsse.sign_envelope(
+        provenance.payload(statement), dsse.INTOTO_PAYLOAD_TYPE, request.sign_key
+    )
+    contents[PROVENANCE] = (json.dumps(envelope, separators=(",", ":")) + "\n").encode()
+    if request.sign_key is not None:
+        signature = signing.sign(request.sign_key, contents[REPORT])
+        contents[SIGNATURE] = base64.b64encode(signature) + b"\n"
+        contents[PUBLIC_KEY] = keys.public_pem(request.sign_key.public_key())
+    if request.recipient is not None:
+        for name in CONFIDENTIAL:
+            sealed = encrypt.encrypt(contents.pop(name), request.recipient, name)
+            contents[name + encrypt.SUFFIX] = sealed
+    contents[SUMS] = sums_file(contents).encode()
+    _write(request.folder, contents)
+    signed = request.sign_key is not None
+    return WrittenBundle(request.folder, tuple(sorted(contents)), signed, notices)
+
+
+def _sbom(
+    report: dict[str, Any], settings: Settings, targets: Sequence[str], tools: sbom.SbomTools
+) -> tuple[str, list[Notice]]:
+    """The SBOM of the manifests under the targets, walked as the scan walks them, timed
+    like the report (so SOURCE_DATE_EPOCH makes it reproducible)."""
+    walk = WalkOptions(settings.exclude, settings.max_file_size, settings.gitignore)
+    found, notices = sbom.find_dependencies(targets, walk)
+    project = Path(targets[0] if targets else ".").resolve().name
+    finished = datetime.fromisoformat(report["scan"]["finished"])
+    return sbom.build_sbom(project, sbom.merge(found), tools, finished), notices
+
+
+def _write(folder: Path, contents: dict[str, bytes]) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in contents.items():
+            (folder / name).write_bytes(data)
+    except OSError as exc:
+        raise ConfigError(f"--evidence {folder}: cannot write: {exc.strerror}") from None
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sums_file(contents: dict[str, bytes]) -> str:
+    """`sha256sum` format, sorted by name, so `sha256sum -c SHA256SUMS` checks it."""
+    return "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(contents.items()))

@@ -1,0 +1,98 @@
+"""What the evidence is about, read from a finished scan: packs, rule set, config, repository.
+
+The packs come from the report (`scan.packs`, written by the policy-pack stage), so every
+evidence file names the same packs the report was judged against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from policyctl.model import Rule
+
+
+@dataclass(frozen=True)
+class PackRef:
+    """A policy pack a scan was judged against, and the digest of its definition."""
+
+    id: str
+    version: str
+    sha256: str
+    name: str = ""
+
+
+def packs_in(report: dict[str, Any]) -> tuple[PackRef, ...]:
+    """The packs the report was judged against (`scan.packs`; none before packs apply)."""
+    found = []
+    for pack in report.get("scan", {}).get("packs") or []:
+        found.append(
+            PackRef(
+                id=str(pack["id"]),
+                version=str(pack.get("version", "")),
+                sha256=str(pack.get("sha256", "")),
+                name=str(pack.get("name", "")),
+            )
+        )
+    return tuple(sorted(found, key=lambda p: p.id))
+
+
+def ruleset_digest(rules: Iterable[Rule]) -> str:
+    """SHA-256 of the rules as applied (every field but the file they came from), so the
+    same rules give the same digest wherever policyctl is installed."""
+    documents = [{k: v for k, v in asdict(r).items() if k != "source"} for r in rules]
+    canonical = json.dumps(sorted(documents, key=lambda d: d["id"]), sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def file_digest(path: str | None) -> str | None:
+    if not path:
+        return None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The scanned tree: a URI (the git remote, credentials removed) and the commit."""
+
+    uri: str
+    commit: str | None
+
+
+def describe_repository(target: str) -> Repository:
+    root = Path(target).resolve()
+    folder = root if root.is_dir() else root.parent
+    commit = _git(folder, "rev-parse", "--verify", "-q", "HEAD")
+    remote = _git(folder, "config", "--get", "remote.origin.url")
+    if remote:
+        return Repository(f"git+{without_credentials(remote)}", commit)
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    if top:
+        return Repository(f"git+{Path(top).as_uri()}", commit)
+    return Repository(root.as_uri(), None)
+
+
+def without_credentials(url: str) -> str:
+    """A remote URL less any user:token@ part: tokens in remotes are common, and the
+    provenance must never carry one."""
+    parts = urlsplit(url)
+    if parts.scheme and "@" in parts.netloc:
+        return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+    return url
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = done.stdout.strip()
+    return value if done.returncode == 0 and value else None

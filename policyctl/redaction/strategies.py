@@ -1,0 +1,243 @@
+"""The redaction strategies: each a pure function from a sensitive value to its stand-in.
+
+    mask        every character replaced (`****`), length kept or fixed
+    partial     the first/last few letters or digits kept, or an email's domain
+    remove      the value dropped
+    hash        HMAC-SHA256 under the redaction key, truncated and prefixed (`h_...`):
+                equal values give equal hashes, so joins across tables still work
+    tokenize    AES-SIV (deterministic authenticated encryption) to `tok_...`, which
+                `policyctl detokenize` reverses with the key
+    fpe         FF3-1 format-preserving encryption (see fpe.py)
+    generalize  dates to their year, US ZIP codes to their first three digits
+                (HIPAA Safe Harbor, 45 CFR 164.514(b)(2))
+
+A strategy that does not fit a value (fpe of a 4-digit number, generalize of something
+that is neither a date nor a ZIP code) masks it instead; `apply` says which one ran.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar
+import hashlib
+import hmac
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from policyctl.redaction.fpe import FormatPreservingCipher
+from policyctl.redaction.keys import RedactionKeys
+
+OPTIONS: dict[str, dict[str, type]] = {
+    "mask": {"char": str, "length": int},
+    "partial": {"keep_first": int, "keep_last": int, "keep_domain": bool, "char": str},
+    "remove": {},
+    "hash": {"length": int, "prefix": str},
+    "tokenize": {},
+    "fpe": {"luhn": bool},
+    "generalize": {},
+}
+"""Every strategy and the options it takes, with their types."""
+
+STRATEGY_NAMES: tuple[str, ...] = tuple(OPTIONS)
+KEYED: frozenset[str] = frozenset({"hash", "tokenize", "fpe"})
+
+MASK_CHAR = "*"
+PARTIAL_KEEP_LAST = 4
+PARTIAL_MIN_MASKED = 5
+HASH_LENGTH = 16
+HASH_PREFIX = "h_"
+TOKEN_PREFIX = "tok_"
+_TOKEN_CONTEXT = b"policyctl-token-v1"
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A strategy's name and its options (sorted pairs, so a Strategy can be a dict key)."""
+
+    name: str
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def option(self, name: str, default: Any) -> Any:
+        return dict(self.options).get(name, default)
+
+    def __str__(self) -> str:
+        if not self.options:
+            return self.name
+        return self.name + ":" + ",".join(f"{k}={_show(v)}" for k, v in self.options)
+
+
+def _show(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+MASK = Strategy("mask")
+
+
+def mask(value: str, char: str = MASK_CHAR, length: int | None = None) -> str:
+    """`char` for every character (line breaks kept, so a masked key block keeps its
+    lines), or exactly `length` of them, which hides how long the value was."""
+    if length is not None:
+        return char * length
+    return "".join(ch if ch in "\r\n" else char for ch in value)
+
+
+def partial(
+    value: str,
+    keep_first: int = 0,
+    keep_last: int = PARTIAL_KEEP_LAST,
+    keep_domain: bool = True,
+    char: str = MASK_CHAR,
+) -> str:
+    """Mask all but the first `keep_first` and last `keep_last` letters and digits
+    (separators stay), as PCI DSS allows a card's last four digits to be shown. An
+    email keeps only its domain. At least PARTIAL_MIN_MASKED letters and digits are
+    always masked, so a short value is never shown whole."""
+    if keep_domain and "@" in value:
+        local, domain = value.rsplit("@", 1)
+        return mask(local, char) + "@" + domain
+    places = [i for i, ch in enumerate(value) if ch.isalnum()]
+    shown = max(0, len(places) - PARTIAL_MIN_MASKED)
+    first = min(keep_first, shown)
+    last = min(keep_last, shown - first)
+    hidden = set(places[first : len(places) - last])
+    return "".join(char if i in hidden else ch for i, ch in enumerate(value))
+
+
+def remove(value: str) -> str:
+    return ""
+
+
+_NUMBER_LIKE = re.compile(r"[\d\s().+/-]*\d[\d\s().+/-]*")
+
+
+def hash_normal_form(value: str) -> str:
+    """What is hashed: the same email in any case, the same number with any separators
+    (`+1 (555) 010-9999`, `15550109999`) hash alike, so joins match them."""
+    text = value.strip()
+    if "@" in text:
+        return text.casefold()
+    if _NUMBER_LIKE.fullmatch(text):
+        return "".join(ch for ch in text if ch.isdigit())
+    return text
+
+
+def keyed_hash(value: str, key: bytes, length: int = HASH_LENGTH, prefix: str = HASH_PREFIX) -> str:
+    """HMAC-SHA256 of the value's normal form, `length` hex digits after `prefix`."""
+    digest = hmac.new(key, hash_normal_form(value).encode("utf-8"), hashlib.sha256)
+    return prefix + digest.hexdigest()[:length]
+
+
+def tokenize(value: str, key: bytes) -> str:
+    """A deterministic AES-SIV token: equal values give equal tokens, and only the key
+    turns a token back (an edited token fails authentication instead of decrypting)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+    sealed = AESSIV(key).encrypt(value.encode("utf-8"), [_TOKEN_CONTEXT])
+    return TOKEN_PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
+
+
+class TokenError(ValueError):
+    """Not a token, or not one made with this key."""
+
+
+def detokenize(token: str, key: bytes) -> str:
+    """The value `tokenize` was given."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+    if not token.startswith(TOKEN_PREFIX):
+        raise TokenError(f"does not start with {TOKEN_PREFIX}")
+    body = token[len(TOKEN_PREFIX) :]
+    try:
+        sealed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        return AESSIV(key).decrypt(sealed, [_TOKEN_CONTEXT]).decode("utf-8")
+    except (binascii.Error, ValueError, InvalidTag):
+        raise TokenError("not a token made with this key (or it was altered)") from None
+
+
+_MONTHS = "|".join(m.lower()[:3] for m in calendar.month_name[1:])
+_YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
+_DATES = (
+    re.compile(_YEAR + r"(?P<sep>[-/.])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})(?:[T ][\d:.+\-Z]*)?"),
+    re.compile(r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)" + _YEAR),
+    re.compile(
+        rf"(?i)(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTHS})[a-z]*\.?\s+"
+        rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?{_YEAR}"
+    ),
+)
+_ZIP = re.compile(r"(?P<first>\d{3})\d\d(?P<plus>-\d{4})?")
+
+RESTRICTED_ZIP3 = frozenset(
+    {"036", "059", "063", "102", "203", "556", "692", "790", "821"}
+    | {"823", "830", "831", "878", "879", "884", "890", "893"}
+)
+"""Three-digit ZIP prefixes whose area holds 20,000 people or fewer (HHS guidance on
+Safe Harbor, 2000 census): they are replaced by 000."""
+
+
+def date_year(value: str) -> str | None:
+    """The year of a date such as 1985-03-14, 14/03/1985, 3.14.1985 or March 14, 1985."""
+    text = value.strip()
+    for pattern in _DATES:
+        found = pattern.fullmatch(text)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        if parts.get("a") is not None:
+            a, b = int(parts["a"]), int(parts["b"])
+            if not (1 <= min(a, b) <= 12 and max(a, b) <= 31):
+                continue
+        return str(parts["year"])
+    return None
+
+
+def generalize(value: str) -> str | None:
+    """A date's year, or a ZIP code's first three digits (`902**`, `902**-****`), or
+    None when the value is neither."""
+    year = date_year(value)
+    if year is not None:
+        return year
+    found = _ZIP.fullmatch(value.strip())
+    if found is None:
+        return None
+    first = found["first"] if found["first"] not in RESTRICTED_ZIP3 else "000"
+    return first + "**" + ("-****" if found["plus"] else "")
+
+
+@cache
+def fpe_cipher(keys: RedactionKeys) -> FormatPreservingCipher:
+    return FormatPreservingCipher(keys.fpe_key, keys.fpe_tweak)
+
+
+Maker = Callable[[str, Strategy, RedactionKeys], str | None]
+
+_MAKERS: dict[str, Maker] = {
+    "mask": lambda v, s, _: mask(v, s.option("char", MASK_CHAR), s.option("length", None)),
+    "partial": lambda v, s, _: partial(
+        v,
+        keep_first=s.option("keep_first", 0),
+        keep_last=s.option("keep_last", PARTIAL_KEEP_LAST),
+        keep_domain=s.option("keep_domain", True),
+        char=s.option("char", MASK_CHAR),
+    ),
+    "remove": lambda v, s, _: remove(v),
+    "generalize": lambda v, s, _: generalize(v),
+    "hash": lambda v, s, k: keyed_hash(
+        v, k.hash_key, s.option("length", HASH_LENGTH), s.option("prefix", HASH_PREFIX)
+    ),
+    "tokenize": lambda v, s, k: tokenize(v, k.token_key),
+    "fpe": lambda v, s, k: fpe_cipher(k).encrypt(v, luhn=s.option("luhn", False)),
+}
+
+
+def apply(strategy: Strategy, value: str, keys: RedactionKeys | None) -> tuple[str, Strategy]:
+    """The stand-in for `value` and the strategy that made it: mask when the one asked
+    for does not fit the value. Keyed strategies need `keys`."""
+    if keys is None and strategy.name in KEYED:
+        raise ValueError(f"the {strategy.name} strategy needs the redaction key")
+    made = _MAKERS[strategy.name](value, strategy, keys)  # type: ignore[arg-type]
+    return (made, strategy) if made is not None else (mask(value), MASK)

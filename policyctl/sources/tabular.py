@@ -1,0 +1,321 @@
+"""Parse the files datasets live in: CSV/TSV rows, JSON and JSON-lines records, Parquet
+batches, plain or gzip-compressed, streaming.
+
+Parsing only: these readers know rows, dialects and JSON structure, nothing about
+scanning, so a writer of sanitised copies can reuse them. Problems in the data come
+out as `Malformed` values in the stream (with where they are), never as exceptions,
+so one bad row does not end the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any, cast
+
+from policyctl.sources.text import bom_encoding
+
+GZIP_MAGIC = b"\x1f\x8b"
+SNIFF_CHARS = 64 * 1024
+FIELD_SIZE_LIMIT = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A part of the input that could not be parsed, and where it is."""
+
+    where: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record: its number (from 1), the file line it starts on, and its values with
+    their names (column names or key paths), in file order. Rows of a table share one
+    list of names; `values` may be shorter (a ragged row)."""
+
+    number: int
+    line: int | None
+    names: list[str]
+    values: list[Any]
+
+    @classmethod
+    def of_pairs(cls, number: int, line: int | None, pairs: Iterable[tuple[str, Any]]) -> Record:
+        names: list[str] = []
+        values: list[Any] = []
+        for name, value in pairs:
+            names.append(name)
+            values.append(value)
+        return cls(number, line, names, values)
+
+
+def decompressed(raw: IO[bytes]) -> IO[bytes]:
+    """`raw`, or its gzip decompression when it starts with gzip's magic number
+    (rotated logs are often compressed whatever their name says)."""
+    peek = getattr(raw, "peek", None)
+    if peek is not None and peek(2)[:2] == GZIP_MAGIC:
+        return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+    return raw
+
+
+def open_text(raw: IO[bytes]) -> IO[str]:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16/32 by BOM; bad bytes replaced."""
+    peek = getattr(raw, "peek", None)
+    head = peek(4)[:4] if peek is not None else b""
+    found = bom_encoding(head)
+    encoding = "utf-8-sig" if found is None or found[0] == "utf-8" else found[0]
+    # newline="" lets the csv module see quoted line breaks as they are
+    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+
+
+# CSV and TSV
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """How a delimited file is written: its dialect and whether row 1 names the columns."""
+
+    delimiter: str
+    quotechar: str
+    has_header: bool
+
+
+def sniff_layout(sample: str, default_delimiter: str = ",") -> TableLayout:
+    """The dialect and header of a delimited file, guessed from its first lines."""
+    sniffer = csv.Sniffer()
+    try:
+        dialect = sniffer.sniff(sample, delimiters=",;\t|")
+        delimiter, quotechar = dialect.delimiter, dialect.quotechar or '"'
+    except csv.Error:
+        delimiter, quotechar = default_delimiter, '"'
+    try:
+        has_header = sniffer.has_header(sample)
+    except csv.Error:
+        has_header = True
+    return TableLayout(delimiter=delimiter, quotechar=quotechar, has_header=has_header)
+
+
+def column_names(header: list[str], width: int) -> list[str]:
+    """Unique names for `width` columns: the header's, else 'column N'."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for index in range(width):
+        name = header[index].strip() if index < len(header) else ""
+        name = name or f"column {index + 1}"
+        while name in seen:
+            name = f"{name}_{index + 1}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def read_csv(
+    stream: Iterable[str], layout: TableLayout, limit: int | None = None
+) -> Iterator[Record | Malformed]:
+    """Rows as records of (column name, cell); a row whose length differs from the
+    header's is reported (its extra cells still come, under 'column N' names)."""
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
+    reader = csv.reader(stream, delimiter=layout.delimiter, quotechar=layout.quotechar)
+    header: list[str] = []
+    names: list[str] = []
+    number = 0
+    start_line = 1
+    while limit is None or number < limit:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Malformed(f"line {start_line}", f"unreadable CSV row ({_csv_problem(exc)})")
+            start_line = reader.line_num + 1
+            continue
+        line, start_line = start_line, reader.line_num + 1
+        if not values:
+            continue
+        if not names:
+            header = values if layout.has_header else []
+            names = column_names(header, len(values))
+            if layout.has_header:
+                continue
+        number += 1
+        if len(values) != len(names):
+            yield Malformed(
+                f"row {number} (line {line})",
+                f"has {len(values)} fields where the header has {len(names)}",
+            )
+            if len(values) > len(names):
+                names = column_names(header, len(values))
+        yield Record(number, line, names, values)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's complaint without the offending text."""
+    text = str(exc)
+    return text.split("(")[0].strip() if "field larger" in text else text[:60]
+
+
+# JSON and JSON lines
+
+
+def json_leaves(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
+    """Every scalar in a JSON value with its key path: `$.customer.email`, `$.phones[0]`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = str(key)
+            child = f"{path}.{name}" if name.isidentifier() else f"{path}[{json.dumps(name)}]"
+            yield from json_leaves(item, child)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from json_leaves(item, f"{path}[{index}]")
+    elif value is not None and not isinstance(value, bool):
+        yield path, value
+
+
+def read_jsonl(stream: IO[str], limit: int | None = None) -> Iterator[Record | Malformed]:
+    """One record per non-blank line; a line that is not JSON is reported by number."""
+    number = 0
+    for line_number, line in enumerate(stream, 1):
+        if limit is not None and number >= limit:
+            return
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            yield Malformed(f"line {line_number}", f"not valid JSON ({_json_problem(exc)})")
+            continue
+        yield Record.of_pairs(number, line_number, json_leaves(value))
+
+
+def _json_problem(exc: ValueError) -> str:
+    return exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+
+
+def read_json(stream: IO[str], limit: int | None = None) -> Iterator[Record | Malformed]:
+    """A JSON document's records: each element of a top-level array (read one at a
+    time, so a large array streams), or the whole document as one record."""
+    reader = _ArrayReader(stream)
+    first = reader.skip_space()
+    if first != "[":
+        try:
+            value = json.loads(first + stream.read())
+        except ValueError as exc:
+            yield Malformed("document", f"not valid JSON ({_json_problem(exc)})")
+            return
+        yield Record.of_pairs(1, None, json_leaves(value))
+        return
+    number = 0
+    while limit is None or number < limit:
+        try:
+            element = reader.next_element()
+        except ValueError as exc:
+            yield Malformed(f"element {number + 1}", f"not valid JSON ({_json_problem(exc)})")
+            return
+        if element is _END:
+            return
+        number += 1
+        yield Record.of_pairs(number, None, json_leaves(element))
+
+
+_END = object()
+
+
+class _ArrayReader:
+    """Decode the elements of a top-level JSON array from a text stream, one by one."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.buffer = ""
+        self.position = 0
+        self.decoder = json.JSONDecoder()
+
+    def _fill(self) -> bool:
+        more = self.stream.read(1 << 16)
+        self.buffer = self.buffer[self.position :] + more
+        self.position = 0
+        return bool(more)
+
+    def skip_space(self) -> str:
+        """Skip whitespace and return (and consume) the next character, or ''."""
+        while True:
+            while self.position < len(self.buffer) and self.buffer[self.position].isspace():
+                self.position += 1
+            if self.position < len(self.buffer):
+                self.position += 1
+                return self.buffer[self.position - 1]
+            if not self._fill():
+                return ""
+
+    def next_element(self) -> Any:
+        separator = self.skip_space()
+        if separator == "]" or separator == "":
+            return _END
+        if separator != ",":
+            self.position -= 1  # the first element starts right after '['
+        while True:
+            start = self.position
+            while start < len(self.buffer) and self.buffer[start].isspace():
+                start += 1
+            try:
+                value, end = self.decoder.raw_decode(self.buffer, start)
+            except json.JSONDecodeError:
+                if self._fill():
+                    continue
+                raise
+            if end == len(self.buffer) and self._fill():
+                continue  # a number may go on in the next block
+            self.position = end
+            return value
+
+
+# Parquet
+
+
+class ParquetUnavailable(Exception):
+    """pyarrow is not installed (it comes with the `datasets` extra)."""
+
+
+def parquet_supported() -> bool:
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def read_parquet(path: str, batch_rows: int, limit: int | None = None) -> Iterator[Record]:
+    """Rows of a Parquet file, read a batch at a time (never the whole file)."""
+    try:
+        import pyarrow.parquet as parquet
+    except ImportError as exc:
+        raise ParquetUnavailable() from exc
+    table = parquet.ParquetFile(path)
+    number = 0
+    for batch in table.iter_batches(batch_size=batch_rows):
+        columns = [column.to_pylist() for column in batch.columns]
+        names = batch.schema.names
+        for index in range(batch.num_rows):
+            if limit is not None and number >= limit:
+                return
+            number += 1
+            fields: list[tuple[str, Any]] = []
+            for name, values in zip(names, columns, strict=True):
+                value = values[index]
+                if isinstance(value, dict | list):
+                    fields.extend(json_leaves(value, name))
+                elif value is not None:
+                    fields.append((name, value))
+            yield Record.of_pairs(number, None, fields)
+
+
+def file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

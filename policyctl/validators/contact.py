@@ -1,0 +1,131 @@
+"""Validators for contact details: e-mail addresses and phone numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache, lru_cache
+from typing import Any
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(
+    rf"(?={_ATOM}(?:\.{_ATOM})*@.{{1,253}}$)(?=[^@]{{1,64}}@)"  # lengths: local 64, domain 253
+    rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})"
+)
+
+
+def email(value: str) -> bool:
+    """An address whose local part is a dot-atom of at most 64 characters and whose
+    domain has at least two labels (no label starting or ending with '-') and an
+    alphabetic (or punycode) top-level label."""
+    return _EMAIL.fullmatch(value) is not None
+
+
+_NON_DIGITS = re.compile(r"\D")
+
+NANP_REGIONS: tuple[str, ...] = ("US", "CA")
+"""Tried for ten-digit numbers (or eleven with the leading 1) without a country code."""
+TRUNK_ZERO_REGIONS: tuple[str, ...] = ("GB", "DE", "FR", "IN", "AU")
+"""Tried for numbers written with a leading 0 (the trunk prefix there) and no country code."""
+
+
+def _phonenumbers() -> Any:
+    # Imported on first use: the library's metadata takes a while to load, and most
+    # runs (a pre-commit hook on code) never look at a phone number.
+    import phonenumbers
+
+    return phonenumbers
+
+
+@lru_cache(maxsize=65536)
+def phone_number(value: str) -> bool:
+    """A phone number valid in its region by libphonenumber's metadata: in
+    international format (+ or 00 and a country code) for any region; without one, as a
+    North American number (ten digits), an Indian mobile, or a number dialled with the
+    trunk prefix 0 in GB, DE, FR, IN or AU."""
+    text = value.strip()
+    digits = _NON_DIGITS.sub("", text)
+    if not 7 <= len(digits) <= 15 or len(set(digits)) < 3:
+        return False
+    if text.startswith(("+", "00")):
+        international = digits[2:] if text.startswith("00") else digits
+        if international.startswith("1") and len(international) == 11:
+            return _nanp_exchange_valid(international[1:7])
+        return _international_valid("+" + international)
+    nanp_length = len(digits) == 10 or (len(digits) == 11 and digits[0] == "1")
+    if nanp_length and _nanp_exchange_valid(digits[-10:-4]):
+        return True
+    if len(digits) == 10 and digits[0] in "6789" and not _NANP_SHAPE.fullmatch(text):
+        return _valid_in_region(digits, "IN")  # Indian mobiles: 98765 43210
+    if digits[0] == "0":
+        return any(_valid_in_region(digits[1:], r) for r in TRUNK_ZERO_REGIONS)
+    return False
+
+
+_NANP_SHAPE = re.compile(r"\(?\d{3}\)?[ .\-]?\d{3}[ .\-]?\d{4}")
+
+
+def _nanp_exchange_valid(area_and_exchange: str) -> bool:
+    """Whether numbers of this area code and exchange (NPA-NXX) are valid in the US or
+    Canada (libphonenumber's North American patterns are decided by these six digits)."""
+    return any(_valid_in_region(area_and_exchange + "5555", r) for r in NANP_REGIONS)
+
+
+def _international_valid(text: str) -> bool:
+    library = _phonenumbers()
+    try:
+        parsed = library.parse(text, None)
+    except library.NumberParseException:
+        return False
+    return bool(library.is_valid_number(parsed))
+
+
+_NUMBER_TYPES = (
+    "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
+    "voicemail", "fixed_line", "mobile",
+)  # fmt: skip
+
+_Desc = tuple[tuple[int, ...], re.Pattern[str]]
+
+
+@cache
+def _region_descs(region: str) -> tuple[_Desc, tuple[_Desc, ...]]:
+    """A region's general and per-type (lengths, pattern) descriptions from
+    libphonenumber's metadata, compiled once; types that allow the same lengths share
+    one alternation, so a number is matched once per length group, not once per type."""
+    metadata = _phonenumbers().PhoneMetadata.metadata_for_region(region)
+    general = metadata.general_desc
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for name in _NUMBER_TYPES:
+        desc = getattr(metadata, name, None)
+        if desc is not None and desc.national_number_pattern:
+            lengths = tuple(desc.possible_length or ())
+            groups.setdefault(lengths, []).append(f"(?:{desc.national_number_pattern})")
+    return (
+        (tuple(general.possible_length or ()), re.compile(general.national_number_pattern)),
+        tuple((lengths, re.compile("|".join(p))) for lengths, p in groups.items()),
+    )
+
+
+def _matches(desc: _Desc, national: str) -> bool:
+    lengths, pattern = desc
+    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+
+
+@lru_cache(maxsize=65536)
+def _valid_in_region(national: str, region: str) -> bool:
+    """What libphonenumber's is_valid_number_for_region answers for `national` (without
+    trunk prefix) in `region`: it matches the region's general pattern and the pattern
+    of some number type. Done here with the library's metadata, compiled once, because
+    the library's own call costs about ten times more and datasets hold millions."""
+    if not national or national[0] == "0":
+        return False
+    general, types = _region_descs(region)
+    return _matches(general, national) and any(_matches(t, national) for t in types)
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "email": email,
+    "phone_number": phone_number,
+}

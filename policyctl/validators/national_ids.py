@@ -1,0 +1,688 @@
+"""Validators for national identifiers outside the United States.
+
+Each function takes the matched text (separators allowed where the identifier is
+written with them) and applies the identifier's published check: a check digit or
+letter, a date of birth that exists, or the issuing authority's fixed format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from policyctl.validators.check_digits import (
+    icao_check_digit,
+    iso7064_mod11_2,
+    iso7064_mod11_10,
+    luhn_digits,
+    mod11_check_digit,
+    verhoeff,
+    weighted_sum,
+)
+from policyctl.validators.checksums import digits_of
+
+
+def compact(value: str) -> str:
+    """Upper-case text without spaces, dashes, dots and slashes."""
+    return re.sub(r"[\s\-./]", "", value).upper()
+
+
+def real_date(year: int, month: int, day: int) -> bool:
+    """True when the date exists in the calendar."""
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _all_same(digits: str) -> bool:
+    return len(set(digits)) <= 1
+
+
+# United Kingdom
+
+
+_NINO_BAD_PREFIXES = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
+
+
+def uk_nino(value: str) -> bool:
+    """A National Insurance number: two prefix letters HMRC allocates, six digits and
+    a suffix A-D (the suffix may be left out)."""
+    text = compact(value)
+    if len(text) == 8:
+        text += "A"
+    if not re.fullmatch(r"[A-Z]{2}\d{6}[A-D]", text):
+        return False
+    first, second = text[0], text[1]
+    return first not in "DFIQUV" and second not in "DFIOQUV" and text[:2] not in _NINO_BAD_PREFIXES
+
+
+def uk_nhs(value: str) -> bool:
+    """An NHS number: ten digits with a mod 11 check digit (weights 10 down to 2)."""
+    digits = digits_of(value)
+    if len(digits) != 10 or _all_same(digits):
+        return False
+    check = mod11_check_digit(digits[:9], range(10, 1, -1))
+    return check != 10 and check % 11 == int(digits[9])
+
+
+# Americas
+
+
+def ca_sin(value: str) -> bool:
+    """A Canadian Social Insurance Number: nine digits, Luhn; 0 (fictitious) and 8
+    (business numbers) are not used as first digits."""
+    digits = digits_of(value)
+    return len(digits) == 9 and digits[0] not in "08" and luhn_digits(digits)
+
+
+def br_cpf(value: str) -> bool:
+    """A Brazilian CPF: eleven digits with two mod 11 check digits."""
+    digits = digits_of(value)
+    if len(digits) != 11 or _all_same(digits):
+        return False
+    for length in (9, 10):
+        total = weighted_sum(digits[:length], range(length + 1, 1, -1))
+        if total * 10 % 11 % 10 != int(digits[length]):
+            return False
+    return True
+
+
+def br_cnpj(value: str) -> bool:
+    """A Brazilian CNPJ: fourteen digits with two mod 11 check digits."""
+    digits = digits_of(value)
+    if len(digits) != 14 or _all_same(digits):
+        return False
+    for length, weights in (
+        (12, (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)),
+        (13, (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)),
+    ):
+        remainder = weighted_sum(digits[:length], weights) % 11
+        if (0 if remainder < 2 else 11 - remainder) != int(digits[length]):
+            return False
+    return True
+
+
+_CURP_CHARS = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
+_CURP_STATE_CODES = (
+    "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL OC PL QT QR SP SL SR TC TS "
+    "TL VZ YN ZS NE"
+)
+_CURP_STATES = frozenset(_CURP_STATE_CODES.split())
+
+
+def mx_curp(value: str) -> bool:
+    """A Mexican CURP: name letters, a real birth date, sex, state, consonants and a
+    check digit over the first 17 characters."""
+    text = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{4}\d{6}[HMX][A-Z]{2}[A-Z]{3}[0-9A-Z]\d", text):
+        return False
+    if text[11:13] not in _CURP_STATES:
+        return False
+    century = 1900 if text[16].isdigit() else 2000
+    if not real_date(century + int(text[4:6]), int(text[6:8]), int(text[8:10])):
+        return False
+    total = sum(_CURP_CHARS.index(ch) * (18 - i) for i, ch in enumerate(text[:17]))
+    return (10 - total % 10) % 10 == int(text[17])
+
+
+def cl_rut(value: str) -> bool:
+    """A Chilean RUT/RUN: digits and a mod 11 check character (0-9 or K)."""
+    text = compact(value)
+    body, check = text[:-1], text[-1:]
+    if not 7 <= len(body) <= 8 or not body.isdigit():
+        return False
+    total = weighted_sum(body[::-1], (2, 3, 4, 5, 6, 7))
+    expected = 11 - total % 11
+    return check == {11: "0", 10: "K"}.get(expected, str(expected))
+
+
+def ar_cuit(value: str) -> bool:
+    """An Argentine CUIT/CUIL: type prefix, DNI, and a mod 11 check digit."""
+    digits = digits_of(value)
+    if len(digits) != 11 or digits[:2] not in ("20", "23", "24", "27", "30", "33", "34"):
+        return False
+    check = mod11_check_digit(digits[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
+    # 11 means 0; 10 is issued as 9 (AFIP changes the prefix to 23 or 33 for these)
+    return {11: 0, 10: 9}.get(check, check) == int(digits[10])
+
+
+# Europe
+
+
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def es_dni(value: str) -> bool:
+    """A Spanish DNI: eight digits and the letter for their remainder mod 23."""
+    text = compact(value)
+    return bool(re.fullmatch(r"\d{8}[A-Z]", text)) and _DNI_LETTERS[int(text[:8]) % 23] == text[8]
+
+
+def es_nie(value: str) -> bool:
+    """A Spanish NIE: X, Y or Z (standing for 0, 1, 2), seven digits and the DNI letter."""
+    text = compact(value)
+    if not re.fullmatch(r"[XYZ]\d{7}[A-Z]", text):
+        return False
+    return _DNI_LETTERS[int("XYZ".index(text[0]).__str__() + text[1:8]) % 23] == text[8]
+
+
+# Values of characters in odd positions (1st, 3rd ...): digits 0-9, then letters A-Z.
+_CF_ODD_VALUES = (
+    1, 0, 5, 7, 9, 13, 15, 17, 19, 21,
+    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
+)  # fmt: skip
+_CF_ODD = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", _CF_ODD_VALUES, strict=True))
+_CF_MONTHS = "ABCDEHLMPRST"
+_CF_OMOCODE = "LMNPQRSTUV"  # letters that replace digits 0-9 when codes collide
+
+
+def it_fiscal_code(value: str) -> bool:
+    """An Italian codice fiscale: surname and name letters, birth year, month letter,
+    day (+40 for women), place code and a check letter over odd and even positions."""
+    text = value.strip().upper()
+    if not re.fullmatch(
+        r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]",
+        text,
+    ):
+        return False
+    day = int("".join(str(_CF_OMOCODE.index(c)) if c.isalpha() else c for c in text[9:11]))
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        return False
+    total = 0
+    for position, ch in enumerate(text[:15]):
+        total += _CF_ODD[ch] if position % 2 == 0 else ord(ch) - 65 if ch.isalpha() else int(ch)
+    return chr(ord("A") + total % 26) == text[15]
+
+
+def fr_nir(value: str) -> bool:
+    """A French social security number (NIR): sex, year, month, department (2A/2B for
+    Corsica), commune, order and a key of 97 minus the number mod 97."""
+    text = compact(value)
+    if not re.fullmatch(r"[1-478]\d{4}(?:\d{2}|2A|2B)\d{6}\d{2}", text):
+        return False
+    month = int(text[3:5])
+    if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
+        return False
+    department = text[5:7]
+    number = int(text[:5] + {"2A": "19", "2B": "18"}.get(department, department) + text[7:13])
+    return 97 - number % 97 == int(text[13:15])
+
+
+def de_tax_id(value: str) -> bool:
+    """A German tax identification number (Steuer-IdNr): eleven digits, no leading zero,
+    one digit used twice or three times (never three in a row) among the first ten,
+    and an ISO 7064 MOD 11,10 check digit."""
+    digits = digits_of(value)
+    if len(digits) != 11 or digits[0] == "0":
+        return False
+    counts = sorted((digits[:10].count(d) for d in set(digits[:10])), reverse=True)
+    if counts[0] not in (2, 3) or (len(counts) > 1 and counts[1] > 1):
+        return False
+    if counts[0] == 3 and any(d * 3 in digits[:10] for d in set(digits[:10])):
+        return False
+    return iso7064_mod11_10(digits)
+
+
+def de_vat_id(value: str) -> bool:
+    """A German VAT id (USt-IdNr): DE and nine digits with an ISO 7064 MOD 11,10 check."""
+    text = compact(value)
+    return bool(re.fullmatch(r"DE[1-9]\d{8}", text)) and iso7064_mod11_10(text[2:])
+
+
+_DE_DOCUMENT_CHARS = "CFGHJKLMNPRTVWXYZ0123456789"
+
+
+def de_id_card(value: str) -> bool:
+    """A German identity card number (Personalausweis): nine characters from the
+    documents' alphabet and the ICAO 7-3-1 check digit, as printed in the MRZ."""
+    text = compact(value)
+    if len(text) != 10 or not text[9].isdigit() or (text[0].isdigit() and not text[:9].isdigit()):
+        return False
+    if any(c not in _DE_DOCUMENT_CHARS for c in text[:9]):
+        return False
+    return icao_check_digit(text[:9]) == int(text[9])
+
+
+def de_passport(value: str) -> bool:
+    """A German passport number: C, F, G, H, J or K and eight characters from the
+    documents' alphabet; when a tenth digit follows, it is the ICAO check digit."""
+    text = compact(value)
+    if len(text) not in (9, 10) or text[0] not in "CFGHJK":
+        return False
+    if any(c not in _DE_DOCUMENT_CHARS for c in text[:9]):
+        return False
+    return len(text) == 9 or (text[9].isdigit() and icao_check_digit(text[:9]) == int(text[9]))
+
+
+def _cross_sum(number: int) -> int:
+    return sum(int(d) for d in str(number))
+
+
+def de_health_insurance(value: str) -> bool:
+    """A German health-insurance number (KVNR): a letter (as 01-26), eight digits and a
+    check digit: weights 1, 2 alternating, cross sums of the products, mod 10."""
+    text = compact(value)
+    if not re.fullmatch(r"[A-Z]\d{9}", text):
+        return False
+    digits = f"{ord(text[0]) - 64:02d}" + text[1:9]
+    total = sum(_cross_sum(int(d) * (1, 2)[i % 2]) for i, d in enumerate(digits))
+    return total % 10 == int(text[9])
+
+
+def de_pension_number(value: str) -> bool:
+    """A German social-security (pension insurance) number: area, birth date DDMMYY,
+    surname initial, serial and a check digit: the initial as 01-26, weights
+    2 1 2 5 7 1 2 1 2 1 2 1, cross sums of the products, mod 10."""
+    text = compact(value)
+    if not re.fullmatch(r"\d{8}[A-Z]\d{3}", text):
+        return False
+    if not real_date(2000 + int(text[6:8]), int(text[4:6]), int(text[2:4])):
+        return False
+    digits = text[:8] + f"{ord(text[8]) - 64:02d}" + text[9:11]
+    weights = (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)
+    total = sum(_cross_sum(int(d) * w) for d, w in zip(digits, weights, strict=True))
+    return total % 10 == int(text[11])
+
+
+def nl_bsn(value: str) -> bool:
+    """A Dutch citizen service number (BSN): nine digits passing the '11-test'."""
+    digits = digits_of(value).zfill(9)
+    if len(digits) != 9 or _all_same(digits):
+        return False
+    return (weighted_sum(digits[:8], range(9, 1, -1)) - int(digits[8])) % 11 == 0
+
+
+def be_national_number(value: str) -> bool:
+    """A Belgian national register number: birth date YYMMDD, serial, and a check of
+    97 minus the number mod 97 (with a leading 2 for births from 2000)."""
+    digits = digits_of(value)
+    if len(digits) != 11:
+        return False
+    if int(digits[2:4]) > 12 or int(digits[4:6]) > 31:  # 0 stands for an unknown month or day
+        return False
+    body, check = int(digits[:9]), int(digits[9:])
+    if check == 97 - body % 97:
+        return True
+    born_after_2000 = 2000 + int(digits[:2]) <= date.today().year
+    return born_after_2000 and check == 97 - int("2" + digits[:9]) % 97
+
+
+def pl_pesel(value: str) -> bool:
+    """A Polish PESEL: birth date (century in the month), serial and a weighted check."""
+    digits = digits_of(value)
+    if len(digits) != 11:
+        return False
+    month = int(digits[2:4])
+    century = {0: 1900, 1: 2000, 2: 2100, 3: 2200, 4: 1800}[month // 20]
+    if not real_date(century + int(digits[:2]), month % 20, int(digits[4:6])):
+        return False
+    return (10 - weighted_sum(digits[:10], (1, 3, 7, 9)) % 10) % 10 == int(digits[10])
+
+
+def se_personnummer(value: str) -> bool:
+    """A Swedish personal identity number: (YY)YYMMDD, separator, serial and a Luhn check
+    over the ten-digit form; coordination numbers add 60 to the day."""
+    text = value.strip()
+    found = re.fullmatch(r"(\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{3})(\d)", text)
+    if found is None:
+        return False
+    century, year, month, day, serial, check = found.groups()
+    day_number = int(day) - 60 if int(day) > 60 else int(day)
+    full_year = int(century) * 100 + int(year) if century else 2000 + int(year)
+    if not real_date(full_year, int(month), day_number) and not real_date(
+        full_year - 100, int(month), day_number
+    ):
+        return False
+    return luhn_digits(year + month + day + serial + check)
+
+
+_HETU_CHECKS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+_HETU_CENTURIES = {"+": 1800, "-": 1900, "A": 2000}
+_HETU_CENTURIES.update(dict.fromkeys("UVWXY", 1900))
+_HETU_CENTURIES.update(dict.fromkeys("BCDEF", 2000))
+
+
+def fi_hetu(value: str) -> bool:
+    """A Finnish personal identity code (HETU): DDMMYY, century sign, individual number
+    002-899 and a check character for the nine digits mod 31."""
+    text = value.strip().upper()
+    found = re.fullmatch(r"(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])", text)
+    if found is None:
+        return False
+    day, month, year, sign, serial, check = found.groups()
+    if not real_date(_HETU_CENTURIES[sign] + int(year), int(month), int(day)):
+        return False
+    if not 2 <= int(serial) <= 899:
+        return False
+    return _HETU_CHECKS[int(day + month + year + serial) % 31] == check
+
+
+def no_birth_number(value: str) -> bool:
+    """A Norwegian national identity number (fødselsnummer, or D-number with day + 40):
+    birth date, individual number and two mod 11 check digits."""
+    digits = digits_of(value)
+    if len(digits) != 11:
+        return False
+    day = int(digits[:2])
+    day = day - 40 if day > 40 else day  # D-numbers
+    month = int(digits[2:4])
+    month = month - 40 if month > 40 else month  # H-numbers used in health services
+    year, individual = int(digits[4:6]), int(digits[6:9])
+    if individual < 500:
+        year += 1900
+    elif individual < 750 and year >= 54:
+        year += 1800
+    elif year < 40:
+        year += 2000
+    elif individual >= 900:
+        year += 1900
+    else:
+        return False
+    if not real_date(year, month, day) or date(year, month, day) > date.today():
+        return False
+    first = mod11_check_digit(digits[:9], (3, 7, 6, 1, 8, 9, 4, 5, 2)) % 11
+    second = mod11_check_digit(digits[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)) % 11
+    return first == int(digits[9]) and second == int(digits[10]) and first != 10
+
+
+def dk_cpr(value: str) -> bool:
+    """A Danish CPR number: a real birth date DDMMYY and four digits (Denmark dropped
+    the mod 11 check in 2007, so the date is what can be checked)."""
+    digits = digits_of(value)
+    return len(digits) == 10 and real_date(2000, int(digits[2:4]), int(digits[:2]))
+
+
+def pt_nif(value: str) -> bool:
+    """A Portuguese tax number (NIF): nine digits with a valid first digit and mod 11 check."""
+    digits = digits_of(value)
+    if len(digits) != 9 or digits[0] not in "1235689":
+        return False
+    return mod11_check_digit(digits[:8], range(9, 1, -1)) % 11 % 10 == int(digits[8])
+
+
+_PPS_LETTERS = "WABCDEFGHIJKLMNOPQRSTUV"
+
+
+def ie_ppsn(value: str) -> bool:
+    """An Irish PPS number: seven digits, a mod 23 check letter and an optional letter."""
+    text = compact(value)
+    found = re.fullmatch(r"(\d{7})([A-W])([A-IW]?)", text)
+    if found is None:
+        return False
+    digits, check, extra = found.groups()
+    total = weighted_sum(digits, range(8, 1, -1))
+    if extra and extra != "W":
+        total += 9 * (ord(extra) - 64)
+    return _PPS_LETTERS[total % 23] == check
+
+
+def ch_ahv(value: str) -> bool:
+    """A Swiss social security number (AHV/AVS): 756, nine digits and an EAN-13 check digit."""
+    digits = digits_of(value)
+    if len(digits) != 13 or not digits.startswith("756"):
+        return False
+    return (10 - weighted_sum(digits[:12], (1, 3)) % 10) % 10 == int(digits[12])
+
+
+def tr_identity(value: str) -> bool:
+    """A Turkish identity number (T.C. Kimlik No): eleven digits, the tenth and eleventh
+    check digits computed from the odd and even positions."""
+    digits = digits_of(value)
+    if len(digits) != 11 or digits[0] == "0":
+        return False
+    d = [int(c) for c in digits]
+    tenth = ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10
+    return tenth == d[9] and sum(d[:10]) % 10 == d[10]
+
+
+def il_identity(value: str) -> bool:
+    """An Israeli identity number (Teudat Zehut): nine digits (leading zeros kept), Luhn."""
+    digits = digits_of(value)
+    return 5 <= len(digits) <= 9 and not _all_same(digits) and luhn_digits(digits.zfill(9))
+
+
+# VAT identification numbers of EU member states (and Northern Ireland, XI): format for
+# all, and the national check digit where the member state publishes one.
+_VAT_FORMATS: dict[str, str] = {
+    "AT": r"U\d{8}", "BE": r"[01]\d{9}", "BG": r"\d{9,10}", "CY": r"\d{8}[A-Z]",
+    "CZ": r"\d{8,10}", "DK": r"\d{8}", "EE": r"10\d{7}", "EL": r"\d{9}",
+    "ES": r"[A-Z0-9]\d{7}[A-Z0-9]",
+    "FI": r"\d{8}", "FR": r"[0-9A-HJ-NP-Z]{2}\d{9}", "HR": r"\d{11}", "HU": r"\d{8}",
+    "IE": r"\d{7}[A-W][A-I]?|\d[A-Z+*]\d{5}[A-W]", "IT": r"\d{11}", "LT": r"\d{9}|\d{12}",
+    "LU": r"\d{8}", "LV": r"\d{11}", "MT": r"\d{8}", "NL": r"\d{9}B\d{2}", "PL": r"\d{10}",
+    "PT": r"\d{9}", "RO": r"[1-9]\d{1,9}", "SE": r"\d{10}01", "SI": r"[1-9]\d{7}",
+    "SK": r"[1-9]\d{9}", "XI": r"\d{9}|\d{12}|GD\d{3}|HA\d{3}",
+}  # fmt: skip
+
+
+def _vat_checks(country: str, number: str) -> bool:
+    """The member state's own check, where there is one (True otherwise)."""
+    if country == "AT":
+        total = sum(_cross_sum(int(d) * (1, 2)[i % 2]) for i, d in enumerate(number[1:8]))
+        return (96 - total) % 10 == int(number[8])
+    if country == "BE":
+        return 97 - int(number[:8]) % 97 == int(number[8:])
+    if country == "DK":
+        return number[0] != "0" and weighted_sum(number, (2, 7, 6, 5, 4, 3, 2, 1)) % 11 == 0
+    if country == "FI":
+        check = mod11_check_digit(number[:7], (7, 9, 10, 5, 8, 4, 2)) % 11
+        return check != 10 and check == int(number[7])
+    if country == "FR":  # a key over the SIREN, which is itself a Luhn number
+        key_ok = (
+            not number[:2].isdigit() or int(number[:2]) == (12 + 3 * (int(number[2:]) % 97)) % 97
+        )
+        return key_ok and luhn_digits(number[2:])
+    if country == "IT" and not (
+        1 <= int(number[7:10]) <= 100 or number[7:10] in ("120", "121", "888", "999")
+    ):
+        return False  # digits 8-10 name the tax office
+    if country in ("IT", "SE"):
+        return luhn_digits(number[:10] if country == "SE" else number)
+    if country == "LU":
+        return int(number[:6]) % 89 == int(number[6:])
+    if country == "NL":
+        digits = number[:9]
+        return (weighted_sum(digits[:8], range(9, 1, -1)) - int(digits[8])) % 11 == 0 or (
+            int("2321" + digits + "11" + number[10:]) % 97 == 1  # sole proprietors since 2020
+        )
+    if country == "PL":
+        return weighted_sum(number[:9], (6, 5, 7, 2, 3, 4, 5, 6, 7)) % 11 == int(number[9])
+    if country == "PT":
+        return number[0] != "0" and mod11_check_digit(number[:8], range(9, 1, -1)) % 11 % 10 == int(
+            number[8]
+        )
+    if country == "SI":
+        check = mod11_check_digit(number[:7], (8, 7, 6, 5, 4, 3, 2))
+        return check != 11 and check % 10 == int(number[7])
+    return True
+
+
+def eu_vat_id(value: str) -> bool:
+    """An EU VAT identification number: member-state prefix, that state's format, and
+    its check digit where one is defined (Germany has its own rule, de_vat_id)."""
+    text = compact(value)
+    country, number = text[:2], text[2:]
+    pattern = _VAT_FORMATS.get(country)
+    if pattern is None or not re.fullmatch(pattern, number):
+        return False
+    return _vat_checks(country, number)
+
+
+# Africa and Asia-Pacific
+
+
+def za_identity(value: str) -> bool:
+    """A South African identity number: birth date YYMMDD, serial, citizenship 0-2, and Luhn."""
+    digits = digits_of(value)
+    if len(digits) != 13 or digits[10] not in "012":
+        return False
+    if not real_date(2000, int(digits[2:4]), int(digits[4:6])):
+        return False
+    return luhn_digits(digits)
+
+
+def in_aadhaar(value: str) -> bool:
+    """An Indian Aadhaar number: twelve digits, not starting 0 or 1, Verhoeff check."""
+    digits = digits_of(value)
+    return (
+        len(digits) == 12 and digits[0] not in "01" and digits != digits[::-1] and verhoeff(digits)
+    )
+
+
+_PAN_HOLDERS = "ABCFGHJLPT"  # the holder type: P person, C company, H family, F firm ...
+
+
+def in_pan(value: str) -> bool:
+    """An Indian Permanent Account Number: five letters (the fourth a holder type), four
+    digits not all zero, and a letter."""
+    text = value.strip().upper()
+    return (
+        bool(re.fullmatch(r"[A-Z]{3}[A-Z][A-Z]\d{4}[A-Z]", text))
+        and text[3] in _PAN_HOLDERS
+        and text[5:9] != "0000"
+    )
+
+
+def cn_resident_id(value: str) -> bool:
+    """A Chinese resident identity number: area code, a real birth date YYYYMMDD, order
+    and an ISO 7064 MOD 11-2 check character (0-9 or X)."""
+    text = value.strip().upper()
+    if not re.fullmatch(r"[1-9]\d{16}[0-9X]", text):
+        return False
+    if not real_date(int(text[6:10]), int(text[10:12]), int(text[12:14])):
+        return False
+    return int(text[6:10]) >= 1900 and iso7064_mod11_2(text[:17], text[17])
+
+
+_NRIC_TABLES = {
+    "S": ("JZIHGFEDCBA", 0),
+    "T": ("JZIHGFEDCBA", 4),
+    "F": ("XWUTRQPNMLK", 0),
+    "G": ("XWUTRQPNMLK", 4),
+    "M": ("XWUTRQPNJLK", 3),
+}
+
+
+def sg_nric(value: str) -> bool:
+    """A Singapore NRIC or FIN: prefix S, T, F, G or M, seven digits and a check letter
+    (weights 2 7 6 5 4 3 2, an offset per prefix, mod 11)."""
+    text = value.strip().upper()
+    if not re.fullmatch(r"[STFGM]\d{7}[A-Z]", text):
+        return False
+    letters, offset = _NRIC_TABLES[text[0]]
+    total = weighted_sum(text[1:8], (2, 7, 6, 5, 4, 3, 2)) + offset
+    return letters[total % 11] == text[8]
+
+
+def au_tfn(value: str) -> bool:
+    """An Australian Tax File Number: nine (or older eight) digits, weighted sum mod 11 is 0."""
+    digits = digits_of(value)
+    if len(digits) == 9:
+        weights: tuple[int, ...] = (1, 4, 3, 7, 5, 8, 6, 9, 10)
+    elif len(digits) == 8:
+        weights = (10, 7, 8, 4, 6, 3, 5, 1)
+    else:
+        return False
+    return not _all_same(digits) and weighted_sum(digits, weights) % 11 == 0
+
+
+def au_abn(value: str) -> bool:
+    """An Australian Business Number: eleven digits; with 1 taken from the first, the
+    weighted sum (10, 1, 3, 5 ... 19) is a multiple of 89."""
+    digits = digits_of(value)
+    if len(digits) != 11 or digits[0] == "0":
+        return False
+    adjusted = str(int(digits[0]) - 1) + digits[1:]
+    return weighted_sum(adjusted, (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)) % 89 == 0
+
+
+def au_medicare(value: str) -> bool:
+    """An Australian Medicare card number: first digit 2-6, a check digit (weights
+    1 3 7 9 1 3 7 9, mod 10) in ninth place, an issue number, optionally the person's
+    reference number."""
+    digits = digits_of(value)
+    if len(digits) not in (10, 11) or digits[0] not in "23456" or digits[9] == "0":
+        return False
+    return weighted_sum(digits[:8], (1, 3, 7, 9)) % 10 == int(digits[8])
+
+
+def kr_rrn(value: str) -> bool:
+    """A South Korean resident registration number: birth date YYMMDD, a sex and century
+    digit, and a check digit (weights 2-9, 2-5; (11 - sum mod 11) mod 10)."""
+    digits = digits_of(value)
+    if len(digits) != 13:
+        return False
+    century = {
+        "1": 1900,
+        "2": 1900,
+        "3": 2000,
+        "4": 2000,
+        "5": 1900,
+        "6": 1900,
+        "7": 2000,
+        "8": 2000,
+        "9": 1800,
+        "0": 1800,
+    }[digits[6]]
+    if not real_date(century + int(digits[:2]), int(digits[2:4]), int(digits[4:6])):
+        return False
+    total = weighted_sum(digits[:12], (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5))
+    return (11 - total % 11) % 10 == int(digits[12])
+
+
+def jp_my_number(value: str) -> bool:
+    """A Japanese Individual Number (My Number): eleven digits and a check digit with
+    weights 6 5 4 3 2 7 6 5 4 3 2 (from the left); a remainder of 0 or 1 gives 0."""
+    digits = digits_of(value)
+    if len(digits) != 12 or _all_same(digits):
+        return False
+    remainder = weighted_sum(digits[:11], (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)) % 11
+    return (0 if remainder <= 1 else 11 - remainder) == int(digits[11])
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "uk_nino": uk_nino,
+    "uk_nhs": uk_nhs,
+    "ca_sin": ca_sin,
+    "br_cpf": br_cpf,
+    "br_cnpj": br_cnpj,
+    "mx_curp": mx_curp,
+    "cl_rut": cl_rut,
+    "ar_cuit": ar_cuit,
+    "es_dni": es_dni,
+    "es_nie": es_nie,
+    "it_fiscal_code": it_fiscal_code,
+    "fr_nir": fr_nir,
+    "de_tax_id": de_tax_id,
+    "de_vat_id": de_vat_id,
+    "de_id_card": de_id_card,
+    "de_passport": de_passport,
+    "de_health_insurance": de_health_insurance,
+    "de_pension_number": de_pension_number,
+    "nl_bsn": nl_bsn,
+    "be_national_number": be_national_number,
+    "pl_pesel": pl_pesel,
+    "se_personnummer": se_personnummer,
+    "fi_hetu": fi_hetu,
+    "no_birth_number": no_birth_number,
+    "dk_cpr": dk_cpr,
+    "pt_nif": pt_nif,
+    "ie_ppsn": ie_ppsn,
+    "ch_ahv": ch_ahv,
+    "tr_identity": tr_identity,
+    "il_identity": il_identity,
+    "eu_vat_id": eu_vat_id,
+    "za_identity": za_identity,
+    "in_aadhaar": in_aadhaar,
+    "in_pan": in_pan,
+    "cn_resident_id": cn_resident_id,
+    "sg_nric": sg_nric,
+    "au_tfn": au_tfn,
+    "au_abn": au_abn,
+    "au_medicare": au_medicare,
+    "kr_rrn": kr_rrn,
+    "jp_my_number": jp_my_number,
+}

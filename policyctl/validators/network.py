@@ -1,0 +1,59 @@
+"""Validators for network identifiers: public IP addresses and MAC addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+
+
+def ipv4_public(value: str) -> bool:
+    """A dotted-quad IPv4 address (no leading zeros) that is globally routable: not
+    private, loopback, link-local, documentation, multicast or reserved."""
+    parts = value.split(".")
+    if len(parts) != 4 or any(len(p) > 1 and p.startswith("0") for p in parts):
+        return False
+    try:
+        address = ipaddress.IPv4Address(value)
+    except ValueError:
+        return False
+    return address.is_global and not address.is_multicast
+
+
+def ipv6_public(value: str) -> bool:
+    """An IPv6 address that is globally routable (not loopback, link-local, unique
+    local, documentation, multicast or an IPv4-mapped private address)."""
+    if value.count(":") < 2:
+        return False
+    try:
+        address = ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    if address.ipv4_mapped is not None or value.startswith("::"):
+        return False  # IPv4 written the IPv6 way, or a compressed prefix of one
+    # every public address is in the global unicast block (first three bits 001); this
+    # also keeps code such as fields[0::2] from looking like an address
+    return address in _GLOBAL_UNICAST and address.is_global
+
+
+_GLOBAL_UNICAST = ipaddress.IPv6Network((0x2000 << 112, 3))
+
+_MAC = re.compile(
+    r"[0-9A-F]{2}([:-])(?:[0-9A-F]{2}\1){4}[0-9A-F]{2}|[0-9A-F]{4}\.[0-9A-F]{4}\.[0-9A-F]{4}"
+)
+
+
+def mac_address(value: str) -> bool:
+    """A 48-bit MAC address with one consistent separator, not all zeros or broadcast."""
+    text = value.upper()
+    if not _MAC.fullmatch(text):
+        return False
+    hex_digits = re.sub(r"[^0-9A-F]", "", text)
+    return hex_digits not in ("000000000000", "FFFFFFFFFFFF") and len(set(hex_digits)) > 2
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "ipv4_public": ipv4_public,
+    "ipv6_public": ipv6_public,
+    "mac_address": mac_address,
+}

@@ -1,0 +1,156 @@
+"""Validators for values in personal records: dates of birth, vehicle ids, coordinates,
+diagnosis codes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from policyctl.validators.check_digits import icao_check_digit
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
+_WORDS = re.compile(
+    r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+|([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+)(\d{4})"
+)
+
+
+def _exists(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def date_candidates(value: str) -> list[date]:
+    """Every calendar date the text can mean (day/month order is ambiguous in 03/04/1985)."""
+    text = value.strip()
+    if found := _ISO.fullmatch(text):
+        year, month, day = map(int, found.groups())
+        return [d for d in [_exists(year, month, day)] if d]
+    if found := _NUMERIC.fullmatch(text):
+        first, _sep, second, year_text = found.groups()
+        options = {
+            _exists(int(year_text), int(second), int(first)),
+            _exists(int(year_text), int(first), int(second)),
+        }
+        return sorted(d for d in options if d)
+    if found := _WORDS.fullmatch(text):
+        day_a, month_a, month_b, day_b, year_text = found.groups()
+        month_number = _MONTHS.get((month_a or month_b).lower())
+        if month_number is None:
+            return []
+        return [d for d in [_exists(int(year_text), month_number, int(day_a or day_b))] if d]
+    return []
+
+
+def date_of_birth(value: str) -> bool:
+    """A real calendar date between 1900 and today: someone alive could be born then."""
+    today = date.today()
+    return any(date(1900, 1, 1) <= d <= today for d in date_candidates(value))
+
+
+_VIN_VALUES = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7, "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}  # fmt: skip
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin(value: str) -> bool:
+    """A 17-character vehicle identification number (no I, O or Q) whose ninth
+    character is the ISO 3779 / FMVSS 115 check digit (0-9 or X)."""
+    text = value.strip().upper()
+    if len(text) != 17 or any(c not in _VIN_VALUES for c in text):
+        return False
+    if text.isdigit() or text.isalpha():
+        return False
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(text, _VIN_WEIGHTS, strict=True))
+    check = total % 11
+    return text[8] == ("X" if check == 10 else str(check))
+
+
+_COORDINATES = re.compile(r"\s*(-?\d{1,3}\.\d+)\s*[,;]\s*(-?\d{1,3}\.\d+)\s*")
+
+
+def geo_coordinates(value: str) -> bool:
+    """A latitude, longitude pair in range, precise to at least four decimals (about
+    11 m: enough to place a home) and not the null island 0, 0."""
+    found = _COORDINATES.fullmatch(value)
+    if found is None:
+        return False
+    latitude, longitude = found.groups()
+    if min(len(latitude.partition(".")[2]), len(longitude.partition(".")[2])) < 4:
+        return False
+    lat, lon = float(latitude), float(longitude)
+    return abs(lat) <= 90 and abs(lon) <= 180 and (lat, lon) != (0.0, 0.0)
+
+
+_ICD10 = re.compile(r"([A-TV-Z][0-9][0-9A-Z]|U0[0-9])(?:\.?[0-9A-Z]{1,4})?")
+# The few ICD-10-CM categories with a letter in third place (C7 A/B, D3 A, M1 A ...)
+_LETTER_CATEGORY_PARTS = (
+    ("C7", "A"),
+    ("C7", "B"),
+    ("D3", "A"),
+    ("M1", "A"),
+    ("O9", "A"),
+    ("Z3", "A"),
+)
+_LETTER_CATEGORIES = frozenset(head + tail for head, tail in _LETTER_CATEGORY_PARTS)
+
+
+def icd10_code(value: str) -> bool:
+    """An ICD-10 (or ICD-10-CM) code: chapter letter, two digits of category (or one of
+    the few ICD-10-CM categories with a letter, such as C7A), and up to four characters
+    of subcategory (the dot is optional, as in claims data)."""
+    text = value.strip().upper()
+    found = _ICD10.fullmatch(text)
+    if found is None:
+        return False
+    category = found.group(1)
+    return category[2].isdigit() or category in _LETTER_CATEGORIES
+
+
+def passport_mrz(value: str) -> bool:
+    """The second line of a TD3 (passport) machine-readable zone: document number,
+    birth date, expiry and optional data each with its ICAO 9303 check digit, and the
+    composite check digit over all of them."""
+    line = value.strip().upper()
+    if len(line) != 44:
+        return False
+    fields = ((0, 9), (13, 19), (21, 27), (28, 42))
+    for start, end in fields:
+        check = line[end]
+        if check == "<" and set(line[start:end]) <= {"<"}:
+            continue
+        if not check.isdigit() or icao_check_digit(line[start:end]) != int(check):
+            return False
+    composite = line[0:10] + line[13:20] + line[21:43]
+    return line[43].isdigit() and icao_check_digit(composite) == int(line[43])
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "date_of_birth": date_of_birth,
+    "vin": vin,
+    "geo_coordinates": geo_coordinates,
+    "icd10_code": icd10_code,
+    "passport_mrz": passport_mrz,
+}
