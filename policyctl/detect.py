@@ -186,6 +186,10 @@ def finding_for(
     """The finding an accepted match makes: located, previewed, fingerprinted."""
     rule = ruleset.rules[verdict.match.rule]
     value = verdict.value
+    location = chunk.locate(verdict.match.value_start)
+    identity = (
+        value if rule.category == "secret" else place_identity(chunk, verdict.match, location)
+    )
     return Finding(
         rule_id=rule.id,
         title=rule.title,
@@ -193,9 +197,9 @@ def finding_for(
         severity=rule.severity,
         confidence=round(verdict.confidence, 2),
         data_class=rule.data_class,
-        location=chunk.locate(verdict.match.value_start),
+        location=location,
         preview=preview(value),
-        fingerprint=fingerprint(rule.id, value, chunk.origin.path),
+        fingerprint=fingerprint(rule.id, identity, chunk.origin.path),
         entropy=round(verdict.entropy, 2) if verdict.entropy is not None else None,
         validated=verdict.validated,
         tags=rule.tags,
@@ -279,8 +283,27 @@ def minimum_confidence(rule: Rule, options: DetectOptions) -> float:
     return rule.min_confidence if rule.min_confidence is not None else options.min_confidence
 
 
+def place_identity(chunk: Chunk, match: Match, location: Location) -> str:
+    """What identifies a personal-data finding without its value: the line around it with
+    the value cut out, and the cell's column and row for tables.
+
+    A secret is fingerprinted by its value: it is random, so its hash reveals nothing.
+    An SSN or a phone number is not: a hash of it is reversed by trying every number.
+    So personal data is identified by where it stands, which is as stable across runs
+    and line moves, and no report or baseline carries anything derived from the value.
+    """
+    data = chunk.data
+    line_start = data.rfind(b"\n", 0, match.value_start) + 1
+    line_end = data.find(b"\n", match.value_end)
+    before = data[line_start : match.value_start]
+    after = data[match.value_end : line_end if line_end != -1 else len(data)]
+    context = (before + b"\0" + after).decode("utf-8", "replace")
+    return f"{context}\0{location.field or ''}\0{location.row or ''}"
+
+
 def fingerprint(rule_id: str, value: str, path: str) -> str:
-    """Identity of a finding across runs and line moves: rule, normalised value, path."""
+    """Identity of a finding across runs and line moves: rule, normalised identity (the
+    value for secrets, see place_identity for personal data), path."""
     normalised = "".join(value.split())
     digest = hashlib.sha256(f"policyctl-v1\0{rule_id}\0{normalised}\0{path}".encode())
     return digest.hexdigest()[:32]

@@ -141,3 +141,48 @@ def test_dataset_lines_map_to_their_own_locations() -> None:
     )
     [finding] = detect(chunk, ruleset, DetectOptions())
     assert (finding.location.row, finding.location.field) == (2, "note")
+
+
+PII = replace(
+    BASE,
+    id="custom.member-number",
+    category="pii",
+    data_class="identity",
+    pattern=r"\bmember (?P<secret>[0-9]{9})\b",
+)
+
+
+def _fingerprints(rule: Rule, text: str, **chunk: object) -> list[str]:
+    ruleset = compile_ruleset([rule])
+    piece = Chunk(data=text.encode(), origin=Location(path="people.txt"), **chunk)  # type: ignore[arg-type]
+    return [f.fingerprint for f in detect(piece, ruleset, DetectOptions())]
+
+
+def test_a_personal_data_fingerprint_cannot_be_recomputed_from_the_value() -> None:
+    # A 9-digit number has a billion values: a hash of it would be reversed by trying them.
+    [found] = _fingerprints(PII, "id: member 123456789\n")
+    assert found != fingerprint(PII.id, "123456789", "people.txt")
+    assert found not in {
+        fingerprint(PII.id, str(n), "people.txt") for n in range(123456780, 123456800)
+    }
+
+
+def test_a_personal_data_fingerprint_survives_a_line_move_but_not_a_change_of_place() -> None:
+    [first] = _fingerprints(PII, "id: member 123456789\n")
+    [moved] = _fingerprints(PII, "\n\n# header\nid: member 123456789\n")
+    [elsewhere] = _fingerprints(PII, "owner: member 123456789\n")
+    assert first == moved
+    assert first != elsewhere
+
+
+def test_table_cells_of_one_column_have_their_own_fingerprints() -> None:
+    cells = tuple(Location(path="t.csv", row=row, field="member") for row in (1, 2))
+    found = _fingerprints(
+        PII, "member 123456789\nmember 987654321", kind="datasets", line_locations=cells
+    )
+    assert len(set(found)) == 2
+
+
+def test_a_secret_keeps_its_value_fingerprint() -> None:
+    [found] = _fingerprints(BASE, "use key_Ab3dE6gH9jK2")
+    assert found == fingerprint(BASE.id, "Ab3dE6gH9jK2", "people.txt")
