@@ -9,7 +9,7 @@ strongest: a secret before personal data, then the longest span.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -33,6 +33,8 @@ class Edit:
     start: int
     end: int
     text: bytes
+    strategy: str = ""
+    """The strategy that made `text` (a `remove` may drop a whole JSON field)."""
 
 
 @dataclass(frozen=True)
@@ -73,19 +75,28 @@ class Redactor:
         self._made: dict[tuple[Strategy, str], tuple[str, str]] = {}
         self._strategies: dict[str, Strategy] = {}
 
-    def edits(self, chunk: SpanChunk, column: str | None = None) -> list[Edit]:
-        """The replacements for every finding in `chunk`, sorted and never overlapping."""
+    def edits(
+        self,
+        chunk: SpanChunk,
+        column: str | None = None,
+        column_at: Callable[[int], str | None] | None = None,
+    ) -> list[Edit]:
+        """The replacements for every finding in `chunk`, sorted and never overlapping,
+        counted under `column` (or the column `column_at` gives for the value's offset)."""
         edits: list[Edit] = []
         for group in overlapping_groups(detect_spans(chunk, self.ruleset, self.options)):
             start = min(m.value_start for m, _ in group)
             end = max(m.value_end for m, _ in group)
             strongest = min(group, key=lambda mf: _strength(*mf))[1]
             value = chunk.data[start:end].decode("utf-8", "replace")
-            edits.append(Edit(start, end, self.stand_in(value, strongest, column).encode()))
+            where = column_at(start) if column_at is not None else column
+            text, used = self.stand_in(value, strongest, where)
+            edits.append(Edit(start, end, text.encode(), used))
         return edits
 
-    def stand_in(self, value: str, finding: Finding, column: str | None = None) -> str:
-        """The replacement for one value the finding is about; counted."""
+    def stand_in(self, value: str, finding: Finding, column: str | None) -> tuple[str, str]:
+        """The replacement for one value the finding is about and the strategy that made
+        it; counted."""
         strategy = self._strategies.get(finding.rule_id)
         if strategy is None:
             strategy = self.policy.strategy_for(
@@ -102,7 +113,7 @@ class Redactor:
         self.counts[
             CountKey(finding.rule_id, finding.category, finding.data_class, column, made[1])
         ] += 1
-        return made[0]
+        return made
 
 
 def _strength(match: Match, finding: Finding) -> tuple[bool, int, str]:

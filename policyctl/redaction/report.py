@@ -31,6 +31,10 @@ class FileRecord:
     output_bytes: int
     lines: int
     counts: Counter[CountKey] = field(default_factory=Counter)
+    records: int | None = None
+    """Rows or JSON records, for tables and JSON."""
+    warnings: list[str] = field(default_factory=list)
+    """Malformed parts passed through (the copy was still written)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,9 @@ class RunInfo:
     policy: dict[str, Any]
 
 
-def build_report(files: list[FileRecord], notices: list[Notice], run: RunInfo) -> dict[str, Any]:
+def build_report(
+    files: list[FileRecord], notices: list[Notice], run: RunInfo, skipped: int
+) -> dict[str, Any]:
     totals: Counter[str] = Counter()
     by_rule: Counter[str] = Counter()
     for record in files:
@@ -70,7 +76,7 @@ def build_report(files: list[FileRecord], notices: list[Notice], run: RunInfo) -
             "redactions": sum(totals.values()),
             "by_strategy": dict(sorted(totals.items())),
             "by_rule": dict(sorted(by_rule.items())),
-            "skipped": sum(1 for n in notices if n.level != "info"),
+            "skipped": skipped,
         },
         "files": [file_document(record) for record in files],
         "notices": [{"path": n.path, "message": n.message, "level": n.level} for n in notices],
@@ -90,7 +96,7 @@ def file_document(record: FileRecord) -> dict[str, Any]:
         if key.column is not None:
             entry["column"] = key.column
         counts.append(entry)
-    return {
+    document: dict[str, Any] = {
         "input": record.input,
         "output": record.output,
         "format": record.format,
@@ -102,6 +108,9 @@ def file_document(record: FileRecord) -> dict[str, Any]:
         "redactions": sum(record.counts.values()),
         "counts": counts,
     }
+    if record.records is not None:
+        document["records"] = record.records
+    return document
 
 
 def _count_order(key: CountKey) -> tuple[str, str, str]:

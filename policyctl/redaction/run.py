@@ -35,8 +35,10 @@ from policyctl.redaction.outputs import (
 from policyctl.redaction.policy import build_policy
 from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.report import FileRecord, RunInfo, build_report
-from policyctl.redaction.text import NotText, redact_text_file
+from policyctl.redaction.tables import DataResult, redact_csv
+from policyctl.redaction.text import NotText, TextResult, redact_text_file
 from policyctl.rules import compile_ruleset, load_rules
+from policyctl.sources.datasets import kind_for_name
 
 EXIT_OK = 0
 EXIT_INPUT_SKIPPED = 1
@@ -74,12 +76,15 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
         ruleset, DetectOptions(min_confidence=settings.min_confidence), policy, keys
     )
     records: list[FileRecord] = []
+    skipped = sum(1 for n in notices if n.level != "info")  # inputs missing, unreadable
     for target in targets:
         done = redact_target(target, redactor)
         if isinstance(done, Notice):
             notices.append(done)
+            skipped += 1
         else:
             records.append(done)
+            notices.extend(Notice(target.display, warning) for warning in done.warnings)
     run = RunInfo(
         started=clock.iso(started),
         finished=clock.iso(clock.now(env)),
@@ -89,9 +94,8 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
         key_id=keys.key_id if keys else None,
         policy=policy.describe(),
     )
-    notices.sort(key=lambda n: (n.path, n.message))
-    report = build_report(records, notices, run)
-    skipped = any(n.level != "info" for n in notices)
+    notices.sort(key=lambda n: n.path)  # stable: a file's warnings stay in file order
+    report = build_report(records, notices, run, skipped)
     exit_code = EXIT_INPUT_SKIPPED if skipped else EXIT_OK
     audit.record("redact", audit_fields(report, request.command, exit_code), settings.audit_log)
     return RedactOutcome(report, exit_code)
@@ -122,15 +126,18 @@ def audit_fields(report: dict[str, Any], command: Sequence[str], exit_code: int)
 def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
     """Redact one input into its destination; a notice (and no output) when it cannot be."""
     redactor.counts = Counter()
+    kind = redact_kind(target.display)
     try:
         with open_input(target.source) as raw:
             source = DigestReader(raw)
             with atomic_output(target.destination, like=target.source) as handle:
                 sink = DigestWriter(handle)
-                result = redact_text_file(source, sink, redactor, target.display)
+                result = redact_kind_of(kind, target, source, sink, redactor)
             input_digest = source.drain()
     except NotText:
         return Notice(target.display, "not redacted: binary file (no copy written)")
+    except NotRedactable as exc:
+        return Notice(target.display, f"not redacted: {exc} (no copy written)")
     except OSError as exc:
         return Notice(target.display, f"not redacted: {exc.strerror or type(exc).__name__}")
     except Exception as exc:  # one bad input must not end the run
@@ -146,7 +153,33 @@ def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
         output_bytes=sink.size,
         lines=result.lines,
         counts=redactor.counts,
+        records=result.records if isinstance(result, DataResult) else None,
+        warnings=result.warnings if isinstance(result, DataResult) else [],
     )
+
+
+class NotRedactable(Exception):
+    """An input of a kind that cannot be redacted here; the message says why."""
+
+
+def redact_kind(display: str) -> str:
+    """How an input is redacted, from its name: "csv", "json", "jsonl", "parquet", or
+    "text" (plain text and logs). Files named .json are JSON documents here: the copy
+    must stay valid JSON, which replacing values as text cannot promise."""
+    kind = kind_for_name(display)
+    if kind is None and display.lower().removesuffix(".gz").endswith(".json"):
+        return "json"
+    return kind if kind in ("csv", "jsonl", "parquet") else "text"
+
+
+def redact_kind_of(
+    kind: str, target: Target, source: DigestReader, sink: DigestWriter, redactor: Redactor
+) -> TextResult | DataResult:
+    """Redact `source` into `sink` with the writer for its kind."""
+    if kind == "csv":
+        tab = target.display.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
+        return redact_csv(source, sink, redactor, target.display, tab)
+    return redact_text_file(source, sink, redactor, target.display)
 
 
 def open_input(source: str) -> IO[bytes]:

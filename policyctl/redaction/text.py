@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import codecs
 import gzip
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Protocol, cast
 
@@ -54,20 +55,32 @@ class TextResult:
     lines: int
 
 
+@contextmanager
+def same_compression(raw: Reader, out: Writer) -> Iterator[tuple[Reader, Writer, bool]]:
+    """`raw` decompressed when it is gzip (by its magic number, whatever its name), an
+    output that compresses alike, and whether they do; the output is finished on exit."""
+    if _peek(raw, 2) != GZIP_MAGIC:
+        yield raw, out, False
+        return
+    # GzipFile only reads forwards, so any reader will do (its stub asks for seek too)
+    reader = gzip.GzipFile(fileobj=cast(IO[bytes], raw), mode="rb")
+    sink = gzip.GzipFile(filename="", mode="wb", fileobj=out, compresslevel=GZIP_LEVEL, mtime=0)
+    yield reader, sink, True
+    sink.close()
+
+
 def redact_text_file(raw: Reader, out: Writer, redactor: Redactor, display: str) -> TextResult:
     """Redact one text input from `raw` into `out` (same compression, same encoding)."""
-    compressed = _peek(raw, 2) == GZIP_MAGIC
-    # GzipFile only reads forwards, so any reader will do (its stub asks for seek too)
-    reader: Reader = gzip.GzipFile(fileobj=cast(IO[bytes], raw), mode="rb") if compressed else raw
+    with same_compression(raw, out) as (reader, sink, compressed):
+        return _redact_text(reader, sink, redactor, display, compressed)
+
+
+def _redact_text(
+    reader: Reader, sink: Writer, redactor: Redactor, display: str, compressed: bool
+) -> TextResult:
     head = reader.read(SNIFF_BYTES)
     if is_binary(head):
         raise NotText()
-    gzip_out = None
-    sink: Writer = out
-    if compressed:
-        sink = gzip_out = gzip.GzipFile(
-            filename="", mode="wb", fileobj=out, compresslevel=GZIP_LEVEL, mtime=0
-        )
     found = bom_encoding(head)
     encoding = found[0] if found is not None and found[0] != "utf-8" else None
     source: Reader = _Prefixed(head, reader)
@@ -78,8 +91,6 @@ def redact_text_file(raw: Reader, out: Writer, redactor: Redactor, display: str)
     lines = redact_stream(source, sink, redactor, Location(path=display))
     if isinstance(sink, _Utf8Writer):
         sink.close()
-    if gzip_out is not None:
-        gzip_out.close()
     kind = "text" if encoding is None else f"text ({encoding})"
     return TextResult(format=f"gzip {kind}" if compressed else kind, lines=lines)
 

@@ -196,13 +196,13 @@ class DataItem:
                 batcher.add_row(record.values, record.names, record.number, record.line)
             else:
                 for name, value in zip(record.names, record.values, strict=True):
-                    text = value if isinstance(value, str) else _as_text(value)
+                    text = value if isinstance(value, str) else cell_text(value)
                     batcher.add(text, record.number, name, record.line)
             yield from batcher.ready()
         yield from batcher.rest()
 
 
-def _as_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
@@ -283,7 +283,7 @@ def _json_log_chunks(
         else:
             for path, value in json_leaves(record):
                 batcher.add(
-                    value if isinstance(value, str) else _as_text(value), None, path, number
+                    value if isinstance(value, str) else cell_text(value), None, path, number
                 )
         yield from batcher.ready()
     yield from batcher.rest()

@@ -16,7 +16,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, cast
+from typing import IO, Any, Literal, cast, overload
 
 from policyctl.sources.text import bom_encoding
 
@@ -31,6 +31,8 @@ class Malformed:
 
     where: str
     message: str
+    raw: str | None = None
+    """The text of the part, when the reader was asked to keep it (`keep_raw`)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Record:
     line: int | None
     names: list[str]
     values: list[Any]
+    raw: str | None = None
+    """The record's own text, when the reader was asked to keep it (`keep_raw`): a
+    writer of sanitised copies passes untouched records on exactly as they were."""
 
     @classmethod
     def of_pairs(cls, number: int, line: int | None, pairs: Iterable[tuple[str, Any]]) -> Record:
@@ -63,14 +68,15 @@ def decompressed(raw: IO[bytes]) -> IO[bytes]:
     return raw
 
 
-def open_text(raw: IO[bytes]) -> IO[str]:
-    """Text from bytes: UTF-8 (with or without BOM), UTF-16/32 by BOM; bad bytes replaced."""
+def open_text(raw: IO[bytes], errors: str = "replace") -> IO[str]:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16/32 by BOM; bad bytes replaced
+    (or, with errors="surrogateescape", kept so that writing the text back restores them)."""
     peek = getattr(raw, "peek", None)
     head = peek(4)[:4] if peek is not None else b""
     found = bom_encoding(head)
     encoding = "utf-8-sig" if found is None or found[0] == "utf-8" else found[0]
     # newline="" lets the csv module see quoted line breaks as they are
-    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+    return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
 
 
 # CSV and TSV
@@ -114,13 +120,43 @@ def column_names(header: list[str], width: int) -> list[str]:
     return names
 
 
+@overload
 def read_csv(
-    stream: Iterable[str], layout: TableLayout, limit: int | None = None
-) -> Iterator[Record | Malformed]:
+    stream: Iterable[str],
+    layout: TableLayout,
+    limit: int | None = None,
+    *,
+    keep_raw: Literal[False] = False,
+) -> Iterator[Record | Malformed]: ...
+
+
+@overload
+def read_csv(
+    stream: Iterable[str], layout: TableLayout, limit: int | None = None, *, keep_raw: Literal[True]
+) -> Iterator[Record | Malformed | str]: ...
+
+
+def read_csv(
+    stream: Iterable[str], layout: TableLayout, limit: int | None = None, *, keep_raw: bool = False
+) -> Iterator[Record | Malformed | str]:
     """Rows as records of (column name, cell); a row whose length differs from the
-    header's is reported (its extra cells still come, under 'column N' names)."""
+    header's is reported (its extra cells still come, under 'column N' names).
+
+    With `keep_raw`, every record and malformed row carries its own text, and the text
+    that is neither (the header, blank lines) comes as plain strings, so that the
+    items' texts joined are the input exactly."""
     csv.field_size_limit(FIELD_SIZE_LIMIT)
-    reader = csv.reader(stream, delimiter=layout.delimiter, quotechar=layout.quotechar)
+    consumed: list[str] = []
+    source = _recording(stream, consumed) if keep_raw else stream
+    reader = csv.reader(source, delimiter=layout.delimiter, quotechar=layout.quotechar)
+
+    def taken() -> str | None:
+        if not keep_raw:
+            return None
+        text = "".join(consumed)
+        consumed.clear()
+        return text
+
     header: list[str] = []
     names: list[str] = []
     number = 0
@@ -129,18 +165,25 @@ def read_csv(
         try:
             values = next(reader)
         except StopIteration:
+            if consumed:
+                yield "".join(consumed)
             return
         except csv.Error as exc:
-            yield Malformed(f"line {start_line}", f"unreadable CSV row ({_csv_problem(exc)})")
+            problem = f"unreadable CSV row ({_csv_problem(exc)})"
+            yield Malformed(f"line {start_line}", problem, taken())
             start_line = reader.line_num + 1
             continue
         line, start_line = start_line, reader.line_num + 1
         if not values:
+            if keep_raw:
+                yield taken() or ""
             continue
         if not names:
             header = values if layout.has_header else []
             names = column_names(header, len(values))
             if layout.has_header:
+                if keep_raw:
+                    yield taken() or ""
                 continue
         number += 1
         if len(values) != len(names):
@@ -150,7 +193,14 @@ def read_csv(
             )
             if len(values) > len(names):
                 names = column_names(header, len(values))
-        yield Record(number, line, names, values)
+        yield Record(number, line, names, values, taken())
+
+
+def _recording(stream: Iterable[str], consumed: list[str]) -> Iterator[str]:
+    """The lines of `stream`, each also appended to `consumed`."""
+    for line in stream:
+        consumed.append(line)
+        yield line
 
 
 def _csv_problem(exc: csv.Error) -> str:

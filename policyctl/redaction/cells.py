@@ -1,0 +1,76 @@
+"""Redact many short values (table cells, JSON values) at once, the way they are scanned.
+
+The values are packed into one chunk, a value a line, by the scanner's own
+`CellBatcher`, so detection sees exactly what `policyctl scan` sees (column names and
+key paths count as context) and pays the engine's per-call cost once per batch. Each
+replacement is then mapped back to its value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from policyctl.model import Chunk, Location
+from policyctl.redaction.redactor import Edit, Redactor, SpanChunk
+from policyctl.redaction.text import apply_edits
+from policyctl.sources.cells import CellLocations, column_key
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one value becomes; `removed` when the `remove` strategy took it whole."""
+
+    text: str
+    removed: bool
+
+
+def redact_cells(chunk: Chunk, values: Sequence[str], redactor: Redactor) -> dict[int, Change]:
+    """The values of a cell chunk (value k on line k) that hold a finding, by index,
+    with what each becomes. Every other value is left exactly as it was."""
+    locations = chunk.line_locations
+    assert isinstance(locations, CellLocations)
+    fields = locations.fields
+    span = SpanChunk(
+        data=chunk.data, origin=chunk.origin, kind=chunk.kind, line_locations=locations
+    )
+
+    def column_at(offset: int) -> str | None:
+        name = fields[span.line_span(offset)[0]]
+        return column_key(name) if name else None
+
+    grouped: dict[int, tuple[bytes, list[Edit]]] = {}
+    for edit in redactor.edits(span, column_at=column_at):
+        index, start, end = span.line_span(edit.start)
+        relative = Edit(edit.start - start, min(edit.end, end) - start, edit.text, edit.strategy)
+        grouped.setdefault(index, (span.data[start:end], []))[1].append(relative)
+    changes: dict[int, Change] = {}
+    for index, (line, edits) in grouped.items():
+        original = _value_bytes(values[index], line)
+        text = apply_edits(original, 0, len(original), edits).decode("utf-8", "surrogateescape")
+        whole = edits[0].start == 0 and edits[-1].end == len(original)
+        changes[index] = Change(text, whole and all(e.strategy == "remove" for e in edits))
+    return changes
+
+
+def _value_bytes(value: str, line: bytes) -> bytes:
+    """The value as bytes with offsets matching its `line` in the chunk (where line
+    breaks became spaces, one byte for one byte). Undecodable input bytes, kept as
+    surrogates, come back as they were; a value that cannot be encoded (a lone
+    surrogate from a JSON escape) is taken as the chunk has it."""
+    try:
+        original = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return line
+    return original if len(original) == len(line) else line
+
+
+def redact_loose_text(text: str, redactor: Redactor, display: str) -> str:
+    """A piece of text that is not a well-formed record (a malformed CSV row, a line of
+    a JSON-lines file that is not JSON), its sensitive values replaced where they
+    stand: it is passed on, never lost, and never a way for a value to get through."""
+    data = text.encode("utf-8", "surrogateescape")
+    edits = redactor.edits(SpanChunk(data=data, origin=Location(path=display), kind="datasets"))
+    if not edits:
+        return text
+    return apply_edits(data, 0, len(data), edits).decode("utf-8", "surrogateescape")

@@ -1,0 +1,232 @@
+"""Redact CSV and TSV files into a file of the same dialect, streamed in bounded memory.
+
+Rows are read by the scanner's own reader (`sources.tabular.read_csv`, which keeps each
+row's text when asked) and detected a batch of cells at a time. A row with nothing to
+replace is written as it was read, byte for byte; in a row with a replacement only the
+changed cells are rewritten, each keeping its quoting, so the dialect, the column
+order and every other cell stay exactly as they were. The header, blank lines and
+rows the csv module cannot read pass through too (the last with their sensitive
+values replaced as in plain text, and a warning naming the line).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import IO, cast
+
+from policyctl.redaction.cells import Change, redact_cells, redact_loose_text
+from policyctl.redaction.redactor import Redactor
+from policyctl.redaction.text import Reader, Writer, same_compression
+from policyctl.sources.cells import CellBatcher
+from policyctl.sources.tabular import (
+    SNIFF_CHARS,
+    Malformed,
+    Record,
+    TableLayout,
+    open_text,
+    read_csv,
+    sniff_layout,
+)
+from policyctl.sources.text import bom_encoding
+
+MAX_WARNINGS = 20
+"""Malformed-data warnings listed in full per file; the rest are counted."""
+
+
+@dataclass
+class DataResult:
+    """What redacting one table or JSON file did: its format, lines and records read,
+    and the warnings about malformed parts it passed through."""
+
+    format: str
+    lines: int = 0
+    records: int = 0
+    warnings: list[str] = field(default_factory=list)
+    malformed: int = 0
+
+    def warn(self, message: str) -> None:
+        self.malformed += 1
+        if self.malformed <= MAX_WARNINGS:
+            self.warnings.append(message)
+
+    def finish(self) -> None:
+        hidden = self.malformed - MAX_WARNINGS
+        if hidden > 0:
+            self.warnings.append(f"{hidden} more malformed records passed through, not listed")
+
+
+def redact_csv(
+    raw: Reader, out: Writer, redactor: Redactor, display: str, tab: bool = False
+) -> DataResult:
+    """Redact one CSV/TSV input from `raw` into `out` (same compression, same encoding)."""
+    with (
+        same_compression(raw, out) as (reader, sink, compressed),
+        text_streams(reader, sink) as (text, written),
+    ):
+        sample = text.read(SNIFF_CHARS)
+        sample += text.readline()  # end the sample on a line break
+        layout = sniff_layout(sample, "\t" if tab else ",")
+        kind = "tsv" if layout.delimiter == "\t" else "csv"
+        result = DataResult(format=f"gzip {kind}" if compressed else kind)
+        items = read_csv(itertools.chain(io.StringIO(sample), text), layout, keep_raw=True)
+        _write_rows(items, written, layout, redactor, display, result)
+    result.finish()
+    return result
+
+
+def _write_rows(
+    items: Iterator[Record | Malformed | str],
+    out: IO[str],
+    layout: TableLayout,
+    redactor: Redactor,
+    display: str,
+    result: DataResult,
+) -> None:
+    batcher = CellBatcher(display, "datasets")
+    pending: list[Record | Malformed | str] = []
+    values: list[str] = []
+    for item in items:
+        if isinstance(item, Record):
+            batcher.add_row(item.values, item.names, item.number, item.line)
+            values.extend(item.values)
+            result.records += 1
+        elif isinstance(item, Malformed):
+            result.warn(f"{item.where}: {item.message}; passed through")
+        pending.append(item)
+        if batcher.full:
+            _flush(pending, values, batcher, out, layout, redactor, display, result)
+            pending, values = [], []
+    _flush(pending, values, batcher, out, layout, redactor, display, result)
+
+
+def _flush(
+    pending: Sequence[Record | Malformed | str],
+    values: Sequence[str],
+    batcher: CellBatcher,
+    out: IO[str],
+    layout: TableLayout,
+    redactor: Redactor,
+    display: str,
+    result: DataResult,
+) -> None:
+    """Detect the batch's cells and write its rows, each changed or as it was."""
+    chunk = batcher.take()
+    changes = redact_cells(chunk, values, redactor) if chunk is not None else {}
+    first = 0  # index of the next record's first cell in the batch
+    for item in pending:
+        if isinstance(item, Record):
+            raw = item.raw or ""
+            count = len(item.values)
+            if any(index in changes for index in range(first, first + count)):
+                row = {i - first: changes[i] for i in range(first, first + count) if i in changes}
+                raw = rewrite_row(raw, item.values, row, layout)
+            first += count
+        elif isinstance(item, Malformed):
+            raw = redact_loose_text(item.raw, redactor, display) if item.raw else ""
+        else:
+            raw = item
+        result.lines += raw.count("\n")
+        out.write(raw)
+
+
+def rewrite_row(
+    raw: str, values: Sequence[str], changes: dict[int, Change], layout: TableLayout
+) -> str:
+    """The row's text with the changed cells replaced, every other cell's text (quoting
+    included) and the line ending kept. Should the text not split into the cells the
+    reader found (a dialect the sniffer guessed wrong), the row is written anew."""
+    body = raw.rstrip("\r\n")
+    ending = raw[len(body) :]
+    fields = split_fields(body, values, layout)
+    if fields is None:
+        buffer = io.StringIO()
+        writer = csv.writer(
+            buffer, delimiter=layout.delimiter, quotechar=layout.quotechar, lineterminator=ending
+        )
+        writer.writerow([changes[i].text if i in changes else v for i, v in enumerate(values)])
+        return buffer.getvalue()
+    for index, change in changes.items():
+        was_quoted = fields[index].startswith(layout.quotechar)
+        fields[index] = quote_field(change.text, layout, force=was_quoted)
+    return layout.delimiter.join(fields) + ending
+
+
+def split_fields(body: str, values: Sequence[str], layout: TableLayout) -> list[str] | None:
+    """The text of each field of a row whose cells are `values`, or None when the row's
+    text is not those cells written in this dialect."""
+    fields: list[str] = []
+    position = 0
+    delimiter = layout.delimiter
+    for number, value in enumerate(values):
+        last = number == len(values) - 1
+        for written in (value, quote_field(value, layout, force=True)):
+            end = position + len(written)
+            if body.startswith(written, position) and (
+                body.startswith(delimiter, end) if not last else end == len(body)
+            ):
+                fields.append(written)
+                position = end + len(delimiter)
+                break
+        else:
+            return None
+    return fields if values else None
+
+
+def quote_field(value: str, layout: TableLayout, force: bool = False) -> str:
+    """A cell as the csv module writes it (quoted when it must be, or when `force`)."""
+    quote = layout.quotechar
+    if force or any(ch in value for ch in (layout.delimiter, quote, "\r", "\n")):
+        return quote + value.replace(quote, quote + quote) + quote
+    return value
+
+
+class _ReadAdapter(io.RawIOBase):
+    """A Reader as a raw binary stream, for io's buffered and text layers."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.reader.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _WriteAdapter(io.RawIOBase):
+    """A Writer as a raw binary stream; closing it leaves the Writer open."""
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        self.writer.write(bytes(data))
+        return len(data)
+
+
+@contextmanager
+def text_streams(reader: Reader, writer: Writer) -> Iterator[tuple[IO[str], IO[str]]]:
+    """Text read from `reader` and text written to `writer` in the same encoding (UTF-8,
+    or the one a byte-order mark says, the mark written back). Bytes that are not
+    valid in it pass through unchanged; the text written is flushed on exit."""
+    buffered = io.BufferedReader(_ReadAdapter(reader), 1 << 16)
+    found = bom_encoding(buffered.peek(4)[:4])
+    encoding = "utf-8" if found is None else ("utf-8-sig" if found[0] == "utf-8" else found[0])
+    written = io.TextIOWrapper(
+        io.BufferedWriter(cast(IO[bytes], _WriteAdapter(writer)), 1 << 16),
+        encoding=encoding,
+        errors="surrogateescape",
+        newline="",
+    )
+    yield open_text(buffered, errors="surrogateescape"), written
+    written.flush()
