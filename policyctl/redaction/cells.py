@@ -35,13 +35,16 @@ def redact_cells(chunk: Chunk, values: Sequence[str], redactor: Redactor) -> dic
         data=chunk.data, origin=chunk.origin, kind=chunk.kind, line_locations=locations
     )
 
+    lines: dict[int, tuple[int, int, int]] = {}  # offset -> its line, found once
+
     def column_at(offset: int) -> str | None:
-        name = fields[span.line_span(offset)[0]]
+        line = lines[offset] = span.line_span(offset)
+        name = fields[line[0]]
         return column_key(name) if name else None
 
     grouped: dict[int, tuple[bytes, list[Edit]]] = {}
     for edit in redactor.edits(span, column_at=column_at):
-        index, start, end = span.line_span(edit.start)
+        index, start, end = lines[edit.start]
         relative = Edit(edit.start - start, min(edit.end, end) - start, edit.text, edit.strategy)
         grouped.setdefault(index, (span.data[start:end], []))[1].append(relative)
     changes: dict[int, Change] = {}

@@ -1,6 +1,7 @@
 """Turn the findings in a piece of text into replacements, and count them.
 
-Detection is the scanner's own (`detect.detect_spans`), so `redact` removes exactly
+Detection is the scanner's own (`detect.assess_chunk`, the step before findings are
+located and fingerprinted, which a copy does not need), so `redact` removes exactly
 what `scan` reports. Where findings overlap (a generic rule and a provider rule, an
 email inside a URL) their spans are joined and replaced once, by the strategy of the
 strongest: a secret before personal data, then the longest span.
@@ -13,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from policyctl.detect import DetectOptions, detect_spans
+from policyctl.detect import DetectOptions, assess_chunk
 from policyctl.engine import Match
-from policyctl.model import Chunk, Finding, Location
+from policyctl.model import Chunk, Location, Rule
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.policy import SECRET_CATEGORY, RedactionPolicy
 from policyctl.redaction.strategies import Strategy, apply
@@ -83,26 +84,32 @@ class Redactor:
     ) -> list[Edit]:
         """The replacements for every finding in `chunk`, sorted and never overlapping,
         counted under `column` (or the column `column_at` gives for the value's offset)."""
+        rules = self.ruleset.rules
+        found = [
+            (v.match, rules[v.match.rule]) for v in assess_chunk(chunk, self.ruleset, self.options)
+        ]
         edits: list[Edit] = []
-        for group in overlapping_groups(detect_spans(chunk, self.ruleset, self.options)):
-            start = min(m.value_start for m, _ in group)
-            end = max(m.value_end for m, _ in group)
-            strongest = min(group, key=lambda mf: _strength(*mf))[1]
+        for group in overlapping_groups(found):
+            if len(group) == 1:
+                match, strongest = group[0]
+                start, end = match.value_start, match.value_end
+            else:
+                start = min(m.value_start for m, _ in group)
+                end = max(m.value_end for m, _ in group)
+                strongest = min(group, key=lambda mr: _strength(*mr))[1]
             value = chunk.data[start:end].decode("utf-8", "replace")
             where = column_at(start) if column_at is not None else column
             text, used = self.stand_in(value, strongest, where)
             edits.append(Edit(start, end, text.encode(), used))
         return edits
 
-    def stand_in(self, value: str, finding: Finding, column: str | None) -> tuple[str, str]:
-        """The replacement for one value the finding is about and the strategy that made
-        it; counted."""
-        strategy = self._strategies.get(finding.rule_id)
+    def stand_in(self, value: str, rule: Rule, column: str | None) -> tuple[str, str]:
+        """The replacement for one value the rule found and the strategy that made it;
+        counted."""
+        strategy = self._strategies.get(rule.id)
         if strategy is None:
-            strategy = self.policy.strategy_for(
-                finding.rule_id, finding.data_class, finding.category
-            )
-            self._strategies[finding.rule_id] = strategy
+            strategy = self.policy.strategy_for(rule.id, rule.data_class, rule.category)
+            self._strategies[rule.id] = strategy
         key = (strategy, value)
         made = self._made.get(key)
         if made is None:
@@ -110,27 +117,21 @@ class Redactor:
                 self._made.clear()
             text, used = apply(strategy, value, self.keys)
             made = self._made[key] = (text, str(used))
-        self.counts[
-            CountKey(finding.rule_id, finding.category, finding.data_class, column, made[1])
-        ] += 1
+        self.counts[CountKey(rule.id, rule.category, rule.data_class, column, made[1])] += 1
         return made
 
 
-def _strength(match: Match, finding: Finding) -> tuple[bool, int, str]:
+def _strength(match: Match, rule: Rule) -> tuple[bool, int, str]:
     """Sort key: secrets first, then the longest value, then by rule id."""
-    return (
-        finding.category != SECRET_CATEGORY,
-        match.value_start - match.value_end,
-        finding.rule_id,
-    )
+    return (rule.category != SECRET_CATEGORY, match.value_start - match.value_end, rule.id)
 
 
 def overlapping_groups(
-    found: Iterable[tuple[Match, Finding]],
-) -> list[list[tuple[Match, Finding]]]:
+    found: Iterable[tuple[Match, Rule]],
+) -> list[list[tuple[Match, Rule]]]:
     """Findings grouped so that values that overlap (directly or through another) are
     in one group; groups in order of position."""
-    groups: list[list[tuple[Match, Finding]]] = []
+    groups: list[list[tuple[Match, Rule]]] = []
     reach = -1
     for pair in sorted(found, key=lambda mf: (mf[0].value_start, mf[0].value_end)):
         match = pair[0]

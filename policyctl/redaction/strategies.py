@@ -82,6 +82,8 @@ def mask(value: str, char: str = MASK_CHAR, length: int | None = None) -> str:
     lines), or exactly `length` of them, which hides how long the value was."""
     if length is not None:
         return char * length
+    if "\n" not in value and "\r" not in value:
+        return char * len(value)
     return "".join(ch if ch in "\r\n" else char for ch in value)
 
 

@@ -159,9 +159,11 @@ def rewrite_row(
 def split_fields(body: str, values: Sequence[str], layout: TableLayout) -> list[str] | None:
     """The text of each field of a row whose cells are `values`, or None when the row's
     text is not those cells written in this dialect."""
+    delimiter = layout.delimiter
+    if body == delimiter.join(values):
+        return list(values)  # nothing quoted: the common case
     fields: list[str] = []
     position = 0
-    delimiter = layout.delimiter
     for number, value in enumerate(values):
         last = number == len(values) - 1
         for written in (value, quote_field(value, layout, force=True)):
