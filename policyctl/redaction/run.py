@@ -9,9 +9,11 @@ output that would overwrite an input) refuses before the first file is written.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import time
+import zlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,10 +35,11 @@ from policyctl.redaction.outputs import (
     plan_targets,
 )
 from policyctl.redaction.policy import build_policy
+from policyctl.redaction.records import redact_json
 from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.report import FileRecord, RunInfo, build_report
 from policyctl.redaction.tables import DataResult, redact_csv
-from policyctl.redaction.text import NotText, TextResult, redact_text_file
+from policyctl.redaction.text import GZIP_MAGIC, NotText, TextResult, redact_text_file
 from policyctl.rules import compile_ruleset, load_rules
 from policyctl.sources.datasets import kind_for_name
 
@@ -158,18 +161,39 @@ def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
     )
 
 
+JSON_LOG_SNIFF = 8192
+
+
+def starts_with_json_object(head: bytes) -> bool:
+    """Whether the first non-blank line of `head` (the start of a file, gzip or not)
+    is a JSON object: such a log is JSON lines, and is redacted as such."""
+    if head[:2] == GZIP_MAGIC:
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head)
+        except zlib.error:
+            return False
+    for line in head.splitlines():
+        if line.strip():
+            try:
+                return isinstance(json.loads(line), dict)
+            except ValueError:
+                return False
+    return False
+
+
 class NotRedactable(Exception):
     """An input of a kind that cannot be redacted here; the message says why."""
 
 
 def redact_kind(display: str) -> str:
-    """How an input is redacted, from its name: "csv", "json", "jsonl", "parquet", or
-    "text" (plain text and logs). Files named .json are JSON documents here: the copy
-    must stay valid JSON, which replacing values as text cannot promise."""
+    """How an input is redacted, from its name: "csv", "json", "jsonl", "parquet", "log"
+    (text, or JSON lines when its first record is a JSON object), or "text". Files
+    named .json are JSON documents here: the copy must stay valid JSON, which replacing
+    values as text cannot promise."""
     kind = kind_for_name(display)
     if kind is None and display.lower().removesuffix(".gz").endswith(".json"):
         return "json"
-    return kind if kind in ("csv", "jsonl", "parquet") else "text"
+    return kind if kind in ("csv", "jsonl", "parquet", "log") else "text"
 
 
 def redact_kind_of(
@@ -179,6 +203,10 @@ def redact_kind_of(
     if kind == "csv":
         tab = target.display.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
         return redact_csv(source, sink, redactor, target.display, tab)
+    if kind == "log" and starts_with_json_object(source.peek(JSON_LOG_SNIFF)):
+        kind = "jsonl"
+    if kind in ("json", "jsonl"):
+        return redact_json(source, sink, redactor, target.display, lines=kind == "jsonl")
     return redact_text_file(source, sink, redactor, target.display)
 
 

@@ -226,70 +226,140 @@ def json_leaves(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
-def read_jsonl(stream: IO[str], limit: int | None = None) -> Iterator[Record | Malformed]:
-    """One record per non-blank line; a line that is not JSON is reported by number."""
+@overload
+def read_jsonl(
+    stream: IO[str], limit: int | None = None, *, keep_raw: Literal[False] = False
+) -> Iterator[Record | Malformed]: ...
+
+
+@overload
+def read_jsonl(
+    stream: IO[str], limit: int | None = None, *, keep_raw: Literal[True]
+) -> Iterator[Record | Malformed | str]: ...
+
+
+def read_jsonl(
+    stream: IO[str], limit: int | None = None, *, keep_raw: bool = False
+) -> Iterator[Record | Malformed | str]:
+    """One record per non-blank line; a line that is not JSON is reported by number.
+    With `keep_raw`, records and malformed lines carry their line, and blank lines come
+    as plain strings."""
     number = 0
     for line_number, line in enumerate(stream, 1):
         if limit is not None and number >= limit:
             return
         if not line.strip():
+            if keep_raw:
+                yield line
             continue
         number += 1
+        raw = line if keep_raw else None
         try:
             value = json.loads(line)
         except ValueError as exc:
-            yield Malformed(f"line {line_number}", f"not valid JSON ({_json_problem(exc)})")
+            yield Malformed(f"line {line_number}", f"not valid JSON ({_json_problem(exc)})", raw)
             continue
-        yield Record.of_pairs(number, line_number, json_leaves(value))
+        yield Record(number, line_number, *_leaf_lists(value), raw)
+
+
+def _leaf_lists(value: Any) -> tuple[list[str], list[Any]]:
+    names: list[str] = []
+    values: list[Any] = []
+    for name, leaf in json_leaves(value):
+        names.append(name)
+        values.append(leaf)
+    return names, values
 
 
 def _json_problem(exc: ValueError) -> str:
     return exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
 
 
-def read_json(stream: IO[str], limit: int | None = None) -> Iterator[Record | Malformed]:
+@overload
+def read_json(
+    stream: IO[str], limit: int | None = None, *, keep_raw: Literal[False] = False
+) -> Iterator[Record | Malformed]: ...
+
+
+@overload
+def read_json(
+    stream: IO[str], limit: int | None = None, *, keep_raw: Literal[True]
+) -> Iterator[Record | Malformed | str]: ...
+
+
+def read_json(
+    stream: IO[str], limit: int | None = None, *, keep_raw: bool = False
+) -> Iterator[Record | Malformed | str]:
     """A JSON document's records: each element of a top-level array (read one at a
-    time, so a large array streams), or the whole document as one record."""
+    time, so a large array streams), or the whole document as one record.
+
+    With `keep_raw`, each record carries its element's text, and the text around the
+    elements (brackets, commas, white space) comes as plain strings; what follows an
+    element that cannot be parsed is the malformed part's text."""
     reader = _ArrayReader(stream)
     first = reader.skip_space()
     if first != "[":
+        text = reader.rest()
         try:
-            value = json.loads(first + stream.read())
+            value = json.loads(text)
         except ValueError as exc:
-            yield Malformed("document", f"not valid JSON ({_json_problem(exc)})")
+            yield Malformed(
+                "document", f"not valid JSON ({_json_problem(exc)})", _kept(text, keep_raw)
+            )
             return
-        yield Record.of_pairs(1, None, json_leaves(value))
+        yield Record(1, None, *_leaf_lists(value), _kept(text, keep_raw))
         return
     number = 0
     while limit is None or number < limit:
         try:
             element = reader.next_element()
         except ValueError as exc:
-            yield Malformed(f"element {number + 1}", f"not valid JSON ({_json_problem(exc)})")
+            where = f"element {number + 1}"
+            yield Malformed(
+                where, f"not valid JSON ({_json_problem(exc)})", _kept(reader.rest(), keep_raw)
+            )
             return
+        if keep_raw and reader.before:
+            yield reader.before
         if element is _END:
             return
         number += 1
-        yield Record.of_pairs(number, None, json_leaves(element))
+        yield Record(number, None, *_leaf_lists(element), _kept(reader.element, keep_raw))
+
+
+def _kept(text: str, keep: bool) -> str | None:
+    return text if keep else None
 
 
 _END = object()
 
 
 class _ArrayReader:
-    """Decode the elements of a top-level JSON array from a text stream, one by one."""
+    """Decode the elements of a top-level JSON array from a text stream, one by one,
+    keeping the text of each element (`element`) and of what came before it since the
+    last one (`before`: brackets, commas, white space)."""
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.buffer = ""
         self.position = 0
+        self.mark = 0  # where the text not yet handed out as `before`/`element` starts
         self.decoder = json.JSONDecoder()
+        self.before = ""
+        self.element = ""
 
     def _fill(self) -> bool:
         more = self.stream.read(1 << 16)
-        self.buffer = self.buffer[self.position :] + more
-        self.position = 0
+        self.buffer = self.buffer[self.mark :] + more
+        self.position -= self.mark
+        self.mark = 0
         return bool(more)
+
+    def rest(self) -> str:
+        """All the text not handed out yet, to the end of the stream."""
+        text = self.buffer[self.mark :] + self.stream.read()
+        self.buffer, self.position, self.mark = "", 0, 0
+        return text
 
     def skip_space(self) -> str:
         """Skip whitespace and return (and consume) the next character, or ''."""
@@ -305,6 +375,7 @@ class _ArrayReader:
     def next_element(self) -> Any:
         separator = self.skip_space()
         if separator == "]" or separator == "":
+            self.before = self.rest()  # the closing bracket and whatever follows it
             return _END
         if separator != ",":
             self.position -= 1  # the first element starts right after '['
@@ -320,7 +391,9 @@ class _ArrayReader:
                 raise
             if end == len(self.buffer) and self._fill():
                 continue  # a number may go on in the next block
-            self.position = end
+            self.before = self.buffer[self.mark : start]
+            self.element = self.buffer[start:end]
+            self.position = self.mark = end
             return value
 
 

@@ -1,0 +1,181 @@
+"""Redact JSON documents and JSON-lines files into valid JSON of the same shape.
+
+Records are read by the scanner's own readers (`read_jsonl`, `read_json`, which keep
+each record's text when asked) and their values detected a batch at a time, located by
+key path as in a scan. A record with nothing to replace is written as it was read,
+byte for byte; so is all the text between records. A record with a replacement is
+parsed again, its values replaced in place and written back in its own layout (indent,
+separators, escaping) when that layout can be recognised, so keys, their order, nesting
+and every other value stay as they were. Types are kept where the stand-in allows it: a
+string stays a string, a number encrypted by fpe stays a number; a masked or hashed
+number becomes a string (`****` is no number). `remove` drops the key from its object
+(an array element becomes null, so the others keep their positions).
+
+A line of a JSON-lines file that is not JSON is passed through, its sensitive values
+replaced as in plain text, with a warning naming it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any
+
+from policyctl.redaction.cells import Change, redact_cells, redact_loose_text
+from policyctl.redaction.redactor import Redactor
+from policyctl.redaction.tables import DataResult, text_streams
+from policyctl.redaction.text import Reader, Writer, same_compression
+from policyctl.sources.cells import CellBatcher
+from policyctl.sources.datasets import cell_text
+from policyctl.sources.tabular import Malformed, Record, read_json, read_jsonl
+
+_DROP = object()
+_INTEGER = re.compile(r"-?\d+")
+
+
+def redact_json(
+    raw: Reader, out: Writer, redactor: Redactor, display: str, lines: bool
+) -> DataResult:
+    """Redact a JSON-lines file (`lines`) or a JSON document from `raw` into `out`."""
+    with (
+        same_compression(raw, out) as (reader, sink, compressed),
+        text_streams(reader, sink) as (text, written),
+    ):
+        kind = "jsonl" if lines else "json"
+        result = DataResult(format=f"gzip {kind}" if compressed else kind)
+        items = read_jsonl(text, keep_raw=True) if lines else read_json(text, keep_raw=True)
+        _write_records(items, written, redactor, display, result)
+    result.finish()
+    return result
+
+
+def _write_records(
+    items: Iterator[Record | Malformed | str],
+    out: IO[str],
+    redactor: Redactor,
+    display: str,
+    result: DataResult,
+) -> None:
+    batcher = CellBatcher(display, "datasets")
+    pending: list[Record | Malformed | str] = []
+    values: list[str] = []
+    indent = ""  # the indentation of the line an array element starts on
+    for item in items:
+        if isinstance(item, Record):
+            for name, value in zip(item.names, item.values, strict=True):
+                text = value if isinstance(value, str) else cell_text(value)
+                batcher.add(text, item.number, name, item.line)
+                values.append(text)
+            result.records += 1
+        elif isinstance(item, Malformed):
+            result.warn(f"{item.where}: {item.message}; passed through")
+        pending.append(item)
+        if batcher.full:
+            indent = _flush(pending, values, batcher, out, redactor, display, result, indent)
+            pending, values = [], []
+    _flush(pending, values, batcher, out, redactor, display, result, indent)
+
+
+def _flush(
+    pending: Sequence[Record | Malformed | str],
+    values: Sequence[str],
+    batcher: CellBatcher,
+    out: IO[str],
+    redactor: Redactor,
+    display: str,
+    result: DataResult,
+    indent: str,
+) -> str:
+    """Detect the batch's values and write its records; returns the indentation the
+    next element starts at."""
+    chunk = batcher.take()
+    changes = redact_cells(chunk, values, redactor) if chunk is not None else {}
+    first = 0
+    for item in pending:
+        if isinstance(item, Record):
+            text = item.raw or ""
+            count = len(item.values)
+            mine = {i - first: changes[i] for i in range(first, first + count) if i in changes}
+            if mine:
+                text = rewrite_record(text, mine, indent)
+            first += count
+        elif isinstance(item, Malformed):
+            text = redact_loose_text(item.raw, redactor, display) if item.raw else ""
+        else:
+            text = item
+            newline = text.rfind("\n")
+            if newline != -1:
+                indent = text[newline + 1 :]
+                indent = indent[: len(indent) - len(indent.lstrip(" \t"))]
+        result.lines += text.count("\n")
+        out.write(text)
+    return indent
+
+
+def rewrite_record(raw: str, changes: dict[int, Change], indent: str) -> str:
+    """The record's text with its changed values (numbered as `json_leaves` yields
+    them) replaced, in the record's own layout when it can be recognised."""
+    text = raw.strip()
+    value = json.loads(text)
+    dump = layout_of(value, text, indent)
+    replaced = _replaced(value, changes, [0])
+    lead = raw[: len(raw) - len(raw.lstrip())]
+    return lead + dump(None if replaced is _DROP else replaced) + raw[len(lead) + len(text) :]
+
+
+def layout_of(value: Any, text: str, indent: str) -> Callable[[Any], str]:
+    """A function that writes JSON the way `text` (the JSON of `value`) was written:
+    compact or spaced, indented by 2, 4 or a tab, ASCII-escaped or not; the common
+    spaced single-line layout when none of them reproduces it."""
+    for ensure_ascii in (False, True):
+        for spacing in ((", ", ": "), (",", ":")):
+            for step in (None, 2, 4, "\t"):
+                separators = (spacing[0].rstrip(), spacing[1]) if step is not None else spacing
+
+                def dump(v: Any, a: bool = ensure_ascii, s: Any = separators, i: Any = step) -> str:
+                    made = json.dumps(v, ensure_ascii=a, separators=s, indent=i)
+                    return made.replace("\n", "\n" + indent) if i is not None else made
+
+                if dump(value) == text:
+                    return dump
+    return lambda v: json.dumps(v, ensure_ascii=False)
+
+
+def _replaced(value: Any, changes: dict[int, Change], counter: list[int]) -> Any:
+    """`value` with its scalars (in json_leaves order: not null, not true/false)
+    replaced by their changes."""
+    if isinstance(value, dict):
+        kept: dict[str, Any] = {}
+        for key, item in value.items():
+            new = _replaced(item, changes, counter)
+            if new is not _DROP:
+                kept[key] = new
+        return kept
+    if isinstance(value, list):
+        return [
+            None if new is _DROP else new for new in (_replaced(v, changes, counter) for v in value)
+        ]
+    if value is None or isinstance(value, bool):
+        return value
+    index = counter[0]
+    counter[0] += 1
+    change = changes.get(index)
+    if change is None:
+        return value
+    if change.removed:
+        return _DROP
+    return typed_like(change.text, value)
+
+
+def typed_like(text: str, original: Any) -> Any:
+    """The stand-in as the original's type when it is one (digits for an integer, a
+    number for a float), else as a string."""
+    if isinstance(original, int) and _INTEGER.fullmatch(text):
+        return int(text)
+    if isinstance(original, float):
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    return text
