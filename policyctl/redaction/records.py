@@ -119,9 +119,15 @@ def rewrite_record(raw: str, changes: dict[int, Change], indent: str) -> str:
     text = raw.strip()
     value = json.loads(text)
     dump = layout_of(value, text, indent)
-    replaced = _replaced(value, changes, [0])
     lead = raw[: len(raw) - len(raw.lstrip())]
-    return lead + dump(None if replaced is _DROP else replaced) + raw[len(lead) + len(text) :]
+    return lead + dump(replaced_leaves(value, changes)) + raw[len(lead) + len(text) :]
+
+
+def replaced_leaves(value: Any, changes: dict[int, Change]) -> Any:
+    """`value` with its scalars (numbered as `json_leaves` yields them: not null, not
+    true/false) replaced by their changes; null if the value itself was removed."""
+    replaced = _replaced(value, changes, [0])
+    return None if replaced is _DROP else replaced
 
 
 def layout_of(value: Any, text: str, indent: str) -> Callable[[Any], str]:
@@ -143,8 +149,7 @@ def layout_of(value: Any, text: str, indent: str) -> Callable[[Any], str]:
 
 
 def _replaced(value: Any, changes: dict[int, Change], counter: list[int]) -> Any:
-    """`value` with its scalars (in json_leaves order: not null, not true/false)
-    replaced by their changes."""
+    """See replaced_leaves; `counter` numbers the scalars met so far."""
     if isinstance(value, dict):
         kept: dict[str, Any] = {}
         for key, item in value.items():

@@ -34,6 +34,7 @@ from policyctl.redaction.outputs import (
     atomic_output,
     plan_targets,
 )
+from policyctl.redaction.parquet import redact_parquet
 from policyctl.redaction.policy import build_policy
 from policyctl.redaction.records import redact_json
 from policyctl.redaction.redactor import Redactor
@@ -203,6 +204,10 @@ def redact_kind_of(
     if kind == "csv":
         tab = target.display.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
         return redact_csv(source, sink, redactor, target.display, tab)
+    if kind == "parquet":
+        if target.source == STDIO:
+            raise NotRedactable("a Parquet file must be read from a file, not standard input")
+        return redact_parquet(target.source, sink, redactor, target.display)
     if kind == "log" and starts_with_json_object(source.peek(JSON_LOG_SNIFF)):
         kind = "jsonl"
     if kind in ("json", "jsonl"):

@@ -412,13 +412,27 @@ def parquet_supported() -> bool:
     return True
 
 
-def read_parquet(path: str, batch_rows: int, limit: int | None = None) -> Iterator[Record]:
-    """Rows of a Parquet file, read a batch at a time (never the whole file)."""
+def parquet_file(path: str) -> Any:
+    """The file as a `pyarrow.parquet.ParquetFile` (its schema, its batches)."""
     try:
         import pyarrow.parquet as parquet
     except ImportError as exc:
         raise ParquetUnavailable() from exc
-    table = parquet.ParquetFile(path)
+    return parquet.ParquetFile(path)
+
+
+def parquet_leaves(name: str, value: Any) -> Iterator[tuple[str, Any]]:
+    """The values of one Parquet cell with their names: the column's name for a
+    scalar, key paths under it for structs, lists and maps; none for null."""
+    if isinstance(value, dict | list):
+        yield from json_leaves(value, name)
+    elif value is not None:
+        yield name, value
+
+
+def read_parquet(path: str, batch_rows: int, limit: int | None = None) -> Iterator[Record]:
+    """Rows of a Parquet file, read a batch at a time (never the whole file)."""
+    table = parquet_file(path)
     number = 0
     for batch in table.iter_batches(batch_size=batch_rows):
         columns = [column.to_pylist() for column in batch.columns]
@@ -429,11 +443,7 @@ def read_parquet(path: str, batch_rows: int, limit: int | None = None) -> Iterat
             number += 1
             fields: list[tuple[str, Any]] = []
             for name, values in zip(names, columns, strict=True):
-                value = values[index]
-                if isinstance(value, dict | list):
-                    fields.extend(json_leaves(value, name))
-                elif value is not None:
-                    fields.append((name, value))
+                fields.extend(parquet_leaves(name, values[index]))
             yield Record.of_pairs(number, None, fields)
 
 
