@@ -80,8 +80,9 @@ def redact(
     audit_log: AuditLog = None,
     no_audit: NoAudit = False,
 ) -> None:
-    """Write redacted copies of logs and text files: each secret or personal-data value
-    the rules find is masked, hashed, tokenized, encrypted or generalized.
+    """Write redacted copies of text, logs and datasets (CSV/TSV, JSON, JSON lines,
+    Parquet), each of the same kind: every secret or personal-data value the rules find
+    is masked, hashed, tokenized, encrypted or generalized; nothing else changes.
 
     Keyed strategies (hash, tokenize, fpe) read the key from POLICYCTL_REDACT_KEY.
     Exit code 0: every input redacted; 1: an input could not be (see the warnings);
