@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from policyctl.redaction.cells import Change, redact_cells
+from policyctl.redaction.cells import Change, DataResult, redact_cells
 from policyctl.redaction.records import replaced_leaves, typed_like
 from policyctl.redaction.redactor import Redactor
-from policyctl.redaction.tables import DataResult
 from policyctl.redaction.text import Writer
 from policyctl.sources.cells import CellBatcher
 from policyctl.sources.datasets import cell_text

@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any
+from collections.abc import Callable
+from typing import Any
 
-from policyctl.redaction.cells import Change, redact_cells, redact_loose_text
+from policyctl.redaction.cells import Change, DataResult, write_records
 from policyctl.redaction.redactor import Redactor
-from policyctl.redaction.tables import DataResult, text_streams
+from policyctl.redaction.tables import text_streams
 from policyctl.redaction.text import Reader, Writer, same_compression
-from policyctl.sources.cells import CellBatcher
 from policyctl.sources.datasets import cell_text
-from policyctl.sources.tabular import Malformed, Record, read_json, read_jsonl
+from policyctl.sources.tabular import Record, read_json, read_jsonl
 
 _DROP = object()
 _INTEGER = re.compile(r"-?\d+")
@@ -45,72 +44,19 @@ def redact_json(
         kind = "jsonl" if lines else "json"
         result = DataResult(format=f"gzip {kind}" if compressed else kind)
         items = read_jsonl(text, keep_raw=True) if lines else read_json(text, keep_raw=True)
-        _write_records(items, written, redactor, display, result)
-    result.finish()
+        write_records(items, _leaf_texts, _rewrite, written, redactor, display, result)
     return result
 
 
-def _write_records(
-    items: Iterator[Record | Malformed | str],
-    out: IO[str],
-    redactor: Redactor,
-    display: str,
-    result: DataResult,
-) -> None:
-    batcher = CellBatcher(display, "datasets")
-    pending: list[Record | Malformed | str] = []
-    values: list[str] = []
-    indent = ""  # the indentation of the line an array element starts on
-    for item in items:
-        if isinstance(item, Record):
-            for name, value in zip(item.names, item.values, strict=True):
-                text = value if isinstance(value, str) else cell_text(value)
-                batcher.add(text, item.number, name, item.line)
-                values.append(text)
-            result.records += 1
-        elif isinstance(item, Malformed):
-            result.warn(f"{item.where}: {item.message}; passed through")
-        pending.append(item)
-        if batcher.full:
-            indent = _flush(pending, values, batcher, out, redactor, display, result, indent)
-            pending, values = [], []
-    _flush(pending, values, batcher, out, redactor, display, result, indent)
+def _leaf_texts(record: Record) -> list[str]:
+    return [v if isinstance(v, str) else cell_text(v) for v in record.values]
 
 
-def _flush(
-    pending: Sequence[Record | Malformed | str],
-    values: Sequence[str],
-    batcher: CellBatcher,
-    out: IO[str],
-    redactor: Redactor,
-    display: str,
-    result: DataResult,
-    indent: str,
-) -> str:
-    """Detect the batch's values and write its records; returns the indentation the
-    next element starts at."""
-    chunk = batcher.take()
-    changes = redact_cells(chunk, values, redactor) if chunk is not None else {}
-    first = 0
-    for item in pending:
-        if isinstance(item, Record):
-            text = item.raw or ""
-            count = len(item.values)
-            mine = {i - first: changes[i] for i in range(first, first + count) if i in changes}
-            if mine:
-                text = rewrite_record(text, mine, indent)
-            first += count
-        elif isinstance(item, Malformed):
-            text = redact_loose_text(item.raw, redactor, display) if item.raw else ""
-        else:
-            text = item
-            newline = text.rfind("\n")
-            if newline != -1:
-                indent = text[newline + 1 :]
-                indent = indent[: len(indent) - len(indent.lstrip(" \t"))]
-        result.lines += text.count("\n")
-        out.write(text)
-    return indent
+def _rewrite(record: Record, changes: dict[int, Change], before: str) -> str:
+    """The record rewritten; an element of a pretty-printed array is indented as the
+    line it starts on (the end of the text before it)."""
+    line = before[before.rfind("\n") + 1 :]
+    return rewrite_record(record.raw or "", changes, line[: len(line) - len(line.lstrip(" \t"))])
 
 
 def rewrite_record(raw: str, changes: dict[int, Change], indent: str) -> str:

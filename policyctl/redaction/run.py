@@ -24,6 +24,7 @@ from policyctl import audit, clock
 from policyctl.config import Settings
 from policyctl.detect import DetectOptions
 from policyctl.model import Notice
+from policyctl.redaction.cells import DataResult
 from policyctl.redaction.keys import keys_from_env
 from policyctl.redaction.outputs import (
     STDIO,
@@ -39,7 +40,7 @@ from policyctl.redaction.policy import build_policy
 from policyctl.redaction.records import redact_json
 from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.report import FileRecord, RunInfo, build_report
-from policyctl.redaction.tables import DataResult, redact_csv
+from policyctl.redaction.tables import redact_csv
 from policyctl.redaction.text import GZIP_MAGIC, NotText, TextResult, redact_text_file
 from policyctl.rules import compile_ruleset, load_rules
 from policyctl.sources.datasets import kind_for_name

@@ -16,16 +16,13 @@ import io
 import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import IO, cast
 
-from policyctl.redaction.cells import Change, redact_cells, redact_loose_text
+from policyctl.redaction.cells import Change, DataResult, write_records
 from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.text import Reader, Writer, same_compression
-from policyctl.sources.cells import CellBatcher
 from policyctl.sources.tabular import (
     SNIFF_CHARS,
-    Malformed,
     Record,
     TableLayout,
     open_text,
@@ -33,31 +30,6 @@ from policyctl.sources.tabular import (
     sniff_layout,
 )
 from policyctl.sources.text import bom_encoding
-
-MAX_WARNINGS = 20
-"""Malformed-data warnings listed in full per file; the rest are counted."""
-
-
-@dataclass
-class DataResult:
-    """What redacting one table or JSON file did: its format, lines and records read,
-    and the warnings about malformed parts it passed through."""
-
-    format: str
-    lines: int = 0
-    records: int = 0
-    warnings: list[str] = field(default_factory=list)
-    malformed: int = 0
-
-    def warn(self, message: str) -> None:
-        self.malformed += 1
-        if self.malformed <= MAX_WARNINGS:
-            self.warnings.append(message)
-
-    def finish(self) -> None:
-        hidden = self.malformed - MAX_WARNINGS
-        if hidden > 0:
-            self.warnings.append(f"{hidden} more malformed records passed through, not listed")
 
 
 def redact_csv(
@@ -74,64 +46,17 @@ def redact_csv(
         kind = "tsv" if layout.delimiter == "\t" else "csv"
         result = DataResult(format=f"gzip {kind}" if compressed else kind)
         items = read_csv(itertools.chain(io.StringIO(sample), text), layout, keep_raw=True)
-        _write_rows(items, written, layout, redactor, display, result)
-    result.finish()
+
+        def rewrite(row: Record, changes: dict[int, Change], _before: str) -> str:
+            return rewrite_row(row.raw or "", row.values, changes, layout)
+
+        write_records(items, _row_values, rewrite, written, redactor, display, result)
     return result
 
 
-def _write_rows(
-    items: Iterator[Record | Malformed | str],
-    out: IO[str],
-    layout: TableLayout,
-    redactor: Redactor,
-    display: str,
-    result: DataResult,
-) -> None:
-    batcher = CellBatcher(display, "datasets")
-    pending: list[Record | Malformed | str] = []
-    values: list[str] = []
-    for item in items:
-        if isinstance(item, Record):
-            batcher.add_row(item.values, item.names, item.number, item.line)
-            values.extend(item.values)
-            result.records += 1
-        elif isinstance(item, Malformed):
-            result.warn(f"{item.where}: {item.message}; passed through")
-        pending.append(item)
-        if batcher.full:
-            _flush(pending, values, batcher, out, layout, redactor, display, result)
-            pending, values = [], []
-    _flush(pending, values, batcher, out, layout, redactor, display, result)
-
-
-def _flush(
-    pending: Sequence[Record | Malformed | str],
-    values: Sequence[str],
-    batcher: CellBatcher,
-    out: IO[str],
-    layout: TableLayout,
-    redactor: Redactor,
-    display: str,
-    result: DataResult,
-) -> None:
-    """Detect the batch's cells and write its rows, each changed or as it was."""
-    chunk = batcher.take()
-    changes = redact_cells(chunk, values, redactor) if chunk is not None else {}
-    first = 0  # index of the next record's first cell in the batch
-    for item in pending:
-        if isinstance(item, Record):
-            raw = item.raw or ""
-            count = len(item.values)
-            if any(index in changes for index in range(first, first + count)):
-                row = {i - first: changes[i] for i in range(first, first + count) if i in changes}
-                raw = rewrite_row(raw, item.values, row, layout)
-            first += count
-        elif isinstance(item, Malformed):
-            raw = redact_loose_text(item.raw, redactor, display) if item.raw else ""
-        else:
-            raw = item
-        result.lines += raw.count("\n")
-        out.write(raw)
+def _row_values(row: Record) -> list[str]:
+    values: list[str] = row.values
+    return values
 
 
 def rewrite_row(
