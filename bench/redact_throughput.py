@@ -28,8 +28,10 @@ import random
 import resource
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from measure import CACHE, median, policyctl_command, run_measured, warm_page_cache
 
@@ -87,32 +89,39 @@ def luhn_card(rng: random.Random) -> str:
     raise AssertionError("unreachable")
 
 
-def build_log(lines: int) -> Path:
-    """The log, generated once per size (deterministic)."""
-    path = HERE / f"app-{lines}.log"
+def generated(path: Path, seed: int, write: Callable[[TextIO, random.Random], None]) -> Path:
+    """`path`, written by `write` the first time it is asked for (deterministic)."""
     if path.exists():
         return path
     HERE.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(lines)
     temporary = path.with_suffix(".tmp")
-    with open(temporary, "w", encoding="utf-8") as out:
-        for n in range(lines):
-            stamp = f"2024-05-01T10:{n // 60 % 60:02d}:{n % 60:02d}.{n % 1000:03d}Z"
-            roll = rng.random()
-            if roll < 0.33:
-                user = f"user{rng.randrange(200_000)}@example.org"
-                took = rng.randrange(900)
-                out.write(f"{stamp} INFO  request id={n} user={user} GET /items 200 {took}ms\n")
-            elif roll < 0.38:
-                out.write(
-                    f"{stamp} WARN  payment for CUST-{rng.randrange(10**6):06d} declined: "
-                    f"card {luhn_card(rng)}\n"
-                )
-            else:
-                took = rng.randrange(90)
-                out.write(f"{stamp} DEBUG cache hit key=item:{n} shard={n % 16} took {took}ms\n")
+    with open(temporary, "w", encoding="utf-8", newline="") as out:
+        write(out, random.Random(seed))
     temporary.rename(path)
     return path
+
+
+def build_log(lines: int) -> Path:
+    """The log, generated once per size."""
+    return generated(HERE / f"app-{lines}.log", lines, lambda out, rng: write_log(out, rng, lines))
+
+
+def write_log(out: TextIO, rng: random.Random, lines: int) -> None:
+    for n in range(lines):
+        stamp = f"2024-05-01T10:{n // 60 % 60:02d}:{n % 60:02d}.{n % 1000:03d}Z"
+        roll = rng.random()
+        if roll < 0.33:
+            user = f"user{rng.randrange(200_000)}@example.org"
+            took = rng.randrange(900)
+            out.write(f"{stamp} INFO  request id={n} user={user} GET /items 200 {took}ms\n")
+        elif roll < 0.38:
+            out.write(
+                f"{stamp} WARN  payment for CUST-{rng.randrange(10**6):06d} declined: "
+                f"card {luhn_card(rng)}\n"
+            )
+        else:
+            took = rng.randrange(90)
+            out.write(f"{stamp} DEBUG cache hit key=item:{n} shard={n % 16} took {took}ms\n")
 
 
 @dataclass(frozen=True)
@@ -133,11 +142,23 @@ def timed(command: list[str], what: str) -> Timing:
     return Timing(result.seconds, cpu, result.peak_rss_mb)
 
 
-def redact_once(log: Path, rules: Path, strategy: str) -> Timing:
+def redact_once(source: Path, rules: Path, strategy: str) -> Timing:
+    """`policyctl redact` of a log or a table into a scratch copy of the same kind."""
     with tempfile.TemporaryDirectory(dir=HERE) as scratch:
-        out = Path(scratch) / "clean.log"
-        command = [policyctl_command(), "redact", str(log), "-o", str(out), "--rules", str(rules)]
-        return timed([*command, "-s", strategy, "-q"], "policyctl redact")
+        out = Path(scratch) / f"clean{source.suffix}"
+        command = [policyctl_command(), "redact", str(source), "-o", str(out)]
+        command += ["--rules", str(rules), "-s", strategy, "-q", "--no-audit"]
+        return timed(command, "policyctl redact")
+
+
+def memory_check(big: Path, count: str, rules: Path, strategy: str, peak: float) -> None:
+    """Redact an input four times as large once: memory must not grow with the input."""
+    warm_page_cache(HERE)
+    timing = redact_once(big, rules, strategy)
+    print(
+        f"memory: {count} ({big.stat().st_size / 1e6:.0f} MB) in {timing.seconds:.1f} s, "
+        f"peak RSS {timing.peak_rss_mb:.0f} MB (vs {peak:.0f} MB for a quarter of it)"
+    )
 
 
 def sed_once(log: Path) -> Timing:
@@ -152,25 +173,22 @@ def rate(lines: int, seconds: float) -> str:
 
 
 def build_table(rows: int) -> Path:
-    """The CSV table, generated once per size (deterministic)."""
-    path = HERE / f"people-{rows}.csv"
-    if path.exists():
-        return path
-    HERE.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(rows)
+    """The CSV table, generated once per size."""
+    return generated(
+        HERE / f"people-{rows}.csv", rows, lambda out, rng: write_table(out, rng, rows)
+    )
+
+
+def write_table(out: TextIO, rng: random.Random, rows: int) -> None:
     cities = ["Boston", "Austin", "Denver", "Seattle", "Miami", "Chicago", "Portland"]
-    temporary = path.with_suffix(".tmp")
-    with open(temporary, "w", encoding="utf-8", newline="") as out:
-        out.write("id,name,email,card,customer,city,amount\n")
-        for n in range(rows):
-            email = f"user{rng.randrange(10**6)}@mail{rng.randrange(50)}.net"
-            name = f"User {n}" if n % 10 else f'"User, {n}"'
-            out.write(
-                f"{n},{name},{email},{luhn_card(rng)},CUST-{rng.randrange(10**6):06d},"
-                f"{rng.choice(cities)},{rng.randrange(10**5) / 100:.2f}\n"
-            )
-    temporary.rename(path)
-    return path
+    out.write("id,name,email,card,customer,city,amount\n")
+    for n in range(rows):
+        email = f"user{rng.randrange(10**6)}@mail{rng.randrange(50)}.net"
+        name = f"User {n}" if n % 10 else f'"User, {n}"'
+        out.write(
+            f"{n},{name},{email},{luhn_card(rng)},CUST-{rng.randrange(10**6):06d},"
+            f"{rng.choice(cities)},{rng.randrange(10**5) / 100:.2f}\n"
+        )
 
 
 CSV_COPY = (
@@ -178,13 +196,6 @@ CSV_COPY = (
     "with open(sys.argv[1], newline='') as i, open(sys.argv[2], 'w', newline='') as o:\n"
     "    csv.writer(o, lineterminator='\\n').writerows(csv.reader(i))\n"
 )
-
-
-def redact_table_once(table: Path, rules: Path, strategy: str) -> Timing:
-    with tempfile.TemporaryDirectory(dir=HERE) as scratch:
-        out = Path(scratch) / "clean.csv"
-        command = [policyctl_command(), "redact", str(table), "-o", str(out), "--rules", str(rules)]
-        return timed([*command, "-s", strategy, "-q", "--no-audit"], "policyctl redact")
 
 
 def csv_copy_once(table: Path) -> Timing:
@@ -211,12 +222,12 @@ def main_csv(args: argparse.Namespace, rules: Path) -> None:
     warm_page_cache(HERE)
     print(f"table: {args.rows} rows x 7 columns (3 personal data), {megabytes:.1f} MB ({table})")
     print(f"strategy {args.strategy}")
-    redact_table_once(table, rules, args.strategy)  # compiles and caches the rules' database
+    redact_once(table, rules, args.strategy)  # compiles and caches the rules' database
     ours: list[Timing] = []
     theirs: list[Timing] = []
     scans: list[Timing] = []
     for run in range(args.runs):
-        ours.append(redact_table_once(table, rules, args.strategy))
+        ours.append(redact_once(table, rules, args.strategy))
         theirs.append(csv_copy_once(table))
         scans.append(scan_table_once(table, rules))
         print(
@@ -245,13 +256,7 @@ def main_csv(args: argparse.Namespace, rules: Path) -> None:
     print(f"ratio (CPU): policyctl redact takes {cpu / scan_cpu:.2f}x the time of policyctl scan")
     if args.memory_check:
         big = build_table(args.rows * 4)
-        warm_page_cache(HERE)
-        timing = redact_table_once(big, rules, args.strategy)
-        print(
-            f"memory: {args.rows * 4} rows ({big.stat().st_size / 1e6:.0f} MB) in "
-            f"{timing.seconds:.1f} s, peak RSS {timing.peak_rss_mb:.0f} MB "
-            f"(vs {peak:.0f} MB for {args.rows} rows)"
-        )
+        memory_check(big, f"{args.rows * 4} rows", rules, args.strategy, peak)
 
 
 def main() -> None:
@@ -301,13 +306,7 @@ def main() -> None:
     print(f"ratio (CPU): policyctl redact takes {cpu / sed_cpu:.2f}x the time of sed -E")
     if args.memory_check:
         big = build_log(args.lines * 4)
-        warm_page_cache(HERE)
-        timing = redact_once(big, rules, args.strategy)
-        print(
-            f"memory: {args.lines * 4} lines ({big.stat().st_size / 1e6:.0f} MB) in "
-            f"{timing.seconds:.1f} s, peak RSS {timing.peak_rss_mb:.0f} MB "
-            f"(vs {peak:.0f} MB for {args.lines} lines)"
-        )
+        memory_check(big, f"{args.lines * 4} lines", rules, args.strategy, peak)
 
 
 if __name__ == "__main__":
