@@ -367,7 +367,7 @@ def test_hash_is_stable_with_the_same_key_and_differs_with_another(
     assert not set(hashed) & set(values_at(other))
 
 
-@pytest.mark.parametrize("name", ["people.csv", "people.tsv", "people.json"])
+@pytest.mark.parametrize("name", ["people.csv", "people.tsv", "people.jsonl", "people.json"])
 def test_tokenize_round_trips_through_detokenize(
     workspace: Path, run_policyctl: RunPolicyctl, name: str
 ) -> None:
