@@ -30,6 +30,7 @@ from policyctl.sources.interface import Source
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
+from policyctl.suppress import Allowlist
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,9 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
             min_confidence=settings.min_confidence,
             show_secrets=request.show_secrets,
             per_cell=settings.per_cell,
+            allowlist=Allowlist.compile(
+                settings.allow_paths, settings.allow_values, settings.allow_sha256
+            ),
         ),
         jobs=jobs,
         progress=progress,

@@ -15,6 +15,7 @@ from policyctl.errors import RuleError
 from policyctl.model import Allow, Context, Rule
 from policyctl.regex_safety import unsafe_reason
 from policyctl.schemas import schema_problems
+from policyctl.secret_filters import FILTERS
 from policyctl.validators import Validator, get_validator
 from policyctl.yamlfile import load_yaml
 
@@ -118,6 +119,7 @@ def _rule_from(entry: dict[str, Any], source: str) -> Rule:
         examples=tuple(entry["examples"]),
         negative_examples=tuple(entry["negative_examples"]),
         source=source,
+        filters=tuple(entry.get("filters", ())),
     )
 
 
@@ -129,6 +131,9 @@ def _check_rule(rule: Rule, path: Path) -> None:
         _check_regex(allowed, f"{where}: field 'allow.regexes'")
     if rule.validator is not None and get_validator(rule.validator) is None:
         raise RuleError(f"{where}: field 'validator': no validator named {rule.validator!r}")
+    unknown = [name for name in rule.filters if name not in FILTERS]
+    if unknown:
+        raise RuleError(f"{where}: field 'filters': no filter named {unknown[0]!r}")
 
 
 def _check_regex(pattern: str, where: str) -> None:
