@@ -9,9 +9,10 @@ same pipeline, a bounded number of layers deep; such findings say how they were 
 
 How a validator's answer moves confidence (the one rule for every validator): a value
 it confirms gains VALIDATED_RAISE and is marked `validated: true`; a value it refutes
-loses VALIDATION_FAILED_LOWER and is marked `validated: false`, which puts it under
-the default threshold unless the rule's own confidence is high (a look-alike of a
-well-known format stays visible, flagged as not validated).
+loses VALIDATION_FAILED_LOWER and is marked `validated: false`, which puts even a
+fully confident match (1.0) under the default threshold: a look-alike is dropped,
+and a lower --min-confidence shows it, flagged as not validated. The validator runs
+only on matches that already reach the threshold, so it never rescues one.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from policyctl.suppress import INLINE, Allowlist, inline_ignored, may_have_inlin
 CONTEXT_RAISE = 0.15
 CONTEXT_LOWER = 0.3
 VALIDATED_RAISE = 0.1
-VALIDATION_FAILED_LOWER = 0.4
+VALIDATION_FAILED_LOWER = 0.6
 TEST_OR_DOC_LOWER = 0.15
 
 TEST_OR_DOC_FOLDERS = frozenset(
@@ -177,14 +178,18 @@ def chunk_words(chunk: Chunk) -> bytes:
 
 def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Verdict]:
     """One secret, one finding, named by the most specific rule: a match of a generic
-    rule yields to a provider rule's match on an overlapping value, and of two provider
-    matches on the very same value the more confident stays (the first on a tie)."""
+    rule yields to a provider rule's match on an overlapping value, and of two secret
+    rules' matches on the very same value the more confident stays (the first on a tie).
+    Personal-data rules sharing a value are left to drop_contained."""
+    if len(verdicts) < 2:
+        return verdicts
     generic = [GENERIC_TAG in ruleset.rules[v.match.rule].tags for v in verdicts]
     specific = [v for v, g in zip(verdicts, generic, strict=True) if not g]
     best: dict[tuple[int, int], float] = {}
     for v in specific:
-        key = (v.match.value_start, v.match.value_end)
-        best[key] = max(best.get(key, 0.0), v.confidence)
+        if v.category == "secret":
+            key = (v.match.value_start, v.match.value_end)
+            best[key] = max(best.get(key, 0.0), v.confidence)
     kept: list[Verdict] = []
     taken: set[tuple[int, int]] = set()
     for v, g in zip(verdicts, generic, strict=True):
@@ -193,7 +198,9 @@ def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Ver
                 kept.append(v)
             continue
         key = (v.match.value_start, v.match.value_end)
-        if key not in taken and v.confidence == best[key]:
+        if v.category != "secret":
+            kept.append(v)
+        elif key not in taken and v.confidence == best[key]:
             taken.add(key)
             kept.append(v)
     return kept
@@ -235,8 +242,9 @@ def assess(
 ) -> Verdict | None:
     """The verdict on one match, or None when a step rejects it. Context comes before
     the validator because it is cheaper, and most matches of a rule that needs
-    context words have none: a match that could not reach the threshold even if its
-    validator confirmed it is dropped before the validator runs."""
+    context words have none. The threshold judges the pattern and its context; a
+    validator then raises the confidence of what it confirms (it never rescues a match
+    below the threshold) or lowers what it refutes, and the threshold applies again."""
     rule = ruleset.rules[match.rule]
     checks = ruleset.checks[match.rule]
     value = chunk.data[match.value_start : match.value_end].decode("utf-8", "replace")
@@ -255,7 +263,7 @@ def assess(
     if demoted:
         confidence = max(0.0, confidence - TEST_OR_DOC_LOWER)
     threshold = minimum_confidence(rule, options)
-    if confidence + (VALIDATED_RAISE if checks.validator else 0.0) < threshold:
+    if confidence < threshold:
         return None
     validated = checks.validator(value) if checks.validator else None
     confidence = validated_confidence(confidence, validated)

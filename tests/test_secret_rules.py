@@ -56,17 +56,17 @@ def _collect_into(ends: list[int]) -> object:
     return lambda *hit: ends.append(hit[2])
 
 
-def test_a_validator_that_confirms_raises_confidence_and_one_that_refutes_lowers_it() -> None:
-    good = private_key_pem_der()
-    confirmed = found(good)
-    assert confirmed == [("secret.private-key-pem", 1.0, True)]
-    refuted = found(private_key_pem("random-body"))
-    assert refuted == [("secret.private-key-pem", 0.5, False)]
+def test_a_validator_that_confirms_raises_confidence_and_one_that_refutes_drops_it() -> None:
+    assert found(private_key_pem("der")) == [("secret.private-key-pem", 1.0, True)]
+    assert found(pem_with_body(pick(ALNUM, 600, "not-der").encode())) == []
+    chunk = Chunk(data=pem_with_body(pick(ALNUM, 600).encode()).encode(), origin=Location("k"))
+    refuted = detect(chunk, RULESET, DetectOptions(min_confidence=0.3))
+    assert [(f.rule_id, f.confidence, f.validated) for f in refuted] == [
+        ("secret.private-key-pem", 0.3, False)
+    ]
 
 
-def private_key_pem_der() -> str:
-    """A PEM block whose body is DER-shaped (a SEQUENCE of the right length)."""
-    body = bytes([0x30, 0x82, 0x01, 0x00]) + pick(ALNUM, 256, "der").encode()
+def pem_with_body(body: bytes) -> str:
     text = base64.b64encode(body).decode()
     lines = [text[i : i + 64] for i in range(0, len(text), 64)]
     label = "RSA " + "PRIVATE KEY"

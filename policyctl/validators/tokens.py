@@ -34,7 +34,9 @@ def private_key_block(value: str) -> bool:
     DER starting with an ASN.1 SEQUENCE (PKCS#1, PKCS#8, SEC1), the `openssh-key-v1`
     magic, or an OpenPGP packet. Random base64 between the markers does not."""
     lines = [line.strip() for line in value.replace("\\n", "\n").splitlines()]
-    body = "".join(line for line in lines if line and ":" not in line and not line.startswith("="))
+    body = "".join(
+        line for line in lines if line and ":" not in line and not line.startswith(("=", "-----"))
+    )
     try:
         raw = base64.b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
@@ -84,7 +86,9 @@ PYPI_LOCATIONS = (b"\x02\x01\x08pypi.org", b"\x02\x01\x0dtest.pypi.org")
 
 def pypi_macaroon(value: str) -> bool:
     """A PyPI API token: `pypi-` then a base64url macaroon (v2) whose location is PyPI."""
-    decoded = base64url_decode(value.removeprefix("pypi-"))
+    # The location comes first; decoding a prefix of whole base64 quanta does not
+    # depend on how the rest is padded.
+    decoded = base64url_decode(value.removeprefix("pypi-")[:24])
     return decoded is not None and decoded.startswith(PYPI_LOCATIONS)
 
 
