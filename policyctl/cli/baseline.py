@@ -17,6 +17,7 @@ from policyctl.baseline import (
     without,
     write_baseline,
 )
+from policyctl.cli.options import ConfigFile, Exclude, ExtraRules
 from policyctl.config import resolve_settings
 from policyctl.model import Finding
 from policyctl.pipeline import ScanRequest, scan_result
@@ -29,13 +30,6 @@ baseline_app = typer.Typer(
 stdout = Console(highlight=False)
 
 Paths = Annotated[list[str] | None, typer.Argument(help="Files or folders to scan (default: .).")]
-Config = Annotated[str | None, typer.Option("--config", "-c", help="Config file.")]
-Rules = Annotated[
-    list[str] | None, typer.Option("--rules", help="Extra rule file or folder (repeatable).")
-]
-Exclude = Annotated[
-    list[str] | None, typer.Option("--exclude", "-x", help="Path glob not to scan (repeatable).")
-]
 History = Annotated[bool, typer.Option("--git", help="Scan the git history instead of the files.")]
 
 
@@ -45,8 +39,8 @@ def create(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The baseline file to write.")
     ] = Path(DEFAULT_BASELINE),
-    config: Config = None,
-    rules: Rules = None,
+    config: ConfigFile = None,
+    rules: ExtraRules = None,
     exclude: Exclude = None,
     history: History = False,
 ) -> None:
@@ -65,8 +59,8 @@ def update(
     baseline_file: Annotated[
         Path, typer.Option("--baseline", "-b", help="The baseline file to update.")
     ] = Path(DEFAULT_BASELINE),
-    config: Config = None,
-    rules: Rules = None,
+    config: ConfigFile = None,
+    rules: ExtraRules = None,
     exclude: Exclude = None,
     history: History = False,
 ) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from policyctl.cli.console import print_notices, stderr
+from policyctl.cli.options import AuditLog, Engine, ExtraRules, NoAudit, NoIgnore
 
 if TYPE_CHECKING:
     from policyctl.redaction.keys import RedactionKeys
@@ -54,9 +55,7 @@ def redact(
     config: Annotated[
         str | None, typer.Option("--config", "-c", help="Config file (redaction: section).")
     ] = None,
-    rules: Annotated[
-        list[str] | None, typer.Option("--rules", help="Extra rule file or folder (repeatable).")
-    ] = None,
+    rules: ExtraRules = None,
     exclude: Annotated[
         list[str] | None,
         typer.Option("--exclude", "-x", help="Path glob not to redact in folders (repeatable)."),
@@ -67,12 +66,8 @@ def redact(
             "--min-confidence", min=0.0, max=1.0, help="Leave matches below this confidence."
         ),
     ] = None,
-    engine: Annotated[
-        str | None, typer.Option("--engine", help="Matching engine: auto, hyperscan or re.")
-    ] = None,
-    no_ignore: Annotated[
-        bool, typer.Option("--no-ignore", help="In folders, redact what .gitignore excludes too.")
-    ] = False,
+    engine: Engine = None,
+    no_ignore: NoIgnore = False,
     report_format: Annotated[
         str, typer.Option("--format", "-f", help="Report format: terminal or json.")
     ] = "terminal",
@@ -82,15 +77,8 @@ def redact(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No report unless --report; warnings only.")
     ] = False,
-    audit_log: Annotated[
-        str | None,
-        typer.Option(
-            "--audit-log", help="Audit log to append to (default .policyctl/audit.jsonl)."
-        ),
-    ] = None,
-    no_audit: Annotated[
-        bool, typer.Option("--no-audit", help="Do not append to the audit log.")
-    ] = False,
+    audit_log: AuditLog = None,
+    no_audit: NoAudit = False,
 ) -> None:
     """Write redacted copies of logs and text files: each secret or personal-data value
     the rules find is masked, hashed, tokenized, encrypted or generalized.

@@ -12,6 +12,15 @@ import typer
 
 from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
 from policyctl.cli.evidence import evidence_request, print_bundle
+from policyctl.cli.options import (
+    AuditLog,
+    ConfigFile,
+    Engine,
+    Exclude,
+    ExtraRules,
+    NoAudit,
+    NoIgnore,
+)
 from policyctl.config import parse_size, resolve_settings
 from policyctl.enforce import RUN_MODES
 from policyctl.model import SEVERITIES
@@ -97,22 +106,9 @@ def scan(
             help="Report only findings not in this baseline file (see policyctl baseline).",
         ),
     ] = None,
-    config: Annotated[
-        str | None,
-        typer.Option(
-            "--config",
-            "-c",
-            help="Config file (default: .policyctl.yaml in the scanned folder or the current one).",
-        ),
-    ] = None,
-    rules: Annotated[
-        list[str] | None,
-        typer.Option("--rules", help="Extra rule file or folder (repeatable)."),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", "-x", help="Path glob not to scan (repeatable)."),
-    ] = None,
+    config: ConfigFile = None,
+    rules: ExtraRules = None,
+    exclude: Exclude = None,
     max_file_size: Annotated[
         str | None,
         typer.Option("--max-file-size", help="Skip larger files, with a note (default 10MiB)."),
@@ -155,10 +151,7 @@ def scan(
             help="Drop matches below this confidence (default 0.5).",
         ),
     ] = None,
-    engine: Annotated[
-        str | None,
-        typer.Option("--engine", help="Matching engine: auto, hyperscan or re."),
-    ] = None,
+    engine: Engine = None,
     as_kind: Annotated[
         str | None,
         typer.Option(
@@ -182,9 +175,7 @@ def scan(
             "--sample-rows", min=1, help="Datasets: scan only the first N rows of each table."
         ),
     ] = None,
-    no_ignore: Annotated[
-        bool, typer.Option("--no-ignore", help="Scan files that .gitignore excludes too.")
-    ] = False,
+    no_ignore: NoIgnore = False,
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="No progress display.")
     ] = False,
@@ -226,15 +217,8 @@ def scan(
             "encrypted for it (AES-256-GCM).",
         ),
     ] = None,
-    audit_log: Annotated[
-        str | None,
-        typer.Option(
-            "--audit-log", help="Audit log to append to (default .policyctl/audit.jsonl)."
-        ),
-    ] = None,
-    no_audit: Annotated[
-        bool, typer.Option("--no-audit", help="Do not append to the audit log.")
-    ] = False,
+    audit_log: AuditLog = None,
+    no_audit: NoAudit = False,
 ) -> None:
     """Scan files and folders for secrets and personal data.
 
