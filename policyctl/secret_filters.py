@@ -123,6 +123,8 @@ def is_placeholder(c: Candidate) -> bool:
         return True
     if lowered.startswith("<") and lowered.endswith(">"):
         return True
+    if lowered.endswith(("...", "\u2026")):
+        return True  # an elided example: `"token": "e72ca1655d05..."`
     return any(word in lowered for word in PLACEHOLDER_WORDS)
 
 
@@ -334,12 +336,48 @@ def is_low_entropy(c: Candidate) -> bool:
     return shannon_entropy(c.value) < entropy_threshold(c.value)
 
 
+_CAMEL_CASE = re.compile(r"[a-z]{3,}(?:[A-Z][a-z]+){1,2}")
+
+
 def is_plain_word(c: Candidate) -> bool:
-    """Letters only, one case or title case, and not long: a word, not a random string."""
+    """Letters only, one case, title case or camelCase, and not long: a word or a name
+    (`connectAs`), not a random string."""
     value = c.value
-    if not value.isalpha() or len(value) >= 24:
+    if not value.isascii() or not value.isalpha() or len(value) >= 24:
         return False
-    return value.islower() or value.isupper() or value.istitle()
+    return (
+        value.islower()
+        or value.isupper()
+        or value.istitle()
+        or _CAMEL_CASE.fullmatch(value) is not None
+    )
+
+
+HOME_ROW = frozenset("asdfghjkl;")
+KEYBOARD_MASH_SHARE = 0.9
+KEYBOARD_MASH_LENGTH = 12
+
+
+def is_keyboard_mash(c: Candidate) -> bool:
+    """`asdfhlkasdjfklsdfj;slkdfjas`: a value typed by running fingers over the home row,
+    as docs do for a made-up key. Random text has about one home-row letter in six."""
+    value = c.value.lower()
+    if len(value) < KEYBOARD_MASH_LENGTH:
+        return False
+    return sum(ch in HOME_ROW for ch in value) >= KEYBOARD_MASH_SHARE * len(value)
+
+
+HEXSPEAK = ("dead", "beef", "cafe", "babe", "f00d", "c0de", "face", "feed", "fade", "d00d")
+
+
+def is_hexspeak(c: Candidate) -> bool:
+    """`e3b68aa711e6deadc62d...beef...cafe...`: hex with two or more hexspeak words was
+    made up by a person. In random hex any one such word turns up about once in a
+    thousand 64-digit values, two of them about once in a million."""
+    value = c.value.lower()
+    if not all(ch in HEX_CHARS for ch in value):
+        return False
+    return sum(word in value for word in HEXSPEAK) >= 2
 
 
 _NON_SECRET_KEY = re.compile(
@@ -404,6 +442,8 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "code_expression": is_code_expression,
     "email_address": is_email_address,
     "made_of_words": is_made_of_words,
+    "keyboard_mash": is_keyboard_mash,
+    "hexspeak": is_hexspeak,
 }
 
 

@@ -11,6 +11,8 @@ from policyctl.secret_filters import (
     is_env_lookup,
     is_file_path,
     is_hash_under_hash_key,
+    is_hexspeak,
+    is_keyboard_mash,
     is_lockfile_hash,
     is_low_entropy,
     is_non_secret_key,
@@ -134,3 +136,25 @@ def test_keys_that_name_something_about_a_secret_are_rejected(before: str) -> No
 def test_keys_that_hold_a_secret_are_kept() -> None:
     assert not is_non_secret_key(c(RANDOM, before='DB_PASSWORD = "'))
     assert not is_non_secret_key(c(RANDOM, before='"api_key": "'))
+
+
+def test_an_elided_example_is_a_placeholder() -> None:
+    assert is_placeholder(Candidate(RANDOM[:12] + "..."))
+    assert not is_placeholder(Candidate(RANDOM))
+
+
+def test_a_camel_case_name_is_a_plain_word_but_mixed_random_letters_are_not() -> None:
+    assert is_plain_word(Candidate("connectAs"))
+    assert not is_plain_word(Candidate("xQzvTpLwRkMn"))
+
+
+def test_home_row_keyboard_mash_is_rejected_and_random_text_is_not() -> None:
+    assert is_keyboard_mash(Candidate("asdfhlkasdjfklsdfj;slkdfjas"))
+    assert not is_keyboard_mash(Candidate(RANDOM))
+    assert not is_keyboard_mash(Candidate("asdfghjkl"))  # too short to judge
+
+
+def test_hex_with_two_hexspeak_words_is_made_up_and_with_one_it_is_not() -> None:
+    assert is_hexspeak(Candidate("7f3adead91c2beef04d8e6a5b1c9f02e"))
+    assert not is_hexspeak(Candidate("7f3adead91c2b0ef04d8e6a5b1c9f02e"))
+    assert not is_hexspeak(Candidate("deadbeefXYZ"))  # not hex
