@@ -156,3 +156,11 @@ def test_structural_validators_confirm_real_shapes() -> None:
 def test_aws_keys_in_the_same_file_are_two_findings() -> None:
     text = f"aws_access_key_id = {aws_access_key_id('two')}\n"
     assert Counter(f[0] for f in found(text)) == {"secret.aws-access-key-id": 1}
+
+
+def test_a_key_written_as_concatenated_string_literals_is_found_and_validated() -> None:
+    lines = private_key_pem("literal").splitlines()
+    python = "KEY = (\n" + "".join(f'    "{line}\\n"\n' for line in lines) + ")\n"
+    javascript = "const key =\n" + " +\n".join(f'  "{line}\\n"' for line in lines) + ";\n"
+    for text in (python, javascript):
+        assert found(text) == [("secret.private-key-pem", 1.0, True)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable
 
 
@@ -29,11 +30,26 @@ def jwt(value: str) -> bool:
     return isinstance(header, dict) and "alg" in header and isinstance(payload, dict)
 
 
+_LITERAL_QUOTES = re.compile(r"""^(?:\+\s*)?["']|["'](?:\s*\+)?$""")
+
+
+def _unquoted(line: str) -> str:
+    """A line of a key body without the string-literal quotes around it; a line that
+    only closes one literal and opens the next (`" +`) holds nothing."""
+    line = line.strip()
+    if not line.strip("\"'+ "):
+        return ""
+    return _LITERAL_QUOTES.sub("", line)
+
+
 def private_key_block(value: str) -> bool:
     """The body of a PEM/OpenSSH/PGP private key block decodes to what that format holds:
     DER starting with an ASN.1 SEQUENCE (PKCS#1, PKCS#8, SEC1), the `openssh-key-v1`
     magic, or an OpenPGP packet. Random base64 between the markers does not."""
-    lines = [line.strip() for line in value.replace("\\n", "\n").splitlines()]
+    # A key written as concatenated string literals ("MIIE...\\n" "a0CK...\\n") keeps
+    # quotes (and a plus sign outside them) at the ends of its lines; a base64 line may
+    # itself begin or end with a plus sign, so only one next to a quote goes.
+    lines = [_unquoted(line) for line in value.replace("\\n", "\n").splitlines()]
     body = "".join(
         line for line in lines if line and ":" not in line and not line.startswith(("=", "-----"))
     )
