@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
+from itertools import islice
+from operator import itemgetter
 
 from policyctl.errors import ConfigError
 from policyctl.globs import path_matches
@@ -26,35 +30,53 @@ from policyctl.regex_safety import unsafe_reason
 INLINE = "inline"
 ALLOWLIST = "allowlist"
 
+# Matched against the lower-cased text (same offsets, ASCII-only lowering), so no
+# IGNORECASE: its scan is many times slower on a multi-megabyte minified line.
 _MARKERS = re.compile(
-    rb"policyctl:\s*ignore(?:\[(?P<rules>[^\]\r\n]*)\])?|gitleaks:allow|pragma:\s*allowlist\s+secret",
-    re.IGNORECASE,
+    rb"policyctl:\s*ignore(?:\[(?P<rules>[^\]\r\n]*)\])?|gitleaks:allow|pragma:\s*allowlist\s+secret"
 )
-_MARKER_HINTS = (b"ignore", b"allow")
+
+
+@lru_cache(maxsize=2)
+def _markers(data: bytes) -> tuple[tuple[int, str | None], ...]:
+    """Every inline marker in `data`, found in one pass and kept for the chunk's other
+    findings: its offset and the rule ids it lists (None: every rule)."""
+    found: list[tuple[int, str | None]] = []
+    for marker in _MARKERS.finditer(data.lower()):
+        start, end = marker.span("rules")
+        listed = None if start < 0 else data[start:end].decode("utf-8", "replace")
+        found.append((marker.start(), listed))
+    return tuple(found)
 
 
 def may_have_inline_markers(data: bytes) -> bool:
-    """A cheap test before looking line by line: does any marker word occur at all?"""
-    lowered = data.lower()
-    return any(hint in lowered for hint in _MARKER_HINTS)
+    """Does `data` hold any inline marker at all? (Answered once per text.)"""
+    return bool(_markers(data))
 
 
 def inline_ignored(data: bytes, offset: int, rule_id: str) -> bool:
     """True when the line holding `offset`, or the line before, ignores `rule_id`."""
+    markers = _markers(data)
+    if not markers:
+        return False
     line_start = data.rfind(b"\n", 0, offset) + 1
     line_end = data.find(b"\n", offset)
     line_end = len(data) if line_end < 0 else line_end
     previous_start = data.rfind(b"\n", 0, max(0, line_start - 1)) + 1 if line_start else 0
-    return any(
-        _ignores(marker, rule_id) for marker in _MARKERS.finditer(data, previous_start, line_end)
-    )
+    for at, listed in islice(
+        markers, bisect_left(markers, previous_start, key=itemgetter(0)), None
+    ):
+        if at >= line_end:
+            return False
+        if _ignores(listed, rule_id):
+            return True
+    return False
 
 
-def _ignores(marker: re.Match[bytes], rule_id: str) -> bool:
-    listed = marker.group("rules")
+def _ignores(listed: str | None, rule_id: str) -> bool:
     if listed is None:
         return True
-    names = [n.strip() for n in listed.decode("utf-8", "replace").split(",") if n.strip()]
+    names = [n.strip() for n in listed.split(",") if n.strip()]
     return not names or any(fnmatchcase(rule_id, name) for name in names)
 
 
