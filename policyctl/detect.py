@@ -79,7 +79,7 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
             words.append(chunk_words(chunk))
         return _has_word(ruleset.checks[rule].context_pattern, words[0])
 
-    for match in ruleset.matcher.matches(chunk.data, within_lines, could_pass):
+    for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
         verdict = assess(chunk, match, ruleset, options)
         if verdict is not None:
             accepted.append(verdict)

@@ -70,6 +70,11 @@ class Rule:
     examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
     source: str = ""
+    sources: tuple[str, ...] = ()
+    """The kinds of input (SOURCE_KINDS) the rule applies to; empty: every kind."""
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.sources or kind in self.sources
 
 
 @dataclass(frozen=True)
