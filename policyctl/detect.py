@@ -143,7 +143,7 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
         return _has_word(ruleset.checks[rule].context_pattern, words[0])
 
     demoted = is_test_or_doc_path(chunk.origin.path)
-    for match in ruleset.matcher.matches(chunk.data, within_lines, could_pass):
+    for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
         verdict = assess(chunk, match, ruleset, options, demoted)
         if verdict is not None:
             accepted.append(verdict)

@@ -72,6 +72,11 @@ class Rule:
     source: str = ""
     filters: tuple[str, ...] = ()
     """False-positive filters (policyctl.secret_filters) a match must pass."""
+    sources: tuple[str, ...] = ()
+    """The kinds of input (SOURCE_KINDS) the rule applies to; empty: every kind."""
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.sources or kind in self.sources
 
 
 @dataclass(frozen=True)

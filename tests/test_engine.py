@@ -25,7 +25,8 @@ def _ruleset(backend: str) -> Ruleset:
 
 def _findings(text: str, backend: str) -> list[tuple[str, int | None, int | None, str]]:
     ruleset = _ruleset(backend)
-    chunk = Chunk(data=text.encode("utf-8"), origin=Location(path="example.txt"))
+    # every built-in rule applies to logs (some only to logs and datasets)
+    chunk = Chunk(data=text.encode("utf-8"), origin=Location(path="example.log"), kind="logs")
     return [
         (f.rule_id, f.location.line, f.location.column, f.fingerprint)
         for f in detect(chunk, ruleset, DetectOptions())

@@ -22,14 +22,15 @@ from policyctl.engine.interface import CompiledPattern, Match, Matcher
 from policyctl.errors import RuleError
 
 
-def compile_database(expressions: list[bytes], names: list[str]) -> Any:
-    """A block-mode database for `expressions`, from the disk cache when it is there.
+def compile_database(expressions: list[bytes], names: list[str], ids: list[int]) -> Any:
+    """A block-mode database for `expressions`, each reporting its id from `ids`, from the
+    disk cache when it is there.
 
     A pattern Hyperscan cannot compile is reported by the name of its rule.
     """
     digest = hashlib.sha256()
-    for expression in expressions:
-        digest.update(len(expression).to_bytes(4, "big") + expression)
+    for expression, number in zip(expressions, ids, strict=True):
+        digest.update(number.to_bytes(4, "big") + len(expression).to_bytes(4, "big") + expression)
     version = getattr(hyperscan, "__version__", "0")
     cached = cache_dir() / f"hs-{version}-{digest.hexdigest()[:32]}.db"
     try:
@@ -40,7 +41,7 @@ def compile_database(expressions: list[bytes], names: list[str]) -> Any:
     try:
         database.compile(
             expressions=expressions,
-            ids=list(range(len(expressions))),
+            ids=ids,
             elements=len(expressions),
             flags=0,
         )

@@ -14,8 +14,9 @@ from policyctl.engine.interface import CompiledPattern, Match, Matcher
 class ReMatcher(Matcher):
     name = "re"
 
-    def __init__(self, patterns: list[CompiledPattern]) -> None:
+    def __init__(self, patterns: list[CompiledPattern], chosen: list[int]) -> None:
         self.patterns = patterns
+        self.chosen = chosen
 
     def matches(
         self,
@@ -25,7 +26,8 @@ class ReMatcher(Matcher):
     ) -> list[Match]:
         lowered = data.lower() if any(p.keywords for p in self.patterns) else data
         found: list[Match] = []
-        for index, pattern in enumerate(self.patterns):
+        for index in self.chosen:
+            pattern = self.patterns[index]
             if pattern.keywords and not any(k in lowered for k in pattern.keywords):
                 continue
             if accept is not None and not accept(index):
