@@ -199,13 +199,17 @@ class Ruleset:
     _matchers: dict[tuple[int, ...], Matcher] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _by_kind: dict[str, Matcher] = field(default_factory=dict, compare=False, repr=False)
 
     def matcher_for(self, kind: str) -> Matcher:
         """The matcher of the rules that apply to chunks of `kind` (see SOURCE_KINDS)."""
-        chosen = tuple(i for i, rule in enumerate(self.rules) if rule.applies_to(kind))
-        matcher = self._matchers.get(chosen)
+        matcher = self._by_kind.get(kind)
         if matcher is None:
-            matcher = self._matchers[chosen] = build_matcher(self.rules, self.backend, chosen)
+            chosen = tuple(i for i, rule in enumerate(self.rules) if rule.applies_to(kind))
+            matcher = self._matchers.get(chosen)
+            if matcher is None:
+                matcher = self._matchers[chosen] = build_matcher(self.rules, self.backend, chosen)
+            self._by_kind[kind] = matcher
         return matcher
 
 
