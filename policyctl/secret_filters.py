@@ -370,6 +370,16 @@ def is_keyboard_mash(c: Candidate) -> bool:
 HEXSPEAK = ("dead", "beef", "cafe", "babe", "f00d", "c0de", "face", "feed", "fade", "d00d")
 
 
+_DECIMAL_BEFORE = re.compile(r"\d\.$")
+_DECIMAL_AFTER = re.compile(r"^\.\d")
+
+
+def is_part_of_a_decimal_number(c: Candidate) -> bool:
+    """`0.5610000000000001`, `4111111111111111.25`: digits of a decimal number in code or
+    data (coordinates, measurements), not an identifier."""
+    return bool(_DECIMAL_BEFORE.search(c.before) or _DECIMAL_AFTER.match(c.after))
+
+
 def is_hexspeak(c: Candidate) -> bool:
     """`e3b68aa711e6deadc62d...beef...cafe...`: hex with two or more hexspeak words was
     made up by a person. In random hex any one such word turns up about once in a
@@ -444,6 +454,7 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "made_of_words": is_made_of_words,
     "keyboard_mash": is_keyboard_mash,
     "hexspeak": is_hexspeak,
+    "decimal_number": is_part_of_a_decimal_number,
 }
 
 

@@ -16,6 +16,7 @@ from policyctl.secret_filters import (
     is_lockfile_hash,
     is_low_entropy,
     is_non_secret_key,
+    is_part_of_a_decimal_number,
     is_placeholder,
     is_plain_word,
     is_repeated_characters,
@@ -158,3 +159,11 @@ def test_hex_with_two_hexspeak_words_is_made_up_and_with_one_it_is_not() -> None
     assert is_hexspeak(Candidate("7f3adead91c2beef04d8e6a5b1c9f02e"))
     assert not is_hexspeak(Candidate("7f3adead91c2b0ef04d8e6a5b1c9f02e"))
     assert not is_hexspeak(Candidate("deadbeefXYZ"))  # not hex
+
+
+def test_digits_of_a_decimal_number_are_not_an_identifier() -> None:
+    digits = "5610" + "000000000001"
+    assert is_part_of_a_decimal_number(Candidate(digits, before="x = 0."))
+    assert is_part_of_a_decimal_number(Candidate(digits, before="x = ", after=".25"))
+    assert not is_part_of_a_decimal_number(Candidate(digits, before="card: ", after=". Thanks"))
+    assert not is_part_of_a_decimal_number(Candidate(digits, before="Version 2. "))
