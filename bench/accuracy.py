@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import json
 import random
 import shutil
@@ -450,24 +449,6 @@ def labelled(show: int) -> None:
                 print(f"      {name}")
 
 
-def subset(root: Path, megabytes: float) -> list[str]:
-    """A fixed sample of the corpus: its files in the order of the sha256 of their
-    relative path, taken until `megabytes` are reached. Hashing the path, not listing
-    the folder, makes it the same files on every machine and independent of packages."""
-    files = [p for p in root.rglob("*") if p.is_file() and p.name != ".complete"]
-    ranked = sorted(
-        files, key=lambda p: hashlib.sha256(p.relative_to(root).as_posix().encode()).digest()
-    )
-    chosen: list[str] = []
-    total = 0
-    for path in ranked:
-        if total >= megabytes * 1e6:
-            break
-        chosen.append(path.relative_to(root).as_posix())
-        total += path.stat().st_size
-    return sorted(chosen)
-
-
 def detect_secrets_on(
     root: Path, megabytes: float | None
 ) -> tuple[dict[str, list[tuple[int, str]]], int]:
@@ -478,18 +459,14 @@ def detect_secrets_on(
         _, size = corpus.describe(root)
     else:
         cache = CACHE / f"accuracy-real-detect-secrets-{megabytes:g}MB.json"
-        names = subset(root, megabytes)
+        names = corpus.subset(root, megabytes)
         size = sum((root / n).stat().st_size for n in names)
     if cache.exists():
         found = json.loads(cache.read_text())
         return {k: [(int(a), str(b)) for a, b in v] for k, v in found.items()}, size
     where = root
     if names is not None:
-        where = CACHE / f"ds-subset-{megabytes:g}MB"
-        shutil.rmtree(where, ignore_errors=True)
-        for name in names:
-            (where / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / name, where / name)
+        where = corpus.copy_out(root, names, CACHE / f"ds-subset-{megabytes:g}MB")
     print(f"  running detect-secrets on {size / 1e6:.1f} MB (minutes) ...", flush=True)
     found = run_detect_secrets(where)
     cache.write_text(json.dumps(found))
@@ -512,7 +489,7 @@ def real(show: int, ds_subset_mb: float | None) -> None:
         print(f"      {count:6d}  {count * 100e6 / size:8.1f}/100 MB  {rule}")
     ours = ours_all
     if ds_subset_mb is not None:
-        kept = set(subset(root, ds_subset_mb))
+        kept = set(corpus.subset(root, ds_subset_mb))
         ours = {p: v for p, v in ours_all.items() if p in kept}
         print(
             f"  compared on a fixed subset of {ds_size / 1e6:.1f} MB ({len(kept)} files,"

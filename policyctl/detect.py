@@ -272,12 +272,20 @@ def assess(
     return Verdict(match, value, confidence, validated, entropy, rule.category)
 
 
+CANDIDATE_CONTEXT = 256
+"""Bytes of the line on each side of a value that the false-positive filters see: they
+look at the key and operator before it, and a minified file's line can be megabytes."""
+
+
 def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
-    """The value with the rest of its line, for the false-positive filters."""
+    """The value with the rest of its line (up to CANDIDATE_CONTEXT bytes each side), for
+    the false-positive filters."""
     data = chunk.data
-    line_start = data.rfind(b"\n", 0, match.value_start) + 1
-    line_end = data.find(b"\n", match.value_end)
-    line_end = len(data) if line_end < 0 else line_end
+    low = max(0, match.value_start - CANDIDATE_CONTEXT)
+    line_start = data.rfind(b"\n", low, match.value_start) + 1 or low
+    high = min(len(data), match.value_end + CANDIDATE_CONTEXT)
+    line_end = data.find(b"\n", match.value_end, high)
+    line_end = high if line_end < 0 else line_end
     return Candidate(
         value=value,
         before=data[line_start : match.value_start].decode("utf-8", "replace"),
