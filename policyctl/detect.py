@@ -364,17 +364,32 @@ def near_match(pattern: re.Pattern[bytes] | None, chunk: Chunk, match: Match, ru
     since the next line belongs to another row, and the cell's column name or key path
     counts too: a column called `ssn` or `$.patient.dob` is evidence, as in cloud DLP.
     """
-    if pattern is None:
-        return False
-    window = rule.context.window
+    return pattern is not None and _has_word_near(
+        pattern, surroundings(chunk, match, rule.context.window)
+    )
+
+
+class Surroundings(NamedTuple):
+    """What counts as near a match (see near_match): the text of its window, in context
+    form, and the column name or key path of its cell (None outside datasets)."""
+
+    text: bytes
+    field: str | None
+
+
+def surroundings(chunk: Chunk, match: Match, window: int) -> Surroundings:
+    """The surroundings of a match, found once for all of a rule's context words: in a
+    dataset chunk the line's position and column cost a search each."""
     if chunk.line_locations is None:
         nearby = chunk.data[max(0, match.start - window) : match.end + window]
-        return pattern.search(context_form(nearby)) is not None
+        return Surroundings(context_form(nearby), None)
     index, start, end = chunk.line_span(match.start)
-    if _names_word(pattern, line_field(chunk.line_locations, index)):
-        return True
     nearby = chunk.data[max(start, match.start - window) : min(end, match.end + window)]
-    return pattern.search(context_form(nearby)) is not None
+    return Surroundings(context_form(nearby), line_field(chunk.line_locations, index))
+
+
+def _has_word_near(pattern: re.Pattern[bytes], around: Surroundings) -> bool:
+    return _names_word(pattern, around.field) or pattern.search(around.text) is not None
 
 
 _SEPARATORS = bytes.maketrans(b"_-", b"  ")
@@ -410,11 +425,15 @@ def context_confidence(rule: Rule, checks: RuleChecks, chunk: Chunk, match: Matc
     """The rule's confidence moved by words near the match (see near_match); None when
     the rule requires context words and none is there."""
     confidence = rule.confidence
-    if near_match(checks.context_pattern, chunk, match, rule):
+    positive, negative = checks.context_pattern, checks.negative_pattern
+    if positive is None and negative is None:
+        return None if rule.context.required else confidence
+    around = surroundings(chunk, match, rule.context.window)
+    if positive is not None and _has_word_near(positive, around):
         confidence = min(1.0, confidence + CONTEXT_RAISE)
     elif rule.context.required:
         return None
-    if near_match(checks.negative_pattern, chunk, match, rule):
+    if negative is not None and _has_word_near(negative, around):
         confidence = max(0.0, confidence - CONTEXT_LOWER)
     return confidence
 
