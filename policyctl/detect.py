@@ -26,6 +26,7 @@ from typing import NamedTuple, cast
 
 from policyctl import decode
 from policyctl.engine import Match
+from policyctl.engine.interface import HitFilter
 from policyctl.entropy import shannon_entropy
 from policyctl.globs import path_matches
 from policyctl.model import Chunk, Finding, Location, Rule
@@ -135,12 +136,15 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
     accepted: list[Verdict] = []
     words: list[bytes] = []
 
-    def could_pass(rule: int) -> bool:
+    def could_pass(rule: int) -> bool | HitFilter:
         if not needs_context(ruleset, rule, options):
             return True
         if not words:
             words.append(chunk_words(chunk))
-        return _has_word(ruleset.checks[rule].context_pattern, words[0])
+        pattern = ruleset.checks[rule].context_pattern
+        if pattern is None or not _has_word(pattern, words[0]):
+            return False
+        return named_columns_only(chunk, pattern) or True
 
     demoted = is_test_or_doc_path(chunk.origin.path)
     for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
@@ -159,6 +163,28 @@ def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:
     """
     definition = ruleset.rules[rule]
     return definition.confidence < minimum_confidence(definition, options)
+
+
+def named_columns_only(chunk: Chunk, pattern: re.Pattern[bytes]) -> HitFilter | None:
+    """For a chunk of cells where only column names hold a rule's context words (no
+    cell does), a filter passing only the hits in those columns: elsewhere nothing is
+    near them, so they cannot reach the threshold (see needs_context). None when the
+    cells hold a word too, or the chunk is not made of cells.
+
+    A table with a `dob` column has dates in many columns; only that one's are worth
+    confirming and judging one by one.
+    """
+    locations = chunk.line_locations
+    fields = getattr(locations, "fields", None)
+    if locations is None or fields is None or pattern.search(context_form(chunk.data)):
+        return None
+    named = {name for name in set(fields) if _names_word(pattern, name)}
+    line_span = chunk.line_span
+
+    def in_named_column(end: int) -> bool:
+        return line_field(locations, line_span(max(end - 1, 0))[0]) in named
+
+    return in_named_column
 
 
 def _has_word(pattern: re.Pattern[bytes] | None, text: bytes) -> bool:

@@ -80,6 +80,22 @@ def test_windowed_confirmation_equals_matching_the_whole_text(pattern: str) -> N
     assert whole, "the generated text should contain matches"
 
 
+def test_a_hit_filter_keeps_the_same_lines_in_both_backends() -> None:
+    cells = b"\n".join(b"x tok_%04d y tok_%04d" % (n, n + 1) for n in range(200))
+    even_lines = {n for n in range(200) if n % 2 == 0}
+
+    def on_even_lines(end: int) -> bool:
+        return cells.count(b"\n", 0, end) in even_lines
+
+    rules = [_rule(r"tok_[0-9]{4}")]
+    found = {
+        backend: build_matcher(rules, backend).matches(cells, True, lambda _: on_even_lines)
+        for backend in ("hyperscan", "re")
+    }
+    assert found["hyperscan"] == found["re"]
+    assert len(found["re"]) == 200  # two in each of the 100 even lines
+
+
 def test_a_pattern_hyperscan_cannot_compile_is_rejected_by_rule_name() -> None:
     with pytest.raises(RuleError, match=r"rule custom.lookahead: field 'pattern': Hyperscan"):
         build_matcher([_rule(r"secret(?=[0-9]{8})", "custom.lookahead")], "hyperscan")

@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from policyctl.cache import memoized
-from policyctl.engine.interface import CompiledPattern, Match, Matcher, pattern_shape
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher, pattern_shape
 from policyctl.errors import ConfigError
 from policyctl.model import Rule
 
 BACKENDS = ("auto", "hyperscan", "re")
 
-__all__ = ["BACKENDS", "Match", "Matcher", "build_matcher", "engine_name", "hyperscan_available"]
+__all__ = [
+    "BACKENDS",
+    "HitFilter",
+    "Match",
+    "Matcher",
+    "build_matcher",
+    "engine_name",
+    "hyperscan_available",
+]
 
 
 def hyperscan_available() -> bool:

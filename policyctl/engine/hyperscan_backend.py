@@ -18,7 +18,7 @@ from typing import Any
 import hyperscan
 
 from policyctl.cache import cache_dir, store
-from policyctl.engine.interface import CompiledPattern, Match, Matcher
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
 from policyctl.errors import RuleError
 
 
@@ -83,7 +83,7 @@ class HyperscanMatcher(Matcher):
         self,
         data: bytes,
         within_lines: bool = False,
-        accept: Callable[[int], bool] | None = None,
+        accept: Callable[[int], bool | HitFilter] | None = None,
     ) -> list[Match]:
         hits: list[int] = []
         add_hit = hits.append
@@ -107,7 +107,7 @@ def _confirmed(
     data: bytes,
     hits: list[int],
     within_lines: bool,
-    accept: Callable[[int], bool] | None,
+    accept: Callable[[int], bool | HitFilter] | None,
 ) -> list[Match]:
     """The matches that `re` confirms around the hits (sorted by rule, then end), at most
     one for each stretch of text a rule's earlier match already covers.
@@ -119,15 +119,17 @@ def _confirmed(
     size = len(data)
     find, rfind = data.find, data.rfind
     covered_rule, covered_to = -1, -1
-    accepted = True
+    accepted: bool | HitFilter = True
     pattern = patterns[0]
     for hit in hits:
         rule, end = hit >> _END_BITS, hit & _END_MASK
         if rule != covered_rule:
             covered_rule, covered_to = rule, -1
-            accepted = accept is None or accept(rule)
+            accepted = True if accept is None else accept(rule)
             pattern = patterns[rule]
-        if not accepted or end <= covered_to:
+        if accepted is False or end <= covered_to:
+            continue
+        if accepted is not True and not accepted(end):
             continue
         width = pattern.width
         low = max(covered_to, end - width, 0)

@@ -73,6 +73,10 @@ def pattern_shape(pattern: str) -> tuple[int, int]:
     return regex.groupindex.get("secret", 0), max_width(pattern)
 
 
+HitFilter = Callable[[int], bool]
+"""Asked with the end offset of a hit whether to confirm it (see Matcher.matches)."""
+
+
 class Matcher(ABC):
     """Finds every match of every rule in a chunk of bytes, in one call."""
 
@@ -83,12 +87,15 @@ class Matcher(ABC):
         self,
         data: bytes,
         within_lines: bool = False,
-        accept: Callable[[int], bool] | None = None,
+        accept: Callable[[int], bool | HitFilter] | None = None,
     ) -> list[Match]:
         """All matches, non-overlapping per rule (as `re.finditer` would give them).
 
         With `within_lines`, the data is a list of independent values one per line
         (dataset cells): a match is confirmed inside its own line, never across one.
         `accept`, when given, is asked once per rule that has hits whether to confirm
-        them at all (the caller may know none of them could become a finding).
+        them at all (the caller may know none of them could become a finding). With
+        `within_lines` it may answer with a HitFilter instead, asked for each hit by
+        the offset where the hit ends; it must decide by the line that offset ends, so
+        that a hit and the match confirmed for it (in the same line) are judged alike.
         """

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from policyctl.engine.interface import CompiledPattern, Match, Matcher
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
 
 
 class ReMatcher(Matcher):
@@ -22,7 +22,7 @@ class ReMatcher(Matcher):
         self,
         data: bytes,
         within_lines: bool = False,
-        accept: Callable[[int], bool] | None = None,
+        accept: Callable[[int], bool | HitFilter] | None = None,
     ) -> list[Match]:
         lowered = data.lower() if any(p.keywords for p in self.patterns) else data
         found: list[Match] = []
@@ -30,12 +30,14 @@ class ReMatcher(Matcher):
             pattern = self.patterns[index]
             if pattern.keywords and not any(k in lowered for k in pattern.keywords):
                 continue
-            if accept is not None and not accept(index):
+            verdict = True if accept is None else accept(index)
+            if verdict is False:
                 continue
+            keep = None if verdict is True else verdict
             found.extend(
                 pattern.to_match(index, m)
                 for m in pattern.regex.finditer(data)
-                if not (within_lines and b"\n" in m.group(0))
+                if not (within_lines and b"\n" in m.group(0)) and (keep is None or keep(m.end()))
             )
         found.sort(key=lambda m: (m.start, m.end, m.rule))
         return found
