@@ -240,7 +240,7 @@ def drop_contained(verdicts: list[Verdict]) -> list[Verdict]:
     """A value found inside a longer value of another rule of its category yields to it,
     unless it is the more confident of the two: twelve digits inside an IBAN are part of
     the IBAN, not an Aadhaar number; an e-mail address inside a URL stays an e-mail."""
-    if len(verdicts) < 2:
+    if len(verdicts) < 2 or not _values_overlap(verdicts):
         return verdicts
     ordered = sorted(verdicts, key=lambda v: (v.match.value_start, -v.match.value_end))
     kept: list[Verdict] = []
@@ -466,6 +466,18 @@ def context_confidence(rule: Rule, checks: RuleChecks, chunk: Chunk, match: Matc
 
 def minimum_confidence(rule: Rule, options: DetectOptions) -> float:
     return rule.min_confidence if rule.min_confidence is not None else options.min_confidence
+
+
+def _values_overlap(verdicts: list[Verdict]) -> bool:
+    """Whether any two values overlap; when none do (most chunks: a table has one value
+    a cell), nothing is contained and the verdicts keep their order of position."""
+    reach = -1
+    for verdict in verdicts:
+        match = verdict.match
+        if match.value_start < reach or match.value_start == match.value_end:
+            return True  # an empty value counts as overlapping: the full check decides
+        reach = max(reach, match.value_end)
+    return False
 
 
 def place_identity(chunk: Chunk, match: Match, location: Location) -> str:
