@@ -120,6 +120,33 @@ def describe(corpus: Path) -> tuple[int, int]:
     return files, size
 
 
+def subset(root: Path, megabytes: float) -> list[str]:
+    """A fixed sample of the corpus: its files in the order of the sha256 of their
+    relative path, taken until `megabytes` are reached. Hashing the path, not listing
+    the folder, makes it the same files on every machine and independent of packages."""
+    files = [p for p in root.rglob("*") if p.is_file() and p.name != ".complete"]
+    ranked = sorted(
+        files, key=lambda p: hashlib.sha256(p.relative_to(root).as_posix().encode()).digest()
+    )
+    chosen: list[str] = []
+    total = 0
+    for path in ranked:
+        if total >= megabytes * 1e6:
+            break
+        chosen.append(path.relative_to(root).as_posix())
+        total += path.stat().st_size
+    return sorted(chosen)
+
+
+def copy_out(root: Path, names: list[str], destination: Path) -> Path:
+    """A folder holding copies of the corpus files `names` (relative paths), afresh."""
+    shutil.rmtree(destination, ignore_errors=True)
+    for name in names:
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, destination / name)
+    return destination
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -54,9 +54,12 @@ class Settings:
     sample_rows: int | None = None
     redaction: Mapping[str, Any] | None = None
     """The `redaction:` section, read by policyctl.redaction.policy."""
+    allow_paths: tuple[str, ...] = ()
+    allow_values: tuple[str, ...] = ()
+    allow_sha256: tuple[str, ...] = ()
 
 
-LIST_FIELDS = ("exclude", "rules", "packs")
+LIST_FIELDS = ("exclude", "rules", "packs", "allow_paths", "allow_values", "allow_sha256")
 
 
 def find_config(explicit: str | None, targets: Sequence[str]) -> Path | None:
@@ -110,6 +113,8 @@ def _load_config_file(path: Path) -> dict[str, Any]:
     if "audit_log" in values:
         log = values["audit_log"]
         values["audit_log"] = str(path.parent / log) if log else ""
+    for key, listed in values.pop("allowlist", {}).items():
+        values[f"allow_{key}"] = listed
     return values
 
 

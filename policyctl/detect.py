@@ -1,7 +1,18 @@
 """The detection pipeline: the matches in one chunk become findings, step by named step.
 
-engine match -> value -> path allowed? -> value allowed? -> entropy -> context
-             -> confidence threshold -> validator -> finding (preview, fingerprint)
+engine match -> value -> path allowed? -> value allowed? -> false-positive filters
+             -> entropy -> context -> validator -> test/doc path -> confidence threshold
+             -> finding (preview, fingerprint, suppression by inline comment or allowlist)
+
+Encoded blobs (base64, URL-encoded) are decoded and the decoded text goes through the
+same pipeline, a bounded number of layers deep; such findings say how they were decoded.
+
+How a validator's answer moves confidence (the one rule for every validator): a value
+it confirms gains VALIDATED_RAISE and is marked `validated: true`; a value it refutes
+loses VALIDATION_FAILED_LOWER and is marked `validated: false`, which puts even a
+fully confident match (1.0) under the default threshold: a look-alike is dropped,
+and a lower --min-confidence shows it, flagged as not validated. The validator runs
+only on matches that already reach the threshold, so it never rescues one.
 """
 
 from __future__ import annotations
@@ -9,19 +20,45 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple, cast
 
+from policyctl import decode
 from policyctl.engine import Match
+from policyctl.engine.interface import HitFilter
 from policyctl.entropy import shannon_entropy
 from policyctl.globs import path_matches
 from policyctl.model import Chunk, Finding, Location, Rule
 from policyctl.redact import preview
 from policyctl.rules import RuleChecks, Ruleset
+from policyctl.secret_filters import Candidate, rejecting_filter
+from policyctl.suppress import INLINE, Allowlist, inline_ignored, may_have_inline_markers
 
 CONTEXT_RAISE = 0.15
 CONTEXT_LOWER = 0.3
+VALIDATED_RAISE = 0.1
+VALIDATION_FAILED_LOWER = 0.6
+TEST_OR_DOC_LOWER = 0.15
+
+TEST_OR_DOC_FOLDERS = frozenset(
+    {"test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata"}
+    | {"docs", "doc", "examples", "example", "samples"}
+)
+_TEST_OR_DOC_FILE = re.compile(
+    r"^test_.*\.py$|_test\.(?:py|go)$|\.(?:spec|test)\.[^.]+$|\.(?:md|rst|adoc)$", re.IGNORECASE
+)
+
+
+def is_test_or_doc_path(path: str) -> bool:
+    """Test fixtures and docs, where findings are kept but demoted: both are full of
+    sample credentials. A folder name anywhere in the path, or the file's own name."""
+    parts = path.replace("\\", "/").split("/")
+    return bool(TEST_OR_DOC_FOLDERS.intersection(parts[:-1])) or bool(
+        _TEST_OR_DOC_FILE.search(parts[-1])
+    )
+
+
 DEFAULT_MIN_CONFIDENCE = 0.5
 
 
@@ -33,6 +70,8 @@ class DetectOptions:
     show_secrets: bool = False
     per_cell: bool = False
     """Datasets: a finding for every matching cell instead of one per column and rule."""
+    allowlist: Allowlist = field(default_factory=Allowlist)
+    decode_depth: int = decode.MAX_DEPTH
 
 
 GENERIC_TAG = "generic"
@@ -55,14 +94,39 @@ def detect(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list[Findi
 
 
 def detect_spans(
-    chunk: Chunk, ruleset: Ruleset, options: DetectOptions
+    chunk: Chunk, ruleset: Ruleset, options: DetectOptions, depth: int = 0
 ) -> list[tuple[Match, Finding]]:
     """Every finding in `chunk` with the match it came from (its byte spans), for callers
-    that must act on the value in place, such as redaction."""
-    return [
-        (v.match, finding_for(chunk, v, ruleset, options))
-        for v in assess_chunk(chunk, ruleset, options)
-    ]
+    that must act on the value in place, such as redaction. A finding inside an encoded
+    blob spans the whole blob."""
+    verdicts = assess_chunk(chunk, ruleset, options)
+    markers = bool(verdicts) and may_have_inline_markers(chunk.data)
+    found = [(v.match, finding_for(chunk, v, ruleset, options, markers)) for v in verdicts]
+    if depth < options.decode_depth and chunk.line_locations is None:
+        found.extend(decoded_findings(chunk, ruleset, options, depth))
+    return found
+
+
+def decoded_findings(
+    chunk: Chunk, ruleset: Ruleset, options: DetectOptions, depth: int
+) -> list[tuple[Match, Finding]]:
+    """Findings inside encoded blobs, placed at the blob and marked with how it was decoded."""
+    found: list[tuple[Match, Finding]] = []
+    for blob in decode.encoded_blobs(chunk.data):
+        inner = Chunk(data=blob.decoded, origin=chunk.origin, kind=chunk.kind)
+        where = chunk.locate(blob.start)
+        for match, finding in detect_spans(inner, ruleset, options, depth + 1):
+            suppressed = finding.suppressed
+            if may_have_inline_markers(chunk.data) and inline_ignored(
+                chunk.data, blob.start, finding.rule_id
+            ):
+                suppressed = INLINE
+            layers = ">".join(filter(None, (blob.encoding, finding.decoded)))
+            outer = Match(match.rule, blob.start, blob.end, blob.start, blob.end)
+            found.append(
+                (outer, replace(finding, location=where, decoded=layers, suppressed=suppressed))
+            )
+    return found
 
 
 def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list[Verdict]:
@@ -72,15 +136,19 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
     accepted: list[Verdict] = []
     words: list[bytes] = []
 
-    def could_pass(rule: int) -> bool:
+    def could_pass(rule: int) -> bool | HitFilter:
         if not needs_context(ruleset, rule, options):
             return True
         if not words:
             words.append(chunk_words(chunk))
-        return _has_word(ruleset.checks[rule].context_pattern, words[0])
+        pattern = ruleset.checks[rule].context_pattern
+        if pattern is None or not _has_word(pattern, words[0]):
+            return False
+        return named_columns_only(chunk, pattern) or True
 
-    for match in ruleset.matcher.matches(chunk.data, within_lines, could_pass):
-        verdict = assess(chunk, match, ruleset, options)
+    demoted = is_test_or_doc_path(chunk.origin.path)
+    for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
+        verdict = assess(chunk, match, ruleset, options, demoted)
         if verdict is not None:
             accepted.append(verdict)
     return drop_contained(drop_generic_overlaps(accepted, ruleset))
@@ -95,6 +163,28 @@ def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:
     """
     definition = ruleset.rules[rule]
     return definition.confidence < minimum_confidence(definition, options)
+
+
+def named_columns_only(chunk: Chunk, pattern: re.Pattern[bytes]) -> HitFilter | None:
+    """For a chunk of cells where only column names hold a rule's context words (no
+    cell does), a filter passing only the hits in those columns: elsewhere nothing is
+    near them, so they cannot reach the threshold (see needs_context). None when the
+    cells hold a word too, or the chunk is not made of cells.
+
+    A table with a `dob` column has dates in many columns; only that one's are worth
+    confirming and judging one by one.
+    """
+    locations = chunk.line_locations
+    fields = getattr(locations, "fields", None)
+    if locations is None or fields is None or pattern.search(context_form(chunk.data)):
+        return None
+    named = {name for name in set(fields) if _names_word(pattern, name)}
+    line_span = chunk.line_span
+
+    def in_named_column(end: int) -> bool:
+        return line_field(locations, line_span(max(end - 1, 0))[0]) in named
+
+    return in_named_column
 
 
 def _has_word(pattern: re.Pattern[bytes] | None, text: bytes) -> bool:
@@ -113,28 +203,44 @@ def chunk_words(chunk: Chunk) -> bytes:
 
 
 def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Verdict]:
-    """A match of a generic rule yields to a provider rule's match on the same value:
-    one secret, one finding, named by the most specific rule."""
-    generic = [GENERIC_TAG in ruleset.rules[v.match.rule].tags for v in verdicts]
-    if not any(generic):
+    """One secret, one finding, named by the most specific rule: a match of a generic
+    rule yields to a provider rule's match on an overlapping value, and of two secret
+    rules' matches on the very same value the more confident stays (the first on a tie).
+    Personal-data rules sharing a value are left to drop_contained."""
+    if len(verdicts) < 2:
         return verdicts
-    specific = [v.match for v, g in zip(verdicts, generic, strict=True) if not g]
-    return [
-        v
-        for v, g in zip(verdicts, generic, strict=True)
-        if not g
-        or not any(
-            s.value_start < v.match.value_end and v.match.value_start < s.value_end
-            for s in specific
-        )
-    ]
+    generic = [GENERIC_TAG in ruleset.rules[v.match.rule].tags for v in verdicts]
+    specific = [v for v, g in zip(verdicts, generic, strict=True) if not g]
+    best: dict[tuple[int, int], float] = {}
+    for v in specific:
+        if v.category == "secret":
+            key = (v.match.value_start, v.match.value_end)
+            best[key] = max(best.get(key, 0.0), v.confidence)
+    kept: list[Verdict] = []
+    taken: set[tuple[int, int]] = set()
+    for v, g in zip(verdicts, generic, strict=True):
+        if g:
+            if not any(_overlap(s.match, v.match) for s in specific):
+                kept.append(v)
+            continue
+        key = (v.match.value_start, v.match.value_end)
+        if v.category != "secret":
+            kept.append(v)
+        elif key not in taken and v.confidence == best[key]:
+            taken.add(key)
+            kept.append(v)
+    return kept
+
+
+def _overlap(one: Match, other: Match) -> bool:
+    return one.value_start < other.value_end and other.value_start < one.value_end
 
 
 def drop_contained(verdicts: list[Verdict]) -> list[Verdict]:
     """A value found inside a longer value of another rule of its category yields to it,
     unless it is the more confident of the two: twelve digits inside an IBAN are part of
     the IBAN, not an Aadhaar number; an e-mail address inside a URL stays an e-mail."""
-    if len(verdicts) < 2:
+    if len(verdicts) < 2 or not _values_overlap(verdicts):
         return verdicts
     ordered = sorted(verdicts, key=lambda v: (v.match.value_start, -v.match.value_end))
     kept: list[Verdict] = []
@@ -157,10 +263,14 @@ def drop_contained(verdicts: list[Verdict]) -> list[Verdict]:
     return kept
 
 
-def assess(chunk: Chunk, match: Match, ruleset: Ruleset, options: DetectOptions) -> Verdict | None:
+def assess(
+    chunk: Chunk, match: Match, ruleset: Ruleset, options: DetectOptions, demoted: bool = False
+) -> Verdict | None:
     """The verdict on one match, or None when a step rejects it. Context comes before
     the validator because it is cheaper, and most matches of a rule that needs
-    context words have none."""
+    context words have none. The threshold judges the pattern and its context; a
+    validator then raises the confidence of what it confirms (it never rescues a match
+    below the threshold) or lowers what it refutes, and the threshold applies again."""
     rule = ruleset.rules[match.rule]
     checks = ruleset.checks[match.rule]
     value = chunk.data[match.value_start : match.value_end].decode("utf-8", "replace")
@@ -168,22 +278,63 @@ def assess(chunk: Chunk, match: Match, ruleset: Ruleset, options: DetectOptions)
         return None
     if (checks.allow_regexes or checks.stopwords) and value_allowed(value, checks):
         return None
+    if rule.filters and rejecting_filter(candidate(chunk, match, value), rule.filters):
+        return None
     entropy = shannon_entropy(value) if rule.entropy is not None else None
     if entropy is not None and rule.entropy is not None and entropy < rule.entropy:
         return None
     confidence = context_confidence(rule, checks, chunk, match)
-    if confidence is None or confidence < minimum_confidence(rule, options):
+    if confidence is None:
+        return None
+    if demoted:
+        confidence = max(0.0, confidence - TEST_OR_DOC_LOWER)
+    threshold = minimum_confidence(rule, options)
+    if confidence < threshold:
         return None
     validated = checks.validator(value) if checks.validator else None
-    if validated is False:
+    confidence = validated_confidence(confidence, validated)
+    if confidence < threshold:
         return None
     return Verdict(match, value, confidence, validated, entropy, rule.category)
 
 
+CANDIDATE_CONTEXT = 256
+"""Bytes of the line on each side of a value that the false-positive filters see: they
+look at the key and operator before it, and a minified file's line can be megabytes."""
+
+
+def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
+    """The value with the rest of its line (up to CANDIDATE_CONTEXT bytes each side), for
+    the false-positive filters."""
+    data = chunk.data
+    low = max(0, match.value_start - CANDIDATE_CONTEXT)
+    line_start = data.rfind(b"\n", low, match.value_start) + 1 or low
+    high = min(len(data), match.value_end + CANDIDATE_CONTEXT)
+    line_end = data.find(b"\n", match.value_end, high)
+    line_end = high if line_end < 0 else line_end
+    return Candidate(
+        value=value,
+        before=data[line_start : match.value_start].decode("utf-8", "replace"),
+        after=data[match.value_end : line_end].decode("utf-8", "replace"),
+        path=chunk.origin.path,
+    )
+
+
+def validated_confidence(confidence: float, validated: bool | None) -> float:
+    """Confirmed by its validator: more confident; refuted: much less (see the module doc)."""
+    if validated is True:
+        return min(1.0, confidence + VALIDATED_RAISE)
+    if validated is False:
+        return max(0.0, confidence - VALIDATION_FAILED_LOWER)
+    return confidence
+
+
 def finding_for(
-    chunk: Chunk, verdict: Verdict, ruleset: Ruleset, options: DetectOptions
+    chunk: Chunk, verdict: Verdict, ruleset: Ruleset, options: DetectOptions, markers: bool = False
 ) -> Finding:
-    """The finding an accepted match makes: located, previewed, fingerprinted."""
+    """The finding an accepted match makes: located, previewed, fingerprinted, and
+    suppressed when an inline comment (`markers`: the chunk may hold one) or the
+    config's allowlist says so."""
     rule = ruleset.rules[verdict.match.rule]
     value = verdict.value
     location = chunk.locate(verdict.match.value_start)
@@ -205,7 +356,22 @@ def finding_for(
         tags=rule.tags,
         secret=value if options.show_secrets else None,
         source_kind=chunk.kind,
+        suppressed=suppression(chunk, verdict, rule, location, options, markers),
     )
+
+
+def suppression(
+    chunk: Chunk,
+    verdict: Verdict,
+    rule: Rule,
+    location: Location,
+    options: DetectOptions,
+    markers: bool,
+) -> str | None:
+    """ "inline", "allowlist" or None (see policyctl.suppress)."""
+    if markers and inline_ignored(chunk.data, verdict.match.value_start, rule.id):
+        return INLINE
+    return options.allowlist.reason(location.path, verdict.value) if options.allowlist else None
 
 
 def value_allowed(value: str, checks: RuleChecks) -> bool:
@@ -224,17 +390,32 @@ def near_match(pattern: re.Pattern[bytes] | None, chunk: Chunk, match: Match, ru
     since the next line belongs to another row, and the cell's column name or key path
     counts too: a column called `ssn` or `$.patient.dob` is evidence, as in cloud DLP.
     """
-    if pattern is None:
-        return False
-    window = rule.context.window
+    return pattern is not None and _has_word_near(
+        pattern, surroundings(chunk, match, rule.context.window)
+    )
+
+
+class Surroundings(NamedTuple):
+    """What counts as near a match (see near_match): the text of its window, in context
+    form, and the column name or key path of its cell (None outside datasets)."""
+
+    text: bytes
+    field: str | None
+
+
+def surroundings(chunk: Chunk, match: Match, window: int) -> Surroundings:
+    """The surroundings of a match, found once for all of a rule's context words: in a
+    dataset chunk the line's position and column cost a search each."""
     if chunk.line_locations is None:
         nearby = chunk.data[max(0, match.start - window) : match.end + window]
-        return pattern.search(context_form(nearby)) is not None
+        return Surroundings(context_form(nearby), None)
     index, start, end = chunk.line_span(match.start)
-    if _names_word(pattern, line_field(chunk.line_locations, index)):
-        return True
     nearby = chunk.data[max(start, match.start - window) : min(end, match.end + window)]
-    return pattern.search(context_form(nearby)) is not None
+    return Surroundings(context_form(nearby), line_field(chunk.line_locations, index))
+
+
+def _has_word_near(pattern: re.Pattern[bytes], around: Surroundings) -> bool:
+    return _names_word(pattern, around.field) or pattern.search(around.text) is not None
 
 
 _SEPARATORS = bytes.maketrans(b"_-", b"  ")
@@ -270,17 +451,33 @@ def context_confidence(rule: Rule, checks: RuleChecks, chunk: Chunk, match: Matc
     """The rule's confidence moved by words near the match (see near_match); None when
     the rule requires context words and none is there."""
     confidence = rule.confidence
-    if near_match(checks.context_pattern, chunk, match, rule):
+    positive, negative = checks.context_pattern, checks.negative_pattern
+    if positive is None and negative is None:
+        return None if rule.context.required else confidence
+    around = surroundings(chunk, match, rule.context.window)
+    if positive is not None and _has_word_near(positive, around):
         confidence = min(1.0, confidence + CONTEXT_RAISE)
     elif rule.context.required:
         return None
-    if near_match(checks.negative_pattern, chunk, match, rule):
+    if negative is not None and _has_word_near(negative, around):
         confidence = max(0.0, confidence - CONTEXT_LOWER)
     return confidence
 
 
 def minimum_confidence(rule: Rule, options: DetectOptions) -> float:
     return rule.min_confidence if rule.min_confidence is not None else options.min_confidence
+
+
+def _values_overlap(verdicts: list[Verdict]) -> bool:
+    """Whether any two values overlap; when none do (most chunks: a table has one value
+    a cell), nothing is contained and the verdicts keep their order of position."""
+    reach = -1
+    for verdict in verdicts:
+        match = verdict.match
+        if match.value_start < reach or match.value_start == match.value_end:
+            return True  # an empty value counts as overlapping: the full check decides
+        reach = max(reach, match.value_end)
+    return False
 
 
 def place_identity(chunk: Chunk, match: Match, location: Location) -> str:

@@ -70,6 +70,13 @@ class Rule:
     examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
     source: str = ""
+    filters: tuple[str, ...] = ()
+    """False-positive filters (policyctl.secret_filters) a match must pass."""
+    sources: tuple[str, ...] = ()
+    """The kinds of input (SOURCE_KINDS) the rule applies to; empty: every kind."""
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.sources or kind in self.sources
 
 
 @dataclass(frozen=True)
@@ -161,6 +168,8 @@ class Finding:
     """The kind of input it was found in (Chunk.kind): repo, history, logs or datasets."""
     risk: float = 0.0
     """0-100, set by policyctl.scoring once the finding is judged against the packs."""
+    decoded: str | None = None
+    """How the value was found inside an encoded blob ("base64", "url", "base64>url")."""
 
 
 @dataclass(frozen=True)

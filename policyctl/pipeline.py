@@ -30,6 +30,7 @@ from policyctl.sources.interface import Source
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
+from policyctl.suppress import Allowlist
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,9 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
             min_confidence=settings.min_confidence,
             show_secrets=request.show_secrets,
             per_cell=settings.per_cell,
+            allowlist=Allowlist.compile(
+                settings.allow_paths, settings.allow_values, settings.allow_sha256
+            ),
         ),
         jobs=jobs,
         progress=progress,
@@ -113,7 +117,7 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         stats=scanned.stats,
         rules=rules,
         targets=request.targets,
-        engine=ruleset.matcher.name,
+        engine=ruleset.engine,
         started=clock.iso(started_at),
         finished=clock.iso(clock.now()),
         columns=tuple(scanned.columns),

@@ -55,10 +55,14 @@ class ColumnTally:
         for name, count in Counter(cells.fields).items():
             if name is not None:
                 self.values[column_key(name)] += count
+        columns: dict[str | None, str] = {}  # column_key of each field, once a chunk
         for verdict in verdicts:
             index = chunk.line_span(verdict.match.value_start)[0]
-            rule_id = ruleset.rules[verdict.match.rule].id
-            key = (column_key(cells.fields[index] or ""), rule_id)
+            field_name = cells.fields[index]
+            column = columns.get(field_name)
+            if column is None:
+                column = columns[field_name] = column_key(field_name or "")
+            key = (column, ruleset.rules[verdict.match.rule].id)
             tally = self.matches.get(key)
             if tally is None:
                 first = finding_for(chunk, verdict, ruleset, options)
@@ -68,7 +72,8 @@ class ColumnTally:
                 tally.rows += 1
                 tally.validated += bool(verdict.validated)
                 tally.last_row = row
-            tally.confidence = max(tally.confidence, round(verdict.confidence, 2))
+            if verdict.confidence > tally.confidence:
+                tally.confidence = verdict.confidence  # rounded once, in column_findings
 
     def column_findings(self) -> list[Finding]:
         """One finding per column and rule: at its first match, with the count of rows."""
@@ -79,7 +84,7 @@ class ColumnTally:
                 replace(
                     first,
                     location=replace(first.location, field=column or first.location.field),
-                    confidence=tally.confidence,
+                    confidence=round(tally.confidence, 2),
                     fingerprint=fingerprint(rule_id, f"column:{column}", self.path),
                     validated=True if tally.validated else first.validated,
                     occurrences=tally.rows,

@@ -35,7 +35,11 @@ def run_examples(rules: Sequence[Rule], backend: str = "auto") -> list[ExampleFa
 
 
 def found_by(rule: Rule, text: str, ruleset: Ruleset) -> bool:
-    chunk = Chunk(data=text.encode("utf-8"), origin=Location(path=f"<{rule.id} example>"))
+    chunk = Chunk(
+        data=text.encode("utf-8"),
+        origin=Location(path=f"<{rule.id} example>"),
+        kind=rule.sources[0] if rule.sources else "repo",
+    )
     return any(f.rule_id == rule.id for f in detect(chunk, ruleset, DetectOptions()))
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from policyctl.builtin import builtin_dir
 from policyctl.cache import memoized
-from policyctl.engine import Matcher, build_matcher
+from policyctl.engine import Matcher, build_matcher, engine_name
 from policyctl.errors import RuleError
 from policyctl.model import Allow, Context, Rule
 from policyctl.regex_safety import unsafe_reason
 from policyctl.schemas import schema_problems
+from policyctl.secret_filters import FILTERS
 from policyctl.validators import Validator, get_validator
 from policyctl.yamlfile import load_yaml
 
@@ -118,6 +119,8 @@ def _rule_from(entry: dict[str, Any], source: str) -> Rule:
         examples=tuple(entry["examples"]),
         negative_examples=tuple(entry["negative_examples"]),
         source=source,
+        filters=tuple(entry.get("filters", ())),
+        sources=tuple(entry.get("sources", ())),
     )
 
 
@@ -129,6 +132,9 @@ def _check_rule(rule: Rule, path: Path) -> None:
         _check_regex(allowed, f"{where}: field 'allow.regexes'")
     if rule.validator is not None and get_validator(rule.validator) is None:
         raise RuleError(f"{where}: field 'validator': no validator named {rule.validator!r}")
+    unknown = [name for name in rule.filters if name not in FILTERS]
+    if unknown:
+        raise RuleError(f"{where}: field 'filters': no filter named {unknown[0]!r}")
 
 
 def _check_regex(pattern: str, where: str) -> None:
@@ -178,18 +184,41 @@ def _any_word(words: tuple[str, ...]) -> re.Pattern[bytes] | None:
 
 @dataclass(frozen=True)
 class Ruleset:
-    """Rules compiled into one matcher; `checks[i]` belongs to `rules[i]`."""
+    """Rules ready for scanning; `checks[i]` belongs to `rules[i]`.
+
+    A rule may apply to some kinds of input only (`Rule.sources`), so each kind of chunk
+    gets the matcher of the rules that apply to it, built on first use (a pre-commit run
+    never builds the one for datasets) and shared by the kinds with the same rules.
+    """
 
     rules: tuple[Rule, ...]
     checks: tuple[RuleChecks, ...]
-    matcher: Matcher
+    backend: str
+    engine: str
+    """The backend in use: hyperscan or re."""
+    _matchers: dict[tuple[int, ...], Matcher] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _by_kind: dict[str, Matcher] = field(default_factory=dict, compare=False, repr=False)
+
+    def matcher_for(self, kind: str) -> Matcher:
+        """The matcher of the rules that apply to chunks of `kind` (see SOURCE_KINDS)."""
+        matcher = self._by_kind.get(kind)
+        if matcher is None:
+            chosen = tuple(i for i, rule in enumerate(self.rules) if rule.applies_to(kind))
+            matcher = self._matchers.get(chosen)
+            if matcher is None:
+                matcher = self._matchers[chosen] = build_matcher(self.rules, self.backend, chosen)
+            self._by_kind[kind] = matcher
+        return matcher
 
 
 def compile_ruleset(rules: Iterable[Rule], backend: str = "auto") -> Ruleset:
-    """Compile `rules` for scanning with the chosen engine backend."""
+    """Prepare `rules` for scanning with the chosen engine backend."""
     ordered = tuple(rules)
     return Ruleset(
         rules=ordered,
         checks=tuple(RuleChecks.of(rule) for rule in ordered),
-        matcher=build_matcher(ordered, backend),
+        backend=backend,
+        engine=engine_name(backend),
     )

@@ -55,8 +55,11 @@ def jwt(seed: int | str = 0) -> str:
 
 
 def private_key_pem(seed: int | str = 0) -> str:
+    """A PEM block shaped like a real key: its body is an ASN.1 DER SEQUENCE (what the
+    private_key_block validator checks), the rest random."""
     rng = random.Random(f"pem:{seed}")
-    body = base64.b64encode(bytes(rng.randrange(256) for _ in range(900))).decode()
+    der = bytes([0x30, 0x82, 0x03, 0x80]) + bytes(rng.randrange(256) for _ in range(896))
+    body = base64.b64encode(der).decode()
     lines = [body[i : i + 64] for i in range(0, len(body), 64)]
     label = "RSA " + "PRIVATE KEY"
     return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"])

@@ -93,6 +93,7 @@ def test_a_generic_finding_yields_to_a_provider_finding_on_the_same_value() -> N
     )
     provider = replace(BASE, id="custom.provider", pattern=r"\b(?P<secret>tok_[A-Za-z0-9]{12})\b")
     ruleset = compile_ruleset([generic, provider])
+    # Made-up values; the built-in generic rule would flag them.  policyctl: ignore
     text = "token = 'tok_Ab3dE6gH9jK2'\ntoken = 'Zx9Yw8Vu7Ts6Rq5P'\n"
     found = detect(
         Chunk(data=text.encode(), origin=Location(path="a.py")), ruleset, DetectOptions()
@@ -186,3 +187,48 @@ def test_table_cells_of_one_column_have_their_own_fingerprints() -> None:
 def test_a_secret_keeps_its_value_fingerprint() -> None:
     [found] = _fingerprints(BASE, "use key_Ab3dE6gH9jK2")
     assert found == fingerprint(BASE.id, "Ab3dE6gH9jK2", "people.txt")
+
+
+ZIP = replace(
+    BASE,
+    id="custom.zip",
+    category="pii",
+    data_class="location",
+    confidence=0.4,  # below the threshold: only a context word makes a finding
+    pattern=r"\b(?P<secret>[0-9]{5})\b",
+    context=Context(words=("zip",), window=30),
+)
+
+
+FIVE = [str(digit) * 5 for digit in range(10)]
+"""Five-digit values made at run time, so this file holds no ZIP-code look-alike."""
+
+
+def _cell_fields(rows: list[dict[str, str]], backend: str) -> list[str | None]:
+    """The columns where ZIP finds values in a chunk of these rows' cells."""
+    from policyctl.sources.cells import CellBatcher
+
+    batcher = CellBatcher("t.csv", "datasets")
+    for number, row in enumerate(rows, 1):
+        batcher.add_row(list(row.values()), list(row), number, number + 1)
+    chunk = batcher.take()
+    assert chunk is not None
+    found = detect(chunk, compile_ruleset([ZIP], backend), DetectOptions(per_cell=True))
+    return [f.location.field for f in found]
+
+
+@pytest.mark.parametrize("backend", ["hyperscan", "re"])
+def test_a_context_rule_in_cells_finds_values_only_in_columns_named_by_its_words(
+    backend: str,
+) -> None:
+    rows = [{"id": FIVE[1], "zip": FIVE[9], "amount": FIVE[3]}] * 3
+    assert _cell_fields(rows, backend) == ["zip"] * 3
+
+
+@pytest.mark.parametrize("backend", ["hyperscan", "re"])
+def test_a_context_word_in_a_cell_still_counts_beside_a_named_column(backend: str) -> None:
+    rows = [
+        {"id": FIVE[1], "zip": FIVE[9], "note": "moved"},
+        {"id": FIVE[2], "zip": FIVE[8], "note": "new zip " + FIVE[6]},
+    ]
+    assert _cell_fields(rows, backend) == ["zip", "zip", "note"]

@@ -25,7 +25,8 @@ def _ruleset(backend: str) -> Ruleset:
 
 def _findings(text: str, backend: str) -> list[tuple[str, int | None, int | None, str]]:
     ruleset = _ruleset(backend)
-    chunk = Chunk(data=text.encode("utf-8"), origin=Location(path="example.txt"))
+    # every built-in rule applies to logs (some only to logs and datasets)
+    chunk = Chunk(data=text.encode("utf-8"), origin=Location(path="example.log"), kind="logs")
     return [
         (f.rule_id, f.location.line, f.location.column, f.fingerprint)
         for f in detect(chunk, ruleset, DetectOptions())
@@ -77,6 +78,22 @@ def test_windowed_confirmation_equals_matching_the_whole_text(pattern: str) -> N
     whole = build_matcher(rules, "re").matches(text)
     assert windowed == whole
     assert whole, "the generated text should contain matches"
+
+
+def test_a_hit_filter_keeps_the_same_lines_in_both_backends() -> None:
+    cells = b"\n".join(b"x tok_%04d y tok_%04d" % (n, n + 1) for n in range(200))
+    even_lines = {n for n in range(200) if n % 2 == 0}
+
+    def on_even_lines(end: int) -> bool:
+        return cells.count(b"\n", 0, end) in even_lines
+
+    rules = [_rule(r"tok_[0-9]{4}")]
+    found = {
+        backend: build_matcher(rules, backend).matches(cells, True, lambda _: on_even_lines)
+        for backend in ("hyperscan", "re")
+    }
+    assert found["hyperscan"] == found["re"]
+    assert len(found["re"]) == 200  # two in each of the 100 even lines
 
 
 def test_a_pattern_hyperscan_cannot_compile_is_rejected_by_rule_name() -> None:

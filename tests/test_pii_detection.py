@@ -24,7 +24,7 @@ def ruleset() -> Ruleset:
 
 
 def found(ruleset: Ruleset, text: str, **options: Any) -> dict[str, float]:
-    chunk = Chunk(data=text.encode(), origin=Location(path="t.txt"))
+    chunk = Chunk(data=text.encode(), origin=Location(path="t.log"), kind="logs")
     return {f.rule_id: f.confidence for f in detect(chunk, ruleset, DetectOptions(**options))}
 
 

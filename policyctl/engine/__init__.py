@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from policyctl.cache import memoized
-from policyctl.engine.interface import CompiledPattern, Match, Matcher, pattern_shape
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher, pattern_shape
 from policyctl.errors import ConfigError
 from policyctl.model import Rule
 
 BACKENDS = ("auto", "hyperscan", "re")
 
-__all__ = ["BACKENDS", "Match", "Matcher", "build_matcher", "hyperscan_available"]
+__all__ = [
+    "BACKENDS",
+    "HitFilter",
+    "Match",
+    "Matcher",
+    "build_matcher",
+    "engine_name",
+    "hyperscan_available",
+]
 
 
 def hyperscan_available() -> bool:
@@ -22,25 +30,36 @@ def hyperscan_available() -> bool:
     return True
 
 
-def build_matcher(rules: Sequence[Rule], backend: str = "auto") -> Matcher:
-    """One matcher for all `rules`: Hyperscan when it can be imported, else `re`."""
+def build_matcher(
+    rules: Sequence[Rule], backend: str = "auto", chosen: Sequence[int] | None = None
+) -> Matcher:
+    """One matcher for the `chosen` rules (by index; default all): Hyperscan when it can
+    be imported, else `re`. Matches name rules by their index in `rules`."""
     shapes = memoized(
         "pattern-shapes",
         b"\0".join(rule.pattern.encode("utf-8") for rule in rules),
         lambda: [pattern_shape(rule.pattern) for rule in rules],
     )
     patterns = [CompiledPattern.from_rule(r, s) for r, s in zip(rules, shapes, strict=True)]
-    if backend not in BACKENDS:
-        raise ConfigError(f"unknown engine {backend!r}: choose one of {', '.join(BACKENDS)}")
-    if backend == "re" or (backend == "auto" and not hyperscan_available()):
+    indices = list(range(len(rules)) if chosen is None else chosen)
+    if engine_name(backend) == "re":
         from policyctl.engine.re_backend import ReMatcher
 
-        return ReMatcher(patterns)
-    if not hyperscan_available():
-        raise ConfigError("engine 'hyperscan' was asked for, but hyperscan cannot be imported")
+        return ReMatcher(patterns, indices)
     from policyctl.engine.hyperscan_backend import HyperscanMatcher, compile_database
 
     database = compile_database(
-        [rule.pattern.encode("utf-8") for rule in rules], [rule.id for rule in rules]
+        [patterns[i].source for i in indices], [rules[i].id for i in indices], indices
     )
     return HyperscanMatcher(patterns, database)
+
+
+def engine_name(backend: str) -> str:
+    """The backend that `backend` (auto, hyperscan or re) resolves to on this machine."""
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown engine {backend!r}: choose one of {', '.join(BACKENDS)}")
+    if backend == "re" or (backend == "auto" and not hyperscan_available()):
+        return "re"
+    if not hyperscan_available():
+        raise ConfigError("engine 'hyperscan' was asked for, but hyperscan cannot be imported")
+    return "hyperscan"

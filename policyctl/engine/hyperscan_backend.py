@@ -18,18 +18,19 @@ from typing import Any
 import hyperscan
 
 from policyctl.cache import cache_dir, store
-from policyctl.engine.interface import CompiledPattern, Match, Matcher
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
 from policyctl.errors import RuleError
 
 
-def compile_database(expressions: list[bytes], names: list[str]) -> Any:
-    """A block-mode database for `expressions`, from the disk cache when it is there.
+def compile_database(expressions: list[bytes], names: list[str], ids: list[int]) -> Any:
+    """A block-mode database for `expressions`, each reporting its id from `ids`, from the
+    disk cache when it is there.
 
     A pattern Hyperscan cannot compile is reported by the name of its rule.
     """
     digest = hashlib.sha256()
-    for expression in expressions:
-        digest.update(len(expression).to_bytes(4, "big") + expression)
+    for expression, number in zip(expressions, ids, strict=True):
+        digest.update(number.to_bytes(4, "big") + len(expression).to_bytes(4, "big") + expression)
     version = getattr(hyperscan, "__version__", "0")
     cached = cache_dir() / f"hs-{version}-{digest.hexdigest()[:32]}.db"
     try:
@@ -40,7 +41,7 @@ def compile_database(expressions: list[bytes], names: list[str]) -> Any:
     try:
         database.compile(
             expressions=expressions,
-            ids=list(range(len(expressions))),
+            ids=ids,
             elements=len(expressions),
             flags=0,
         )
@@ -82,61 +83,78 @@ class HyperscanMatcher(Matcher):
         self,
         data: bytes,
         within_lines: bool = False,
-        accept: Callable[[int], bool] | None = None,
+        accept: Callable[[int], bool | HitFilter] | None = None,
     ) -> list[Match]:
-        hits: list[tuple[int, int]] = []
+        hits: list[int] = []
+        add_hit = hits.append
 
         def on_hit(rule: int, _start: int, end: int, _flags: int, _context: object) -> None:
-            hits.append((rule, end))
+            add_hit(rule << _END_BITS | end)  # one int sorts as (rule, end), cheaper than a tuple
 
         self.database.scan(data, match_event_handler=on_hit, scratch=self.scratch)
         if not hits:
             return []
         hits.sort()
-        found: list[Match] = []
-        size = len(data)
-        covered_rule, covered_to = -1, -1
-        accepted = True
-        for rule, end in hits:
-            if rule != covered_rule:
-                covered_rule, covered_to = rule, -1
-                accepted = accept is None or accept(rule)
-            if not accepted or end <= covered_to:
-                continue
-            pattern = self.patterns[rule]
-            low = max(covered_to, end - pattern.width, 0)
-            if within_lines:
-                # the newline before the line stays in the window, for patterns that
-                # start with (?:^|[^\w]) and the like
-                low = max(low, data.rfind(b"\n", 0, max(end - 1, 0)))
-            confirmed = _confirm(pattern, data, size, low, end, within_lines)
-            if confirmed is None:
-                covered_to = end
-                continue
-            found.append(pattern.to_match(rule, confirmed))
-            covered_to = max(confirmed.end(), end)
-        found.sort(key=_POSITION)
-        return found
+        return sorted(_confirmed(self.patterns, data, hits, within_lines, accept), key=_POSITION)
+
+
+_END_BITS = 40
+_END_MASK = (1 << _END_BITS) - 1
+
+
+def _confirmed(
+    patterns: list[CompiledPattern],
+    data: bytes,
+    hits: list[int],
+    within_lines: bool,
+    accept: Callable[[int], bool | HitFilter] | None,
+) -> list[Match]:
+    """The matches that `re` confirms around the hits (sorted by rule, then end), at most
+    one for each stretch of text a rule's earlier match already covers.
+
+    The hot loop of a dataset scan (a few hits per table row): what `_confirm` did as a
+    function is written out here, with the line bounds of cell chunks found once a hit.
+    """
+    found: list[Match] = []
+    size = len(data)
+    find, rfind = data.find, data.rfind
+    covered_rule, covered_to = -1, -1
+    accepted: bool | HitFilter = True
+    pattern = patterns[0]
+    for hit in hits:
+        rule, end = hit >> _END_BITS, hit & _END_MASK
+        if rule != covered_rule:
+            covered_rule, covered_to = rule, -1
+            accepted = True if accept is None else accept(rule)
+            pattern = patterns[rule]
+        if accepted is False or end <= covered_to:
+            continue
+        if accepted is not True and not accepted(end):
+            continue
+        width = pattern.width
+        low = max(covered_to, end - width, 0)
+        limit = size
+        if within_lines:
+            # the newline before the line stays in the window, for patterns that
+            # start with (?:^|[^\w]) and the like
+            low = max(low, rfind(b"\n", 0, max(end - 1, 0)))
+            line_end = find(b"\n", end)
+            if line_end >= 0:
+                limit = line_end + 1
+        # re treats the window's edge as the end of the text, so a match that reaches
+        # the edge is redone from its start against the whole text (or line) for its
+        # true extent
+        high = min(limit, end + width)
+        regex = pattern.regex
+        confirmed = regex.search(data, low, high)
+        if confirmed is not None and confirmed.end() == high < limit:
+            confirmed = regex.match(data, confirmed.start(), min(limit, confirmed.start() + width))
+        if confirmed is None:
+            covered_to = end
+            continue
+        found.append(pattern.to_match(rule, confirmed))
+        covered_to = max(confirmed.end(), end)
+    return found
 
 
 _POSITION = attrgetter("start", "end", "rule")
-
-
-def _confirm(
-    pattern: CompiledPattern, data: bytes, size: int, low: int, end: int, within_lines: bool
-) -> Any:
-    """The leftmost-first match in the window around a hit ending at `end`.
-
-    `re` treats the window's edge as the end of the text, so a match that reaches the
-    edge is redone from its start against the whole text (or its whole line) to get its
-    true extent.
-    """
-    limit = size
-    if within_lines:
-        line_end = data.find(b"\n", end)
-        limit = size if line_end < 0 else line_end + 1
-    high = min(limit, end + pattern.width)
-    found = pattern.regex.search(data, low, high)
-    if found is not None and found.end() == high < limit:
-        found = pattern.regex.match(data, found.start(), min(limit, found.start() + pattern.width))
-    return found

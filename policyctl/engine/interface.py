@@ -56,15 +56,25 @@ class CompiledPattern:
 
     def to_match(self, rule: int, found: re.Match[bytes]) -> Match:
         value_start, value_end = found.span(self.value_group)
+        start, end = found.span()
         if value_start < 0:  # the `secret` group did not take part in the match
-            value_start, value_end = found.span()
-        return Match(rule, found.start(), found.end(), value_start, value_end)
+            value_start, value_end = start, end
+        return _new_tuple(Match, (rule, start, end, value_start, value_end))
+
+
+_new_tuple = tuple.__new__
+"""Makes a Match without the named tuple's Python-level __new__ (half the cost, and a
+dataset scan makes one for every matching cell)."""
 
 
 def pattern_shape(pattern: str) -> tuple[int, int]:
     """The index of the `secret` group (0: the whole match) and the longest match width."""
     regex = re.compile(pattern.encode("utf-8"))
     return regex.groupindex.get("secret", 0), max_width(pattern)
+
+
+HitFilter = Callable[[int], bool]
+"""Asked with the end offset of a hit whether to confirm it (see Matcher.matches)."""
 
 
 class Matcher(ABC):
@@ -77,12 +87,15 @@ class Matcher(ABC):
         self,
         data: bytes,
         within_lines: bool = False,
-        accept: Callable[[int], bool] | None = None,
+        accept: Callable[[int], bool | HitFilter] | None = None,
     ) -> list[Match]:
         """All matches, non-overlapping per rule (as `re.finditer` would give them).
 
         With `within_lines`, the data is a list of independent values one per line
         (dataset cells): a match is confirmed inside its own line, never across one.
         `accept`, when given, is asked once per rule that has hits whether to confirm
-        them at all (the caller may know none of them could become a finding).
+        them at all (the caller may know none of them could become a finding). With
+        `within_lines` it may answer with a HitFilter instead, asked for each hit by
+        the offset where the hit ends; it must decide by the line that offset ends, so
+        that a hit and the match confirmed for it (in the same line) are judged alike.
         """

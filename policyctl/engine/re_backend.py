@@ -8,32 +8,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from policyctl.engine.interface import CompiledPattern, Match, Matcher
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
 
 
 class ReMatcher(Matcher):
     name = "re"
 
-    def __init__(self, patterns: list[CompiledPattern]) -> None:
+    def __init__(self, patterns: list[CompiledPattern], chosen: list[int]) -> None:
         self.patterns = patterns
+        self.chosen = chosen
 
     def matches(
         self,
         data: bytes,
         within_lines: bool = False,
-        accept: Callable[[int], bool] | None = None,
+        accept: Callable[[int], bool | HitFilter] | None = None,
     ) -> list[Match]:
         lowered = data.lower() if any(p.keywords for p in self.patterns) else data
         found: list[Match] = []
-        for index, pattern in enumerate(self.patterns):
+        for index in self.chosen:
+            pattern = self.patterns[index]
             if pattern.keywords and not any(k in lowered for k in pattern.keywords):
                 continue
-            if accept is not None and not accept(index):
+            verdict = True if accept is None else accept(index)
+            if verdict is False:
                 continue
+            keep = None if verdict is True else verdict
             found.extend(
                 pattern.to_match(index, m)
                 for m in pattern.regex.finditer(data)
-                if not (within_lines and b"\n" in m.group(0))
+                if not (within_lines and b"\n" in m.group(0)) and (keep is None or keep(m.end()))
             )
         found.sort(key=lambda m: (m.start, m.end, m.rule))
         return found

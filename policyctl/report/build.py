@@ -182,6 +182,7 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "occurrences": finding.occurrences
         if finding.location.commit or finding.occurrences != 1
         else None,
+        "decoded": finding.decoded,
     }
     document.update({k: v for k, v in optional.items() if v is not None})
     return document

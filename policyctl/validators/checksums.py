@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def digits_of(value: str) -> str:
     """The decimal digits of `value`, dropping separators such as spaces and dashes."""
-    return "".join(ch for ch in value if ch.isdigit())
+    return _NOT_DIGIT.sub("", value)
 
 
 def luhn(value: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable
 
 
@@ -29,6 +30,96 @@ def jwt(value: str) -> bool:
     return isinstance(header, dict) and "alg" in header and isinstance(payload, dict)
 
 
+_LITERAL_QUOTES = re.compile(r"""^(?:\+\s*)?["']|["'](?:\s*\+)?$""")
+
+
+def _unquoted(line: str) -> str:
+    """A line of a key body without the string-literal quotes around it; a line that
+    only closes one literal and opens the next (`" +`) holds nothing."""
+    line = line.strip()
+    if not line.strip("\"'+ "):
+        return ""
+    return _LITERAL_QUOTES.sub("", line)
+
+
+def private_key_block(value: str) -> bool:
+    """The body of a PEM/OpenSSH/PGP private key block decodes to what that format holds:
+    DER starting with an ASN.1 SEQUENCE (PKCS#1, PKCS#8, SEC1), the `openssh-key-v1`
+    magic, or an OpenPGP packet. Random base64 between the markers does not."""
+    # A key written as concatenated string literals ("MIIE...\\n" "a0CK...\\n") keeps
+    # quotes (and a plus sign outside them) at the ends of its lines; a base64 line may
+    # itself begin or end with a plus sign, so only one next to a quote goes.
+    lines = [_unquoted(line) for line in value.replace("\\n", "\n").splitlines()]
+    body = "".join(
+        line for line in lines if line and ":" not in line and not line.startswith(("=", "-----"))
+    )
+    try:
+        raw = base64.b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    if raw.startswith(b"openssh-key-v1\0"):
+        return True
+    if raw[:1] and raw[0] in PGP_SECRET_KEY_TAGS:
+        return True
+    return _der_sequence(raw)
+
+
+PGP_SECRET_KEY_TAGS = frozenset({0x94, 0x95, 0x96, 0x97, 0x9C, 0x9D, 0x9E, 0x9F, 0xC5, 0xC7})
+"""First byte of an OpenPGP secret-key or secret-subkey packet (RFC 4880 4.2, old and new
+packet formats, tags 5 and 7)."""
+
+
+def _der_sequence(raw: bytes) -> bool:
+    """An ASN.1 DER SEQUENCE whose length field agrees with the data (give or take padding)."""
+    if len(raw) < 4 or raw[0] != 0x30:
+        return False
+    first = raw[1]
+    if first < 0x80:
+        length, header = first, 2
+    else:
+        size = first & 0x7F
+        if size == 0 or size > 4 or len(raw) < 2 + size:
+            return False
+        length, header = int.from_bytes(raw[2 : 2 + size], "big"), 2 + size
+    return header + length <= len(raw) <= header + length + 2
+
+
+def basic_auth_pair(value: str) -> bool:
+    """base64 of `user:password`, as in HTTP basic auth and docker `auths` entries."""
+    decoded = base64url_decode(value.replace("+", "-").replace("/", "_").rstrip("="))
+    if decoded is None:
+        return False
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    _user, colon, password = text.partition(":")
+    return bool(colon and password) and text.isprintable()
+
+
+PYPI_LOCATIONS = (b"\x02\x01\x08pypi.org", b"\x02\x01\x0dtest.pypi.org")
+
+
+def pypi_macaroon(value: str) -> bool:
+    """A PyPI API token: `pypi-` then a base64url macaroon (v2) whose location is PyPI."""
+    # The location comes first; decoding a prefix of whole base64 quanta does not
+    # depend on how the rest is padded.
+    decoded = base64url_decode(value.removeprefix("pypi-")[:24])
+    return decoded is not None and decoded.startswith(PYPI_LOCATIONS)
+
+
+def base64_64_bytes(value: str) -> bool:
+    """Standard base64 of exactly 64 bytes: the shape of an Azure storage account key."""
+    try:
+        return len(base64.b64decode(value, validate=True)) == 64
+    except (binascii.Error, ValueError):
+        return False
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "jwt": jwt,
+    "private_key_block": private_key_block,
+    "basic_auth_pair": basic_auth_pair,
+    "pypi_macaroon": pypi_macaroon,
+    "base64_64_bytes": base64_64_bytes,
 }
