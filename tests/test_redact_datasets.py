@@ -139,25 +139,32 @@ def redact(run: RunPolicyctl, folder: Path, *args: str, key: str = REDACT_KEY) -
 
 
 def rule_ids_by_file(run: RunPolicyctl, folder: Path, scanned: str) -> dict[str, set[str]]:
-    """The rule ids `policyctl scan` finds in each file of folder/scanned (JSON
-    documents read as datasets)."""
-    done = run(
-        "scan",
-        scanned,
-        "--as",
-        "json",
-        "--rules",
-        folder / "sample-pii.yaml",
-        "-f",
-        "json",
-        "--no-progress",
-        cwd=folder,
-    )
-    assert done.code in (0, 1), done.err
+    """The rule ids `policyctl scan` finds in each file of folder/scanned. A `.json` file
+    is configuration to `scan` unless named with `--as json`, so it is scanned on its own,
+    as the dataset `redact` reads it as."""
+    documents = sorted((folder / scanned).glob("*.json"))
     found: dict[str, set[str]] = {}
-    for finding in done.json()["findings"]:
-        name = Path(str(finding["location"]["path"])).name
-        found.setdefault(name, set()).add(str(finding["rule_id"]))
+    for targets, extra in (
+        ([scanned], ["--exclude", "*.json"]),
+        ([str(p.relative_to(folder)) for p in documents], ["--as", "json"]),
+    ):
+        if not targets:
+            continue
+        done = run(
+            "scan",
+            *targets,
+            *extra,
+            "--rules",
+            folder / "sample-pii.yaml",
+            "-f",
+            "json",
+            "--no-progress",
+            cwd=folder,
+        )
+        assert done.code in (0, 1), done.err
+        for finding in done.json()["findings"]:
+            name = Path(str(finding["location"]["path"])).name
+            found.setdefault(name, set()).add(str(finding["rule_id"]))
     return found
 
 
