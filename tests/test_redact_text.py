@@ -131,7 +131,7 @@ def test_overlapping_findings_are_replaced_once_by_the_stronger(tmp_path: Path) 
     redactor = Redactor(compile_ruleset([account, key]), DetectOptions(), policy, keys)
     copy = redact_bytes(b"id acct-123456-abcdefgh end\n", redactor)
     assert copy == b"id " + b"*" * len("acct-123456-abcdefgh") + b" end\n"
-    assert [(k.rule_id, k.strategy, n) for k, n in redactor.counts.items()] == [
+    assert [(k.rule_id, k.strategy, n) for k, n in redactor.counts().items()] == [
         ("sample.account-key", "mask", 1)
     ]
 

@@ -31,3 +31,7 @@ AuditLog = Annotated[
     typer.Option("--audit-log", help="Audit log to append to (default .policyctl/audit.jsonl)."),
 ]
 NoAudit = Annotated[bool, typer.Option("--no-audit", help="Do not append to the audit log.")]
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=0, help="Worker processes (default: one per CPU)."),
+]

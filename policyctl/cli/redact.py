@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from policyctl.cli.console import print_notices, stderr
-from policyctl.cli.options import AuditLog, Engine, ExtraRules, NoAudit, NoIgnore
+from policyctl.cli.options import AuditLog, Engine, ExtraRules, Jobs, NoAudit, NoIgnore
 
 if TYPE_CHECKING:
     from policyctl.redaction.keys import RedactionKeys
@@ -67,6 +67,7 @@ def redact(
         ),
     ] = None,
     engine: Engine = None,
+    jobs: Jobs = None,
     no_ignore: NoIgnore = False,
     report_format: Annotated[
         str, typer.Option("--format", "-f", help="Report format: terminal or json.")
@@ -102,6 +103,7 @@ def redact(
         "exclude": exclude,
         "min_confidence": min_confidence,
         "engine": engine,
+        "jobs": jobs,
         "gitignore": False if no_ignore else None,
         "audit_log": "" if no_audit else audit_log,
     }

@@ -18,6 +18,7 @@ from policyctl.cli.options import (
     Engine,
     Exclude,
     ExtraRules,
+    Jobs,
     NoAudit,
     NoIgnore,
 )
@@ -113,10 +114,7 @@ def scan(
         str | None,
         typer.Option("--max-file-size", help="Skip larger files, with a note (default 10MiB)."),
     ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", min=0, help="Worker processes (default: one per CPU)."),
-    ] = None,
+    jobs: Jobs = None,
     fail_on: Annotated[
         str | None,
         typer.Option(

@@ -3,28 +3,26 @@
 The values are packed into one chunk, a value a line, by the scanner's own
 `CellBatcher`, so detection sees exactly what `policyctl scan` sees (column names and
 key paths count as context) and pays the engine's per-call cost once per batch. Each
-replacement is then mapped back to its value, and `write_records` writes each record
-of the batch changed or exactly as it was read.
+replacement is then mapped back to its value (`batches.write_records` then writes each
+record of the batch changed or exactly as it was read).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from typing import NamedTuple
 
 from policyctl.model import Chunk, Location
 from policyctl.redaction.redactor import Edit, Redactor, SpanChunk
 from policyctl.redaction.text import apply_edits
-from policyctl.sources.cells import CellBatcher, CellLocations, column_key
-from policyctl.sources.tabular import Malformed, Record
+from policyctl.sources.cells import CellLocations, column_key
 
 MAX_WARNINGS = 20
 """Malformed-data warnings listed in full per file; the rest are counted."""
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """What one value becomes; `removed` when the `remove` strategy took it whole."""
 
     text: str
@@ -37,29 +35,32 @@ def redact_cells(chunk: Chunk, values: Sequence[str], redactor: Redactor) -> dic
     locations = chunk.line_locations
     assert isinstance(locations, CellLocations)
     fields = locations.fields
-    span = SpanChunk(
-        data=chunk.data, origin=chunk.origin, kind=chunk.kind, line_locations=locations
-    )
-
-    lines: dict[int, tuple[int, int, int]] = {}  # offset -> its line, found once
-
-    def column_at(offset: int) -> str | None:
-        line = lines[offset] = span.line_span(offset)
-        name = fields[line[0]]
-        return column_key(name) if name else None
-
-    grouped: dict[int, tuple[bytes, list[Edit]]] = {}
-    for edit in redactor.edits(span, column_at=column_at):
-        index, start, end = lines[edit.start]
-        relative = Edit(edit.start - start, min(edit.end, end) - start, edit.text, edit.strategy)
-        grouped.setdefault(index, (span.data[start:end], []))[1].append(relative)
+    data = chunk.data
+    span = SpanChunk(data=data, origin=chunk.origin, kind=chunk.kind, line_locations=locations)
     changes: dict[int, Change] = {}
-    for index, (line, edits) in grouped.items():
-        original = _value_bytes(values[index], line)
+    partly: dict[int, tuple[int, int, list[Edit]]] = {}  # line -> its bounds, its edits
+    for start, end, rule in redactor.spans(span):
+        index, line_start, line_end = span.line_span(start)
+        name = fields[index]
+        value = data[start:end].decode("utf-8", "replace")
+        text, used = redactor.stand_in(value, rule, column_key(name) if name else None)
+        if start == line_start and end >= line_end:
+            # the whole value replaced (the usual case), so the only edit of its line
+            changes[index] = _new_tuple(Change, (text, used == "remove"))
+            continue
+        edit = Edit(start - line_start, min(end, line_end) - line_start, text.encode(), used)
+        partly.setdefault(index, (line_start, line_end, []))[2].append(edit)
+    for index, (line_start, line_end, edits) in partly.items():
+        original = _value_bytes(values[index], data[line_start:line_end])
         text = apply_edits(original, 0, len(original), edits).decode("utf-8", "surrogateescape")
         whole = edits[0].start == 0 and edits[-1].end == len(original)
         changes[index] = Change(text, whole and all(e.strategy == "remove" for e in edits))
     return changes
+
+
+_new_tuple = tuple.__new__
+"""Makes a Change without the named tuple's Python-level __new__ (a table makes one
+for every value it replaces)."""
 
 
 def _value_bytes(value: str, line: bytes) -> bytes:
@@ -105,71 +106,3 @@ class DataResult:
         hidden = self.malformed - MAX_WARNINGS
         if hidden > 0:
             self.warnings.append(f"{hidden} more malformed records passed through, not listed")
-
-
-Rewrite = Callable[[Record, dict[int, Change], str], str]
-"""A record's new text from its changes (by value index) and the text written before it."""
-
-
-def write_records(
-    items: Iterable[Record | Malformed | str],
-    cells: Callable[[Record], list[str]],
-    rewrite: Rewrite,
-    out: IO[str],
-    redactor: Redactor,
-    display: str,
-    result: DataResult,
-) -> None:
-    """Write a reader's items (kept text, `keep_raw`) to `out`: each record as it was
-    read unless one of its `cells` holds a finding, then as `rewrite` makes it; plain
-    text as it is; a malformed part with its values replaced as in plain text, and a
-    warning. Records are detected in batches of about CHUNK_CHARS."""
-    batcher = CellBatcher(display, "datasets")
-    pending: list[Record | Malformed | str] = []
-    values: list[str] = []
-    state = [""]  # the last plain text written
-    for item in items:
-        if isinstance(item, Record):
-            texts = cells(item)
-            batcher.add_row(texts, item.names, item.number, item.line)
-            values.extend(texts)
-            result.records += 1
-        elif isinstance(item, Malformed):
-            result.warn(f"{item.where}: {item.message}; passed through")
-        pending.append(item)
-        if batcher.full:
-            _flush(pending, values, batcher, rewrite, out, redactor, display, result, state)
-            pending, values = [], []
-    _flush(pending, values, batcher, rewrite, out, redactor, display, result, state)
-    result.finish()
-
-
-def _flush(
-    pending: Sequence[Record | Malformed | str],
-    values: Sequence[str],
-    batcher: CellBatcher,
-    rewrite: Rewrite,
-    out: IO[str],
-    redactor: Redactor,
-    display: str,
-    result: DataResult,
-    state: list[str],
-) -> None:
-    """Detect the batch's cells and write its items, each changed or as it was."""
-    chunk = batcher.take()
-    changes = redact_cells(chunk, values, redactor) if chunk is not None else {}
-    first = 0  # index of the next record's first cell in the batch
-    for item in pending:
-        if isinstance(item, Record):
-            text = item.raw or ""
-            count = len(item.values)
-            mine = {i - first: changes[i] for i in range(first, first + count) if i in changes}
-            if mine:
-                text = rewrite(item, mine, state[0])
-            first += count
-        elif isinstance(item, Malformed):
-            text = redact_loose_text(item.raw, redactor, display) if item.raw else ""
-        else:
-            text = state[0] = item
-        result.lines += text.count("\n")
-        out.write(text)

@@ -22,7 +22,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policyctl.redaction.cells import Change, DataResult, write_records
+from policyctl.redaction.batches import RecordFormat, write_records
+from policyctl.redaction.cells import Change, DataResult
 from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.tables import text_streams
 from policyctl.redaction.text import Reader, Writer, same_compression
@@ -44,7 +45,7 @@ def redact_json(
         kind = "jsonl" if lines else "json"
         result = DataResult(format=f"gzip {kind}" if compressed else kind)
         items = read_jsonl(text, keep_raw=True) if lines else read_json(text, keep_raw=True)
-        write_records(items, _leaf_texts, _rewrite, written, redactor, display, result)
+        write_records(items, JSON_RECORDS, written, redactor, display, result)
     return result
 
 
@@ -57,6 +58,9 @@ def _rewrite(record: Record, changes: dict[int, Change], before: str) -> str:
     line it starts on (the end of the text before it)."""
     line = before[before.rfind("\n") + 1 :]
     return rewrite_record(record.raw or "", changes, line[: len(line) - len(line.lstrip(" \t"))])
+
+
+JSON_RECORDS = RecordFormat(_leaf_texts, _rewrite)
 
 
 def rewrite_record(raw: str, changes: dict[int, Change], indent: str) -> str:

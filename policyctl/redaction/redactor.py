@@ -10,16 +10,15 @@ strongest: a secret before personal data, then the longest span.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from policyctl.detect import DetectOptions, assess_chunk
-from policyctl.engine import Match
+from policyctl.detect import DetectOptions, Verdict, assess_chunk
 from policyctl.model import Chunk, Location, Rule
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.policy import SECRET_CATEGORY, RedactionPolicy
-from policyctl.redaction.strategies import Strategy, apply
+from policyctl.redaction.strategies import Strategy, maker
 from policyctl.rules import Ruleset
 
 CACHE_ENTRIES = 1 << 16
@@ -27,9 +26,8 @@ CACHE_ENTRIES = 1 << 16
 fpe costs a fraction of a millisecond per value."""
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """Replace data[start:end] with `text`."""
+class Edit(NamedTuple):
+    """Replace data[start:end] with `text` (a tuple: a large log makes millions)."""
 
     start: int
     end: int
@@ -58,6 +56,21 @@ class CountKey(NamedTuple):
     strategy: str
 
 
+class StandIns:
+    """One strategy's stand-ins, the latest CACHE_ENTRIES of them remembered."""
+
+    def __init__(self, maker: Callable[[str], tuple[str, Strategy]]) -> None:
+        self.maker = maker
+        self.made: dict[str, tuple[str, str]] = {}
+
+    def make(self, value: str) -> tuple[str, str]:
+        if len(self.made) >= CACHE_ENTRIES:
+            self.made.clear()
+        text, used = self.maker(value)
+        made = self.made[value] = (text, str(used))
+        return made
+
+
 class Redactor:
     """Finds sensitive values with the scanner's rules and makes their stand-ins."""
 
@@ -67,80 +80,81 @@ class Redactor:
         options: DetectOptions,
         policy: RedactionPolicy,
         keys: RedactionKeys | None,
+        jobs: int = 1,
     ) -> None:
         self.ruleset = ruleset
         self.options = options
         self.policy = policy
         self.keys = keys
-        self.counts: Counter[CountKey] = Counter()
-        self._made: dict[tuple[Strategy, str], tuple[str, str]] = {}
-        self._strategies: dict[str, Strategy] = {}
+        self.jobs = jobs
+        """Processes that may detect the cells of a large table or JSON file at once."""
+        self.tally: Counter[tuple[str, str | None, str]] = Counter()
+        """Values replaced, by rule id, column and strategy (see `counts`)."""
+        self._rules = {rule.id: rule for rule in ruleset.rules}
+        self._makers: dict[Strategy, StandIns] = {}
+        self._by_rule: dict[str, StandIns] = {}
 
-    def edits(
-        self,
-        chunk: SpanChunk,
-        column: str | None = None,
-        column_at: Callable[[int], str | None] | None = None,
-    ) -> list[Edit]:
+    def edits(self, chunk: SpanChunk, column: str | None = None) -> list[Edit]:
         """The replacements for every finding in `chunk`, sorted and never overlapping,
-        counted under `column` (or the column `column_at` gives for the value's offset)."""
-        rules = self.ruleset.rules
-        found = [
-            (v.match, rules[v.match.rule]) for v in assess_chunk(chunk, self.ruleset, self.options)
-        ]
+        counted under `column`."""
+        data = chunk.data
         edits: list[Edit] = []
-        for group in overlapping_groups(found):
-            if len(group) == 1:
-                match, strongest = group[0]
-                start, end = match.value_start, match.value_end
-            else:
-                start = min(m.value_start for m, _ in group)
-                end = max(m.value_end for m, _ in group)
-                strongest = min(group, key=lambda mr: _strength(*mr))[1]
-            value = chunk.data[start:end].decode("utf-8", "replace")
-            where = column_at(start) if column_at is not None else column
-            text, used = self.stand_in(value, strongest, where)
+        for start, end, rule in self.spans(chunk):
+            text, used = self.stand_in(data[start:end].decode("utf-8", "replace"), rule, column)
             edits.append(Edit(start, end, text.encode(), used))
         return edits
 
+    def spans(self, chunk: Chunk) -> list[tuple[int, int, Rule]]:
+        """What to replace in `chunk`: each finding's value, in order of position, with
+        the rule whose strategy replaces it. Values that overlap (directly or through
+        another) are joined into one span, which goes to the strongest of their rules:
+        a secret before personal data, then the longest value, then by rule id."""
+        rules = self.ruleset.rules
+        spans: list[tuple[int, int, Rule]] = []
+        strongest: tuple[bool, int, str] = (True, 0, "")  # the last span's rule's strength
+        reach = -1  # where the last span ends
+        for verdict in sorted(assess_chunk(chunk, self.ruleset, self.options), key=_value_span):
+            match = verdict.match
+            start, end = match.value_start, match.value_end
+            if end <= start:
+                continue  # an empty value has nothing to replace
+            rule = rules[match.rule]
+            strength = (rule.category != SECRET_CATEGORY, start - end, rule.id)
+            if start < reach:  # it overlaps the last span: they become one
+                first, _end, chosen = spans[-1]
+                reach = max(reach, end)
+                if strength < strongest:
+                    chosen, strongest = rule, strength
+                spans[-1] = (first, reach, chosen)
+            else:
+                spans.append((start, end, rule))
+                strongest, reach = strength, end
+        return spans
+
     def stand_in(self, value: str, rule: Rule, column: str | None) -> tuple[str, str]:
-        """The replacement for one value the rule found and the strategy that made it;
-        counted."""
-        strategy = self._strategies.get(rule.id)
-        if strategy is None:
+        """The replacement for one value the rule found and the name of the strategy
+        that made it; counted."""
+        stand_ins = self._by_rule.get(rule.id)
+        if stand_ins is None:
             strategy = self.policy.strategy_for(rule.id, rule.data_class, rule.category)
-            self._strategies[rule.id] = strategy
-        key = (strategy, value)
-        made = self._made.get(key)
+            stand_ins = self._makers.get(strategy)
+            if stand_ins is None:
+                stand_ins = self._makers[strategy] = StandIns(maker(strategy, self.keys))
+            self._by_rule[rule.id] = stand_ins
+        made = stand_ins.made.get(value)
         if made is None:
-            if len(self._made) >= CACHE_ENTRIES:
-                self._made.clear()
-            text, used = apply(strategy, value, self.keys)
-            made = self._made[key] = (text, str(used))
-        self.counts[CountKey(rule.id, rule.category, rule.data_class, column, made[1])] += 1
+            made = stand_ins.make(value)
+        self.tally[rule.id, column, made[1]] += 1
         return made
 
+    def counts(self) -> Counter[CountKey]:
+        """The tally with what the report says of each rule."""
+        counts: Counter[CountKey] = Counter()
+        for (rule_id, column, used), n in self.tally.items():
+            rule = self._rules[rule_id]
+            counts[CountKey(rule_id, rule.category, rule.data_class, column, used)] = n
+        return counts
 
-def _strength(match: Match, rule: Rule) -> tuple[bool, int, str]:
-    """Sort key: secrets first, then the longest value, then by rule id."""
-    return (rule.category != SECRET_CATEGORY, match.value_start - match.value_end, rule.id)
 
-
-def overlapping_groups(
-    found: Iterable[tuple[Match, Rule]],
-) -> list[list[tuple[Match, Rule]]]:
-    """Findings grouped so that values that overlap (directly or through another) are
-    in one group; groups in order of position."""
-    groups: list[list[tuple[Match, Rule]]] = []
-    reach = -1
-    for pair in sorted(found, key=lambda mf: (mf[0].value_start, mf[0].value_end)):
-        match = pair[0]
-        if match.value_end <= match.value_start:
-            continue  # an empty value has nothing to replace
-        if groups and match.value_start < reach:
-            groups[-1].append(pair)
-            reach = max(reach, match.value_end)
-        else:
-            groups.append([pair])
-            reach = match.value_end
-    return groups
+def _value_span(verdict: Verdict) -> tuple[int, int]:
+    return verdict.match[3:5]  # (value_start, value_end)

@@ -14,7 +14,6 @@ import os
 import sys
 import time
 import zlib
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from policyctl.redaction.report import FileRecord, RunInfo, build_report
 from policyctl.redaction.tables import redact_csv
 from policyctl.redaction.text import GZIP_MAGIC, NotText, TextResult, redact_text_file
 from policyctl.rules import compile_ruleset, load_rules
+from policyctl.scan import default_jobs
 from policyctl.sources.datasets import kind_for_name
 
 EXIT_OK = 0
@@ -77,9 +77,8 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     targets, notices = plan_targets(request.outputs)
     rules = load_rules([Path(p) for p in settings.rules])
     ruleset = compile_ruleset(rules, settings.engine)
-    redactor = Redactor(
-        ruleset, DetectOptions(min_confidence=settings.min_confidence), policy, keys
-    )
+    options = DetectOptions(min_confidence=settings.min_confidence)
+    redactor = Redactor(ruleset, options, policy, keys, settings.jobs or default_jobs())
     records: list[FileRecord] = []
     skipped = sum(1 for n in notices if n.level != "info")  # inputs missing, unreadable
     for target in targets:
@@ -130,7 +129,7 @@ def audit_fields(report: dict[str, Any], command: Sequence[str], exit_code: int)
 
 def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
     """Redact one input into its destination; a notice (and no output) when it cannot be."""
-    redactor.counts = Counter()
+    redactor.tally.clear()
     kind = redact_kind(target.display)
     try:
         with open_input(target.source) as raw:
@@ -157,7 +156,7 @@ def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
         input_bytes=source.size,
         output_bytes=sink.size,
         lines=result.lines,
-        counts=redactor.counts,
+        counts=redactor.counts(),
         records=result.records if isinstance(result, DataResult) else None,
         warnings=result.warnings if isinstance(result, DataResult) else [],
     )

@@ -61,9 +61,6 @@ class Strategy:
     name: str
     options: tuple[tuple[str, Any], ...] = ()
 
-    def option(self, name: str, default: Any) -> Any:
-        return dict(self.options).get(name, default)
-
     def __str__(self) -> str:
         if not self.options:
             return self.name
@@ -215,31 +212,43 @@ def fpe_cipher(keys: RedactionKeys) -> FormatPreservingCipher:
     return FormatPreservingCipher(keys.fpe_key, keys.fpe_tweak)
 
 
-Maker = Callable[[str, Strategy, RedactionKeys], str | None]
+Maker = Callable[[str, dict[str, Any], RedactionKeys], str | None]
 
 _MAKERS: dict[str, Maker] = {
-    "mask": lambda v, s, _: mask(v, s.option("char", MASK_CHAR), s.option("length", None)),
-    "partial": lambda v, s, _: partial(
+    "mask": lambda v, o, _: mask(v, o.get("char", MASK_CHAR), o.get("length")),
+    "partial": lambda v, o, _: partial(
         v,
-        keep_first=s.option("keep_first", 0),
-        keep_last=s.option("keep_last", PARTIAL_KEEP_LAST),
-        keep_domain=s.option("keep_domain", True),
-        char=s.option("char", MASK_CHAR),
+        keep_first=o.get("keep_first", 0),
+        keep_last=o.get("keep_last", PARTIAL_KEEP_LAST),
+        keep_domain=o.get("keep_domain", True),
+        char=o.get("char", MASK_CHAR),
     ),
-    "remove": lambda v, s, _: remove(v),
-    "generalize": lambda v, s, _: generalize(v),
-    "hash": lambda v, s, k: keyed_hash(
-        v, k.hash_key, s.option("length", HASH_LENGTH), s.option("prefix", HASH_PREFIX)
+    "remove": lambda v, o, _: remove(v),
+    "generalize": lambda v, o, _: generalize(v),
+    "hash": lambda v, o, k: keyed_hash(
+        v, k.hash_key, o.get("length", HASH_LENGTH), o.get("prefix", HASH_PREFIX)
     ),
-    "tokenize": lambda v, s, k: tokenize(v, k.token_key),
-    "fpe": lambda v, s, k: fpe_cipher(k).encrypt(v, luhn=s.option("luhn", False)),
+    "tokenize": lambda v, o, k: tokenize(v, k.token_key),
+    "fpe": lambda v, o, k: fpe_cipher(k).encrypt(v, luhn=o.get("luhn", False)),
 }
 
 
-def apply(strategy: Strategy, value: str, keys: RedactionKeys | None) -> tuple[str, Strategy]:
-    """The stand-in for `value` and the strategy that made it: mask when the one asked
-    for does not fit the value. Keyed strategies need `keys`."""
+def maker(strategy: Strategy, keys: RedactionKeys | None) -> Callable[[str], tuple[str, Strategy]]:
+    """A function giving the stand-in for a value and the strategy that made it: mask
+    when the one asked for does not fit the value. Keyed strategies need `keys`. The
+    options are read once, not for each of a table's million values."""
     if keys is None and strategy.name in KEYED:
         raise ValueError(f"the {strategy.name} strategy needs the redaction key")
-    made = _MAKERS[strategy.name](value, strategy, keys)  # type: ignore[arg-type]
-    return (made, strategy) if made is not None else (mask(value), MASK)
+    make = _MAKERS[strategy.name]
+    options = dict(strategy.options)
+
+    def stand_in(value: str) -> tuple[str, Strategy]:
+        made = make(value, options, keys)  # type: ignore[arg-type]
+        return (made, strategy) if made is not None else (mask(value), MASK)
+
+    return stand_in
+
+
+def apply(strategy: Strategy, value: str, keys: RedactionKeys | None) -> tuple[str, Strategy]:
+    """The stand-in for one value (see `maker`)."""
+    return maker(strategy, keys)(value)

@@ -12,13 +12,15 @@ values replaced as in plain text, and a warning naming the line).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, cast
 
-from policyctl.redaction.cells import Change, DataResult, write_records
+from policyctl.redaction.batches import RecordFormat, write_records
+from policyctl.redaction.cells import Change, DataResult
 from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.text import Reader, Writer, same_compression
 from policyctl.sources.tabular import (
@@ -46,17 +48,20 @@ def redact_csv(
         kind = "tsv" if layout.delimiter == "\t" else "csv"
         result = DataResult(format=f"gzip {kind}" if compressed else kind)
         items = read_csv(itertools.chain(io.StringIO(sample), text), layout, keep_raw=True)
-
-        def rewrite(row: Record, changes: dict[int, Change], _before: str) -> str:
-            return rewrite_row(row.raw or "", row.values, changes, layout)
-
-        write_records(items, _row_values, rewrite, written, redactor, display, result)
+        form = RecordFormat(_row_values, functools.partial(_rewritten_row, layout))
+        write_records(items, form, written, redactor, display, result)
     return result
 
 
 def _row_values(row: Record) -> list[str]:
     values: list[str] = row.values
     return values
+
+
+def _rewritten_row(
+    layout: TableLayout, row: Record, changes: dict[int, Change], _before: str
+) -> str:
+    return rewrite_row(row.raw or "", row.values, changes, layout)
 
 
 def rewrite_row(
@@ -107,7 +112,7 @@ def split_fields(body: str, values: Sequence[str], layout: TableLayout) -> list[
 def quote_field(value: str, layout: TableLayout, force: bool = False) -> str:
     """A cell as the csv module writes it (quoted when it must be, or when `force`)."""
     quote = layout.quotechar
-    if force or any(ch in value for ch in (layout.delimiter, quote, "\r", "\n")):
+    if force or layout.delimiter in value or quote in value or "\n" in value or "\r" in value:
         return quote + value.replace(quote, quote + quote) + quote
     return value
 

@@ -5,28 +5,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from policyctl.validators.check_digits import luhn_digits
+
 _NOT_DIGIT = re.compile(r"\D")
 
 
 def digits_of(value: str) -> str:
     """The decimal digits of `value`, dropping separators such as spaces and dashes."""
-    return _NOT_DIGIT.sub("", value)
+    plain = value.replace(" ", "").replace("-", "")  # the usual separators, quickly
+    return plain if plain.isdecimal() else _NOT_DIGIT.sub("", plain)
 
 
 def luhn(value: str) -> bool:
     """Luhn mod-10 check over the digits of `value` (payment cards, IMEI, SIN ...)."""
     digits = digits_of(value)
-    if len(digits) < 2:
-        return False
-    total = 0
-    for position, ch in enumerate(reversed(digits)):
-        digit = int(ch)
-        if position % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
+    return len(digits) >= 2 and luhn_digits(digits)
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
