@@ -209,7 +209,10 @@ def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Ver
     Personal-data rules sharing a value are left to drop_contained."""
     if len(verdicts) < 2:
         return verdicts
-    generic = [GENERIC_TAG in ruleset.rules[v.match.rule].tags for v in verdicts]
+    rules = ruleset.rules
+    generic = [GENERIC_TAG in rules[v.match.rule].tags for v in verdicts]
+    if not any(generic) and all(v.category != "secret" for v in verdicts):
+        return verdicts  # personal data only (a table): nothing here to choose between
     specific = [v for v, g in zip(verdicts, generic, strict=True) if not g]
     best: dict[tuple[int, int], float] = {}
     for v in specific:
@@ -239,9 +242,29 @@ def _overlap(one: Match, other: Match) -> bool:
 def drop_contained(verdicts: list[Verdict]) -> list[Verdict]:
     """A value found inside a longer value of another rule of its category yields to it,
     unless it is the more confident of the two: twelve digits inside an IBAN are part of
-    the IBAN, not an Aadhaar number; an e-mail address inside a URL stays an e-mail."""
+    the IBAN, not an Aadhaar number; an e-mail address inside a URL stays an e-mail.
+
+    Verdicts come in order of position; only those in a run of overlapping matches can
+    contain one another, so each run is judged on its own (a table's chunk has one
+    value a cell, and a few runs of two rules on the same value)."""
     if len(verdicts) < 2 or not _values_overlap(verdicts):
         return verdicts
+    kept: list[Verdict] = []
+    run: list[Verdict] = []
+    reach = -1
+    for verdict in verdicts:
+        match = verdict.match
+        if run and match.start > reach:
+            kept.extend(_uncontained(run) if len(run) > 1 else run)
+            run = []
+        run.append(verdict)
+        reach = max(reach, match.end) if len(run) > 1 else match.end
+    kept.extend(_uncontained(run) if len(run) > 1 else run)
+    return kept
+
+
+def _uncontained(verdicts: list[Verdict]) -> list[Verdict]:
+    """drop_contained for one run of overlapping matches."""
     ordered = sorted(verdicts, key=lambda v: (v.match.value_start, -v.match.value_end))
     kept: list[Verdict] = []
     outer: Verdict | None = None
@@ -295,7 +318,7 @@ def assess(
     confidence = validated_confidence(confidence, validated)
     if confidence < threshold:
         return None
-    return Verdict(match, value, confidence, validated, entropy, rule.category)
+    return _new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
 
 
 CANDIDATE_CONTEXT = 256
@@ -393,6 +416,11 @@ def near_match(pattern: re.Pattern[bytes] | None, chunk: Chunk, match: Match, ru
     return pattern is not None and _has_word_near(
         pattern, surroundings(chunk, match, rule.context.window)
     )
+
+
+_new_tuple = tuple.__new__
+"""Makes a Verdict without the named tuple's Python-level __new__: a table makes one
+for every value it holds."""
 
 
 class Surroundings(NamedTuple):

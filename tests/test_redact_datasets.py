@@ -435,3 +435,60 @@ def test_the_report_counts_per_rule_and_column(
     columns = {c["column"] for c in files["people.jsonl"]["counts"]}
     assert "$.customer.tags[*]" in columns
     assert (files["people.csv"]["format"], files["people.csv"]["records"]) == ("csv", 4)
+
+
+COPIES = 6000
+"""Copies of the sample rows: a table larger than one batch of records (about 1 MB),
+so that its batches go to worker processes."""
+
+
+def test_a_large_table_is_redacted_alike_by_worker_processes(
+    workspace: Path, run_policyctl: RunPolicyctl
+) -> None:
+    rows = ROWS * COPIES
+    text = table_text(rows)
+    assert len(text) > 1 << 20
+    (workspace / "big.csv").write_bytes(text.encode())
+    counts = {}
+    for jobs in ("1", "2"):
+        done = redact(
+            run_policyctl,
+            workspace,
+            "big.csv",
+            "-o",
+            f"big-{jobs}.csv",
+            "--jobs",
+            jobs,
+            "-f",
+            "json",
+        )
+        [record] = done.json()["files"]
+        counts[jobs] = {(c["rule_id"], c["column"]): c["count"] for c in record["counts"]}
+        assert record["records"] == len(rows)
+    expected = table_text(masked_rows() * COPIES).encode()
+    assert (workspace / "big-2.csv").read_bytes() == expected
+    assert (workspace / "big-1.csv").read_bytes() == expected
+    assert counts["2"] == counts["1"]
+    assert counts["2"][("pii.email-address", "email")] == 2 * COPIES
+
+
+def test_a_large_json_document_is_redacted_alike_by_worker_processes(
+    workspace: Path, run_policyctl: RunPolicyctl
+) -> None:
+    (workspace / "big.json").write_text(json.dumps(RECORDS * 3000, indent=2) + "\n")
+    (workspace / "big.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS * 3000))
+    for name in ("big.json", "big.jsonl"):
+        copies = []
+        for jobs in ("1", "2"):
+            copy = copy_name(name, jobs)
+            redact(run_policyctl, workspace, name, "-o", copy, "--jobs", jobs, "-s", "hash")
+            copies.append((workspace / copy).read_bytes())
+        assert copies[0] == copies[1]
+        redacted = (
+            [json.loads(line) for line in copies[1].splitlines()]
+            if name.endswith("l")
+            else json.loads(copies[1])
+        )
+        assert len(redacted) == len(RECORDS) * 3000
+        assert EMAIL.encode() not in copies[1]
+        assert redacted[3]["customer"]["email"].startswith("h_")

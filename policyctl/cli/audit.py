@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from policyctl.audit import DEFAULT_LOG
+from policyctl.cli.console import stdout
 
 audit_app = typer.Typer(help="Check and list the tamper-evident audit log.", no_args_is_help=True)
-stdout = Console(highlight=False, soft_wrap=True)
 
 LogOption = Annotated[
     Path,

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from policyctl.baseline import (
     DEFAULT_BASELINE,
@@ -17,6 +16,7 @@ from policyctl.baseline import (
     without,
     write_baseline,
 )
+from policyctl.cli.console import stdout
 from policyctl.cli.options import ConfigFile, Exclude, ExtraRules
 from policyctl.config import resolve_settings
 from policyctl.model import Finding
@@ -27,7 +27,6 @@ baseline_app = typer.Typer(
     help="Record findings you accept, so scans with --baseline report only new ones.",
     no_args_is_help=True,
 )
-stdout = Console(highlight=False)
 
 Paths = Annotated[list[str] | None, typer.Argument(help="Files or folders to scan (default: .).")]
 History = Annotated[bool, typer.Option("--git", help="Scan the git history instead of the files.")]

@@ -13,6 +13,9 @@ from rich.console import Console
 from policyctl.scan import Progress as ProgressCallback
 
 stderr = Console(stderr=True, highlight=False)
+stdout = Console(highlight=False, soft_wrap=True)
+"""Lines of output are never folded to the terminal's width: piped to grep or a file,
+a line naming a long path stays one line."""
 
 
 def warn(message: str) -> None:

@@ -7,14 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from policyctl.cli.console import print_notices, stderr, warn
+from policyctl.cli.console import print_notices, stderr, stdout, warn
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
-
-stdout = Console(highlight=False, soft_wrap=True)
 
 
 def evidence_request(

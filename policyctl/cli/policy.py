@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from policyctl.cli.console import stdout
 from policyctl.model import PolicyPack, Rule
 from policyctl.packs import (
     builtin_pack_files,
@@ -27,7 +27,6 @@ policy_app = typer.Typer(
     help="List, show, validate policy packs and map their controls to rules.",
     no_args_is_help=True,
 )
-stdout = Console(highlight=False)
 
 ExtraRules = Annotated[
     list[Path] | None,

@@ -131,20 +131,25 @@ def _confirmed(
             continue
         if accepted is not True and not accepted(end):
             continue
+        # (comparisons rather than max() and min(): this loop runs for every hit)
         width = pattern.width
-        low = max(covered_to, end - width, 0)
+        low = end - width if end - width > covered_to else covered_to
+        if low < 0:
+            low = 0
         limit = size
         if within_lines:
             # the newline before the line stays in the window, for patterns that
             # start with (?:^|[^\w]) and the like
-            low = max(low, rfind(b"\n", 0, max(end - 1, 0)))
+            newline = rfind(b"\n", 0, end - 1 if end > 0 else 0)
+            if newline > low:
+                low = newline
             line_end = find(b"\n", end)
             if line_end >= 0:
                 limit = line_end + 1
         # re treats the window's edge as the end of the text, so a match that reaches
         # the edge is redone from its start against the whole text (or line) for its
         # true extent
-        high = min(limit, end + width)
+        high = end + width if end + width < limit else limit
         regex = pattern.regex
         confirmed = regex.search(data, low, high)
         if confirmed is not None and confirmed.end() == high < limit:
@@ -153,7 +158,8 @@ def _confirmed(
             covered_to = end
             continue
         found.append(pattern.to_match(rule, confirmed))
-        covered_to = max(confirmed.end(), end)
+        matched_to = confirmed.end()
+        covered_to = matched_to if matched_to > end else end
     return found
 
 
