@@ -92,6 +92,9 @@ def split_fields(body: str, values: Sequence[str], layout: TableLayout) -> list[
     delimiter = layout.delimiter
     if body == delimiter.join(values):
         return list(values)  # nothing quoted: the common case
+    minimal = [quote_field(value, layout) for value in values]
+    if body == delimiter.join(minimal):
+        return minimal  # quoted only where it must be, as the csv module writes
     fields: list[str] = []
     position = 0
     for number, value in enumerate(values):

@@ -16,7 +16,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, Literal, cast, overload
+from typing import IO, Any, Literal, NamedTuple, cast, overload
 
 from policyctl.sources.text import bom_encoding
 
@@ -35,11 +35,11 @@ class Malformed:
     """The text of the part, when the reader was asked to keep it (`keep_raw`)."""
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One record: its number (from 1), the file line it starts on, and its values with
     their names (column names or key paths), in file order. Rows of a table share one
-    list of names; `values` may be shorter (a ragged row)."""
+    list of names; `values` may be shorter (a ragged row). A named tuple: a large table
+    makes millions, and redaction sends them to worker processes."""
 
     number: int
     line: int | None
