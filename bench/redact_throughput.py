@@ -15,7 +15,10 @@ check, no allowlists, no secret rules): the floor of a regex-only redactor. With
 not grow with the input.
 
 With --csv the input is a table of --rows rows and 7 columns, 3 of them personal data
-in every row (e-mail, card number, customer number), and the baseline is
+in every row (e-mail, card number, customer number), redacted as a user would: the
+built-in rules find the e-mail addresses and card numbers, and a rule file adds only
+the customer number (the log's rule file would add second e-mail and card rules,
+judging every such value twice, which no one would configure). The baseline is
 `csv.reader` -> `csv.writer` over the same file in one Python process: the floor of
 any redactor written in Python that parses and writes the table. Prints rows/s
 (median of --runs) and the ratio, and, for reference, one `policyctl scan` of the same
@@ -69,6 +72,8 @@ rules:
     examples: ["CUST-123456"]
     negative_examples: ["CUST-12"]
 """
+CUSTOMER_RULES = "rules:\n" + RULES[RULES.index("  - id: bench.customer") :]
+"""The table's own identifier: the one rule a user adds to the built-in ones."""
 SED_PATTERNS = [
     r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}",
     r"\b[0-9]{4}([ -]?[0-9]{4}){2}[ -]?[0-9]{1,7}\b",
@@ -222,7 +227,7 @@ def main_csv(args: argparse.Namespace, rules: Path) -> None:
     megabytes = table.stat().st_size / 1e6
     warm_page_cache(HERE)
     print(f"table: {args.rows} rows x 7 columns (3 personal data), {megabytes:.1f} MB ({table})")
-    print(f"strategy {args.strategy}")
+    print(f"strategy {args.strategy}; rules: built-in + bench.customer; default --jobs")
     redact_once(build_table(1000), rules, args.strategy)  # compiles the rules' database
     ours: list[Timing] = []
     theirs: list[Timing] = []
@@ -252,6 +257,7 @@ def main_csv(args: argparse.Namespace, rules: Path) -> None:
         f"policyctl scan    1 run  {scan.seconds:6.2f} s wall "
         f"{scan_cpu:31.2f} s CPU {rows_rate(args.rows, scan_cpu)}  (detection alone)"
     )
+    print(f"ratio (wall): policyctl redact takes {wall / base_wall:.2f}x the time of the csv copy")
     print(f"ratio (CPU): policyctl redact takes {cpu / base_cpu:.2f}x the time of the csv copy")
     print(f"ratio (CPU): policyctl redact takes {cpu / scan_cpu:.2f}x the time of policyctl scan")
     if args.memory_check:
@@ -273,7 +279,9 @@ def main() -> None:
     rules = HERE / "rules.yaml"
     rules.write_text(RULES, encoding="utf-8")
     if args.csv:
-        main_csv(args, rules)
+        customer_rules = HERE / "customer-rules.yaml"
+        customer_rules.write_text(CUSTOMER_RULES, encoding="utf-8")
+        main_csv(args, customer_rules)
         return
     log = build_log(args.lines)
     megabytes = log.stat().st_size / 1e6
