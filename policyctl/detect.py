@@ -179,10 +179,12 @@ def named_columns_only(chunk: Chunk, pattern: re.Pattern[bytes]) -> HitFilter | 
     if locations is None or fields is None or pattern.search(context_form(chunk.data)):
         return None
     named = {name for name in set(fields) if _names_word(pattern, name)}
-    line_span = chunk.line_span
+    in_named = [name in named for name in fields]  # by line, found once
+    line_index = chunk.line_index
 
     def in_named_column(end: int) -> bool:
-        return line_field(locations, line_span(max(end - 1, 0))[0]) in named
+        index = line_index(end - 1 if end > 0 else 0)
+        return index < len(in_named) and in_named[index]
 
     return in_named_column
 
@@ -438,8 +440,10 @@ def surroundings(chunk: Chunk, match: Match, window: int) -> Surroundings:
         nearby = chunk.data[max(0, match.start - window) : match.end + window]
         return Surroundings(context_form(nearby), None)
     index, start, end = chunk.line_span(match.start)
-    nearby = chunk.data[max(start, match.start - window) : min(end, match.end + window)]
-    return Surroundings(context_form(nearby), line_field(chunk.line_locations, index))
+    low, high = match.start - window, match.end + window
+    nearby = chunk.data[low if low > start else start : high if high < end else end]
+    field = line_field(chunk.line_locations, index)
+    return _new_tuple(Surroundings, (context_form(nearby), field))
 
 
 def _has_word_near(pattern: re.Pattern[bytes], around: Surroundings) -> bool:
@@ -468,10 +472,10 @@ def _names_word(pattern: re.Pattern[bytes], name: str | None) -> bool:
 
 
 def line_field(locations: Sequence[Location], index: int) -> str | None:
-    """The column name or key path of line `index` (cell sequences answer it directly)."""
-    field_at = getattr(locations, "field_at", None)
-    if field_at is not None:
-        return cast(str | None, field_at(index))
+    """The column name or key path of line `index` (cell sequences list them directly)."""
+    fields = getattr(locations, "fields", None)
+    if fields is not None:
+        return cast(str | None, fields[index]) if index < len(fields) else None
     return locations[index].field if index < len(locations) else None
 
 

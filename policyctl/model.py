@@ -124,6 +124,10 @@ class Chunk:
         ends.pop()  # the last line has no newline after it
         return [end - 1 for end in ends]
 
+    def line_index(self, offset: int) -> int:
+        """The index of the line holding `offset`."""
+        return bisect_right(self._line_ends, offset - 1) if offset else 0
+
     def line_span(self, offset: int) -> tuple[int, int, int]:
         """(line index, start offset, end offset) of the line holding `offset`."""
         ends = self._line_ends

@@ -30,10 +30,6 @@ class CellLocations(Sequence[Location]):
     def __len__(self) -> int:
         return len(self.fields)
 
-    def field_at(self, index: int) -> str | None:
-        """The column of line `index`, without building its Location."""
-        return self.fields[index] if index < len(self.fields) else None
-
     @overload
     def __getitem__(self, index: int) -> Location: ...
 
