@@ -29,7 +29,7 @@ from policyctl.engine import Match
 from policyctl.engine.interface import HitFilter
 from policyctl.entropy import shannon_entropy
 from policyctl.globs import path_matches
-from policyctl.model import Chunk, Finding, Location, Rule
+from policyctl.model import FOLD_SEPARATORS, Chunk, Finding, Location, Rule
 from policyctl.redact import preview
 from policyctl.rules import RuleChecks, Ruleset
 from policyctl.secret_filters import Candidate, rejecting_filter
@@ -176,7 +176,7 @@ def named_columns_only(chunk: Chunk, pattern: re.Pattern[bytes]) -> HitFilter | 
     """
     locations = chunk.line_locations
     fields = getattr(locations, "fields", None)
-    if locations is None or fields is None or pattern.search(context_form(chunk.data)):
+    if locations is None or fields is None or pattern.search(chunk.folded):
         return None
     named = {name for name in set(fields) if _names_word(pattern, name)}
     in_named = [name in named for name in fields]  # by line, found once
@@ -201,7 +201,7 @@ def chunk_words(chunk: Chunk) -> bytes:
         fields = getattr(locations, "fields", None)  # cell chunks list them directly
         found = fields if fields is not None else [where.field for where in locations]
         names = {name for name in set(found) if name}
-    return b"".join(field_words(name) for name in sorted(names)) + context_form(chunk.data)
+    return b"".join(field_words(name) for name in sorted(names)) + chunk.folded
 
 
 def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Verdict]:
@@ -407,56 +407,54 @@ def value_allowed(value: str, checks: RuleChecks) -> bool:
     return any(word in lowered for word in checks.stopwords)
 
 
-def near_match(pattern: re.Pattern[bytes] | None, chunk: Chunk, match: Match, rule: Rule) -> bool:
-    """True when one of the words `pattern` stands for is near the match.
+_new_tuple = tuple.__new__
+"""Makes a Verdict or Surroundings without the named tuple's Python-level __new__: a
+table makes one for every value it holds."""
+
+
+class Surroundings(NamedTuple):
+    """What counts as near a match: the chunk's text in context form, the bounds of the
+    match's window in it, and the column name or key path of its cell (None outside
+    datasets)."""
+
+    text: bytes
+    start: int
+    end: int
+    field: str | None
+
+
+def surroundings(chunk: Chunk, match: Match, window: int) -> Surroundings:
+    """What is near a match, found once for all of a rule's context words.
 
     In ordinary text, "near" is the rule's window around the match. In a chunk of
     dataset cells or log records (one per line) the window stops at the cell's own line,
     since the next line belongs to another row, and the cell's column name or key path
     counts too: a column called `ssn` or `$.patient.dob` is evidence, as in cloud DLP.
     """
-    return pattern is not None and _has_word_near(
-        pattern, surroundings(chunk, match, rule.context.window)
-    )
-
-
-_new_tuple = tuple.__new__
-"""Makes a Verdict without the named tuple's Python-level __new__: a table makes one
-for every value it holds."""
-
-
-class Surroundings(NamedTuple):
-    """What counts as near a match (see near_match): the text of its window, in context
-    form, and the column name or key path of its cell (None outside datasets)."""
-
-    text: bytes
-    field: str | None
-
-
-def surroundings(chunk: Chunk, match: Match, window: int) -> Surroundings:
-    """The surroundings of a match, found once for all of a rule's context words: in a
-    dataset chunk the line's position and column cost a search each."""
-    if chunk.line_locations is None:
-        nearby = chunk.data[max(0, match.start - window) : match.end + window]
-        return Surroundings(context_form(nearby), None)
-    index, start, end = chunk.line_span(match.start)
     low, high = match.start - window, match.end + window
-    nearby = chunk.data[low if low > start else start : high if high < end else end]
+    if chunk.line_locations is None:
+        return _new_tuple(Surroundings, (chunk.folded, low if low > 0 else 0, high, None))
+    index, start, end = chunk.line_span(match.start)
     field = line_field(chunk.line_locations, index)
-    return _new_tuple(Surroundings, (context_form(nearby), field))
+    bounds = (low if low > start else start, high if high < end else end)
+    return _new_tuple(Surroundings, (chunk.folded, *bounds, field))
 
 
 def _has_word_near(pattern: re.Pattern[bytes], around: Surroundings) -> bool:
-    return _names_word(pattern, around.field) or pattern.search(around.text) is not None
-
-
-_SEPARATORS = bytes.maketrans(b"_-", b"  ")
+    """Whether the column name, or the text in the window, holds one of the words. The
+    patterns are alternations of plain words (rules.RuleChecks), so searching between
+    the window's bounds finds what searching a copy of the window would."""
+    return (
+        _names_word(pattern, around.field)
+        or pattern.search(around.text, around.start, around.end) is not None
+    )
 
 
 def context_form(text: bytes) -> bytes:
     """Text as context words are compared with it: lower case, `_` and `-` as spaces,
-    so `steuer_id`, `Steuer-ID` and `steuer id` are one word (see rules.RuleChecks)."""
-    return text.lower().translate(_SEPARATORS)
+    so `steuer_id`, `Steuer-ID` and `steuer id` are one word (see rules.RuleChecks).
+    Offsets do not change (Chunk.folded is a chunk's text in this form)."""
+    return text.lower().translate(FOLD_SEPARATORS)
 
 
 @lru_cache(maxsize=4096)

@@ -94,6 +94,10 @@ class Location:
     field: str | None = None
 
 
+FOLD_SEPARATORS = bytes.maketrans(b"_-", b"  ")
+"""`_` and `-` as spaces, so `steuer_id`, `Steuer-ID` and `steuer id` read alike."""
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A piece of text to scan and the map from its offsets back to locations.
@@ -123,6 +127,12 @@ class Chunk:
         ends = list(accumulate(map((1).__add__, map(len, lines))))
         ends.pop()  # the last line has no newline after it
         return [end - 1 for end in ends]
+
+    @cached_property
+    def folded(self) -> bytes:
+        """`data` in lower case with `_` and `-` as spaces, offset for offset: the form
+        context words are looked for in (see detect.context_form), made once per chunk."""
+        return self.data.lower().translate(FOLD_SEPARATORS)
 
     def line_index(self, offset: int) -> int:
         """The index of the line holding `offset`."""
