@@ -10,7 +10,6 @@ strongest: a secret before personal data, then the longest span.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -18,12 +17,12 @@ from policyctl.detect import DetectOptions, Verdict, assess_chunk
 from policyctl.model import Chunk, Location, Rule
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.policy import SECRET_CATEGORY, RedactionPolicy
-from policyctl.redaction.strategies import Strategy, maker
+from policyctl.redaction.strategies import KEYED, Strategy, maker
 from policyctl.rules import Ruleset
 
 CACHE_ENTRIES = 1 << 16
-"""Stand-ins remembered per value: logs repeat the same address or id many times, and
-fpe costs a fraction of a millisecond per value."""
+"""Stand-ins of a keyed strategy remembered per value: logs repeat the same address or
+id many times, and fpe costs a fraction of a millisecond per value."""
 
 
 class Edit(NamedTuple):
@@ -57,17 +56,27 @@ class CountKey(NamedTuple):
 
 
 class StandIns:
-    """One strategy's stand-ins, the latest CACHE_ENTRIES of them remembered."""
+    """One strategy's stand-ins. Those of a keyed strategy (an HMAC, AES-SIV or FF3-1 per
+    value) are remembered, the latest CACHE_ENTRIES of them; the others cost less to
+    make than to look up."""
 
-    def __init__(self, maker: Callable[[str], tuple[str, Strategy]]) -> None:
-        self.maker = maker
+    def __init__(self, strategy: Strategy, keys: RedactionKeys | None) -> None:
+        self.strategy = strategy
+        self.name = str(strategy)
+        self.maker = maker(strategy, keys)
+        self.remember = strategy.name in KEYED
         self.made: dict[str, tuple[str, str]] = {}
 
     def make(self, value: str) -> tuple[str, str]:
-        if len(self.made) >= CACHE_ENTRIES:
-            self.made.clear()
-        text, used = self.maker(value)
-        made = self.made[value] = (text, str(used))
+        """The stand-in for `value` and the name of the strategy that made it."""
+        made = self.made.get(value) if self.remember else None
+        if made is None:
+            text, used = self.maker(value)
+            made = (text, self.name if used is self.strategy else str(used))
+            if self.remember:
+                if len(self.made) >= CACHE_ENTRIES:
+                    self.made.clear()
+                self.made[value] = made
         return made
 
 
@@ -139,11 +148,9 @@ class Redactor:
             strategy = self.policy.strategy_for(rule.id, rule.data_class, rule.category)
             stand_ins = self._makers.get(strategy)
             if stand_ins is None:
-                stand_ins = self._makers[strategy] = StandIns(maker(strategy, self.keys))
+                stand_ins = self._makers[strategy] = StandIns(strategy, self.keys)
             self._by_rule[rule.id] = stand_ins
-        made = stand_ins.made.get(value)
-        if made is None:
-            made = stand_ins.make(value)
+        made = stand_ins.make(value)
         self.tally[rule.id, column, made[1]] += 1
         return made
 
