@@ -53,7 +53,9 @@ TYPES = {
     "za_idnr": ("pii.za-identity-number", "id number"),
 }
 
-_BLOCK = re.compile(r"numbers = '''\n(.*?)'''", re.S)
+_BLOCK = re.compile(r"numbers = '''\n(.*?)'''\n(?:>>> )?(.*?)\n", re.S)
+_VALID_CHECK = re.compile(r"if x and not \w+\.(?:is_valid|validate)\(x")
+_INVALID_CHECK = re.compile(r"if x and \w+\.is_valid\(x")
 
 
 def tests_folder(version: str) -> Path:
@@ -70,16 +72,26 @@ def tests_folder(version: str) -> Path:
     return folder
 
 
-def vectors(text: str) -> list[str]:
-    """The values of a doctest's `numbers = '''...'''` blocks, one per line."""
-    found: list[str] = []
-    for block in _BLOCK.findall(text):
+def vectors(text: str) -> tuple[list[str], list[str]]:
+    """The valid and the invalid values of a doctest's `numbers = '''...'''` blocks, one
+    per line: a block holds valid values when the test after it lists those that are
+    not valid (`if x and not m.is_valid(x)`, expecting none), invalid ones when it lists
+    those that are."""
+    valid: list[str] = []
+    invalid: list[str] = []
+    for block, check in _BLOCK.findall(text):
+        if _VALID_CHECK.search(check):
+            into = valid
+        elif _INVALID_CHECK.search(check):
+            into = invalid
+        else:
+            continue
         for line in block.splitlines():
             value = line.strip()
             value = value[3:].strip() if value.startswith("...") else value
             if value and not value.startswith("#"):
-                found.append(value)
-    return found
+                into.append(value)
+    return valid, invalid
 
 
 def scan(path: Path, *extra: str) -> list[dict[str, object]]:
@@ -100,16 +112,26 @@ def found_at(findings: Iterable[dict[str, object]], rule: str, key: str) -> set[
     }
 
 
+def split(places: set[object], valid: int) -> tuple[int, int]:
+    """How many of the places are of the first `valid` values, and how many after them."""
+    hits = [p for p in places if isinstance(p, int)]
+    return sum(p <= valid for p in hits), sum(p > valid for p in hits)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", default="2.2", help="python-stdnum release")
     args = parser.parse_args()
     tests = tests_folder(args.version)
     print(f"python-stdnum {args.version} test vectors, {len(TYPES)} types")
-    print(f"{'type':18} {'values':>6} {'alone':>7} {'column':>7} {'any conf.':>9}")
-    totals = [0, 0, 0, 0]
+    print(
+        f"{'type':18} {'valid':>5} {'alone':>6} {'column':>6} {'any':>5}"
+        f" {'invalid':>7} {'alone':>6} {'column':>6}"
+    )
+    totals = [0] * 7
     for name, (rule, column) in TYPES.items():
-        values = vectors((tests / f"test_{name}.doctest").read_text(encoding="utf-8"))
+        valid, invalid = vectors((tests / f"test_{name}.doctest").read_text(encoding="utf-8"))
+        values = valid + invalid  # line (row) n <= len(valid): a valid value
         log = HERE / f"{name}.log"
         log.write_text("".join(v + "\n" for v in values), encoding="utf-8")
         table = HERE / f"{name}.csv"
@@ -117,16 +139,27 @@ def main() -> None:
             writer = csv.writer(out)
             writer.writerow(["id", column])
             writer.writerows([n, v] for n, v in enumerate(values, 1))
-        alone = len(found_at(scan(log), rule, "line"))
-        in_column = len(found_at(scan(table), rule, "row"))
-        any_confidence = len(found_at(scan(log, "--min-confidence", "0.01"), rule, "line"))
-        counts = [len(values), alone, in_column, any_confidence]
+        alone = found_at(scan(log), rule, "line")
+        in_column = found_at(scan(table), rule, "row")
+        any_confidence = found_at(scan(log, "--min-confidence", "0.01"), rule, "line")
+        (alone_ok, alone_bad) = split(alone, len(valid))
+        (column_ok, column_bad) = split(in_column, len(valid))
+        counts = [len(valid), alone_ok, column_ok, split(any_confidence, len(valid))[0]]
+        counts += [len(invalid)]
+        counts += [alone_bad, column_bad]
         totals = [t + c for t, c in zip(totals, counts, strict=True)]
-        print(f"{name:18} {counts[0]:6} {counts[1]:7} {counts[2]:7} {counts[3]:9}")
-    total = totals[0]
+        print(
+            f"{name:18} {counts[0]:5} {counts[1]:6} {counts[2]:6} {counts[3]:5}"
+            f" {counts[4]:7} {counts[5]:6} {counts[6]:6}"
+        )
+    valid_total, invalid_total = totals[0], totals[4]
     print(
-        f"recall: {totals[1] / total:.1%} alone, {totals[2] / total:.1%} in a named column, "
-        f"{totals[3] / total:.1%} at any confidence ({total} values)"
+        f"recall: {totals[1] / valid_total:.1%} alone, {totals[2] / valid_total:.1%} in a named"
+        f" column, {totals[3] / valid_total:.1%} at any confidence ({valid_total} valid values)"
+    )
+    print(
+        f"false positives: {totals[5] / invalid_total:.1%} alone, {totals[6] / invalid_total:.1%}"
+        f" in a named column ({invalid_total} invalid values: reported as the type)"
     )
 
 
