@@ -26,7 +26,7 @@ from typing import NamedTuple, cast
 
 from policyctl import decode
 from policyctl.engine import Match
-from policyctl.engine.interface import HitFilter
+from policyctl.engine.interface import HitFilter, new_tuple
 from policyctl.entropy import shannon_entropy
 from policyctl.globs import path_matches
 from policyctl.model import FOLD_SEPARATORS, Chunk, Finding, Location, Rule
@@ -320,7 +320,7 @@ def assess(
     confidence = validated_confidence(confidence, validated)
     if confidence < threshold:
         return None
-    return _new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
+    return new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
 
 
 CANDIDATE_CONTEXT = 256
@@ -407,11 +407,6 @@ def value_allowed(value: str, checks: RuleChecks) -> bool:
     return any(word in lowered for word in checks.stopwords)
 
 
-_new_tuple = tuple.__new__
-"""Makes a Verdict or Surroundings without the named tuple's Python-level __new__: a
-table makes one for every value it holds."""
-
-
 class Surroundings(NamedTuple):
     """What counts as near a match: the chunk's text in context form, the bounds of the
     match's window in it, and the column name or key path of its cell (None outside
@@ -433,11 +428,11 @@ def surroundings(chunk: Chunk, match: Match, window: int) -> Surroundings:
     """
     low, high = match.start - window, match.end + window
     if chunk.line_locations is None:
-        return _new_tuple(Surroundings, (chunk.folded, low if low > 0 else 0, high, None))
+        return new_tuple(Surroundings, (chunk.folded, low if low > 0 else 0, high, None))
     index, start, end = chunk.line_span(match.start)
     field = line_field(chunk.line_locations, index)
     bounds = (low if low > start else start, high if high < end else end)
-    return _new_tuple(Surroundings, (chunk.folded, *bounds, field))
+    return new_tuple(Surroundings, (chunk.folded, *bounds, field))
 
 
 def _has_word_near(pattern: re.Pattern[bytes], around: Surroundings) -> bool:

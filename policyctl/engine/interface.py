@@ -59,12 +59,13 @@ class CompiledPattern:
         start, end = found.span()
         if value_start < 0:  # the `secret` group did not take part in the match
             value_start, value_end = start, end
-        return _new_tuple(Match, (rule, start, end, value_start, value_end))
+        return new_tuple(Match, (rule, start, end, value_start, value_end))
 
 
-_new_tuple = tuple.__new__
-"""Makes a Match without the named tuple's Python-level __new__ (half the cost, and a
-dataset scan makes one for every matching cell)."""
+new_tuple = tuple.__new__
+"""Makes a named tuple from a tuple of its fields, without the named tuple's
+Python-level __new__ (half the cost): for the records a dataset scan makes for every
+matching cell (a Match, a Verdict)."""
 
 
 def pattern_shape(pattern: str) -> tuple[int, int]:

@@ -73,7 +73,7 @@ def write_records(
     try:
         for item in items:
             if isinstance(item, Record):
-                size += len(item.raw) if item.raw is not None else CHUNK_CHARS
+                size += len(item.raw) if item.raw is not None else BATCH_CHARS
                 result.records += 1
             elif isinstance(item, Malformed):
                 result.warn(f"{item.where}: {item.message}; passed through")

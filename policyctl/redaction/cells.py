@@ -46,7 +46,7 @@ def redact_cells(chunk: Chunk, values: Sequence[str], redactor: Redactor) -> dic
         text, used = redactor.stand_in(value, rule, column_key(name) if name else None)
         if start == line_start and end >= line_end:
             # the whole value replaced (the usual case), so the only edit of its line
-            changes[index] = _new_tuple(Change, (text, used == "remove"))
+            changes[index] = Change(text, used == "remove")
             continue
         edit = Edit(start - line_start, min(end, line_end) - line_start, text.encode(), used)
         partly.setdefault(index, (line_start, line_end, []))[2].append(edit)
@@ -56,11 +56,6 @@ def redact_cells(chunk: Chunk, values: Sequence[str], redactor: Redactor) -> dic
         whole = edits[0].start == 0 and edits[-1].end == len(original)
         changes[index] = Change(text, whole and all(e.strategy == "remove" for e in edits))
     return changes
-
-
-_new_tuple = tuple.__new__
-"""Makes a Change without the named tuple's Python-level __new__ (a table makes one
-for every value it replaces)."""
 
 
 def _value_bytes(value: str, line: bytes) -> bytes:
