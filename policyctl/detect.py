@@ -255,18 +255,19 @@ def drop_contained(verdicts: list[Verdict]) -> list[Verdict]:
     run: list[Verdict] = []
     reach = -1
     for verdict in verdicts:
-        match = verdict.match
-        if run and match.start > reach:
-            kept.extend(_uncontained(run) if len(run) > 1 else run)
+        if run and verdict.match.start > reach:
+            kept.extend(_uncontained(run))
             run = []
         run.append(verdict)
-        reach = max(reach, match.end) if len(run) > 1 else match.end
-    kept.extend(_uncontained(run) if len(run) > 1 else run)
+        reach = max(reach, verdict.match.end)
+    kept.extend(_uncontained(run))
     return kept
 
 
 def _uncontained(verdicts: list[Verdict]) -> list[Verdict]:
     """drop_contained for one run of overlapping matches."""
+    if len(verdicts) < 2:
+        return verdicts
     ordered = sorted(verdicts, key=lambda v: (v.match.value_start, -v.match.value_end))
     kept: list[Verdict] = []
     outer: Verdict | None = None

@@ -22,7 +22,7 @@ from policyctl.packs import load_packs, pack_rule_paths, selection_notices
 from policyctl.repeats import fold_repeats
 from policyctl.report.build import build_report
 from policyctl.rules import compile_ruleset, load_rules
-from policyctl.scan import Progress, default_jobs, finding_order, run_scan
+from policyctl.scan import Progress, finding_order, run_scan, worker_count
 from policyctl.sources.datasets import DataOptions
 from policyctl.sources.filesystem import FileSystemSource, WalkOptions
 from policyctl.sources.git import GitLogSource, GitScan, git_source
@@ -86,7 +86,7 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         # A scan without rules finds nothing and would pass: never report that as clean.
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
     ruleset = compile_ruleset(rules, settings.engine)
-    jobs = settings.jobs or default_jobs()
+    jobs = worker_count(settings.jobs)
     source = choose_source(request, jobs)
     scanned = run_scan(
         source.items(),

@@ -45,7 +45,11 @@ class BatchResult:
         self.columns.extend(other.columns)
 
 
-def default_jobs() -> int:
+def worker_count(requested: int) -> int:
+    """The worker processes to use: as many as `--jobs`/`jobs:` asked, or, when that is
+    0, one per CPU this process may run on."""
+    if requested:
+        return requested
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

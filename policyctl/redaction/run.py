@@ -42,7 +42,7 @@ from policyctl.redaction.report import FileRecord, RunInfo, build_report
 from policyctl.redaction.tables import redact_csv
 from policyctl.redaction.text import GZIP_MAGIC, NotText, TextResult, redact_text_file
 from policyctl.rules import compile_ruleset, load_rules
-from policyctl.scan import default_jobs
+from policyctl.scan import worker_count
 from policyctl.sources.datasets import kind_for_name
 
 EXIT_OK = 0
@@ -78,7 +78,7 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     rules = load_rules([Path(p) for p in settings.rules])
     ruleset = compile_ruleset(rules, settings.engine)
     options = DetectOptions(min_confidence=settings.min_confidence)
-    redactor = Redactor(ruleset, options, policy, keys, settings.jobs or default_jobs())
+    redactor = Redactor(ruleset, options, policy, keys, worker_count(settings.jobs))
     records: list[FileRecord] = []
     skipped = sum(1 for n in notices if n.level != "info")  # inputs missing, unreadable
     for target in targets:

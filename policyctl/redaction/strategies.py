@@ -247,8 +247,3 @@ def maker(strategy: Strategy, keys: RedactionKeys | None) -> Callable[[str], tup
         return (made, strategy) if made is not None else (mask(value), MASK)
 
     return stand_in
-
-
-def apply(strategy: Strategy, value: str, keys: RedactionKeys | None) -> tuple[str, Strategy]:
-    """The stand-in for one value (see `maker`)."""
-    return maker(strategy, keys)(value)
