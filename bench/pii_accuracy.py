@@ -28,9 +28,9 @@ ensure_venv()
 
 from pii_corpus import Sample, build  # noqa: E402
 
-from policyctl.detect import DetectOptions, detect  # noqa: E402
-from policyctl.model import Chunk, Location  # noqa: E402
-from policyctl.rules import compile_ruleset, load_rules  # noqa: E402
+from policyctl.core.model import Chunk, Location  # noqa: E402
+from policyctl.detection.detect import DetectOptions, detect  # noqa: E402
+from policyctl.detection.rules import compile_ruleset, load_rules  # noqa: E402
 from policyctl.sources.cells import CellBatcher  # noqa: E402
 
 # Presidio's entity for each of our types (types Presidio has no recognizer for are absent)

@@ -19,11 +19,11 @@ from datetime import date
 
 from measure import median, policyctl_command, run_measured, warm_page_cache
 
-from policyctl.assess import assess
-from policyctl.enforce import Policy
-from policyctl.model import SOURCE_KINDS, Finding, Location
-from policyctl.packs import builtin_pack_files, load_packs
-from policyctl.rules import load_rules
+from policyctl.core.model import SOURCE_KINDS, Finding, Location
+from policyctl.detection.rules import load_rules
+from policyctl.policy.assess import assess
+from policyctl.policy.enforce import Policy
+from policyctl.policy.packs import builtin_pack_files, load_packs
 
 
 def synthetic_findings(count: int) -> list[Finding]:

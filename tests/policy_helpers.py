@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policyctl.model import Control, Finding, Framework, Location, PolicyPack, Selector
+from policyctl.core.model import Control, Finding, Framework, Location, PolicyPack, Selector
 
 
 def finding(

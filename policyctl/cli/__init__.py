@@ -16,7 +16,7 @@ from policyctl.cli import policy as policy_commands
 from policyctl.cli import redact as redact_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
-from policyctl.errors import PolicyctlError
+from policyctl.core.errors import PolicyctlError
 
 app = typer.Typer(
     name="policyctl",

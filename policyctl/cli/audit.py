@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from policyctl.audit import DEFAULT_LOG
 from policyctl.cli.console import stdout
+from policyctl.core.config import DEFAULT_AUDIT_LOG as DEFAULT_LOG
 
 audit_app = typer.Typer(help="Check and list the tamper-evident audit log.", no_args_is_help=True)
 
@@ -28,7 +28,7 @@ def verify_audit(log: LogOption = Path(DEFAULT_LOG)) -> None:
 
     Exit code 0: intact; 1: an entry was edited, deleted, inserted or reordered (named).
     """
-    from policyctl.audit import verify_log
+    from policyctl.evidence.audit import verify_log
 
     result = verify_log(log)
     for problem in result.problems:
@@ -51,7 +51,7 @@ def show_audit(
     ] = False,
 ) -> None:
     """List the entries: number, time, event, user@host, exit code, command."""
-    from policyctl.audit import read_log
+    from policyctl.evidence.audit import read_log
 
     entries = [entry for _, entry in read_log(log) if entry is not None]
     if as_json:

@@ -7,7 +7,12 @@ from typing import Annotated, Any
 
 import typer
 
-from policyctl.baseline import (
+from policyctl.app.scan import ScanRequest, scan_result
+from policyctl.cli.console import stdout
+from policyctl.cli.options import ConfigFile, Exclude, ExtraRules
+from policyctl.core.config import resolve_settings
+from policyctl.core.model import Finding
+from policyctl.policy.baseline import (
     DEFAULT_BASELINE,
     Baseline,
     baseline_of,
@@ -16,11 +21,6 @@ from policyctl.baseline import (
     without,
     write_baseline,
 )
-from policyctl.cli.console import stdout
-from policyctl.cli.options import ConfigFile, Exclude, ExtraRules
-from policyctl.config import resolve_settings
-from policyctl.model import Finding
-from policyctl.pipeline import ScanRequest, scan_result
 from policyctl.sources.git import GitScan
 
 baseline_app = typer.Typer(

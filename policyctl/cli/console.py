@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.console import Console
 
-from policyctl.scan import Progress as ProgressCallback
+from policyctl.detection.scan import Progress as ProgressCallback
 
 stderr = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False, soft_wrap=True)

@@ -110,7 +110,7 @@ def decrypt(
 
     Each file is written beside its .enc file, so `policyctl verify` then checks it.
     """
-    from policyctl.errors import InputError
+    from policyctl.core.errors import InputError
     from policyctl.evidence import encrypt, keys
 
     private = keys.load_private_key(keys.read_key_file(key), str(key))

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from policyctl.config import CONFIG_NAMES
-from policyctl.errors import ConfigError
-from policyctl.packs import builtin_pack_files, load_pack, load_packs
-from policyctl.starter_config import starter_config
+from policyctl.core.config import CONFIG_NAMES
+from policyctl.core.errors import ConfigError
+from policyctl.core.starter_config import starter_config
+from policyctl.policy.packs import builtin_pack_files, load_pack, load_packs
 
 
 def init(

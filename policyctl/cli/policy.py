@@ -11,8 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from policyctl.cli.console import stdout
-from policyctl.model import PolicyPack, Rule
-from policyctl.packs import (
+from policyctl.core.model import PolicyPack, Rule
+from policyctl.detection.rules import load_rules
+from policyctl.policy.packs import (
     builtin_pack_files,
     coverage,
     load_pack,
@@ -21,7 +22,6 @@ from policyctl.packs import (
     selection_problems,
     serving_rules,
 )
-from policyctl.rules import load_rules
 
 policy_app = typer.Typer(
     help="List, show, validate policy packs and map their controls to rules.",

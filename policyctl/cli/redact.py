@@ -89,9 +89,9 @@ def redact(
     Exit code 0: every input redacted; 1: an input could not be (see the warnings);
     2: usage or configuration error.
     """
-    from policyctl.config import resolve_settings
+    from policyctl.app.redact import RedactRequest, run_redaction
+    from policyctl.core.config import resolve_settings
     from policyctl.redaction.outputs import OutputRequest
-    from policyctl.redaction.run import RedactRequest, run_redaction
 
     if report_format not in REPORT_FORMATS:
         raise typer.BadParameter(
@@ -177,7 +177,7 @@ def detokenize(
 ) -> None:
     """Turn tokens (and fpe values) back into the values they replaced, with the key in
     POLICYCTL_REDACT_KEY. Prints raw personal data: run it only where that is allowed."""
-    from policyctl.errors import InputError
+    from policyctl.core.errors import InputError
     from policyctl.redaction.detokenize import decrypt_fpe
     from policyctl.redaction.keys import keys_from_env
     from policyctl.redaction.strategies import TokenError
@@ -202,10 +202,10 @@ def detokenize(
 
 
 def _restore_file(file: str, output: str | None, force: bool, keys: RedactionKeys) -> None:
-    from policyctl.errors import InputError
+    from policyctl.app.redact import open_input
+    from policyctl.core.errors import InputError
     from policyctl.redaction.detokenize import restore_stream
     from policyctl.redaction.outputs import OutputRequest, atomic_output, plan_targets
-    from policyctl.redaction.run import open_input
 
     targets, notices = plan_targets(
         OutputRequest(inputs=(file,), output=output or "-", force=force)

@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from policyctl.model import Rule
-from policyctl.rule_examples import run_examples
-from policyctl.rules import compile_ruleset, load_rules
+from policyctl.core.model import Rule
+from policyctl.detection.rule_examples import run_examples
+from policyctl.detection.rules import compile_ruleset, load_rules
 
 rules_app = typer.Typer(help="List, show, validate and test detector rules.", no_args_is_help=True)
 # Piped output stays one rule per line (grep-able): wide, ids never wrapped.

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from policyctl.app.scan import ScanRequest, run_scan_request
 from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
 from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.cli.options import (
@@ -22,10 +23,8 @@ from policyctl.cli.options import (
     NoAudit,
     NoIgnore,
 )
-from policyctl.config import parse_size, resolve_settings
-from policyctl.enforce import RUN_MODES
-from policyctl.model import SEVERITIES
-from policyctl.pipeline import ScanRequest, run_scan_request
+from policyctl.core.config import RUN_MODES, parse_size, resolve_settings
+from policyctl.core.model import SEVERITIES
 from policyctl.report import EXTENSIONS, FORMATS, RenderOptions, render
 from policyctl.sources.datasets import DATA_KINDS
 from policyctl.sources.git import GitScan

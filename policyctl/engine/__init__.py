@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from policyctl.cache import memoized
+from policyctl.core.cache import memoized
+from policyctl.core.errors import ConfigError
+from policyctl.core.model import Rule
 from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher, pattern_shape
-from policyctl.errors import ConfigError
-from policyctl.model import Rule
 
 BACKENDS = ("auto", "hyperscan", "re")
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import hyperscan
 
-from policyctl.cache import cache_dir, store
+from policyctl.core.cache import cache_dir, store
+from policyctl.core.errors import RuleError
 from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
-from policyctl.errors import RuleError
 
 
 def compile_database(expressions: list[bytes], names: list[str], ids: list[int]) -> Any:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from policyctl.model import Rule
-from policyctl.regex_safety import max_width
+from policyctl.core.model import Rule
+from policyctl.engine.regex_safety import max_width
 
 
 class Match(NamedTuple):

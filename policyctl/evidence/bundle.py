@@ -22,10 +22,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from policyctl.config import Settings
-from policyctl.errors import ConfigError
+from policyctl.core.config import Settings
+from policyctl.core.errors import ConfigError
+from policyctl.core.model import Notice, Rule
 from policyctl.evidence import dsse, encrypt, keys, provenance, sbom, signing, subjects
-from policyctl.model import Notice, Rule
 from policyctl.report import RenderOptions, render
 from policyctl.sources.filesystem import WalkOptions
 

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
-from policyctl.errors import InputError
+from policyctl.core.errors import InputError
 from policyctl.evidence.keys import PrivateKey, PublicKey, keyid
 
 FORMAT = "policyctl-encrypted/v1"

@@ -17,10 +17,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from policyctl import __version__
+from policyctl.core.globs import path_matches
+from policyctl.core.model import Notice
 from policyctl.evidence.manifests import Dependency, parser_for
 from policyctl.evidence.subjects import PackRef
-from policyctl.globs import path_matches
-from policyctl.model import Notice
 from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions
 
 VENDORED = ("node_modules", "vendor", ".venv", "venv", "site-packages", "bower_components")

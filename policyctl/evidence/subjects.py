@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from policyctl.model import Rule
+from policyctl.core.model import Rule
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from policyctl.errors import InputError
+from policyctl.core.errors import InputError
 from policyctl.evidence import bundle, dsse, keys, provenance, signing
 from policyctl.evidence.encrypt import SUFFIX
 from policyctl.schemas import schema_problems

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from policyctl.model import Chunk, Location
+from policyctl.core.model import Chunk, Location
 from policyctl.redaction.redactor import Edit, Redactor, SpanChunk
 from policyctl.redaction.text import apply_edits
 from policyctl.sources.cells import CellLocations, column_key

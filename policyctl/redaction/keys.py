@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from policyctl.errors import ConfigError
+from policyctl.core.errors import ConfigError
 
 KEY_VARIABLE = "POLICYCTL_REDACT_KEY"
 MIN_KEY_CHARS = 32

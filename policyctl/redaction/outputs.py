@@ -19,8 +19,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import IO
 
-from policyctl.errors import InputError
-from policyctl.model import Notice
+from policyctl.core.errors import InputError
+from policyctl.core.model import Notice
 from policyctl.sources.datasets import DataItem
 from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from policyctl.errors import ConfigError
+from policyctl.core.errors import ConfigError
 from policyctl.redaction.strategies import KEYED, MASK, OPTIONS, STRATEGY_NAMES, Strategy
 
 SECRET_CATEGORY = "secret"

@@ -13,12 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from policyctl.detect import DetectOptions, Verdict, assess_chunk
-from policyctl.model import Chunk, Location, Rule
+from policyctl.core.model import Chunk, Location, Rule
+from policyctl.detection.detect import DetectOptions, Verdict, assess_chunk
+from policyctl.detection.rules import Ruleset
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.policy import SECRET_CATEGORY, RedactionPolicy
 from policyctl.redaction.strategies import KEYED, Strategy, maker
-from policyctl.rules import Ruleset
 
 CACHE_ENTRIES = 1 << 16
 """Stand-ins of a keyed strategy remembered per value: logs repeat the same address or

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policyctl import __version__
-from policyctl.model import Notice
+from policyctl.core.model import Notice
 from policyctl.redaction.redactor import CountKey
 
 SCHEMA_VERSION = "1.0"

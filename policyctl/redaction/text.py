@@ -21,9 +21,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Protocol, cast
 
-from policyctl.model import Location
+from policyctl.core.model import Location
+from policyctl.engine.regex_safety import MAX_WINDOW
 from policyctl.redaction.redactor import Edit, Redactor, SpanChunk
-from policyctl.regex_safety import MAX_WINDOW
 from policyctl.sources.text import SNIFF_BYTES, bom_encoding, is_binary
 
 BLOCK_BYTES = 1 << 20

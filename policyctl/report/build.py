@@ -7,8 +7,7 @@ from dataclasses import fields
 from typing import Any
 
 from policyctl import __version__
-from policyctl.enforce import exit_code, is_blocking
-from policyctl.model import (
+from policyctl.core.model import (
     MODES,
     SEVERITIES,
     ColumnProfile,
@@ -16,12 +15,13 @@ from policyctl.model import (
     Location,
     PolicyPack,
     Rule,
-    ScanResult,
 )
-from policyctl.packs import pack_digest
-from policyctl.profiles import verdict
-from policyctl.scoring import CONTROL_STATUSES, PackCompliance
-from policyctl.waivers import WAIVED, WaiverOutcome
+from policyctl.detection.profiles import verdict
+from policyctl.policy.assess import ScanResult
+from policyctl.policy.enforce import exit_code, is_blocking
+from policyctl.policy.packs import pack_digest
+from policyctl.policy.scoring import CONTROL_STATUSES, PackCompliance
+from policyctl.policy.waivers import WAIVED, WaiverOutcome
 
 SCHEMA_VERSION = "1.0"
 LOCATION_FIELDS = tuple(f.name for f in fields(Location))
@@ -32,7 +32,7 @@ def build_report(result: ScanResult) -> dict[str, Any]:
     unless the findings carry them (only with --show-secrets)."""
     assessment = result.assessment
     if assessment is None:
-        raise ValueError("a report needs the scan's assessment (policyctl.assess)")
+        raise ValueError("a report needs the scan's assessment (policyctl.policy.assess)")
     policy = assessment.policy
     findings = result.findings
     counted = [f for f in findings if f.suppressed is None]

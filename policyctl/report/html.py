@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from policyctl.model import SEVERITIES
+from policyctl.core.model import SEVERITIES
 from policyctl.report.interface import RenderOptions
 from policyctl.report.terminal import where
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from policyctl.model import Chunk, Location
+from policyctl.core.model import Chunk, Location
 
 CHUNK_CHARS = 1 << 20
 """About this many characters of cells go into one chunk."""

@@ -24,8 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 
-from policyctl.errors import InputError
-from policyctl.model import Chunk, Location, Notice
+from policyctl.core.errors import InputError
+from policyctl.core.model import Chunk, Location, Notice
 from policyctl.sources.cells import CellBatcher
 from policyctl.sources.tabular import (
     SNIFF_CHARS,

@@ -9,14 +9,13 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from policyctl.errors import InputError
-from policyctl.globs import path_matches
-from policyctl.model import Chunk, Location, Notice
+from policyctl.core.config import DEFAULT_MAX_FILE_SIZE
+from policyctl.core.errors import InputError
+from policyctl.core.globs import path_matches
+from policyctl.core.model import Chunk, Location, Notice
 from policyctl.sources.datasets import STDIN, STDIN_DISPLAY, DataItem, DataOptions, data_items
 from policyctl.sources.interface import Item, Source
 from policyctl.sources.text import is_binary, to_scannable
-
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)

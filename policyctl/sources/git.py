@@ -21,9 +21,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from policyctl.errors import InputError
-from policyctl.globs import path_matches
-from policyctl.model import Chunk, Location, Notice
+from policyctl.core.errors import InputError
+from policyctl.core.globs import path_matches
+from policyctl.core.model import Chunk, Location, Notice
 from policyctl.sources.interface import Item, Source
 from policyctl.sources.text import is_binary, to_scannable
 

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Protocol
 
-from policyctl.model import Chunk, Notice
+from policyctl.core.model import Chunk, Notice
 
 
 class Item(Protocol):

@@ -1,0 +1,222 @@
+"""`policyctl redact`, top to bottom: strategies and key -> outputs planned -> rules ->
+each input redacted into its copy -> the redaction report, an audit log entry and the
+exit code.
+
+Everything that can refuse (an unknown strategy, a keyed strategy without a key, an
+output that would overwrite an input) refuses before the first file is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from policyctl.core import clock
+from policyctl.core.config import Settings
+from policyctl.core.model import Notice
+from policyctl.detection.detect import DetectOptions
+from policyctl.detection.rules import compile_ruleset, load_rules
+from policyctl.detection.scan import worker_count
+from policyctl.evidence import audit
+from policyctl.redaction.cells import DataResult
+from policyctl.redaction.keys import keys_from_env
+from policyctl.redaction.outputs import (
+    STDIO,
+    DigestReader,
+    DigestWriter,
+    OutputRequest,
+    Target,
+    atomic_output,
+    plan_targets,
+)
+from policyctl.redaction.parquet import redact_parquet
+from policyctl.redaction.policy import build_policy
+from policyctl.redaction.records import redact_json
+from policyctl.redaction.redactor import Redactor
+from policyctl.redaction.report import FileRecord, RunInfo, build_report
+from policyctl.redaction.tables import redact_csv
+from policyctl.redaction.text import GZIP_MAGIC, NotText, TextResult, redact_text_file
+from policyctl.sources.datasets import kind_for_name
+
+EXIT_OK = 0
+EXIT_INPUT_SKIPPED = 1
+
+
+@dataclass(frozen=True)
+class RedactRequest:
+    outputs: OutputRequest
+    settings: Settings
+    strategies: tuple[str, ...] = ()
+    """`--strategy` specs, stronger than the config file's `redaction:` section."""
+    command: tuple[str, ...] = ()
+    """The command line, for the audit log."""
+
+
+@dataclass(frozen=True)
+class RedactOutcome:
+    report: dict[str, Any]
+    exit_code: int
+
+
+def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) -> RedactOutcome:
+    """Redact every input; exit code 0, or 1 when an input could not be redacted."""
+    env = os.environ if env is None else env
+    settings = request.settings
+    started = clock.now(env)
+    timer = time.perf_counter()
+    policy = build_policy(settings.redaction, request.strategies, settings.config_path or "config")
+    keyed = policy.keyed()
+    keys = keys_from_env(env, f"the {' and '.join(keyed)} strategy") if keyed else None
+    targets, notices = plan_targets(request.outputs)
+    rules = load_rules([Path(p) for p in settings.rules])
+    ruleset = compile_ruleset(rules, settings.engine)
+    options = DetectOptions(min_confidence=settings.min_confidence)
+    redactor = Redactor(ruleset, options, policy, keys, worker_count(settings.jobs))
+    records: list[FileRecord] = []
+    skipped = sum(1 for n in notices if n.level != "info")  # inputs missing, unreadable
+    for target in targets:
+        done = redact_target(target, redactor)
+        if isinstance(done, Notice):
+            notices.append(done)
+            skipped += 1
+        else:
+            records.append(done)
+            notices.extend(Notice(target.display, warning) for warning in done.warnings)
+    run = RunInfo(
+        started=clock.iso(started),
+        finished=clock.iso(clock.now(env)),
+        seconds=time.perf_counter() - timer,
+        engine=ruleset.engine,
+        rules=len(rules),
+        key_id=keys.key_id if keys else None,
+        policy=policy.describe(),
+    )
+    notices.sort(key=lambda n: n.path)  # stable: a file's warnings stay in file order
+    report = build_report(records, notices, run, skipped)
+    exit_code = EXIT_INPUT_SKIPPED if skipped else EXIT_OK
+    audit.record("redact", audit_fields(report, request.command, exit_code), settings.audit_log)
+    return RedactOutcome(report, exit_code)
+
+
+def audit_fields(report: dict[str, Any], command: Sequence[str], exit_code: int) -> dict[str, Any]:
+    """What a redaction's audit entry records: the command, what was done with which key,
+    and the SHA-256 of the JSON report (the bytes `--report FILE -f json` writes), whose
+    per-file input and output digests tie each copy to its source."""
+    from policyctl.report import RenderOptions, render
+
+    rendered = render(report, "json", RenderOptions()).encode("utf-8")
+    summary = report["summary"]
+    fields: dict[str, Any] = {
+        "command": ["policyctl", *command[1:]] if command else ["policyctl"],
+        "files": summary["files"],
+        "redactions": summary["redactions"],
+        "by_strategy": summary["by_strategy"],
+        "skipped": summary["skipped"],
+        "exit_code": exit_code,
+        "report_sha256": hashlib.sha256(rendered).hexdigest(),
+    }
+    if "key_id" in report["redaction"]:
+        fields["key_id"] = report["redaction"]["key_id"]
+    return fields
+
+
+def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
+    """Redact one input into its destination; a notice (and no output) when it cannot be."""
+    redactor.tally.clear()
+    kind = redact_kind(target.display)
+    try:
+        with open_input(target.source) as raw:
+            source = DigestReader(raw)
+            with atomic_output(target.destination, like=target.source) as handle:
+                sink = DigestWriter(handle)
+                result = redact_kind_of(kind, target, source, sink, redactor)
+            input_digest = source.drain()
+    except NotText:
+        return Notice(target.display, "not redacted: binary file (no copy written)")
+    except NotRedactable as exc:
+        return Notice(target.display, f"not redacted: {exc} (no copy written)")
+    except OSError as exc:
+        return Notice(target.display, f"not redacted: {exc.strerror or type(exc).__name__}")
+    except Exception as exc:  # one bad input must not end the run
+        # The exception text may quote the input, so only its kind is reported.
+        return Notice(target.display, f"not redacted: {type(exc).__name__}")
+    return FileRecord(
+        input=target.display,
+        output="<stdout>" if target.destination == STDIO else target.destination,
+        format=result.format,
+        input_sha256=input_digest,
+        output_sha256=sink.digest.hexdigest(),
+        input_bytes=source.size,
+        output_bytes=sink.size,
+        lines=result.lines,
+        counts=redactor.counts(),
+        records=result.records if isinstance(result, DataResult) else None,
+        warnings=result.warnings if isinstance(result, DataResult) else [],
+    )
+
+
+JSON_LOG_SNIFF = 8192
+
+
+def starts_with_json_object(head: bytes) -> bool:
+    """Whether the first non-blank line of `head` (the start of a file, gzip or not)
+    is a JSON object: such a log is JSON lines, and is redacted as such."""
+    if head[:2] == GZIP_MAGIC:
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head)
+        except zlib.error:
+            return False
+    for line in head.splitlines():
+        if line.strip():
+            try:
+                return isinstance(json.loads(line), dict)
+            except ValueError:
+                return False
+    return False
+
+
+class NotRedactable(Exception):
+    """An input of a kind that cannot be redacted here; the message says why."""
+
+
+def redact_kind(display: str) -> str:
+    """How an input is redacted, from its name: "csv", "json", "jsonl", "parquet", "log"
+    (text, or JSON lines when its first record is a JSON object), or "text". Files
+    named .json are JSON documents here: the copy must stay valid JSON, which replacing
+    values as text cannot promise."""
+    kind = kind_for_name(display)
+    if kind is None and display.lower().removesuffix(".gz").endswith(".json"):
+        return "json"
+    return kind if kind in ("csv", "jsonl", "parquet", "log") else "text"
+
+
+def redact_kind_of(
+    kind: str, target: Target, source: DigestReader, sink: DigestWriter, redactor: Redactor
+) -> TextResult | DataResult:
+    """Redact `source` into `sink` with the writer for its kind."""
+    if kind == "csv":
+        tab = target.display.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
+        return redact_csv(source, sink, redactor, target.display, tab)
+    if kind == "parquet":
+        if target.source == STDIO:
+            raise NotRedactable("a Parquet file must be read from a file, not standard input")
+        return redact_parquet(target.source, sink, redactor, target.display)
+    if kind == "log" and starts_with_json_object(source.peek(JSON_LOG_SNIFF)):
+        kind = "jsonl"
+    if kind in ("json", "jsonl"):
+        return redact_json(source, sink, redactor, target.display, lines=kind == "jsonl")
+    return redact_text_file(source, sink, redactor, target.display)
+
+
+def open_input(source: str) -> IO[bytes]:
+    if source == STDIO:
+        return open(sys.stdin.fileno(), "rb", closefd=False)
+    return open(source, "rb")

@@ -1,0 +1,1 @@
+"""Core: the data model, errors, configuration and small helpers every layer uses."""

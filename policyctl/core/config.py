@@ -1,0 +1,262 @@
+"""The configuration: .policyctl.yaml, POLICYCTL_* variables and command-line options.
+
+Precedence is command line > environment > file > defaults. Scalars take the value of
+the strongest layer that sets them; lists (`exclude`, `rules`) are joined across layers,
+so a command-line `--exclude` adds to the file's excludes instead of replacing them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from policyctl.core.builtin import resolve_pack_ref
+from policyctl.core.cache import memoized
+from policyctl.core.errors import ConfigError
+from policyctl.core.model import SEVERITIES, Waiver
+from policyctl.core.yamlfile import load_yaml
+from policyctl.schemas import schema_problems
+
+CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
+
+# The defaults every layer reads: here, so that configuration depends on nothing above it.
+DEFAULT_MIN_CONFIDENCE = 0.5
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+DEFAULT_AUDIT_LOG = ".policyctl/audit.jsonl"
+RUN_MODES = ("warn", "block")
+"""The modes --mode may force on every control."""
+ENV_PREFIX = "POLICYCTL_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting a scan reads, after the layers are merged."""
+
+    exclude: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    jobs: int = 0
+    fail_on: str | None = None
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    engine: str = "auto"
+    gitignore: bool = True
+    config_path: str | None = None
+    baseline: str | None = None
+    packs: tuple[str, ...] = ()
+    mode: str | None = None
+    waivers: tuple[Waiver, ...] = ()
+    audit_log: str = DEFAULT_AUDIT_LOG
+    """Where each scan appends its audit entry; "" turns the audit log off."""
+    as_kind: str | None = None
+    per_cell: bool = False
+    sample_rows: int | None = None
+    redaction: Mapping[str, Any] | None = None
+    """The `redaction:` section, read by policyctl.redaction.policy."""
+    allow_paths: tuple[str, ...] = ()
+    allow_values: tuple[str, ...] = ()
+    allow_sha256: tuple[str, ...] = ()
+
+
+LIST_FIELDS = ("exclude", "rules", "packs", "allow_paths", "allow_values", "allow_sha256")
+
+
+def find_config(explicit: str | None, targets: Sequence[str]) -> Path | None:
+    """The config file: --config (or POLICYCTL_CONFIG), else one in the first scanned
+    folder, else one in the current folder."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        return path
+    folders = [Path(t) for t in targets[:1] if Path(t).is_dir()] + [Path.cwd()]
+    for folder in folders:
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """The file's settings, schema-checked; rule paths made relative to the file.
+
+    Cached by the file's bytes (policyctl.core.cache): validation is most of start-up's cost.
+    """
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return _load_config_file(path)  # load_yaml words the error
+    return memoized("config", str(path).encode() + b"\0" + content, lambda: _load_config_file(path))
+
+
+def _load_config_file(path: Path) -> dict[str, Any]:
+    document = load_yaml(path, ConfigError)
+    if document is None:
+        return {}
+    problems = schema_problems(document, "config")
+    if problems:
+        where = ".".join(map(str, problems[0].path)) or "file"
+        raise ConfigError(f"{path}: field '{where}': {problems[0].message}")
+    values = dict(document)
+    values.pop("version", None)
+    if "rules" in values:
+        values["rules"] = [str(path.parent / p) for p in values["rules"]]
+    if "baseline" in values:
+        values["baseline"] = str(path.parent / values["baseline"])
+    if "max_file_size" in values:
+        values["max_file_size"] = parse_size(values["max_file_size"], f"{path}: max_file_size")
+    if "packs" in values:
+        values["packs"] = [resolve_pack_ref(p, path.parent) for p in values["packs"]]
+    if "waivers" in values:
+        values["waivers"] = parse_waivers(values["waivers"], str(path))
+    if "audit_log" in values:
+        log = values["audit_log"]
+        values["audit_log"] = str(path.parent / log) if log else ""
+    for key, listed in values.pop("allowlist", {}).items():
+        values[f"allow_{key}"] = listed
+    return values
+
+
+def env_values(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings from POLICYCTL_* variables, parsed and checked."""
+    parsers: dict[str, Any] = {
+        "exclude": lambda v, _: [p.strip() for p in v.split(",") if p.strip()],
+        "rules": lambda v, _: [p for p in v.split(os.pathsep) if p],
+        "max_file_size": parse_size,
+        "jobs": _parse_jobs,
+        "fail_on": _parse_severity,
+        "min_confidence": _parse_fraction,
+        "engine": lambda v, name: _parse_choice(v, name, ("auto", "hyperscan", "re")),
+        "gitignore": _parse_bool,
+        "baseline": lambda v, _: v,
+        "packs": lambda v, _: [p.strip() for p in v.split(",") if p.strip()],
+        "mode": lambda v, name: _parse_choice(v.lower(), name, RUN_MODES),
+        "audit_log": lambda v, _: "" if v.strip().lower() in ("off", "false", "0") else v,
+        "per_cell": _parse_bool,
+        "sample_rows": _parse_count,
+    }
+    values: dict[str, Any] = {}
+    for key, parse in parsers.items():
+        name = ENV_PREFIX + key.upper()
+        if env.get(name):
+            values[key] = parse(env[name], name)
+    return values
+
+
+def merge_settings(*layers: Mapping[str, Any]) -> Settings:
+    """Merge layers from weakest to strongest into Settings (None means 'not set')."""
+    settings = Settings()
+    known = {f.name for f in fields(Settings)}
+    for layer in layers:
+        for key, value in layer.items():
+            if value is None or key not in known:
+                continue
+            if key in LIST_FIELDS:
+                value = tuple(dict.fromkeys((*getattr(settings, key), *value)))
+            settings = replace(settings, **{key: value})
+    return settings
+
+
+def resolve_settings(
+    cli: Mapping[str, Any], targets: Sequence[str], env: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings for a run: defaults, then the config file, then env, then the command line."""
+    env = os.environ if env is None else env
+    path = find_config(cli.get("config_path") or env.get(ENV_PREFIX + "CONFIG"), targets)
+    file_values = load_config_file(path) if path else {}
+    settings = merge_settings(file_values, env_values(env), cli)
+    return replace(settings, config_path=str(path) if path else None)
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1000,
+    "m": 1000**2,
+    "g": 1000**3,
+    "ki": 1024,
+    "mi": 1024**2,
+    "gi": 1024**3,
+}
+
+
+def parse_size(value: Any, name: str) -> int:
+    """Bytes from 1048576, '10MiB', '500 KB', '2g'."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    found = _SIZE.match(str(value))
+    if not found:
+        raise ConfigError(f"{name}: not a size: {str(value)[:40]!r} (try 10MiB or 5000000)")
+    unit = (found.group(2) or "").lower().removesuffix("b")
+    size = int(float(found.group(1)) * _UNITS[unit])
+    if size <= 0:
+        raise ConfigError(f"{name}: the size must be positive")
+    return size
+
+
+def _parse_jobs(value: str, name: str) -> int:
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name}: must be a whole number (0 for one per CPU)")
+    return int(value)
+
+
+def _parse_count(value: str, name: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigError(f"{name}: must be a whole number of at least 1")
+    return int(value)
+
+
+def _parse_severity(value: str, name: str) -> str:
+    return _parse_choice(value.lower(), name, SEVERITIES)
+
+
+def _parse_choice(value: str, name: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise ConfigError(f"{name}: must be one of {', '.join(choices)}")
+    return value
+
+
+def _parse_fraction(value: str, name: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise ConfigError(f"{name}: must be a number from 0 to 1")
+    return number
+
+
+def _parse_bool(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}: must be true or false")
+
+
+def parse_waivers(entries: Sequence[dict[str, Any]], where: str) -> tuple[Waiver, ...]:
+    """Waivers from schema-checked config entries; `where` names the file for errors."""
+    waivers = []
+    for index, entry in enumerate(entries):
+        if "fingerprint" in entry and ("rule" in entry or "path" in entry):
+            raise ConfigError(
+                f"{where}: field 'waivers.{index}': give either a fingerprint, "
+                "or a rule and a path glob, not both"
+            )
+        waivers.append(
+            Waiver(
+                reason=entry["reason"],
+                owner=entry["owner"],
+                expires=date.fromisoformat(str(entry["expires"])),
+                fingerprint=entry.get("fingerprint"),
+                rule=entry.get("rule"),
+                path=entry.get("path"),
+            )
+        )
+    return tuple(waivers)

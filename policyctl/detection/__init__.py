@@ -1,0 +1,1 @@
+"""Detection: rules, matching candidates, filters, context, suppression, previews."""

@@ -1,0 +1,530 @@
+"""The detection pipeline: the matches in one chunk become findings, step by named step.
+
+engine match -> value -> path allowed? -> value allowed? -> false-positive filters
+             -> entropy -> context -> validator -> test/doc path -> confidence threshold
+             -> finding (preview, fingerprint, suppression by inline comment or allowlist)
+
+Encoded blobs (base64, URL-encoded) are decoded and the decoded text goes through the
+same pipeline, a bounded number of layers deep; such findings say how they were decoded.
+
+How a validator's answer moves confidence (the one rule for every validator): a value
+it confirms gains VALIDATED_RAISE and is marked `validated: true`; a value it refutes
+loses VALIDATION_FAILED_LOWER and is marked `validated: false`, which puts even a
+fully confident match (1.0) under the default threshold: a look-alike is dropped,
+and a lower --min-confidence shows it, flagged as not validated. The validator runs
+only on matches that already reach the threshold, so it never rescues one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import NamedTuple, cast
+
+from policyctl.core.config import DEFAULT_MIN_CONFIDENCE
+from policyctl.core.globs import path_matches
+from policyctl.core.model import FOLD_SEPARATORS, Chunk, Finding, Location, Rule
+from policyctl.detection import decode
+from policyctl.detection.entropy import shannon_entropy
+from policyctl.detection.preview import preview
+from policyctl.detection.rules import RuleChecks, Ruleset
+from policyctl.detection.secret_filters import Candidate, rejecting_filter
+from policyctl.detection.suppress import INLINE, Allowlist, inline_ignored, may_have_inline_markers
+from policyctl.engine import Match
+from policyctl.engine.interface import HitFilter, new_tuple
+
+CONTEXT_RAISE = 0.15
+CONTEXT_LOWER = 0.3
+VALIDATED_RAISE = 0.1
+VALIDATION_FAILED_LOWER = 0.6
+TEST_OR_DOC_LOWER = 0.15
+
+TEST_OR_DOC_FOLDERS = frozenset(
+    {"test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata"}
+    | {"docs", "doc", "examples", "example", "samples"}
+)
+_TEST_OR_DOC_FILE = re.compile(
+    r"^test_.*\.py$|_test\.(?:py|go)$|\.(?:spec|test)\.[^.]+$|\.(?:md|rst|adoc)$", re.IGNORECASE
+)
+
+
+def is_test_or_doc_path(path: str) -> bool:
+    """Test fixtures and docs, where findings are kept but demoted: both are full of
+    sample credentials. A folder name anywhere in the path, or the file's own name."""
+    parts = path.replace("\\", "/").split("/")
+    return bool(TEST_OR_DOC_FOLDERS.intersection(parts[:-1])) or bool(
+        _TEST_OR_DOC_FILE.search(parts[-1])
+    )
+
+
+@dataclass(frozen=True)
+class DetectOptions:
+    """Per-scan choices that change which matches become findings, and what they hold."""
+
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    show_secrets: bool = False
+    per_cell: bool = False
+    """Datasets: a finding for every matching cell instead of one per column and rule."""
+    allowlist: Allowlist = field(default_factory=Allowlist)
+    decode_depth: int = decode.MAX_DEPTH
+
+
+GENERIC_TAG = "generic"
+
+
+class Verdict(NamedTuple):
+    """A match that every step accepted, before it is made into a Finding."""
+
+    match: Match
+    value: str
+    confidence: float
+    validated: bool | None
+    entropy: float | None
+    category: str = ""
+
+
+def detect(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list[Finding]:
+    """Every finding in `chunk`, in order of position."""
+    return [finding for _, finding in detect_spans(chunk, ruleset, options)]
+
+
+def detect_spans(
+    chunk: Chunk, ruleset: Ruleset, options: DetectOptions, depth: int = 0
+) -> list[tuple[Match, Finding]]:
+    """Every finding in `chunk` with the match it came from (its byte spans), for callers
+    that must act on the value in place, such as redaction. A finding inside an encoded
+    blob spans the whole blob."""
+    verdicts = assess_chunk(chunk, ruleset, options)
+    markers = bool(verdicts) and may_have_inline_markers(chunk.data)
+    found = [(v.match, finding_for(chunk, v, ruleset, options, markers)) for v in verdicts]
+    if depth < options.decode_depth and chunk.line_locations is None:
+        found.extend(decoded_findings(chunk, ruleset, options, depth))
+    return found
+
+
+def decoded_findings(
+    chunk: Chunk, ruleset: Ruleset, options: DetectOptions, depth: int
+) -> list[tuple[Match, Finding]]:
+    """Findings inside encoded blobs, placed at the blob and marked with how it was decoded."""
+    found: list[tuple[Match, Finding]] = []
+    for blob in decode.encoded_blobs(chunk.data):
+        inner = Chunk(data=blob.decoded, origin=chunk.origin, kind=chunk.kind)
+        where = chunk.locate(blob.start)
+        for match, finding in detect_spans(inner, ruleset, options, depth + 1):
+            suppressed = finding.suppressed
+            if may_have_inline_markers(chunk.data) and inline_ignored(
+                chunk.data, blob.start, finding.rule_id
+            ):
+                suppressed = INLINE
+            layers = ">".join(filter(None, (blob.encoding, finding.decoded)))
+            outer = Match(match.rule, blob.start, blob.end, blob.start, blob.end)
+            found.append(
+                (outer, replace(finding, location=where, decoded=layers, suppressed=suppressed))
+            )
+    return found
+
+
+def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list[Verdict]:
+    """The accepted matches of `chunk`. In a chunk of cells or records (one per line)
+    no match may cross a line: each line is a value of its own."""
+    within_lines = chunk.line_locations is not None
+    accepted: list[Verdict] = []
+    words: list[bytes] = []
+
+    def could_pass(rule: int) -> bool | HitFilter:
+        if not needs_context(ruleset, rule, options):
+            return True
+        if not words:
+            words.append(chunk_words(chunk))
+        pattern = ruleset.checks[rule].context_pattern
+        if pattern is None or not _has_word(pattern, words[0]):
+            return False
+        return named_columns_only(chunk, pattern) or True
+
+    demoted = is_test_or_doc_path(chunk.origin.path)
+    for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
+        verdict = assess(chunk, match, ruleset, options, demoted)
+        if verdict is not None:
+            accepted.append(verdict)
+    return drop_contained(drop_generic_overlaps(accepted, ruleset))
+
+
+def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:
+    """True when a rule reaches the confidence threshold only with a context word.
+
+    If none of its words is anywhere in a chunk (text or column names), none of its
+    matches there can pass, and checking them one by one is wasted work: a column of
+    dates is not a column of birth dates unless something says so.
+    """
+    definition = ruleset.rules[rule]
+    return definition.confidence < minimum_confidence(definition, options)
+
+
+def named_columns_only(chunk: Chunk, pattern: re.Pattern[bytes]) -> HitFilter | None:
+    """For a chunk of cells where only column names hold a rule's context words (no
+    cell does), a filter passing only the hits in those columns: elsewhere nothing is
+    near them, so they cannot reach the threshold (see needs_context). None when the
+    cells hold a word too, or the chunk is not made of cells.
+
+    A table with a `dob` column has dates in many columns; only that one's are worth
+    confirming and judging one by one.
+    """
+    locations = chunk.line_locations
+    fields = getattr(locations, "fields", None)
+    if locations is None or fields is None or pattern.search(chunk.folded):
+        return None
+    named = {name for name in set(fields) if _names_word(pattern, name)}
+    in_named = [name in named for name in fields]  # by line, found once
+    line_index = chunk.line_index
+
+    def in_named_column(end: int) -> bool:
+        index = line_index(end - 1 if end > 0 else 0)
+        return index < len(in_named) and in_named[index]
+
+    return in_named_column
+
+
+def _has_word(pattern: re.Pattern[bytes] | None, text: bytes) -> bool:
+    return pattern is not None and pattern.search(text) is not None
+
+
+def chunk_words(chunk: Chunk) -> bytes:
+    """The chunk's column names and text, lower-cased."""
+    locations = chunk.line_locations
+    names: set[str] = set()
+    if locations is not None:
+        fields = getattr(locations, "fields", None)  # cell chunks list them directly
+        found = fields if fields is not None else [where.field for where in locations]
+        names = {name for name in set(found) if name}
+    return b"".join(field_words(name) for name in sorted(names)) + chunk.folded
+
+
+def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Verdict]:
+    """One secret, one finding, named by the most specific rule: a match of a generic
+    rule yields to a provider rule's match on an overlapping value, and of two secret
+    rules' matches on the very same value the more confident stays (the first on a tie).
+    Personal-data rules sharing a value are left to drop_contained."""
+    if len(verdicts) < 2:
+        return verdicts
+    rules = ruleset.rules
+    generic = [GENERIC_TAG in rules[v.match.rule].tags for v in verdicts]
+    if not any(generic) and all(v.category != "secret" for v in verdicts):
+        return verdicts  # personal data only (a table): nothing here to choose between
+    specific = [v for v, g in zip(verdicts, generic, strict=True) if not g]
+    best: dict[tuple[int, int], float] = {}
+    for v in specific:
+        if v.category == "secret":
+            key = (v.match.value_start, v.match.value_end)
+            best[key] = max(best.get(key, 0.0), v.confidence)
+    kept: list[Verdict] = []
+    taken: set[tuple[int, int]] = set()
+    for v, g in zip(verdicts, generic, strict=True):
+        if g:
+            if not any(_overlap(s.match, v.match) for s in specific):
+                kept.append(v)
+            continue
+        key = (v.match.value_start, v.match.value_end)
+        if v.category != "secret":
+            kept.append(v)
+        elif key not in taken and v.confidence == best[key]:
+            taken.add(key)
+            kept.append(v)
+    return kept
+
+
+def _overlap(one: Match, other: Match) -> bool:
+    return one.value_start < other.value_end and other.value_start < one.value_end
+
+
+def drop_contained(verdicts: list[Verdict]) -> list[Verdict]:
+    """A value found inside a longer value of another rule of its category yields to it,
+    unless it is the more confident of the two: twelve digits inside an IBAN are part of
+    the IBAN, not an Aadhaar number; an e-mail address inside a URL stays an e-mail.
+
+    Verdicts come in order of position; only those in a run of overlapping matches can
+    contain one another, so each run is judged on its own (a table's chunk has one
+    value a cell, and a few runs of two rules on the same value)."""
+    if len(verdicts) < 2 or not _values_overlap(verdicts):
+        return verdicts
+    kept: list[Verdict] = []
+    run: list[Verdict] = []
+    reach = -1
+    for verdict in verdicts:
+        if run and verdict.match.start > reach:
+            kept.extend(_uncontained(run))
+            run = []
+        run.append(verdict)
+        reach = max(reach, verdict.match.end)
+    kept.extend(_uncontained(run))
+    return kept
+
+
+def _uncontained(verdicts: list[Verdict]) -> list[Verdict]:
+    """drop_contained for one run of overlapping matches."""
+    if len(verdicts) < 2:
+        return verdicts
+    ordered = sorted(verdicts, key=lambda v: (v.match.value_start, -v.match.value_end))
+    kept: list[Verdict] = []
+    outer: Verdict | None = None
+    for verdict in ordered:
+        match = verdict.match
+        if (
+            outer is not None
+            and verdict.category == outer.category
+            and match.value_end <= outer.match.value_end
+            and (match.value_start, match.value_end)
+            != (outer.match.value_start, outer.match.value_end)
+            and verdict.confidence <= outer.confidence
+        ):
+            continue
+        kept.append(verdict)
+        if outer is None or match.value_end > outer.match.value_end:
+            outer = verdict
+    kept.sort(key=lambda v: (v.match.start, v.match.end, v.match.rule))
+    return kept
+
+
+def assess(
+    chunk: Chunk, match: Match, ruleset: Ruleset, options: DetectOptions, demoted: bool = False
+) -> Verdict | None:
+    """The verdict on one match, or None when a step rejects it. Context comes before
+    the validator because it is cheaper, and most matches of a rule that needs
+    context words have none. The threshold judges the pattern and its context; a
+    validator then raises the confidence of what it confirms (it never rescues a match
+    below the threshold) or lowers what it refutes, and the threshold applies again."""
+    rule = ruleset.rules[match.rule]
+    checks = ruleset.checks[match.rule]
+    value = chunk.data[match.value_start : match.value_end].decode("utf-8", "replace")
+    if rule.allow.paths and path_matches(chunk.origin.path, rule.allow.paths):
+        return None
+    if (checks.allow_regexes or checks.stopwords) and value_allowed(value, checks):
+        return None
+    if rule.filters and rejecting_filter(candidate(chunk, match, value), rule.filters):
+        return None
+    entropy = shannon_entropy(value) if rule.entropy is not None else None
+    if entropy is not None and rule.entropy is not None and entropy < rule.entropy:
+        return None
+    confidence = context_confidence(rule, checks, chunk, match)
+    if confidence is None:
+        return None
+    if demoted:
+        confidence = max(0.0, confidence - TEST_OR_DOC_LOWER)
+    threshold = minimum_confidence(rule, options)
+    if confidence < threshold:
+        return None
+    validated = checks.validator(value) if checks.validator else None
+    confidence = validated_confidence(confidence, validated)
+    if confidence < threshold:
+        return None
+    return new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
+
+
+CANDIDATE_CONTEXT = 256
+"""Bytes of the line on each side of a value that the false-positive filters see: they
+look at the key and operator before it, and a minified file's line can be megabytes."""
+
+
+def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
+    """The value with the rest of its line (up to CANDIDATE_CONTEXT bytes each side), for
+    the false-positive filters."""
+    data = chunk.data
+    low = max(0, match.value_start - CANDIDATE_CONTEXT)
+    line_start = data.rfind(b"\n", low, match.value_start) + 1 or low
+    high = min(len(data), match.value_end + CANDIDATE_CONTEXT)
+    line_end = data.find(b"\n", match.value_end, high)
+    line_end = high if line_end < 0 else line_end
+    return Candidate(
+        value=value,
+        before=data[line_start : match.value_start].decode("utf-8", "replace"),
+        after=data[match.value_end : line_end].decode("utf-8", "replace"),
+        path=chunk.origin.path,
+    )
+
+
+def validated_confidence(confidence: float, validated: bool | None) -> float:
+    """Confirmed by its validator: more confident; refuted: much less (see the module doc)."""
+    if validated is True:
+        return min(1.0, confidence + VALIDATED_RAISE)
+    if validated is False:
+        return max(0.0, confidence - VALIDATION_FAILED_LOWER)
+    return confidence
+
+
+def finding_for(
+    chunk: Chunk, verdict: Verdict, ruleset: Ruleset, options: DetectOptions, markers: bool = False
+) -> Finding:
+    """The finding an accepted match makes: located, previewed, fingerprinted, and
+    suppressed when an inline comment (`markers`: the chunk may hold one) or the
+    config's allowlist says so."""
+    rule = ruleset.rules[verdict.match.rule]
+    value = verdict.value
+    location = chunk.locate(verdict.match.value_start)
+    identity = (
+        value if rule.category == "secret" else place_identity(chunk, verdict.match, location)
+    )
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        category=rule.category,
+        severity=rule.severity,
+        confidence=round(verdict.confidence, 2),
+        data_class=rule.data_class,
+        location=location,
+        preview=preview(value),
+        fingerprint=fingerprint(rule.id, identity, chunk.origin.path),
+        entropy=round(verdict.entropy, 2) if verdict.entropy is not None else None,
+        validated=verdict.validated,
+        tags=rule.tags,
+        secret=value if options.show_secrets else None,
+        source_kind=chunk.kind,
+        suppressed=suppression(chunk, verdict, rule, location, options, markers),
+    )
+
+
+def suppression(
+    chunk: Chunk,
+    verdict: Verdict,
+    rule: Rule,
+    location: Location,
+    options: DetectOptions,
+    markers: bool,
+) -> str | None:
+    """ "inline", "allowlist" or None (see policyctl.detection.suppress)."""
+    if markers and inline_ignored(chunk.data, verdict.match.value_start, rule.id):
+        return INLINE
+    return options.allowlist.reason(location.path, verdict.value) if options.allowlist else None
+
+
+def value_allowed(value: str, checks: RuleChecks) -> bool:
+    """True when the rule's own allowlist lets this value pass (regex or stopword)."""
+    if any(regex.search(value) for regex in checks.allow_regexes):
+        return True
+    lowered = value.lower()
+    return any(word in lowered for word in checks.stopwords)
+
+
+class Surroundings(NamedTuple):
+    """What counts as near a match: the chunk's text in context form, the bounds of the
+    match's window in it, and the column name or key path of its cell (None outside
+    datasets)."""
+
+    text: bytes
+    start: int
+    end: int
+    field: str | None
+
+
+def surroundings(chunk: Chunk, match: Match, window: int) -> Surroundings:
+    """What is near a match, found once for all of a rule's context words.
+
+    In ordinary text, "near" is the rule's window around the match. In a chunk of
+    dataset cells or log records (one per line) the window stops at the cell's own line,
+    since the next line belongs to another row, and the cell's column name or key path
+    counts too: a column called `ssn` or `$.patient.dob` is evidence, as in cloud DLP.
+    """
+    low, high = match.start - window, match.end + window
+    if chunk.line_locations is None:
+        return new_tuple(Surroundings, (chunk.folded, low if low > 0 else 0, high, None))
+    index, start, end = chunk.line_span(match.start)
+    field = line_field(chunk.line_locations, index)
+    bounds = (low if low > start else start, high if high < end else end)
+    return new_tuple(Surroundings, (chunk.folded, *bounds, field))
+
+
+def _has_word_near(pattern: re.Pattern[bytes], around: Surroundings) -> bool:
+    """Whether the column name, or the text in the window, holds one of the words. The
+    patterns are alternations of plain words (rules.RuleChecks), so searching between
+    the window's bounds finds what searching a copy of the window would."""
+    return (
+        _names_word(pattern, around.field)
+        or pattern.search(around.text, around.start, around.end) is not None
+    )
+
+
+def context_form(text: bytes) -> bytes:
+    """Text as context words are compared with it: lower case, `_` and `-` as spaces,
+    so `steuer_id`, `Steuer-ID` and `steuer id` are one word (see rules.RuleChecks).
+    Offsets do not change (Chunk.folded is a chunk's text in this form)."""
+    return text.lower().translate(FOLD_SEPARATORS)
+
+
+@lru_cache(maxsize=4096)
+def field_words(name: str) -> bytes:
+    """A column name or key path as lower-case words (`customer_ssn` -> `customer ssn`)."""
+    return context_form(name.replace(".", " ").encode("utf-8")) + b"\n"
+
+
+@lru_cache(maxsize=16384)
+def _names_word(pattern: re.Pattern[bytes], name: str | None) -> bool:
+    """Whether a column name or key path holds one of the words (asked once per column)."""
+    return name is not None and pattern.search(field_words(name)) is not None
+
+
+def line_field(locations: Sequence[Location], index: int) -> str | None:
+    """The column name or key path of line `index` (cell sequences list them directly)."""
+    fields = getattr(locations, "fields", None)
+    if fields is not None:
+        return cast(str | None, fields[index]) if index < len(fields) else None
+    return locations[index].field if index < len(locations) else None
+
+
+def context_confidence(rule: Rule, checks: RuleChecks, chunk: Chunk, match: Match) -> float | None:
+    """The rule's confidence moved by words near the match (see near_match); None when
+    the rule requires context words and none is there."""
+    confidence = rule.confidence
+    positive, negative = checks.context_pattern, checks.negative_pattern
+    if positive is None and negative is None:
+        return None if rule.context.required else confidence
+    around = surroundings(chunk, match, rule.context.window)
+    if positive is not None and _has_word_near(positive, around):
+        confidence = min(1.0, confidence + CONTEXT_RAISE)
+    elif rule.context.required:
+        return None
+    if negative is not None and _has_word_near(negative, around):
+        confidence = max(0.0, confidence - CONTEXT_LOWER)
+    return confidence
+
+
+def minimum_confidence(rule: Rule, options: DetectOptions) -> float:
+    return rule.min_confidence if rule.min_confidence is not None else options.min_confidence
+
+
+def _values_overlap(verdicts: list[Verdict]) -> bool:
+    """Whether any two values overlap; when none do (most chunks: a table has one value
+    a cell), nothing is contained and the verdicts keep their order of position."""
+    reach = -1
+    for verdict in verdicts:
+        match = verdict.match
+        if match.value_start < reach or match.value_start == match.value_end:
+            return True  # an empty value counts as overlapping: the full check decides
+        reach = max(reach, match.value_end)
+    return False
+
+
+def place_identity(chunk: Chunk, match: Match, location: Location) -> str:
+    """What identifies a personal-data finding without its value: the line around it with
+    the value cut out, and the cell's column and row for tables.
+
+    A secret is fingerprinted by its value: it is random, so its hash reveals nothing.
+    An SSN or a phone number is not: a hash of it is reversed by trying every number.
+    So personal data is identified by where it stands, which is as stable across runs
+    and line moves, and no report or baseline carries anything derived from the value.
+    """
+    data = chunk.data
+    line_start = data.rfind(b"\n", 0, match.value_start) + 1
+    line_end = data.find(b"\n", match.value_end)
+    before = data[line_start : match.value_start]
+    after = data[match.value_end : line_end if line_end != -1 else len(data)]
+    context = (before + b"\0" + after).decode("utf-8", "replace")
+    return f"{context}\0{location.field or ''}\0{location.row or ''}"
+
+
+def fingerprint(rule_id: str, value: str, path: str) -> str:
+    """Identity of a finding across runs and line moves: rule, normalised identity (the
+    value for secrets, see place_identity for personal data), path."""
+    normalised = "".join(value.split())
+    digest = hashlib.sha256(f"policyctl-v1\0{rule_id}\0{normalised}\0{path}".encode())
+    return digest.hexdigest()[:32]

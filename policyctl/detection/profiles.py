@@ -1,0 +1,181 @@
+"""Column profiles of datasets: which kinds of personal data each column holds, and how
+often; and the column-level findings that stand for a column's many matching cells.
+
+A table with a million e-mail addresses is one problem, not a million: by default a
+column and rule give one finding with a count (`--per-cell` keeps every cell's). The
+tally is kept per file while its chunks are scanned, so memory does not grow with rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from policyctl.core.model import Chunk, ColumnMatch, ColumnProfile, Finding
+from policyctl.detection.detect import DetectOptions, Verdict, finding_for, fingerprint
+from policyctl.detection.rules import Ruleset
+from policyctl.sources.cells import CellLocations, column_key
+
+PII_SHARE = 0.5
+"""A column where at least this share of values match one rule is a personal-data column."""
+
+
+@dataclass
+class _RuleTally:
+    first: Finding
+    rows: int = 0
+    validated: int = 0
+    last_row: object = None
+    confidence: float = 0.0
+
+
+class ColumnTally:
+    """Counts, for one file, the values per column and the matching rows per column and rule."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.values: Counter[str] = Counter()
+        self.matches: dict[tuple[str, str], _RuleTally] = {}
+
+    @staticmethod
+    def applies_to(chunk: Chunk) -> bool:
+        """Dataset chunks made of cells (tables, JSON records) have columns to profile."""
+        return chunk.kind == "datasets" and isinstance(chunk.line_locations, CellLocations)
+
+    def add(
+        self, chunk: Chunk, verdicts: list[Verdict], ruleset: Ruleset, options: DetectOptions
+    ) -> None:
+        """Count the chunk's values and its accepted matches (in order of position).
+
+        Only the first match of each column and rule is made into a Finding: in a
+        column of a million e-mail addresses the other 999,999 only add to a count.
+        """
+        cells = chunk.line_locations
+        assert isinstance(cells, CellLocations)
+        for name, count in Counter(cells.fields).items():
+            if name is not None:
+                self.values[column_key(name)] += count
+        columns: dict[str | None, str] = {}  # column_key of each field, once a chunk
+        for verdict in verdicts:
+            index = chunk.line_span(verdict.match.value_start)[0]
+            field_name = cells.fields[index]
+            column = columns.get(field_name)
+            if column is None:
+                column = columns[field_name] = column_key(field_name or "")
+            key = (column, ruleset.rules[verdict.match.rule].id)
+            tally = self.matches.get(key)
+            if tally is None:
+                first = finding_for(chunk, verdict, ruleset, options)
+                tally = self.matches[key] = _RuleTally(first=first)
+            row = (cells.rows[index], cells.lines[index])
+            if row != tally.last_row:  # two matches in one cell count once
+                tally.rows += 1
+                tally.validated += bool(verdict.validated)
+                tally.last_row = row
+            if verdict.confidence > tally.confidence:
+                tally.confidence = verdict.confidence  # rounded once, in column_findings
+
+    def column_findings(self) -> list[Finding]:
+        """One finding per column and rule: at its first match, with the count of rows."""
+        found = []
+        for (column, rule_id), tally in self.matches.items():
+            first = tally.first
+            found.append(
+                replace(
+                    first,
+                    location=replace(first.location, field=column or first.location.field),
+                    confidence=round(tally.confidence, 2),
+                    fingerprint=fingerprint(rule_id, f"column:{column}", self.path),
+                    validated=True if tally.validated else first.validated,
+                    occurrences=tally.rows,
+                )
+            )
+        return found
+
+    def profiles(self) -> list[ColumnProfile]:
+        """Every column seen, in file order, with its kinds of personal data."""
+        by_column: dict[str, list[ColumnMatch]] = {column: [] for column in self.values}
+        for (column, rule_id), tally in self.matches.items():
+            by_column.setdefault(column, []).append(
+                ColumnMatch(
+                    rule_id=rule_id,
+                    data_class=tally.first.data_class,
+                    rows=tally.rows,
+                    validated=tally.validated,
+                )
+            )
+        return [
+            ColumnProfile(
+                path=self.path,
+                field=column,
+                rows=self.values.get(column, 0),
+                matches=tuple(sorted(matches, key=lambda m: (-m.rows, m.rule_id))),
+            )
+            for column, matches in by_column.items()
+        ]
+
+
+def verdict(profile: ColumnProfile) -> str:
+    """'pii' when one kind of personal data fills at least PII_SHARE of the column's
+    values, 'partial' when some values hold personal data, else 'clean'."""
+    if not profile.matches:
+        return "clean"
+    top = profile.matches[0].rows
+    return "pii" if profile.rows and top / profile.rows >= PII_SHARE else "partial"
+
+
+def merge_profiles(columns: list[ColumnProfile]) -> list[ColumnProfile]:
+    """One profile per file and column, adding up the parts a large table was split
+    into; files in path order, columns in the order they were first seen."""
+    merged: dict[tuple[str, str], ColumnProfile] = {}
+    for column in columns:
+        key = (column.path, column.field)
+        seen = merged.get(key)
+        merged[key] = column if seen is None else _add_profiles(seen, column)
+    return sorted(merged.values(), key=lambda c: c.path)  # stable: keeps column order
+
+
+def _add_profiles(a: ColumnProfile, b: ColumnProfile) -> ColumnProfile:
+    matches: dict[str, ColumnMatch] = {m.rule_id: m for m in a.matches}
+    for match in b.matches:
+        seen = matches.get(match.rule_id)
+        matches[match.rule_id] = (
+            match
+            if seen is None
+            else replace(
+                seen, rows=seen.rows + match.rows, validated=seen.validated + match.validated
+            )
+        )
+    ordered = tuple(sorted(matches.values(), key=lambda m: (-m.rows, m.rule_id)))
+    return replace(a, rows=a.rows + b.rows, matches=ordered)
+
+
+def merge_column_findings(findings: list[Finding]) -> list[Finding]:
+    """Column findings of the parts of one table (same column fingerprint) become one:
+    at the earliest row, with the counts added. Other findings pass unchanged."""
+    merged: dict[str, Finding] = {}
+    others: list[Finding] = []
+    for finding in findings:
+        if not is_column_finding(finding):
+            others.append(finding)
+            continue
+        seen = merged.get(finding.fingerprint)
+        if seen is None:
+            merged[finding.fingerprint] = finding
+            continue
+        first, _ = sorted((seen, finding), key=lambda f: f.location.row or 0)
+        merged[finding.fingerprint] = replace(
+            first,
+            occurrences=seen.occurrences + finding.occurrences,
+            confidence=max(seen.confidence, finding.confidence),
+            validated=True if (seen.validated or finding.validated) else first.validated,
+        )
+    return others + list(merged.values())
+
+
+def is_column_finding(finding: Finding) -> bool:
+    """True for a finding that stands for a dataset column (see column_findings)."""
+    where = finding.location
+    return where.field is not None and finding.fingerprint == fingerprint(
+        finding.rule_id, f"column:{where.field}", where.path
+    )

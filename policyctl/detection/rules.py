@@ -1,0 +1,224 @@
+"""Load and validate rule files, and compile a rule set into the matching engine."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policyctl.core.builtin import builtin_dir
+from policyctl.core.cache import memoized
+from policyctl.core.errors import RuleError
+from policyctl.core.model import Allow, Context, Rule
+from policyctl.core.yamlfile import load_yaml
+from policyctl.detection.secret_filters import FILTERS
+from policyctl.engine import Matcher, build_matcher, engine_name
+from policyctl.engine.regex_safety import unsafe_reason
+from policyctl.schemas import schema_problems
+from policyctl.validators import Validator, get_validator
+
+DEFAULT_CONFIDENCE = 0.8
+
+
+def rule_files(path: Path) -> list[Path]:
+    """The YAML files of a rule folder (sorted), or the file itself."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if path.is_file():
+        return [path]
+    raise RuleError(f"{path}: no such rule file or folder")
+
+
+def load_rules(extra: Sequence[Path] = (), builtin: bool = True) -> tuple[Rule, ...]:
+    """The built-in rules (unless `builtin` is false) and the rules in `extra` paths.
+
+    Rule ids are unique across all files; a duplicate is an error naming both files.
+    """
+    roots = ([builtin_dir("rules")] if builtin else []) + list(extra)
+    loaded: list[Rule] = []
+    seen: dict[str, str] = {}
+    for root in roots:
+        for path in rule_files(root):
+            for rule in load_rule_file(path):
+                if rule.id in seen:
+                    raise RuleError(
+                        f"{path}: rule {rule.id}: field 'id': already defined in {seen[rule.id]}"
+                    )
+                seen[rule.id] = str(path)
+                loaded.append(rule)
+    return tuple(loaded)
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    """The rules of one YAML file, schema-checked and with patterns proven safe.
+
+    The checked rules are cached by the file's bytes (policyctl.core.cache), so an unchanged
+    rule file is read in a fraction of the time.
+    """
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return _load_rule_file(path)  # load_yaml words the error
+    return memoized("rules", str(path).encode() + b"\0" + content, lambda: _load_rule_file(path))
+
+
+def _load_rule_file(path: Path) -> list[Rule]:
+    document = load_yaml(path, RuleError)
+    problems = schema_problems(document, "rule")
+    if problems:
+        problem = problems[0]
+        raise RuleError(f"{path}: {_describe(document, problem.path)}: {problem.message}")
+    rules = [_rule_from(entry, str(path)) for entry in document["rules"]]
+    for rule in rules:
+        _check_rule(rule, path)
+    return rules
+
+
+def _describe(document: Any, where: tuple[str | int, ...]) -> str:
+    """'rule <id>: field <name>' for a schema path such as ('rules', 3, 'severity')."""
+    if len(where) >= 2 and where[0] == "rules" and isinstance(where[1], int):
+        entry = document["rules"][where[1]]
+        rule_id = entry.get("id") if isinstance(entry, dict) else None
+        name = f"rule {rule_id}" if isinstance(rule_id, str) else f"rule #{where[1] + 1}"
+        if len(where) > 2:
+            return f"{name}: field '{'.'.join(map(str, where[2:]))}'"
+        return name
+    return f"field '{'.'.join(map(str, where))}'" if where else "file"
+
+
+def _rule_from(entry: dict[str, Any], source: str) -> Rule:
+    context = entry.get("context", {})
+    allow = entry.get("allow", {})
+    return Rule(
+        id=entry["id"],
+        category=entry["category"],
+        title=entry["title"],
+        severity=entry["severity"],
+        confidence=float(entry.get("confidence", DEFAULT_CONFIDENCE)),
+        data_class=entry["data_class"],
+        pattern=entry["pattern"],
+        keywords=tuple(entry.get("keywords", ())),
+        validator=entry.get("validator"),
+        entropy=entry.get("entropy"),
+        min_confidence=entry.get("min_confidence"),
+        context=Context(
+            words=tuple(context.get("words", ())),
+            negative_words=tuple(context.get("negative_words", ())),
+            window=context.get("window", Context.window),
+            required=context.get("required", False),
+        ),
+        allow=Allow(
+            regexes=tuple(allow.get("regexes", ())),
+            stopwords=tuple(allow.get("stopwords", ())),
+            paths=tuple(allow.get("paths", ())),
+        ),
+        tags=tuple(entry.get("tags", ())),
+        description=entry.get("description", ""),
+        examples=tuple(entry["examples"]),
+        negative_examples=tuple(entry["negative_examples"]),
+        source=source,
+        filters=tuple(entry.get("filters", ())),
+        sources=tuple(entry.get("sources", ())),
+    )
+
+
+def _check_rule(rule: Rule, path: Path) -> None:
+    """What the schema cannot say: the regexes compile, are safe, and the validator exists."""
+    where = f"{path}: rule {rule.id}"
+    _check_regex(rule.pattern, f"{where}: field 'pattern'")
+    for allowed in rule.allow.regexes:
+        _check_regex(allowed, f"{where}: field 'allow.regexes'")
+    if rule.validator is not None and get_validator(rule.validator) is None:
+        raise RuleError(f"{where}: field 'validator': no validator named {rule.validator!r}")
+    unknown = [name for name in rule.filters if name not in FILTERS]
+    if unknown:
+        raise RuleError(f"{where}: field 'filters': no filter named {unknown[0]!r}")
+
+
+def _check_regex(pattern: str, where: str) -> None:
+    try:
+        re.compile(pattern.encode("utf-8"))
+    except re.error as exc:
+        raise RuleError(f"{where}: not a valid regular expression: {exc}") from None
+    reason = unsafe_reason(pattern)
+    if reason:
+        raise RuleError(f"{where}: could backtrack without end: {reason}")
+
+
+@dataclass(frozen=True)
+class RuleChecks:
+    """A rule's value and context checks, prepared once (lower-cased, compiled)."""
+
+    allow_regexes: tuple[re.Pattern[str], ...]
+    stopwords: tuple[str, ...]
+    context_words: tuple[bytes, ...]
+    negative_words: tuple[bytes, ...]
+    validator: Validator | None
+    context_pattern: re.Pattern[bytes] | None = None
+    negative_pattern: re.Pattern[bytes] | None = None
+    """The words as one alternation each: one search instead of a loop per word."""
+
+    @classmethod
+    def of(cls, rule: Rule) -> RuleChecks:
+        return cls(
+            allow_regexes=tuple(re.compile(r) for r in rule.allow.regexes),
+            stopwords=tuple(w.lower() for w in rule.allow.stopwords),
+            context_words=tuple(w.lower().encode("utf-8") for w in rule.context.words),
+            negative_words=tuple(w.lower().encode("utf-8") for w in rule.context.negative_words),
+            validator=get_validator(rule.validator) if rule.validator else None,
+            context_pattern=_any_word(rule.context.words),
+            negative_pattern=_any_word(rule.context.negative_words),
+        )
+
+
+def _any_word(words: tuple[str, ...]) -> re.Pattern[bytes] | None:
+    """A pattern matching any of `words` (lower-cased, as literal text), or None."""
+    if not words:
+        return None
+    # compared with text in detect.context_form: lower case, '_' and '-' as spaces
+    forms = (w.lower().replace("_", " ").replace("-", " ").encode("utf-8") for w in words)
+    return re.compile(b"|".join(re.escape(form) for form in forms))
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """Rules ready for scanning; `checks[i]` belongs to `rules[i]`.
+
+    A rule may apply to some kinds of input only (`Rule.sources`), so each kind of chunk
+    gets the matcher of the rules that apply to it, built on first use (a pre-commit run
+    never builds the one for datasets) and shared by the kinds with the same rules.
+    """
+
+    rules: tuple[Rule, ...]
+    checks: tuple[RuleChecks, ...]
+    backend: str
+    engine: str
+    """The backend in use: hyperscan or re."""
+    _matchers: dict[tuple[int, ...], Matcher] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _by_kind: dict[str, Matcher] = field(default_factory=dict, compare=False, repr=False)
+
+    def matcher_for(self, kind: str) -> Matcher:
+        """The matcher of the rules that apply to chunks of `kind` (see SOURCE_KINDS)."""
+        matcher = self._by_kind.get(kind)
+        if matcher is None:
+            chosen = tuple(i for i, rule in enumerate(self.rules) if rule.applies_to(kind))
+            matcher = self._matchers.get(chosen)
+            if matcher is None:
+                matcher = self._matchers[chosen] = build_matcher(self.rules, self.backend, chosen)
+            self._by_kind[kind] = matcher
+        return matcher
+
+
+def compile_ruleset(rules: Iterable[Rule], backend: str = "auto") -> Ruleset:
+    """Prepare `rules` for scanning with the chosen engine backend."""
+    ordered = tuple(rules)
+    return Ruleset(
+        rules=ordered,
+        checks=tuple(RuleChecks.of(rule) for rule in ordered),
+        backend=backend,
+        engine=engine_name(backend),
+    )

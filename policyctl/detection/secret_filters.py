@@ -1,0 +1,475 @@
+"""Named false-positive filters for secret candidates: each says why a value is not a secret.
+
+A rule lists the filters it wants in its `filters` field (the generic assignment rules
+use them all). Every filter is a pure function of a `Candidate` that returns True when
+the candidate should be dropped, and its name says what it rejects, so each can be
+tested, switched on per rule and explained on its own (the detect-secrets habit).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from policyctl.detection.entropy import shannon_entropy
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A matched value with what surrounds it on its line, and the file it is in."""
+
+    value: str
+    before: str = ""
+    """The text of the line before the value (the key, the operator, an opening quote)."""
+    after: str = ""
+    path: str = ""
+
+
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "example",
+    "placeholder",
+    "dummy",
+    "sample",
+    "redacted",
+    "your_",
+    "your-",
+    "yourkey",
+    "yoursecret",
+    "yourpassword",
+    "yourtoken",
+    "insert",
+    "replace",
+    "fixme",
+    "todo",
+    "notreal",
+    "not_real",
+    "not-a-real",
+    "fake",
+    "foobar",
+    "secret_here",
+    "xxxx",
+    "****",
+    "....",
+    "####",
+    "<your",
+    "[your",
+    "password",
+    "passwd",
+    "passw0rd",
+    "p@ss",
+    "s3cr3t",
+    "secret1",
+    "test1",
+    "mock",
+    "1234",
+    "dontshow",
+    "do-not-",
+    "supersecret",
+    "super_secret",
+    "forbidden",
+    "token",
+    "w0rd",
+    "pa55",
+    "s3cret",
+    "str0ng",
+)
+PLACEHOLDER_VALUES = frozenset(
+    {
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "null",
+        "none",
+        "nil",
+        "true",
+        "false",
+        "undefined",
+        "empty",
+        "default",
+        "admin",
+        "root",
+        "test",
+        "testing",
+        "string",
+        "required",
+        "optional",
+        "hidden",
+        "masked",
+        "p@ssw0rd",
+        "passw0rd",
+        "password1",
+        "password123",
+        "letmein",
+        "qwerty",
+        "s3cr3t",
+    }
+)
+
+
+def is_placeholder(c: Candidate) -> bool:
+    """`changeme`, `<your-token>`, `xxxx`, `****`, `example`, `dummy`, `password` ..."""
+    lowered = c.value.lower()
+    if lowered.strip("'\"`") in PLACEHOLDER_VALUES:
+        return True
+    if lowered.startswith("<") and lowered.endswith(">"):
+        return True
+    if lowered.endswith(("...", "\u2026")):
+        return True  # an elided example: `"token": "e72ca1655d05..."`
+    return any(word in lowered for word in PLACEHOLDER_WORDS)
+
+
+_TEMPLATE = re.compile(
+    r"\$\{[^}]*\}?|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|#\{[^}]*\}|%\([A-Za-z_]+\)[sd]|%[A-Za-z_]+%"
+    r"|^\$[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_][A-Za-z0-9_.]*\}$|^@[A-Za-z_.]+@$|^__[A-Z_]+__$"
+)
+
+
+def is_templated(c: Candidate) -> bool:
+    """`${VAR}`, `{{ secret }}`, `{% x %}`, `<%= x %>`, `#{x}`, `%(x)s`, `%VAR%`, `$VAR`, `{x}`."""
+    return _TEMPLATE.search(c.value) is not None
+
+
+_ENV_LOOKUPS = (
+    "os.environ",
+    "os.getenv",
+    "getenv(",
+    "process.env",
+    "env(",
+    "env[",
+    "env.",
+    "environ[",
+    "environ.get",
+    "system.getenv",
+    "secrets.",
+    "vault(",
+    "lookup(",
+    "config.get",
+    "settings.",
+    "$env:",
+    "valuefrom",
+    "secretkeyref",
+    "!ref",
+    "fn::",
+    "ssm:",
+    "secretsmanager",
+)
+
+
+def is_env_lookup(c: Candidate) -> bool:
+    """The value is read from the environment or a secret store, not written in the file."""
+    lowered = (c.before[-60:] + c.value).lower()
+    return any(lookup in lowered for lookup in _ENV_LOOKUPS)
+
+
+_REFERENCE = re.compile(
+    r"^(?:[A-Za-z_$][A-Za-z0-9_$]{1,39}(?:(?:\.|->|::)[A-Za-z_$][A-Za-z0-9_$]{0,39})+"
+    r"|_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|_*[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
+    r"|[a-z]{2,}(?:[A-Z][a-z]{2,}){1,6}[0-9]{0,2}|[a-z]+(?:-[a-z]+)+)$"
+)
+"""Identifier shapes: dotted attribute paths, CONSTANT_NAMES, snake_case, camelCase made of
+words (not a random mix of cases), kebab-case."""
+
+
+def is_variable_reference(c: Candidate) -> bool:
+    """A name, not a value: `self.password`, `DB_PASSWORD`, `secret_key`, `apiToken`."""
+    return _REFERENCE.match(c.value) is not None
+
+
+def is_repeated_characters(c: Candidate) -> bool:
+    """`aaaaaaaa`, `abababab`, `000000`: few distinct characters, or one short unit repeated."""
+    value = c.value
+    if len(set(value)) <= 2:
+        return True
+    for unit in range(1, min(8, len(value) // 2) + 1):
+        if value == (value[:unit] * (len(value) // unit + 1))[: len(value)]:
+            return True
+    return False
+
+
+_SEQUENCES = (
+    "abcdefghijklmnopqrstuvwxyz",
+    "0123456789012345678901234567890123456789",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "1234567890qwertyuiop",
+)
+SEQUENCE_RUN = 6
+
+
+def is_sequence(c: Candidate) -> bool:
+    """`abcdef...`, `123456789`, `qwerty...`: a long run of a keyboard or alphabet sequence."""
+    lowered = c.value.lower()
+    for sequence in _SEQUENCES:
+        doubled = sequence + sequence
+        reverse = doubled[::-1]
+        for start in range(0, max(1, len(lowered) - SEQUENCE_RUN + 1)):
+            run = lowered[start : start + SEQUENCE_RUN]
+            if len(run) == SEQUENCE_RUN and (run in doubled or run in reverse):
+                return True
+    return False
+
+
+LOCKFILES = frozenset(
+    {
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "poetry.lock",
+        "pipfile.lock",
+        "uv.lock",
+        "pdm.lock",
+        "cargo.lock",
+        "go.sum",
+        "composer.lock",
+        "gemfile.lock",
+        "packages.lock.json",
+        "flake.lock",
+        "mix.lock",
+        "podfile.lock",
+        "pubspec.lock",
+        "gradle.lockfile",
+    }
+)
+_INTEGRITY = re.compile(r"^(?:sha1|sha256|sha384|sha512|md5)[-:=]", re.IGNORECASE)
+
+
+def is_lockfile_hash(c: Candidate) -> bool:
+    """Hashes in lockfiles and `integrity: sha512-...` pins: checksums, not credentials."""
+    name = PurePosixPath(c.path).name.lower()
+    return name in LOCKFILES or _INTEGRITY.match(c.value) is not None
+
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_PLAIN_KEY = re.compile(r"(?:id|uuid|guid|name|ref|version|type|tenant|client|account)\W*$", re.I)
+
+
+def is_uuid_with_plain_key(c: Candidate) -> bool:
+    """A UUID under a key that names an identifier (`client_id`, `secret_name`, `token_uuid`).
+
+    A UUID under `api_key` or `password` stays: several providers issue UUID keys.
+    """
+    if _UUID.match(c.value) is None:
+        return False
+    key = _key_of(c.before)
+    return _PLAIN_KEY.search(key) is not None
+
+
+_HASH_KEY = re.compile(r"(?:hash|digest|checksum|sha\d*|md5|integrity|etag|commit|revision)", re.I)
+
+
+_HASH_FORMAT = re.compile(
+    r"^(?:pbkdf2_[a-z0-9]+\$|\$2[abxy]\$|\$argon2|\$[156]\$|scrypt[:$]|bcrypt\$|md5\$|sha1\$"
+    r"|\*[0-9A-F]{40}$)"
+)
+
+
+def is_hash_under_hash_key(c: Candidate) -> bool:
+    """A digest, not a credential: any value under a key that says it is a hash
+    (`password_hash`, `token_sha256`), or a password-hash format (pbkdf2, bcrypt, argon2)."""
+    under_hash_key = _HASH_KEY.search(_key_of(c.before)) is not None
+    return under_hash_key or _HASH_FORMAT.match(c.value) is not None
+
+
+_PATH = re.compile(
+    r"^(?:~?/|\.{1,2}/|[A-Za-z]:\\|file:)"
+    r"|\.(?:pem|key|crt|json|ya?ml|txt|p12|pfx|html?|py|js|cfg|conf|ini|xml|md|j2|tpl)$"
+)
+
+
+def is_file_path(c: Candidate) -> bool:
+    """`/etc/secrets/db.pass`, `./certs/key.pem`, `C:\\keys\\x`: where a secret is, not what."""
+    return _PATH.search(c.value) is not None and c.value.count("/") + c.value.count("\\") >= 1
+
+
+_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
+_URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]*:[^/\s@]+@", re.IGNORECASE)
+
+
+def is_url_without_credentials(c: Candidate) -> bool:
+    """A URL with no `user:password@` part: an address, not a secret."""
+    return _URL.match(c.value) is not None and _URL_CREDENTIALS.match(c.value) is None
+
+
+HEX_CHARS = frozenset("0123456789abcdefABCDEF")
+BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-")
+ENTROPY_BY_CHARSET = {"digits": 2.9, "hex": 3.0, "base64": 3.6, "other": 3.0}
+"""Minimum bits per character by alphabet, at full length; short values are held to
+a share of the most their length allows (a 10-character value cannot reach 3.6)."""
+SHORT_VALUE_SHARE = 0.8
+
+
+def charset_of(value: str) -> str:
+    chars = set(value)
+    if chars <= set("0123456789"):
+        return "digits"
+    if chars <= HEX_CHARS:
+        return "hex"
+    if chars <= BASE64_CHARS:
+        return "base64"
+    return "other"
+
+
+def entropy_threshold(value: str) -> float:
+    """The entropy a value of this alphabet and length needs to look random."""
+    base = ENTROPY_BY_CHARSET[charset_of(value)]
+    return min(base, SHORT_VALUE_SHARE * math.log2(max(len(value), 2)))
+
+
+MIN_HEX_LENGTH = 16
+
+
+def is_low_entropy(c: Candidate) -> bool:
+    """Too little randomness for its alphabet: hex under 3.0 bits/char, base64 under 3.6 ...;
+    and hex or digits shorter than MIN_HEX_LENGTH (ids and short hashes, not keys)."""
+    if charset_of(c.value) in ("hex", "digits") and len(c.value) < MIN_HEX_LENGTH:
+        return True
+    return shannon_entropy(c.value) < entropy_threshold(c.value)
+
+
+_CAMEL_CASE = re.compile(r"[a-z]{3,}(?:[A-Z][a-z]+){1,2}")
+
+
+def is_plain_word(c: Candidate) -> bool:
+    """Letters only, one case, title case or camelCase, and not long: a word or a name
+    (`connectAs`), not a random string."""
+    value = c.value
+    if not value.isascii() or not value.isalpha() or len(value) >= 24:
+        return False
+    return (
+        value.islower()
+        or value.isupper()
+        or value.istitle()
+        or _CAMEL_CASE.fullmatch(value) is not None
+    )
+
+
+HOME_ROW = frozenset("asdfghjkl;")
+KEYBOARD_MASH_SHARE = 0.9
+KEYBOARD_MASH_LENGTH = 12
+
+
+def is_keyboard_mash(c: Candidate) -> bool:
+    """`asdfhlkasdjfklsdfj;slkdfjas`: a value typed by running fingers over the home row,
+    as docs do for a made-up key. Random text has about one home-row letter in six."""
+    value = c.value.lower()
+    if len(value) < KEYBOARD_MASH_LENGTH:
+        return False
+    return sum(ch in HOME_ROW for ch in value) >= KEYBOARD_MASH_SHARE * len(value)
+
+
+HEXSPEAK = ("dead", "beef", "cafe", "babe", "f00d", "c0de", "face", "feed", "fade", "d00d")
+
+
+_DECIMAL_BEFORE = re.compile(r"\d\.$")
+_DECIMAL_AFTER = re.compile(r"^\.\d")
+
+
+def is_part_of_a_decimal_number(c: Candidate) -> bool:
+    """`0.5610000000000001`, `4111111111111111.25`: digits of a decimal number in code or
+    data (coordinates, measurements), not an identifier."""
+    return bool(_DECIMAL_BEFORE.search(c.before) or _DECIMAL_AFTER.match(c.after))
+
+
+def is_hexspeak(c: Candidate) -> bool:
+    """`e3b68aa711e6deadc62d...beef...cafe...`: hex with two or more hexspeak words was
+    made up by a person. In random hex any one such word turns up about once in a
+    thousand 64-digit values, two of them about once in a million."""
+    value = c.value.lower()
+    if not all(ch in HEX_CHARS for ch in value):
+        return False
+    return sum(word in value for word in HEXSPEAK) >= 2
+
+
+_NON_SECRET_KEY = re.compile(
+    r"(?:name|type|id|ids|url|uri|path|file|dir|prefix|suffix|length|len|size|count|limit|format"
+    r"|field|header|param|kind|mode|class|model|version|endpoint|scope|scopes|expiry|expires|ttl"
+    r"|timeout|policy|regex|pattern|label|placeholder|hint|prompt|message|msg|text|title|env|var"
+    r"|location|algorithm|alg|method|provider|store|storage|backend|service|source|description"
+    r"|email|mail|user|username|login)$|author"
+    r"|tokeni[sz]|public|^_*(?:no|skip|use|has|is|enable|disable|require)[_\-]",
+    re.IGNORECASE,
+)
+
+
+def is_non_secret_key(c: Candidate) -> bool:
+    """The key names something about a secret, not the secret: `token_type`, `password_field`,
+    `secret_name`, `api_key_header`, `tokenizer`, `public_key`, `use_token`."""
+    return _NON_SECRET_KEY.search(_key_of(c.before).strip("'\"")) is not None
+
+
+_CODE = re.compile(r"[(){}\[\]<>|\\]|^[.,;]|^[A-Za-z_]+=|▁")
+
+
+def is_code_expression(c: Candidate) -> bool:
+    """Code, markup or a pattern, not a value: `.encode(`, `List[Ref]`, `<PAD>`, `a|b`,
+    `(?P<secret>`, `TYPE=ext4`."""
+    return _CODE.search(c.value) is not None
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
+
+
+def is_email_address(c: Candidate) -> bool:
+    """`team@example.org`: an address (personal data rules judge it), not a secret."""
+    return _EMAIL.match(c.value) is not None
+
+
+_WORD_RUN = re.compile(r"[A-Z][a-z]{3,}|^[a-z]{4,}")
+
+
+def is_made_of_words(c: Candidate) -> bool:
+    """`V1LocalObjectReference`, `MistralForSequenceClassification`: capitalised words
+    cover most of it. Random strings seldom hold even one run of three lower-case letters."""
+    runs = _WORD_RUN.findall(c.value)
+    return len(runs) >= 2 and sum(map(len, runs)) >= 0.7 * len(c.value)
+
+
+FILTERS: dict[str, Callable[[Candidate], bool]] = {
+    "placeholder": is_placeholder,
+    "templated": is_templated,
+    "env_lookup": is_env_lookup,
+    "variable_reference": is_variable_reference,
+    "repeated_characters": is_repeated_characters,
+    "sequence": is_sequence,
+    "lockfile_hash": is_lockfile_hash,
+    "uuid_with_plain_key": is_uuid_with_plain_key,
+    "hash_under_hash_key": is_hash_under_hash_key,
+    "file_path": is_file_path,
+    "url_without_credentials": is_url_without_credentials,
+    "low_entropy": is_low_entropy,
+    "plain_word": is_plain_word,
+    "non_secret_key": is_non_secret_key,
+    "code_expression": is_code_expression,
+    "email_address": is_email_address,
+    "made_of_words": is_made_of_words,
+    "keyboard_mash": is_keyboard_mash,
+    "hexspeak": is_hexspeak,
+    "decimal_number": is_part_of_a_decimal_number,
+}
+
+
+def rejecting_filter(candidate: Candidate, names: tuple[str, ...]) -> str | None:
+    """The name of the first of `names` that rejects the candidate, or None."""
+    for name in names:
+        if FILTERS[name](candidate):
+            return name
+    return None
+
+
+_KEY = re.compile(r"([A-Za-z0-9_.\-]+)['\"]?\s*(?:=|:|:=|=>|,)?\s*['\"]?\s*$")
+
+
+def _key_of(before: str) -> str:
+    """The name a value is assigned to: the last identifier before the operator."""
+    found = _KEY.search(before[-80:])
+    return found.group(1) if found else ""

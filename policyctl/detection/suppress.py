@@ -1,0 +1,126 @@
+"""Suppression a user writes down: inline ignore comments and allowlists in .policyctl.yaml.
+
+A suppressed finding is still reported (auditors see what was waved through, and why),
+with `Finding.suppressed` set to a short reason, and it never blocks a scan:
+
+- "inline": the line of the finding, or the line before it, carries `policyctl: ignore`,
+  `policyctl: ignore[rule-id, other-rule]`, or a marker teams bring from other tools:
+  `gitleaks:allow` (gitleaks) and `pragma: allowlist secret` (detect-secrets);
+- "allowlist": the finding's path matches an allowlisted glob, or its value matches an
+  allowlisted regex or has an allowlisted sha256 (so the value itself need not be
+  written in the config).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import lru_cache
+from itertools import islice
+from operator import itemgetter
+
+from policyctl.core.errors import ConfigError
+from policyctl.core.globs import path_matches
+from policyctl.engine.regex_safety import unsafe_reason
+
+INLINE = "inline"
+ALLOWLIST = "allowlist"
+
+# Matched against the lower-cased text (same offsets, ASCII-only lowering), so no
+# IGNORECASE: its scan is many times slower on a multi-megabyte minified line.
+_MARKERS = re.compile(
+    rb"policyctl:\s*ignore(?:\[(?P<rules>[^\]\r\n]*)\])?|gitleaks:allow|pragma:\s*allowlist\s+secret"
+)
+
+
+@lru_cache(maxsize=2)
+def _markers(data: bytes) -> tuple[tuple[int, str | None], ...]:
+    """Every inline marker in `data`, found in one pass and kept for the chunk's other
+    findings: its offset and the rule ids it lists (None: every rule)."""
+    found: list[tuple[int, str | None]] = []
+    for marker in _MARKERS.finditer(data.lower()):
+        start, end = marker.span("rules")
+        listed = None if start < 0 else data[start:end].decode("utf-8", "replace")
+        found.append((marker.start(), listed))
+    return tuple(found)
+
+
+def may_have_inline_markers(data: bytes) -> bool:
+    """Does `data` hold any inline marker at all? (Answered once per text.)"""
+    return bool(_markers(data))
+
+
+def inline_ignored(data: bytes, offset: int, rule_id: str) -> bool:
+    """True when the line holding `offset`, or the line before, ignores `rule_id`."""
+    markers = _markers(data)
+    if not markers:
+        return False
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line_end = data.find(b"\n", offset)
+    line_end = len(data) if line_end < 0 else line_end
+    previous_start = data.rfind(b"\n", 0, max(0, line_start - 1)) + 1 if line_start else 0
+    for at, listed in islice(
+        markers, bisect_left(markers, previous_start, key=itemgetter(0)), None
+    ):
+        if at >= line_end:
+            return False
+        if _ignores(listed, rule_id):
+            return True
+    return False
+
+
+def _ignores(listed: str | None, rule_id: str) -> bool:
+    if listed is None:
+        return True
+    names = [n.strip() for n in listed.split(",") if n.strip()]
+    return not names or any(fnmatchcase(rule_id, name) for name in names)
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    """Paths (globs), value regexes and value sha256 digests whose findings are suppressed."""
+
+    paths: tuple[str, ...] = ()
+    values: tuple[re.Pattern[str], ...] = ()
+    sha256: frozenset[str] = frozenset()
+
+    @classmethod
+    def compile(
+        cls, paths: Iterable[str] = (), values: Iterable[str] = (), sha256: Iterable[str] = ()
+    ) -> Allowlist:
+        """Check and prepare the config's allowlist; a bad entry is a ConfigError naming it."""
+        compiled = []
+        for index, pattern in enumerate(values, 1):
+            where = f"allowlist.values #{index}"
+            reason = unsafe_reason(pattern)
+            if reason:
+                raise ConfigError(f"{where}: not a usable regular expression: {reason}")
+            compiled.append(re.compile(pattern))
+        digests = set()
+        for index, digest in enumerate(sha256, 1):
+            if re.fullmatch(r"[0-9a-fA-F]{64}", digest) is None:
+                raise ConfigError(f"allowlist.sha256 #{index}: not a sha256 hex digest")
+            digests.add(digest.lower())
+        return cls(tuple(paths), tuple(compiled), frozenset(digests))
+
+    def __bool__(self) -> bool:
+        return bool(self.paths or self.values or self.sha256)
+
+    def reason(self, path: str, value: str) -> str | None:
+        """ALLOWLIST when the path or the value is allowlisted, else None."""
+        if self.paths and path_matches(path, self.paths):
+            return ALLOWLIST
+        if any(regex.search(value) for regex in self.values):
+            return ALLOWLIST
+        if self.sha256 and value_sha256(value) in self.sha256:
+            return ALLOWLIST
+        return None
+
+
+def value_sha256(value: str) -> str:
+    """The digest to put in `allowlist.sha256` for a value (`policyctl` prints none itself)."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()

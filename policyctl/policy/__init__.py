@@ -1,0 +1,1 @@
+"""Policy: packs, enforcement (block/warn/log), scoring, waivers, baselines."""

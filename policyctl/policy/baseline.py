@@ -1,0 +1,133 @@
+"""Baselines: findings accepted as they are, so a scan reports only new ones.
+
+A baseline is a set of (rule id, fingerprint) pairs; "new since the baseline" is a set
+difference. Fingerprints hold the rule, the value and the path but no line number, so
+moving code around never invalidates an entry. The file is sorted, one entry per line
+and has no timestamps, so two branches that each accept a finding merge cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from policyctl.core.cache import memoized
+from policyctl.core.errors import ConfigError
+from policyctl.core.model import Finding
+from policyctl.schemas import schema_problems
+
+DEFAULT_BASELINE = ".policyctl-baseline.json"
+BASELINE_VERSION = 1
+SUPPRESSED_BY_BASELINE = "baseline"
+
+
+@dataclass(frozen=True, order=True)
+class BaselineEntry:
+    rule_id: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Baseline:
+    entries: frozenset[BaselineEntry] = frozenset()
+
+    @property
+    def fingerprints(self) -> frozenset[str]:
+        return frozenset(e.fingerprint for e in self.entries)
+
+
+def baseline_of(findings: Iterable[Finding]) -> Baseline:
+    """Every finding not already suppressed another way (inline ignore, waiver)."""
+    return Baseline(
+        frozenset(
+            BaselineEntry(f.rule_id, f.fingerprint)
+            for f in findings
+            if f.suppressed in (None, SUPPRESSED_BY_BASELINE)
+        )
+    )
+
+
+def apply_baseline(findings: Iterable[Finding], baseline: Baseline) -> list[Finding]:
+    """Mark findings in the baseline as suppressed; a finding already suppressed keeps
+    its first reason."""
+    accepted = baseline.fingerprints
+    return [
+        replace(f, suppressed=SUPPRESSED_BY_BASELINE)
+        if f.suppressed is None and f.fingerprint in accepted
+        else f
+        for f in findings
+    ]
+
+
+def stale_entries(baseline: Baseline, findings: Iterable[Finding]) -> list[BaselineEntry]:
+    """Entries that no finding of a fresh scan matches any more, sorted."""
+    found = {f.fingerprint for f in findings}
+    return sorted(e for e in baseline.entries if e.fingerprint not in found)
+
+
+def without(baseline: Baseline, removed: Iterable[BaselineEntry]) -> Baseline:
+    return Baseline(baseline.entries - frozenset(removed))
+
+
+def render_baseline(baseline: Baseline) -> str:
+    """The file's text: JSON, entries sorted by rule then fingerprint, one per line."""
+    lines = [
+        json.dumps({"rule_id": e.rule_id, "fingerprint": e.fingerprint})
+        for e in sorted(baseline.entries)
+    ]
+    body = ",\n".join(f"    {line}" for line in lines)
+    findings = f"[\n{body}\n  ]" if lines else "[]"
+    return f'{{\n  "version": {BASELINE_VERSION},\n  "findings": {findings}\n}}\n'
+
+
+def load_baseline(path: Path) -> Baseline:
+    """The baseline at `path`; a ConfigError naming the file when it is missing or invalid.
+
+    Cached by the file's bytes (policyctl.core.cache), as it is read by every pre-commit run.
+    """
+    try:
+        content = path.read_bytes()
+    except OSError:
+        content = None
+    if content is None:
+        return _load_baseline(path)  # words the error
+    return memoized("baseline", str(path).encode() + b"\0" + content, lambda: _load_baseline(path))
+
+
+def _load_baseline(path: Path) -> Baseline:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: baseline file not found (create one with: policyctl baseline create)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the baseline: {type(exc).__name__}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
+    problems = schema_problems(document, "baseline")
+    if problems:
+        where = ".".join(map(str, problems[0].path)) or "file"
+        raise ConfigError(f"{path}: field '{where}': {problems[0].message}")
+    return Baseline(
+        frozenset(BaselineEntry(e["rule_id"], e["fingerprint"]) for e in document["findings"])
+    )
+
+
+def write_baseline(path: Path, baseline: Baseline) -> None:
+    """Write atomically: a crash never leaves a half-written baseline behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(render_baseline(baseline))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

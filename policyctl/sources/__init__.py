@@ -1,0 +1,1 @@
+"""Sources: where chunks of text come from (files, git, logs, datasets), one module each."""

