@@ -14,6 +14,7 @@ from policyctl.validators import (
     financial,
     national_ids,
     network,
+    password_hashes,
     records,
     tokens,
     us_ids,
@@ -24,6 +25,7 @@ Validator = Callable[[str], bool]
 VALIDATORS: dict[str, Validator] = {
     **checksums.VALIDATORS,
     **tokens.VALIDATORS,
+    **password_hashes.VALIDATORS,
     **contact.VALIDATORS,
     **network.VALIDATORS,
     **financial.VALIDATORS,
