@@ -116,10 +116,27 @@ def base64_64_bytes(value: str) -> bool:
         return False
 
 
+_PEM_BLOCK = re.compile(
+    r"-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----(.{16,}?)-----END \1-----", re.S
+)
+
+
+def base64_private_key(value: str) -> bool:
+    """Base64 of a PEM private key block (as in a kubeconfig `client-key-data` or a CI
+    variable) whose body holds what private_key_block checks."""
+    try:
+        decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    found = _PEM_BLOCK.search(decoded.decode("latin-1"))
+    return found is not None and private_key_block(found.group(2))
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "jwt": jwt,
     "private_key_block": private_key_block,
     "basic_auth_pair": basic_auth_pair,
     "pypi_macaroon": pypi_macaroon,
     "base64_64_bytes": base64_64_bytes,
+    "base64_private_key": base64_private_key,
 }
