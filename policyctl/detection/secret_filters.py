@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from policyctl.detection.entropy import shannon_entropy
+from policyctl.validators.tokens import crc32_checksum_token
 
 
 @dataclass(frozen=True)
@@ -578,6 +579,16 @@ def is_vector_drawing(c: Candidate) -> bool:
     return _SVG_DRAWING.search(c.before) is not None
 
 
+_CHECKSUMMED_TOKEN = re.compile(r"^(?:gh[pousr]|npm)_[A-Za-z0-9]{36}$")
+
+
+def is_token_with_a_wrong_checksum(c: Candidate) -> bool:
+    """A GitHub or npm token whose CRC32 checksum does not hold: made up by hand (a test or
+    a doc), never issued. Its own rule refutes it; this keeps the generic rules from
+    reporting it in its place."""
+    return _CHECKSUMMED_TOKEN.match(c.value) is not None and not crc32_checksum_token(c.value)
+
+
 FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "placeholder": is_placeholder,
     "templated": is_templated,
@@ -607,6 +618,7 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "words_and_digits": is_words_and_digits,
     "certificate_text": is_in_certificate_text,
     "vector_drawing": is_vector_drawing,
+    "wrong_checksum": is_token_with_a_wrong_checksum,
 }
 
 

@@ -91,3 +91,21 @@ def test_lookups_placeholders_and_public_values_in_the_same_places_are_not(
     result = run_policyctl("scan", tmp_path, "--format", "json")
     assert result.code == 0, result.out
     assert result.json()["findings"] == []
+
+
+def test_a_github_token_with_a_wrong_checksum_is_shown_only_below_the_threshold(
+    tmp_path: Path, run_policyctl: RunPolicyctl
+) -> None:
+    good = fakes.github_pat("checksum")
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    write_files(tmp_path, {"ci.env": f"GH_TOKEN={good}\nOLD_TOKEN={wrong}\n"})
+    default = run_policyctl("scan", tmp_path, "--format", "json").json()["findings"]
+    assert [(f["rule_id"], f["location"]["line"], f["validated"]) for f in default] == [
+        ("secret.github-pat-classic", 1, True)
+    ]
+    low = run_policyctl("scan", tmp_path, "--format", "json", "--min-confidence", "0.3")
+    assert [(f["location"]["line"], f["validated"]) for f in low.json()["findings"]] == [
+        (1, True),
+        (2, False),
+    ]
+    assert_no_secret_in([low.out], [good, wrong])

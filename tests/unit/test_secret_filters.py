@@ -28,6 +28,7 @@ from policyctl.detection.secret_filters import (
     is_sequence,
     is_templated,
     is_timestamp,
+    is_token_with_a_wrong_checksum,
     is_url_without_credentials,
     is_uuid_with_plain_key,
     is_variable_reference,
@@ -36,7 +37,7 @@ from policyctl.detection.secret_filters import (
     key_words,
     rejecting_filter,
 )
-from tests.fakes import ALNUM, pick
+from tests.fakes import ALNUM, github_pat, pick
 
 RANDOM = pick(ALNUM, 24, "filters")
 
@@ -284,3 +285,11 @@ def test_numbers_in_an_svg_drawing_are_coordinates() -> None:
     assert is_vector_drawing(c("6147 1032 1239", before='<path d="M-6082 1352 ', path="a.html"))
     assert is_vector_drawing(c("6147 1032 1239", before="M-6082 1352 ", path="icons/logo.svg"))
     assert not is_vector_drawing(c("6147 1032 1239", before="card: ", path="orders.csv"))
+
+
+def test_a_github_token_with_a_wrong_checksum_is_rejected_and_a_right_one_is_not() -> None:
+    good = github_pat("filter")
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    assert is_token_with_a_wrong_checksum(c(wrong))
+    assert not is_token_with_a_wrong_checksum(c(good))
+    assert not is_token_with_a_wrong_checksum(c(RANDOM))
