@@ -589,6 +589,35 @@ def is_token_with_a_wrong_checksum(c: Candidate) -> bool:
     return _CHECKSUMMED_TOKEN.match(c.value) is not None and not crc32_checksum_token(c.value)
 
 
+CREDENTIAL_WORDS = frozenset(
+    {
+        "key",
+        "apikey",
+        "token",
+        "secret",
+        "pat",
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "auth",
+        "credential",
+        "credentials",
+        "sid",
+        "license",
+        "access",
+    }
+)
+"""Words of a key that hold a credential. A provider-anchored rule finds the provider's
+name near a value; the key must also say the value is a key, token, secret ..."""
+
+
+def is_key_without_credential_word(c: Candidate) -> bool:
+    """`ASANA_PROJECT_ID = ...`, `"stripe_customer": ...`: the key names a provider but
+    not a credential (no key, token, secret, password, auth ... among its words)."""
+    return not CREDENTIAL_WORDS.intersection(key_words(_key_of(c.before)))
+
+
 FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "placeholder": is_placeholder,
     "templated": is_templated,
@@ -619,6 +648,7 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "certificate_text": is_in_certificate_text,
     "vector_drawing": is_vector_drawing,
     "wrong_checksum": is_token_with_a_wrong_checksum,
+    "key_without_credential_word": is_key_without_credential_word,
 }
 
 

@@ -16,6 +16,7 @@ from policyctl.detection.secret_filters import (
     is_hash_under_hash_key,
     is_hexspeak,
     is_in_certificate_text,
+    is_key_without_credential_word,
     is_keyboard_mash,
     is_lockfile_hash,
     is_low_entropy,
@@ -293,3 +294,17 @@ def test_a_github_token_with_a_wrong_checksum_is_rejected_and_a_right_one_is_not
     assert is_token_with_a_wrong_checksum(c(wrong))
     assert not is_token_with_a_wrong_checksum(c(good))
     assert not is_token_with_a_wrong_checksum(c(RANDOM))
+
+
+@pytest.mark.parametrize(
+    "before", ['ASANA_PROJECT_ID = "', '"stripe_customer": "', "mailgun_domain: '"]
+)
+def test_a_key_that_names_a_provider_but_no_credential_is_rejected(before: str) -> None:
+    assert is_key_without_credential_word(c(RANDOM, before=before))
+
+
+@pytest.mark.parametrize(
+    "before", ['ASANA_ACCESS_TOKEN = "', '"mailgunApiKey": "', "X-Rapidapi-Key: ", "SMTP_PASS="]
+)
+def test_a_key_that_names_a_credential_is_kept(before: str) -> None:
+    assert not is_key_without_credential_word(c(RANDOM, before=before))
