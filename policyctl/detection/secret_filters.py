@@ -132,11 +132,13 @@ def is_placeholder(c: Candidate) -> bool:
 _TEMPLATE = re.compile(
     r"\$\{[^}]*\}?|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|#\{[^}]*\}|%\([A-Za-z_]+\)[sd]|%[A-Za-z_]+%"
     r"|^\$[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_][A-Za-z0-9_.]*\}$|^@[A-Za-z_.]+@$|^__[A-Z_]+__$"
+    r"|^@[A-Z][A-Z0-9_]+$"
 )
 
 
 def is_templated(c: Candidate) -> bool:
-    """`${VAR}`, `{{ secret }}`, `{% x %}`, `<%= x %>`, `#{x}`, `%(x)s`, `%VAR%`, `$VAR`, `{x}`."""
+    """`${VAR}`, `{{ secret }}`, `{% x %}`, `<%= x %>`, `#{x}`, `%(x)s`, `%VAR%`, `$VAR`, `{x}`,
+    `@SECRET_KEY` (a template's placeholder filled in at build time)."""
     return _TEMPLATE.search(c.value) is not None
 
 
@@ -467,6 +469,7 @@ CURSOR_WORDS = frozenset(
         "change",
         "batch",
         "follow",
+        "verification",
     }
 )
 """Words that, just before `token`, make it a position or an idempotency mark that an API
@@ -474,11 +477,48 @@ hands back (`NextToken`, `ContinuationToken`, `ClientRequestToken`,
 `LifecycleActionToken`), not a credential."""
 
 
+IDENTIFIER_KEY_WORDS = frozenset(
+    {
+        "cache",
+        "cached",
+        "lookup",
+        "sort",
+        "partition",
+        "primary",
+        "foreign",
+        "object",
+        "bucket",
+        "row",
+        "dict",
+        "map",
+        "index",
+        "range",
+        "routing",
+        "shard",
+        "dedup",
+        "idempotency",
+    }
+)
+"""Words that, just before `key`, make it the name of an entry, not a credential:
+`cache_key`, `sort_key`, `partition_key`, `object_key`, `cached_token_key`."""
+
+
 def is_cursor_token_key(c: Candidate) -> bool:
     """`"NextToken": "..."`, `continuation_token=`, `ClientRequestToken`: a pagination
-    cursor or idempotency token in API models and examples, which anyone may see."""
+    cursor or idempotency token in API models and examples, which anyone may see; a
+    `VerificationToken` that a domain publishes in DNS; and a key that names an entry
+    (`cache_key`, `token_cache_key`, `partition_key`)."""
     words = key_words(_key_of(c.before))
-    return len(words) >= 2 and words[-1] in ("token", "tokens") and words[-2] in CURSOR_WORDS
+    if len(words) < 2:
+        return False
+    if words[-1] in ("token", "tokens"):
+        return words[-2] in CURSOR_WORDS
+    if words[-1] not in ("key", "keys"):
+        return False
+    named = words[:-1]
+    if named[-1] == "token" and len(named) >= 2:
+        named = named[:-1]  # `cached_token_key`: the key of a cached token
+    return named[-1] in IDENTIFIER_KEY_WORDS
 
 
 _TIMESTAMP = re.compile(
@@ -496,10 +536,19 @@ def is_timestamp(c: Candidate) -> bool:
 _CLOUD_REGION = re.compile(r"^[a-z]{2,12}(?:-[a-z]{2,12}){1,3}-?[0-9]{1,2}[a-z]?$")
 
 
+_CREDENTIAL_SCOPE = re.compile(r"/[0-9]{8}/[A-Za-z0-9\-]+/[A-Za-z0-9\-]+/aws4_request$")
+
+
 def is_cloud_region(c: Candidate) -> bool:
     """`us-east-1`, `europe-west1`, `ap-southeast-2`, `us-central1-a`... a region or zone
-    name (`credential_scope_region`), not a secret."""
-    return _CLOUD_REGION.match(c.value) is not None or _ZONE.match(c.value) is not None
+    name (`credential_scope_region`), or an AWS Signature V4 credential scope
+    (`AKID/20110909/us-west-2/ec2/aws4_request`): where and when, not a secret."""
+    value = c.value
+    return (
+        _CLOUD_REGION.match(value) is not None
+        or _ZONE.match(value) is not None
+        or _CREDENTIAL_SCOPE.search(value) is not None
+    )
 
 
 _ZONE = re.compile(r"^[a-z]{2,12}-[a-z]{2,12}[0-9]{1,2}-[a-z]$")
@@ -507,6 +556,7 @@ _ZONE = re.compile(r"^[a-z]{2,12}-[a-z]{2,12}[0-9]{1,2}-[a-z]$")
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|->|::|-)[A-Za-z0-9_$]+)*$")
 STATEMENT_ENDS = ";?,"
+UNARY_OPERATORS = "!~-+*&"
 NAME_WORD_SHARE = 0.7
 
 
@@ -532,11 +582,12 @@ _TYPE_OR_NAME = re.compile(
 
 def is_declaration(c: Candidate) -> bool:
     """Code, not a value: a name or type closed by `;`, `?` or `,` (`token.repr = num.repr;`,
-    `credential: Credential;`, `"credentials": "boolean?"`), when the name is made of words,
+    `credential: Credential;`, `"credentials": "boolean?"`, `withCredentials = !!cfg.x;`),
+    when the name (after any unary operator) is made of words,
     an identifier or a plain word (see is_variable_reference, is_plain_word)."""
     if not c.value or c.value[-1] not in STATEMENT_ENDS:
         return False
-    name = c.value.rstrip(STATEMENT_ENDS)
+    name = c.value.rstrip(STATEMENT_ENDS).lstrip(UNARY_OPERATORS)
     if _TYPE_OR_NAME.match(name) is None:
         return False
     stripped = Candidate(name, c.before, c.after, c.path)
@@ -544,13 +595,13 @@ def is_declaration(c: Candidate) -> bool:
 
 
 _WORD = r"(?:[a-z]{2,10}|[A-Z]{2,10}|[A-Z][a-z]{1,9})"
-_WORDS_AND_DIGITS = re.compile(rf"^{_WORD}(?:[-_:.@ ]{_WORD}){{0,2}}[0-9]{{0,3}}[!.]?$")
+_WORDS_AND_DIGITS = re.compile(rf"^{_WORD}(?:[-_:.@ ]{_WORD}){{0,2}}(?:[-_.]?[0-9]{{1,3}})?[!.]?$")
 
 
 def is_words_and_digits(c: Candidate) -> bool:
     """An obvious test value: a word or three and at most a three-digit number
-    (`hunter42`, `limited123`, `NEW-SECRET`, `admin:secret`). A person made it up for a
-    test or a doc; a generated credential does not read this way."""
+    (`hunter42`, `limited123`, `NEW-SECRET`, `admin:secret`, `Orange-2`, `pass1`). A person
+    made it up for a test or a doc; a generated credential does not read this way."""
     return _WORDS_AND_DIGITS.match(c.value) is not None
 
 

@@ -308,3 +308,29 @@ def test_a_key_that_names_a_provider_but_no_credential_is_rejected(before: str) 
 )
 def test_a_key_that_names_a_credential_is_kept(before: str) -> None:
     assert not is_key_without_credential_word(c(RANDOM, before=before))
+
+
+def test_a_negated_or_dereferenced_name_is_a_declaration() -> None:
+    assert is_declaration(c("!!_config.withCredentials;", before="request.withCredentials = "))
+    assert is_declaration(c("!response.enableEmailLinkSignin;", before="this.passwordRequired = "))
+
+
+def test_an_upper_case_name_after_an_at_sign_is_a_template_placeholder() -> None:
+    assert is_templated(c("@SECRET_KEY", before="aws_secret_key: "))
+    assert not is_templated(c("@" + RANDOM))
+
+
+@pytest.mark.parametrize(
+    "before", ['token_cache_key = "', "self.cached_token_key = '", 'PartitionKey: "', "sort_key='"]
+)
+def test_keys_naming_an_entry_are_not_credentials(before: str) -> None:
+    assert is_cursor_token_key(c(RANDOM, before=before))
+
+
+def test_a_domain_verification_token_is_public() -> None:
+    assert is_cursor_token_key(c(RANDOM, before='"VerificationToken": "'))
+
+
+def test_an_aws_signature_credential_scope_is_not_a_secret() -> None:
+    scope = "access_key/20110909/us-west-2/ec2/aws4_request"
+    assert is_cloud_region(c(scope, before="expected_credential = '"))
