@@ -25,7 +25,7 @@ from policyctl.policy.packs import load_packs, pack_rule_paths, selection_notice
 from policyctl.report.build import build_report
 from policyctl.sources.datasets import DataOptions
 from policyctl.sources.filesystem import FileSystemSource, WalkOptions
-from policyctl.sources.git import GitLogSource, GitScan, git_source
+from policyctl.sources.git import GitScan, git_source
 from policyctl.sources.interface import Source
 
 if TYPE_CHECKING:
@@ -105,8 +105,7 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     # With SOURCE_DATE_EPOCH the report must not change between runs: no real durations.
     reproducible = clock.fixed_time() is not None
     scanned.stats.seconds = 0.0 if reproducible else time.perf_counter() - started_clock
-    order = source.commit_order if isinstance(source, GitLogSource) else None
-    findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
+    findings = sorted(fold_repeats(scanned.findings, source.commit_order()), key=finding_order)
     if baseline is not None:
         findings = apply_baseline(findings, baseline)
     policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
