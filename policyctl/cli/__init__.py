@@ -17,6 +17,7 @@ from policyctl.cli import redact as redact_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
 from policyctl.core.errors import PolicyctlError
+from policyctl.policy.enforce import EXIT_ERROR
 
 app = typer.Typer(
     name="policyctl",
@@ -64,4 +65,4 @@ def main() -> None:
         app()
     except PolicyctlError as exc:
         print(f"policyctl: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(EXIT_ERROR)
