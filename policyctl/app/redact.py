@@ -22,9 +22,9 @@ from typing import IO, Any
 from policyctl.core import clock
 from policyctl.core.config import Settings
 from policyctl.core.model import Notice
+from policyctl.core.workers import worker_count
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.rules import compile_ruleset, load_rules
-from policyctl.detection.scan import worker_count
 from policyctl.evidence import audit
 from policyctl.redaction.cells import DataResult
 from policyctl.redaction.keys import keys_from_env
