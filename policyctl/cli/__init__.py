@@ -13,6 +13,7 @@ from policyctl.cli import baseline as baseline_commands
 from policyctl.cli import evidence as evidence_commands
 from policyctl.cli import init as init_commands
 from policyctl.cli import policy as policy_commands
+from policyctl.cli import profile as profile_commands
 from policyctl.cli import redact as redact_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
@@ -56,6 +57,7 @@ init_commands.register(app)
 evidence_commands.register(app)
 audit_commands.register(app)
 redact_commands.register(app)
+profile_commands.register(app)
 
 
 def main() -> None:
