@@ -195,9 +195,10 @@ def scanned_folder(root: Path, subset_mb: float | None, large: bool) -> Path:
 
 def run_policyctl(folder: Path) -> set[Place]:
     out = RESULTS / f"policyctl-{folder.name}.json"
+    # run from the results folder: the audit log policyctl keeps must not land in the corpus
     subprocess.run(
-        [str(POLICYCTL), "scan", ".", "--format", "json", "-o", str(out), "--jobs", "2"],
-        cwd=folder,
+        [str(POLICYCTL), "scan", str(folder), "--format", "json", "-o", str(out), "--jobs", "2"],
+        cwd=RESULTS,
         capture_output=True,
     )
     report = json.loads(out.read_text())
@@ -311,7 +312,8 @@ def main() -> None:
     found: dict[str, set[Place]] = {}
     for name in args.tools.split(","):
         started = time.monotonic()
-        found[name] = TOOLS[name](folder)
+        # an earlier run's audit log in the folder is no part of the corpus
+        found[name] = {p for p in TOOLS[name](folder) if not p[0].startswith(".policyctl/")}
         seconds = time.monotonic() - started
         per_100 = 100 * len(found[name]) / megabytes
         print(

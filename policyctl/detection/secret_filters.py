@@ -536,18 +536,19 @@ def is_timestamp(c: Candidate) -> bool:
 _CLOUD_REGION = re.compile(r"^[a-z]{2,12}(?:-[a-z]{2,12}){1,3}-?[0-9]{1,2}[a-z]?$")
 
 
-_CREDENTIAL_SCOPE = re.compile(r"/[0-9]{8}/[A-Za-z0-9\-]+/[A-Za-z0-9\-]+/aws4_request$")
+_CREDENTIAL_SCOPE = re.compile(r"/[0-9]{8}/[A-Za-z0-9\-]+/[A-Za-z0-9\-]+(?:/aws4_request)?/?$")
 
 
 def is_cloud_region(c: Candidate) -> bool:
     """`us-east-1`, `europe-west1`, `ap-southeast-2`, `us-central1-a`... a region or zone
     name (`credential_scope_region`), or an AWS Signature V4 credential scope
-    (`AKID/20110909/us-west-2/ec2/aws4_request`): where and when, not a secret."""
+    (`AKID/20110909/us-west-2/ec2/aws4_request`, also URL-encoded): where and when, not a
+    secret."""
     value = c.value
     return (
         _CLOUD_REGION.match(value) is not None
         or _ZONE.match(value) is not None
-        or _CREDENTIAL_SCOPE.search(value) is not None
+        or _CREDENTIAL_SCOPE.search(value.replace("%2F", "/").replace("%2f", "/")) is not None
     )
 
 

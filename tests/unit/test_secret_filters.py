@@ -334,3 +334,5 @@ def test_a_domain_verification_token_is_public() -> None:
 def test_an_aws_signature_credential_scope_is_not_a_secret() -> None:
     scope = "access_key/20110909/us-west-2/ec2/aws4_request"
     assert is_cloud_region(c(scope, before="expected_credential = '"))
+    encoded = "access_key%2F20170322%2Fus-west-2%2Fsts%2F"
+    assert is_cloud_region(c(encoded, before="X-Amz-Credential="))
