@@ -113,6 +113,24 @@ NPM: dict[str, tuple[str, str]] = {
 Place = tuple[str, int]
 """(file relative to the scanned folder, line number)"""
 
+LINE_TOLERANCE = 5
+"""Two tools agree on a place when they name the same file and lines at most this far
+apart: a private key is reported at its BEGIN line by one tool and at its body (after the
+Proc-Type and DEK-Info headers) by another. Two peers agree on a line when both name
+exactly that (file, line)."""
+
+
+def near(place: Place, others: dict[str, list[int]]) -> bool:
+    """Whether `others` (file -> lines) holds a line within LINE_TOLERANCE of `place`."""
+    return any(abs(line - place[1]) <= LINE_TOLERANCE for line in others.get(place[0], ()))
+
+
+def by_file(places: set[Place]) -> dict[str, list[int]]:
+    files: dict[str, list[int]] = {}
+    for path, line in places:
+        files.setdefault(path, []).append(line)
+    return files
+
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
@@ -320,16 +338,19 @@ def main() -> None:
             f"{name:15} {len(found[name]):6} findings  {per_100:7.1f} per 100 MB  ({seconds:.0f} s)"
         )
     names = list(found)
-    print("\noverlap on (file, line):")
+    files = {name: by_file(places) for name, places in found.items()}
+    print(f"\noverlap on (file, line), lines within {LINE_TOLERANCE} counting as one place:")
     print(" " * 16 + "".join(f"{n[:14]:>15}" for n in names))
     for one in names:
-        print(f"{one:16}" + "".join(f"{len(found[one] & found[other]):15}" for other in names))
+        row = [sum(near(p, files[other]) for p in found[one]) for other in names]
+        print(f"{one:16}" + "".join(f"{count:15}" for count in row))
     triage = read_triage()
     ours = found.get("policyctl", set())
+    mine = files.get("policyctl", {})
     peers = [n for n in names if n != "policyctl"]
-    missed = {p for n in peers for p in found[n]} - ours
+    missed = {p for n in peers for p in found[n] if not near(p, mine)}
     agreed_missed = {p for p in missed if sum(p in found[n] for n in peers) >= 2}
-    alone = ours - {p for n in peers for p in found[n]}
+    alone = {p for p in ours if not any(near(p, files[n]) for n in peers)}
     print(f"\npeers report, policyctl does not: {len(missed)}", end="")
     print(f" (two or more peers: {len(agreed_missed)})")
     print(f"policyctl alone: {len(alone)}")
