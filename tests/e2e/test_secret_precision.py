@@ -50,7 +50,13 @@ def test_api_models_declarations_and_ca_bundles_raise_nothing(
                 "credential_scope_region = 'us-east-1'\n"
                 "RSAPrivateKeyWithSerialization = RSAPrivateKey\n"
             ),
-            "bundle.js": "token.repr = num.repr;\nthis._credentials = credentials;\n",
+            "bundle.js": (
+                "token.repr = num.repr;\nthis._credentials = credentials;\n"
+                "request.withCredentials = !!_config.withCredentials;\n"
+            ),
+            "cloud.ini.template": "aws_secret_key: @SECRET_KEY\n",
+            "cache.py": f"token_cache_key = '{CURSOR[:40]}'\n",
+            "sigv4.py": "expected_credential = 'access_key/20110909/us-west-2/ec2/aws4_request'\n",
             "types.d.ts": "  credential: Credential;\n  didDeleteTokens: boolean;\n",
             "certifi/cacert.pem": f"# Serial: {luhn_valid('4', 16)}\n",
         },
