@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policyctl.core import clock
-from policyctl.core.config import Settings
+from policyctl.core.config import Settings, available_cpus
 from policyctl.core.errors import RuleError
+from policyctl.core.model import Notice
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules
@@ -87,6 +88,14 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
     ruleset = compile_ruleset(rules, settings.engine)
     jobs = worker_count(settings.jobs)
+    run_notices = [
+        Notice(settings.config_path or ".policyctl.yaml", f"lowers coverage: {lowered}")
+        for lowered in settings.coverage_lowered
+    ]
+    if jobs > available_cpus():  # only the command line can ask for this (resolve_settings)
+        run_notices.append(
+            Notice("--jobs", f"{jobs} workers on {available_cpus()} CPUs: more than one per CPU")
+        )
     source = choose_source(request, jobs)
     scanned = run_scan(
         source.items(),
@@ -109,11 +118,16 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
     if baseline is not None:
         findings = apply_baseline(findings, baseline)
-    policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
+    policy = Policy(
+        packs=packs,
+        fail_on=settings.fail_on,
+        mode=settings.mode,
+        allow_incomplete=settings.allow_incomplete,
+    )
     findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
     return ScanResult(
         findings=findings,
-        notices=[*selection_notices(packs, rules), *scanned.notices],
+        notices=[*run_notices, *selection_notices(packs, rules), *scanned.notices],
         stats=scanned.stats,
         rules=rules,
         targets=request.targets,
@@ -122,6 +136,8 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         finished=clock.iso(clock.now()),
         columns=tuple(scanned.columns),
         assessment=assessment,
+        coverage=settings.coverage_lowered,
+        config_trust=settings.config_trust,
     )
 
 
@@ -142,6 +158,7 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             exclude=settings.exclude,
             max_file_size=settings.max_file_size,
             use_gitignore=settings.gitignore,
+            follow_links=settings.follow_links,
             data=DataOptions(
                 as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs
             ),

@@ -34,6 +34,24 @@ def print_notices(notices: list[dict[str, Any]], verbose: bool) -> None:
             )
 
 
+def print_incomplete(report: dict[str, Any]) -> None:
+    """One line when some input could not be scanned, and what it means for the exit code."""
+    missed = report["scan"].get("incomplete")
+    if not missed:
+        return
+    consequence = (
+        "exit code by the findings (--allow-incomplete)"
+        if report["scan"].get("allow_incomplete")
+        else "exit code 2 (--allow-incomplete to accept it)"
+    )
+    stderr.print(
+        f"policyctl: error: the scan is incomplete: {len(missed)} input(s) could not be "
+        f"scanned (first: {missed[0]['path']}: {missed[0]['reason']}); {consequence}",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def print_suppress_hint() -> None:
     """After a blocked scan: the ways to accept a finding that is not a real problem."""
     stderr.print(

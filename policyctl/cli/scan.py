@@ -11,7 +11,13 @@ from typing import Annotated, Any
 import typer
 
 from policyctl.app.scan import ScanRequest, run_scan_request
-from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
+from policyctl.cli.console import (
+    print_incomplete,
+    print_notices,
+    print_suppress_hint,
+    scan_progress,
+    warn,
+)
 from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.cli.options import (
     AuditLog,
@@ -23,7 +29,7 @@ from policyctl.cli.options import (
     NoAudit,
     NoIgnore,
 )
-from policyctl.core.config import RUN_MODES, parse_size, resolve_settings
+from policyctl.core.config import CONFIG_TRUSTS, RUN_MODES, parse_size, resolve_settings
 from policyctl.core.model import SEVERITIES
 from policyctl.report import EXTENSIONS, FORMATS, RenderOptions, render
 from policyctl.sources.datasets import DATA_KINDS
@@ -173,6 +179,29 @@ def scan(
         ),
     ] = None,
     no_ignore: NoIgnore = False,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Exit by the findings even when some input could not be scanned "
+            "(default: such a scan exits 2).",
+        ),
+    ] = False,
+    config_trust: Annotated[
+        str | None,
+        typer.Option(
+            "--config-trust",
+            help="repo (default): read the scanned folder's .policyctl.yaml; none: ignore it "
+            "and use only --config / $POLICYCTL_CONFIG.",
+        ),
+    ] = None,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Also read symlinks that lead out of the scanned folder (default: skipped).",
+        ),
+    ] = False,
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="No progress display.")
     ] = False,
@@ -230,6 +259,10 @@ def scan(
         raise typer.BadParameter(f"choose one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
     if mode is not None and mode not in RUN_MODES:
         raise typer.BadParameter(f"choose one of {', '.join(RUN_MODES)}", param_hint="--mode")
+    if config_trust is not None and config_trust not in CONFIG_TRUSTS:
+        raise typer.BadParameter(
+            f"choose one of {', '.join(CONFIG_TRUSTS)}", param_hint="--config-trust"
+        )
     cli: dict[str, Any] = {
         "config_path": config,
         "rules": rules,
@@ -247,6 +280,9 @@ def scan(
         "as_kind": as_kind,
         "per_cell": per_cell,
         "sample_rows": sample_rows,
+        "allow_incomplete": allow_incomplete or None,
+        "follow_links": follow_links or None,
+        "config_trust": config_trust,
     }
     settings = resolve_settings(cli, targets)
     request = ScanRequest(
@@ -264,6 +300,11 @@ def scan(
         print_notices(report["notices"], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
+    else:  # errors and what lowered coverage are printed even so
+        print_notices([n for n in report["notices"] if n["level"] == "error"], verbose)
+        for lowered in report["scan"].get("coverage_lowered", []):
+            warn(f"{settings.config_path}: lowers coverage: {lowered}")
+    print_incomplete(report)
     if output_dir is not None:
         write_reports(report, formats, output_dir)
         write_report(report, "terminal", None, quiet)

@@ -9,11 +9,11 @@ because starting workers costs more than it saves.
 from __future__ import annotations
 
 import concurrent.futures as futures
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
+from policyctl.core.config import available_cpus
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
 from policyctl.detection.detect import DetectOptions, assess_chunk, detect, finding_for
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
@@ -47,10 +47,9 @@ class BatchResult:
 
 def worker_count(requested: int) -> int:
     """The worker processes to use: as many as `--jobs`/`jobs:` asked, or, when that is
-    0, one per CPU this process may run on."""
-    if requested:
-        return requested
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    0, one per CPU this process may run on. (A config file cannot ask for more than
+    one per CPU: core.config.resolve_settings caps it.)"""
+    return requested or available_cpus()
 
 
 def run_scan(
@@ -131,7 +130,9 @@ def scan_batch(batch: list[Item | Notice], ruleset: Ruleset, options: DetectOpti
         except Exception as exc:  # one bad input must not end the scan
             # The exception text may quote the input, so only its kind is reported.
             name = getattr(entry, "display", None) or repr(type(entry).__name__)
-            result.notices.append(Notice(str(name), f"could not be scanned: {type(exc).__name__}"))
+            result.notices.append(
+                Notice(str(name), f"could not be scanned: {type(exc).__name__}", "error")
+            )
         result.stats.files += scanned and getattr(entry, "part", 0) == 0  # a file, not a part
     return result
 

@@ -18,7 +18,7 @@ from policyctl.core.model import (
 )
 from policyctl.detection.profiles import verdict
 from policyctl.policy.assess import ScanResult
-from policyctl.policy.enforce import exit_code, is_blocking
+from policyctl.policy.enforce import exit_code, incomplete_inputs, is_blocking
 from policyctl.policy.packs import pack_digest
 from policyctl.policy.scoring import CONTROL_STATUSES, PackCompliance
 from policyctl.policy.waivers import WAIVED, WaiverOutcome
@@ -52,6 +52,14 @@ def build_report(result: ScanResult) -> dict[str, Any]:
     if policy.mode is not None:
         scan["mode"] = policy.mode
     scan["packs"] = [pack_document(pack) for pack in policy.packs]
+    unscanned = incomplete_inputs(result.notices)
+    scan["complete"] = not unscanned
+    if unscanned:
+        scan["incomplete"] = [{"path": n.path, "reason": n.message} for n in unscanned]
+        scan["allow_incomplete"] = policy.allow_incomplete
+    scan["config_trust"] = result.config_trust
+    if result.coverage:
+        scan["coverage_lowered"] = list(result.coverage)
     modes = Counter(f.mode for f in counted)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -66,7 +74,7 @@ def build_report(result: ScanResult) -> dict[str, Any]:
             "by_mode": {m: modes[m] for m in reversed(MODES) if modes[m]},
             "waived": sum(1 for f in findings if f.suppressed == WAIVED),
             "risk": {"score": assessment.risk.score, "grade": assessment.risk.grade},
-            "exit_code": exit_code(findings),
+            "exit_code": exit_code(findings, bool(unscanned), policy),
         },
         "findings": [finding_document(f) for f in findings],
         "compliance": [compliance_document(c) for c in assessment.compliance],

@@ -23,6 +23,8 @@ class WalkOptions:
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     use_gitignore: bool = True
+    follow_links: bool = False
+    """Read symlinks whose target is outside the scanned folder (off: a note, not read)."""
     data: DataOptions = field(default_factory=DataOptions)
     """Logs and datasets stream, so --max-file-size does not apply to them."""
 
@@ -40,7 +42,9 @@ class FileItem:
             with open(self.path, "rb") as handle:
                 raw = handle.read()
         except OSError as exc:
-            yield Notice(self.display, f"cannot be read: {exc.strerror or type(exc).__name__}")
+            yield Notice(
+                self.display, f"cannot be read: {exc.strerror or type(exc).__name__}", "error"
+            )
             return
         if is_binary(raw):
             yield Notice(self.display, "skipped: binary file", level="info")
@@ -82,9 +86,16 @@ class FileSystemSource(Source):
             if kind == "submodule":
                 yield from self._walk(path, _join(prefix, relative))
             else:
-                yield from self._file(path, _join(prefix, relative))
+                yield from self._file(path, _join(prefix, relative), root=root)
 
-    def _file(self, path: str, display: str, named: bool = False) -> Iterator[Item | Notice]:
+    def _file(
+        self, path: str, display: str, named: bool = False, root: str | None = None
+    ) -> Iterator[Item | Notice]:
+        if root is not None and not self.options.follow_links and _leads_out(path, root):
+            yield Notice(
+                display, "skipped: symlink out of the scanned folder (--follow-links)", "info"
+            )
+            return
         try:
             info = os.stat(path)
         except OSError as exc:
@@ -106,14 +117,23 @@ class FileSystemSource(Source):
             yield FileItem(path=path, display=display, size=info.st_size)
 
 
+def _leads_out(path: str, root: str) -> bool:
+    """Whether `path` is a symlink (or under one) whose target lies outside `root`."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return os.path.commonpath([target, base]) != base
+
+
 def _stat_notice(path: str, display: str, exc: OSError) -> Notice:
     if exc.errno == errno.ELOOP:
         return Notice(display, "skipped: symlink loop", level="info")
     if exc.errno == errno.ENOENT and os.path.islink(path):
         return Notice(display, "skipped: broken symlink", level="info")
     if exc.errno == errno.ENOENT:
-        return Notice(display, "does not exist")
-    return Notice(display, f"cannot be read: {exc.strerror}")
+        return Notice(display, "does not exist", "error")
+    return Notice(display, f"cannot be read: {exc.strerror}", "error")
 
 
 Entry = tuple[str, str]
@@ -161,7 +181,7 @@ def _tree(root: str) -> Iterator[Entry | Notice]:
             with os.scandir(os.path.join(root, relative_folder)) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            yield Notice(relative_folder or ".", f"cannot be read: {exc.strerror}")
+            yield Notice(relative_folder or ".", f"cannot be read: {exc.strerror}", "error")
             continue
         folders = []
         for entry in entries:

@@ -118,12 +118,12 @@ def test_latin1_text_is_scanned_as_it_is(tmp_path: Path, run_policyctl: RunPolic
     assert finding["location"]["line"] == 2
 
 
-def test_a_file_that_cannot_be_read_is_one_warning_and_the_scan_goes_on(
+def test_a_file_that_cannot_be_read_is_one_error_and_the_scan_goes_on(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "was-a-file").mkdir()  # replaced by a folder between walk and read
     [piece] = FileItem(str(tmp_path / "was-a-file"), "was-a-file", 10).load()
-    assert piece == Notice("was-a-file", "cannot be read: Is a directory")
+    assert piece == Notice("was-a-file", "cannot be read: Is a directory", "error")
 
 
 def test_submodules_are_scanned_through_their_own_listing(tmp_path: Path, git_repo: Path) -> None:
