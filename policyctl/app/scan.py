@@ -92,6 +92,14 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         Notice(settings.config_path or ".policyctl.yaml", f"lowers coverage: {lowered}")
         for lowered in settings.coverage_lowered
     ]
+    if settings.jobs_capped is not None:
+        run_notices.append(
+            Notice(
+                settings.config_path or "POLICYCTL_JOBS",
+                f"jobs: {settings.jobs_capped} capped at {jobs}, one per CPU "
+                "(only --jobs may ask for more)",
+            )
+        )
     if jobs > available_cpus():  # only the command line can ask for this (resolve_settings)
         run_notices.append(
             Notice("--jobs", f"{jobs} workers on {available_cpus()} CPUs: more than one per CPU")

@@ -67,6 +67,9 @@ class Settings:
     follow_links: bool = False
     """Follow symlinks that lead out of the scanned folder (command line only)."""
     config_trust: str = "repo"
+    jobs_capped: int | None = None
+    """The `jobs` a config file or POLICYCTL_JOBS asked for, when it was over the CPU count
+    and so capped (only --jobs may ask for more workers than CPUs)."""
     coverage_lowered: tuple[str, ...] = ()
     """What the scanned repository's own config changed that lowers coverage (see
     coverage_lowered), for the report to show."""
@@ -191,15 +194,17 @@ def resolve_settings(
     if path is not None and not explicit:
         lowered = coverage_lowered(file_values)
     env_layer = env_values(env)
+    capped = None
     for layer in (file_values, env_layer):  # only the command line may ask for more
         if layer.get("jobs") and layer["jobs"] > available_cpus():
-            layer["jobs"] = available_cpus()
+            capped, layer["jobs"] = layer["jobs"], available_cpus()
     settings = merge_settings(file_values, env_layer, cli)
     return replace(
         settings,
         config_path=str(path) if path else None,
         config_trust=trust,
         coverage_lowered=lowered,
+        jobs_capped=capped if not cli.get("jobs") else None,
     )
 
 
