@@ -15,7 +15,7 @@ from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk, Location, Notice
 from policyctl.sources.datasets import STDIN, STDIN_DISPLAY, DataItem, DataOptions, data_items
 from policyctl.sources.interface import Item, Source
-from policyctl.sources.text import is_binary, to_scannable
+from policyctl.sources.text import binary_reason, has_text_name, magic_format, to_scannable
 
 
 @dataclass(frozen=True)
@@ -36,19 +36,33 @@ class FileItem:
     path: str
     display: str
     size: int
+    limit: int | None = None
+    """Read only the first `limit` bytes (a file over --max-file-size)."""
 
     def load(self) -> Iterator[Chunk | Notice]:
         try:
             with open(self.path, "rb") as handle:
-                raw = handle.read()
+                raw = handle.read() if self.limit is None else handle.read(self.limit)
         except OSError as exc:
             yield Notice(
                 self.display, f"cannot be read: {exc.strerror or type(exc).__name__}", "error"
             )
             return
-        if is_binary(raw):
-            yield Notice(self.display, "skipped: binary file", level="info")
-            return
+        reason = binary_reason(raw)
+        if reason is not None:
+            if not has_text_name(self.display):
+                yield Notice(self.display, "skipped: binary file", level="info")
+                return
+            if magic_format(raw) is not None:
+                yield Notice(self.display, f"skipped: {reason}, though its name says text")
+                return
+            # a text file padded with control bytes: its text parts are still read
+            yield Notice(self.display, f"{reason} in a text file: its text parts are scanned")
+        if self.limit is not None:
+            yield Notice(
+                self.display,
+                f"only the first {_size(self.limit)} scanned: the file is larger (--max-file-size)",
+            )
         yield Chunk(data=to_scannable(raw), origin=Location(path=self.display))
 
 
@@ -108,11 +122,8 @@ class FileSystemSource(Source):
         elif special := data_items(path, display, info.st_size, self.options.data, named):
             yield from special
         elif info.st_size > self.options.max_file_size:
-            yield Notice(
-                display,
-                f"skipped: {_mib(info.st_size)} is over the {_mib(self.options.max_file_size)}"
-                " limit (--max-file-size)",
-            )
+            limit = self.options.max_file_size
+            yield FileItem(path=path, display=display, size=limit, limit=limit)
         else:
             yield FileItem(path=path, display=display, size=info.st_size)
 
@@ -207,5 +218,5 @@ def _join(prefix: str, relative: str) -> str:
     return f"{prefix}/{relative}" if prefix else relative
 
 
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MiB"
+def _size(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size} bytes"

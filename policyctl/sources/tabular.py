@@ -68,13 +68,17 @@ def decompressed(raw: IO[bytes]) -> IO[bytes]:
     return raw
 
 
-def open_text(raw: IO[bytes], errors: str = "replace") -> IO[str]:
+def open_text(raw: IO[bytes], errors: str = "replace", keep_bom: bool = True) -> IO[str]:
     """Text from bytes: UTF-8 (with or without BOM), UTF-16/32 by BOM; bad bytes replaced
-    (or, with errors="surrogateescape", kept so that writing the text back restores them)."""
+    (or, with errors="surrogateescape", kept so that writing the text back restores them).
+    A UTF-16/32 mark is read as the text's first character (so a copy writes it back)
+    unless `keep_bom` is false (readers of JSON and CSV, for which it is no character)."""
     peek = getattr(raw, "peek", None)
     head = peek(4)[:4] if peek is not None else b""
     found = bom_encoding(head)
     encoding = "utf-8-sig" if found is None or found[0] == "utf-8" else found[0]
+    if not keep_bom and found is not None and found[0] != "utf-8":
+        encoding = found[0][:6]  # utf-16 / utf-32: the codec reads the mark and the order
     # newline="" lets the csv module see quoted line breaks as they are
     return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
 
