@@ -115,6 +115,7 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
             allowlist=Allowlist.compile(
                 settings.allow_paths, settings.allow_values, settings.allow_sha256
             ),
+            time_budget=settings.time_budget,
         ),
         jobs=jobs,
         progress=progress,

@@ -195,6 +195,15 @@ def scan(
             "and use only --config / $POLICYCTL_CONFIG.",
         ),
     ] = None,
+    time_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--time-budget",
+            min=0.0,
+            help="Seconds a file (or a block of a log or table) may take to scan; past it, "
+            "an error notice and an incomplete scan (default 60; 0: no limit).",
+        ),
+    ] = None,
     follow_links: Annotated[
         bool,
         typer.Option(
@@ -282,6 +291,7 @@ def scan(
         "sample_rows": sample_rows,
         "allow_incomplete": allow_incomplete or None,
         "follow_links": follow_links or None,
+        "time_budget": time_budget,
         "config_trust": config_trust,
     }
     settings = resolve_settings(cli, targets)

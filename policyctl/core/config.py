@@ -28,6 +28,8 @@ CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_AUDIT_LOG = ".policyctl/audit.jsonl"
+DEFAULT_TIME_BUDGET = 60.0
+"""Seconds one file (or one block of a log or table) may take to scan."""
 RUN_MODES = ("warn", "block")
 """The modes --mode may force on every control."""
 CONFIG_TRUSTS = ("repo", "none")
@@ -64,6 +66,8 @@ class Settings:
     allow_sha256: tuple[str, ...] = ()
     allow_incomplete: bool = False
     """An input that could not be scanned does not make the scan exit 2 (command line only)."""
+    time_budget: float = DEFAULT_TIME_BUDGET
+    """Seconds one file (or block) may take before it is a notice (command line only)."""
     follow_links: bool = False
     """Follow symlinks that lead out of the scanned folder (command line only)."""
     config_trust: str = "repo"

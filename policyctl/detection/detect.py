@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple, cast
 
-from policyctl.core.config import DEFAULT_MIN_CONFIDENCE
+from policyctl.core.config import DEFAULT_MIN_CONFIDENCE, DEFAULT_TIME_BUDGET
 from policyctl.core.globs import path_matches
 from policyctl.core.model import FOLD_SEPARATORS, Chunk, Finding, Location, Rule
 from policyctl.detection import decode
@@ -70,6 +70,8 @@ class DetectOptions:
     """Datasets: a finding for every matching cell instead of one per column and rule."""
     allowlist: Allowlist = field(default_factory=Allowlist)
     decode_depth: int = decode.MAX_DEPTH
+    time_budget: float = DEFAULT_TIME_BUDGET
+    """Seconds one piece of input (a file, a block of a log or table) may take; 0: no limit."""
 
 
 GENERIC_TAG = "generic"

@@ -9,7 +9,10 @@ because starting workers costs more than it saves.
 from __future__ import annotations
 
 import concurrent.futures as futures
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -97,44 +100,126 @@ def finding_order(finding: Finding) -> tuple[object, ...]:
     )
 
 
+class TimeBudgetExceeded(Exception):
+    """Raised (by a timer signal) when one piece of input takes too long to scan."""
+
+
+class Countdown:
+    """Interrupts the work in progress with TimeBudgetExceeded once `seconds` have passed
+    since the last `restart`, until `stop`. Does nothing when `seconds` is 0 or timer
+    signals are unavailable (Windows, a thread other than the main one)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.usable = (
+            seconds > 0
+            and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+        )
+
+    def restart(self) -> None:
+        if self.usable:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def stop(self) -> None:
+        if self.usable:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[Countdown]:
+    """A Countdown of `seconds`, its signal handler installed for the time of the block.
+
+    Python's `re` checks for signals while it backtracks, so a pattern that would run for
+    hours on a hostile line is stopped.
+    """
+    countdown = Countdown(seconds)
+    if not countdown.usable:
+        yield countdown
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeBudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        yield countdown
+    finally:
+        countdown.stop()
+        signal.signal(signal.SIGALRM, previous)
+
+
 def scan_batch(batch: list[Item | Notice], ruleset: Ruleset, options: DetectOptions) -> BatchResult:
-    """Load and scan each item of a batch; a failing item becomes a notice, never a crash."""
+    """Load and scan each item of a batch; a failing item becomes a notice, never a crash.
+
+    Each piece of an item (a file, or a block of a log or table) has options.time_budget
+    seconds; one that takes longer ends the item's scan with an error notice, and the
+    scan is incomplete.
+    """
     result = BatchResult()
-    for entry in batch:
-        if isinstance(entry, Notice):
-            result.notices.append(entry)
-            continue
-        scanned = False
-        tally: ColumnTally | None = None
-        try:
-            for piece in entry.load():
-                if isinstance(piece, Notice):
-                    result.notices.append(piece)
-                    continue
-                scanned = True
-                result.stats.bytes += len(piece.data)
-                if ColumnTally.applies_to(piece):
-                    tally = tally or ColumnTally(piece.origin.path)
-                    verdicts = assess_chunk(piece, ruleset, options)
-                    tally.add(piece, verdicts, ruleset, options)
-                    if options.per_cell:
-                        result.findings.extend(
-                            finding_for(piece, v, ruleset, options) for v in verdicts
-                        )
-                    continue  # else the column's findings come once the file is done
-                result.findings.extend(detect(piece, ruleset, options))
-            if tally is not None:
-                result.columns.extend(tally.profiles())
-                if not options.per_cell:
-                    result.findings.extend(tally.column_findings())
-        except Exception as exc:  # one bad input must not end the scan
-            # The exception text may quote the input, so only its kind is reported.
-            name = getattr(entry, "display", None) or repr(type(entry).__name__)
-            result.notices.append(
-                Notice(str(name), f"could not be scanned: {type(exc).__name__}", "error")
-            )
-        result.stats.files += scanned and getattr(entry, "part", 0) == 0  # a file, not a part
+    with time_budget(options.time_budget) as countdown:
+        for entry in batch:
+            _scan_entry(entry, ruleset, options, result, countdown)
     return result
+
+
+def _scan_entry(
+    entry: Item | Notice,
+    ruleset: Ruleset,
+    options: DetectOptions,
+    result: BatchResult,
+    countdown: Countdown,
+) -> None:
+    if isinstance(entry, Notice):
+        result.notices.append(entry)
+        return
+    scanned = False
+    tally: ColumnTally | None = None
+    try:
+        countdown.restart()
+        for piece in entry.load():
+            if isinstance(piece, Notice):
+                result.notices.append(piece)
+                continue
+            countdown.restart()
+            scanned = True
+            result.stats.bytes += len(piece.data)
+            if ColumnTally.applies_to(piece):
+                tally = tally or ColumnTally(piece.origin.path)
+                verdicts = assess_chunk(piece, ruleset, options)
+                tally.add(piece, verdicts, ruleset, options)
+                if options.per_cell:
+                    result.findings.extend(
+                        finding_for(piece, v, ruleset, options) for v in verdicts
+                    )
+                continue  # else the column's findings come once the file is done
+            result.findings.extend(detect(piece, ruleset, options))
+        if tally is not None:
+            result.columns.extend(tally.profiles())
+            if not options.per_cell:
+                result.findings.extend(tally.column_findings())
+        countdown.stop()
+    except TimeBudgetExceeded:
+        countdown.stop()
+        name = getattr(entry, "display", None) or repr(type(entry).__name__)
+        result.notices.append(
+            Notice(
+                str(name),
+                f"not scanned in full: over the time budget of {options.time_budget:g} s "
+                "(--time-budget)",
+                "error",
+            )
+        )
+    except Exception as exc:  # one bad input must not end the scan
+        countdown.stop()
+        # The exception text may quote the input, so only its kind is reported.
+        name = getattr(entry, "display", None) or repr(type(entry).__name__)
+        result.notices.append(
+            Notice(str(name), f"could not be scanned: {type(exc).__name__}", "error")
+        )
+    finally:
+        countdown.stop()
+    result.stats.files += scanned and getattr(entry, "part", 0) == 0  # a file, not a part
 
 
 def _batches(entries: Iterator[Item | Notice]) -> Iterator[list[Item | Notice]]:
