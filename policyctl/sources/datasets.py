@@ -140,8 +140,14 @@ class DataItem:
                 return
             with self._open() as stream:
                 raw = io.BufferedReader(stream)
+                found = magic_format(raw.peek(SNIFF_BYTES)[:SNIFF_BYTES])
                 if self.kind == "log":
                     yield from _log_chunks(raw, self.display, notices)
+                elif found is not None:
+                    if self.part == 0:
+                        yield Notice(
+                            self.display, f"skipped: {found}, though its name says {self.kind}"
+                        )
                 else:
                     text = open_text(raw, keep_bom=False)
                     yield from self._cells(self._records(text), notices)

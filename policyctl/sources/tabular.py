@@ -190,6 +190,13 @@ def read_csv(
                     yield taken() or ""
                 continue
         number += 1
+        swallowed = _swallowing_cell(values, layout.delimiter)
+        if swallowed:
+            yield Malformed(
+                f"row {number} (line {line})",
+                f"a quoted cell runs over {swallowed} lines holding delimiters "
+                "(an unbalanced quote?): read as one cell",
+            )
         if len(values) != len(names):
             yield Malformed(
                 f"row {number} (line {line})",
@@ -198,6 +205,18 @@ def read_csv(
             if len(values) > len(names):
                 names = column_names(header, len(values))
         yield Record(number, line, names, values, taken())
+
+
+def _swallowing_cell(values: list[str], delimiter: str) -> int:
+    """The line count of a cell that looks like rows swallowed by an unbalanced quote
+    (several of its lines hold the delimiter), or 0. A quoted address over three lines
+    is an ordinary cell; a quote never closed takes every later row into one cell."""
+    for value in values:
+        if value.count("\n") >= 2:
+            lines = value.split("\n")
+            if sum(1 for line in lines if delimiter in line) >= 2:
+                return len(lines)
+    return 0
 
 
 def _recording(stream: Iterable[str], consumed: list[str]) -> Iterator[str]:
