@@ -104,3 +104,22 @@ def test_more_workers_than_cpus_from_the_command_line_is_a_warning(
     result = run_policyctl("scan", tmp_path, "--jobs", "512")
     assert result.code == 0
     assert "512 workers on" in result.err
+
+
+def test_the_action_passes_config_trust_and_allow_incomplete_to_the_scan(
+    tmp_path: Path,
+) -> None:
+    from policyctl.cli.github_action import ActionInputs, scan_command
+
+    inputs = ActionInputs.from_env(
+        {
+            "INPUT_CONFIG_TRUST": "none",
+            "INPUT_CONFIG": "ci/policyctl.yaml",
+            "INPUT_ALLOW_INCOMPLETE": "true",
+        }
+    )
+    command = scan_command(inputs, None, tmp_path)
+    joined = " ".join(command)
+    assert "--config-trust none" in joined
+    assert "--config ci/policyctl.yaml" in joined
+    assert "--allow-incomplete" in command
