@@ -77,6 +77,8 @@ class Settings:
     coverage_lowered: tuple[str, ...] = ()
     """What the scanned repository's own config changed that lowers coverage (see
     coverage_lowered), for the report to show."""
+    detokenize_reason: str = "required"
+    """`detokenize: {reason: optional}` lets detokenize run without --reason."""
 
 
 LIST_FIELDS = ("exclude", "rules", "packs", "allow_paths", "allow_values", "allow_sha256")
@@ -133,6 +135,8 @@ def _load_config_file(path: Path) -> dict[str, Any]:
     if "audit_log" in values:
         log = values["audit_log"]
         values["audit_log"] = str(path.parent / log) if log else ""
+    if "detokenize" in values:
+        values["detokenize_reason"] = values.pop("detokenize")["reason"]
     for key, listed in values.pop("allowlist", {}).items():
         values[f"allow_{key}"] = listed
     return values

@@ -18,7 +18,7 @@ from itertools import chain
 
 from policyctl.core.config import available_cpus
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
-from policyctl.detection.detect import DetectOptions, assess_chunk, detect, finding_for
+from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.detection.rules import Ruleset
 from policyctl.sources.interface import Item
@@ -159,25 +159,29 @@ def scan_batch(batch: list[Item | Notice], ruleset: Ruleset, options: DetectOpti
     result = BatchResult()
     with time_budget(options.time_budget) as countdown:
         for entry in batch:
-            _scan_entry(entry, ruleset, options, result, countdown)
+            if isinstance(entry, Notice):
+                result.notices.append(entry)
+            else:
+                scan_item(entry, ruleset, options, result, countdown)
     return result
 
 
-def _scan_entry(
-    entry: Item | Notice,
+def scan_item(
+    item: Item,
     ruleset: Ruleset,
     options: DetectOptions,
     result: BatchResult,
-    countdown: Countdown,
+    countdown: Countdown | None = None,
 ) -> None:
-    if isinstance(entry, Notice):
-        result.notices.append(entry)
-        return
+    """Scan one item's chunks into `result`: cell chunks through the file's column
+    tally (datasets), every other chunk through `detect`. Each chunk has the
+    `countdown`'s time; one over it ends the item with an error notice."""
+    countdown = countdown or Countdown(0)
     scanned = False
     tally: ColumnTally | None = None
     try:
         countdown.restart()
-        for piece in entry.load():
+        for piece in item.load():
             if isinstance(piece, Notice):
                 result.notices.append(piece)
                 continue
@@ -185,27 +189,21 @@ def _scan_entry(
             scanned = True
             result.stats.bytes += len(piece.data)
             if ColumnTally.applies_to(piece):
-                tally = tally or ColumnTally(piece.origin.path)
-                verdicts = assess_chunk(piece, ruleset, options)
-                tally.add(piece, verdicts, ruleset, options)
-                if options.per_cell:
-                    result.findings.extend(
-                        finding_for(piece, v, ruleset, options) for v in verdicts
-                    )
-                continue  # else the column's findings come once the file is done
-            result.findings.extend(detect(piece, ruleset, options))
+                tally = tally or ColumnTally(piece.origin.path, ruleset, options)
+                result.findings.extend(tally.scan(piece))
+            else:
+                result.findings.extend(detect(piece, ruleset, options))
         if tally is not None:
-            result.columns.extend(tally.profiles())
-            if not options.per_cell:
-                result.findings.extend(tally.column_findings())
+            findings, columns = tally.finish()
+            result.findings.extend(findings)
+            result.columns.extend(columns)
         countdown.stop()
     except TimeBudgetExceeded:
         countdown.stop()
-        name = getattr(entry, "display", None) or repr(type(entry).__name__)
         result.notices.append(
             Notice(
-                str(name),
-                f"not scanned in full: over the time budget of {options.time_budget:g} s "
+                item.display,
+                f"not scanned in full: over the time budget of {countdown.seconds:g} s "
                 "(--time-budget)",
                 "error",
             )
@@ -213,13 +211,12 @@ def _scan_entry(
     except Exception as exc:  # one bad input must not end the scan
         countdown.stop()
         # The exception text may quote the input, so only its kind is reported.
-        name = getattr(entry, "display", None) or repr(type(entry).__name__)
         result.notices.append(
-            Notice(str(name), f"could not be scanned: {type(exc).__name__}", "error")
+            Notice(item.display, f"could not be scanned: {type(exc).__name__}", "error")
         )
     finally:
         countdown.stop()
-    result.stats.files += scanned and getattr(entry, "part", 0) == 0  # a file, not a part
+    result.stats.files += scanned and item.counts_as_file
 
 
 def _batches(entries: Iterator[Item | Notice]) -> Iterator[list[Item | Notice]]:

@@ -132,6 +132,10 @@ class DataItem:
     part: int = 0
     parts: int = 1
 
+    @property
+    def counts_as_file(self) -> bool:
+        return self.part == 0  # a split table counts once
+
     def load(self) -> Iterator[Chunk | Notice]:
         notices = _NoticeLimit(self.display)
         try:
@@ -299,7 +303,14 @@ def _text_log_chunks(lines: Iterator[bytes], display: str) -> Iterator[Chunk]:
         if size < LOG_BLOCK_BYTES:
             continue
         data = b"".join(block)
-        yield Chunk(data, Location(path=display), "logs", first_line, None, first_column, overlap)
+        yield Chunk(
+            data,
+            Location(path=display),
+            "logs",
+            first_line,
+            first_column=first_column,
+            overlap=overlap,
+        )
         ended = data.count(b"\n")
         tail_start = data.rfind(b"\n") + 1
         if ended:
@@ -315,7 +326,14 @@ def _text_log_chunks(lines: Iterator[bytes], display: str) -> Iterator[Chunk]:
         block, size, overlap = [carry], len(carry), len(carry)
     if block:
         data = b"".join(block)
-        yield Chunk(data, Location(path=display), "logs", first_line, None, first_column, overlap)
+        yield Chunk(
+            data,
+            Location(path=display),
+            "logs",
+            first_line,
+            first_column=first_column,
+            overlap=overlap,
+        )
 
 
 def _json_log_chunks(

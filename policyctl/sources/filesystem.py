@@ -39,6 +39,10 @@ class FileItem:
     limit: int | None = None
     """Read only the first `limit` bytes (a file over --max-file-size)."""
 
+    @property
+    def counts_as_file(self) -> bool:
+        return True
+
     def load(self) -> Iterator[Chunk | Notice]:
         try:
             with open(self.path, "rb") as handle:
