@@ -116,3 +116,12 @@ def test_a_file_whose_read_fails_makes_the_scan_incomplete(run_policyctl: RunPol
     result = run_policyctl("scan", "/proc/self/mem", "-f", "json")
     assert result.code == 2
     assert result.json()["scan"]["incomplete"][0]["reason"].startswith("cannot be read")
+
+
+def test_the_terminal_report_says_the_scan_is_incomplete(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.txt"
+    result = run_policyctl("scan", tmp_path / "nosuchdir", "-o", report)
+    assert result.code == 2
+    assert "INCOMPLETE: 1 input(s) not scanned" in " ".join(report.read_text().split())
