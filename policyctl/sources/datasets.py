@@ -265,7 +265,7 @@ def _log_chunks(
             break
     head = first_lines[-1].lstrip() if first_lines else b""
     stream = _chain_bytes(first_lines, lines)
-    if head.startswith(b"{") and head.endswith(b"\n") and _is_json_object(head):
+    if head.startswith(b"{") and _is_json_object(head):
         yield from _json_log_chunks(stream, display, notices)
     else:
         yield from _text_log_chunks(stream, display)
