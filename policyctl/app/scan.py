@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policyctl.core import clock
-from policyctl.core.config import Settings
+from policyctl.core.config import Settings, available_cpus
 from policyctl.core.errors import RuleError
 from policyctl.core.model import Notice
 from policyctl.core.stages import Stages, start_stages
@@ -110,6 +110,22 @@ def scan_result(
     with stages.stage("compile", rules=len(rules)):
         ruleset = compile_ruleset(rules, settings.engine)
     jobs = worker_count(settings.jobs)
+    run_notices = [
+        Notice(settings.config_path or ".policyctl.yaml", f"lowers coverage: {lowered}")
+        for lowered in settings.coverage_lowered
+    ]
+    if settings.jobs_capped is not None:
+        run_notices.append(
+            Notice(
+                settings.config_path or "POLICYCTL_JOBS",
+                f"jobs: {settings.jobs_capped} capped at {jobs}, one per CPU "
+                "(only --jobs may ask for more)",
+            )
+        )
+    if jobs > available_cpus():  # only the command line can ask for this (resolve_settings)
+        run_notices.append(
+            Notice("--jobs", f"{jobs} workers on {available_cpus()} CPUs: more than one per CPU")
+        )
     source = choose_source(request, jobs)
     items = source.items()
     if manifests is not None:
@@ -125,6 +141,7 @@ def scan_result(
                 allowlist=Allowlist.compile(
                     settings.allow_paths, settings.allow_values, settings.allow_sha256
                 ),
+                time_budget=settings.time_budget,
             ),
             jobs=jobs,
             progress=progress,
@@ -140,12 +157,17 @@ def scan_result(
         findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
         if baseline is not None:
             findings = apply_baseline(findings, baseline)
-        policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
+        policy = Policy(
+            packs=packs,
+            fail_on=settings.fail_on,
+            mode=settings.mode,
+            allow_incomplete=settings.allow_incomplete,
+        )
         findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
         counts.update(findings=len(findings))
     return ScanResult(
         findings=findings,
-        notices=[*selection_notices(packs, rules), *scanned.notices],
+        notices=[*run_notices, *selection_notices(packs, rules), *scanned.notices],
         stats=scanned.stats,
         rules=rules,
         targets=request.targets,
@@ -154,6 +176,8 @@ def scan_result(
         finished=clock.iso(clock.now()),
         columns=tuple(scanned.columns),
         assessment=assessment,
+        coverage=settings.coverage_lowered,
+        config_trust=settings.config_trust,
     )
 
 
@@ -174,6 +198,7 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             exclude=settings.exclude,
             max_file_size=settings.max_file_size,
             use_gitignore=settings.gitignore,
+            follow_links=settings.follow_links,
             data=DataOptions(
                 as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs
             ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from policyctl.core.errors import RuleError
 from policyctl.core.model import Allow, Context, Rule
 from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.detection.secret_filters import FILTERS
-from policyctl.engine import Matcher, build_matcher, engine_name
+from policyctl.engine import Matcher, build_matcher, engine_name, engine_problem
 from policyctl.engine.regex_safety import unsafe_reason
 from policyctl.schemas import schema_problems
 from policyctl.validators import Validator, get_validator
@@ -205,11 +206,30 @@ class Ruleset:
 
 
 def compile_ruleset(rules: Iterable[Rule], backend: str = "auto") -> Ruleset:
-    """Prepare `rules` for scanning with the chosen engine backend."""
+    """Prepare `rules` for scanning with the chosen engine backend; a rule that engine
+    cannot run is an error naming its file, id and field (check_engine)."""
     ordered = tuple(rules)
+    check_engine(ordered, backend)
     return Ruleset(
         rules=ordered,
         checks=tuple(RuleChecks.of(rule) for rule in ordered),
         backend=backend,
         engine=engine_name(backend),
     )
+
+
+def check_engine(rules: Sequence[Rule], backend: str = "auto") -> None:
+    """Refuse a rule the engine that will scan cannot compile (Hyperscan has no
+    lookbehind, no back-references, no very wide bounded repeats).
+
+    Built-in rules are proven against both engines by the test suite; the others
+    (--rules, a pack's rules, a repository's `rules:`) are compiled here, one by one,
+    so the error names the rule (a few milliseconds each).
+    """
+    builtin = os.path.join(builtin_dir("rules"), "")
+    for rule in rules:
+        if rule.source.startswith(builtin):
+            continue
+        problem = engine_problem(rule.pattern, backend)
+        if problem:
+            raise RuleError(f"{rule.source}: rule {rule.id}: field 'pattern': {problem}")
