@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from policyctl.core import clock
 from policyctl.core.config import Settings
-from policyctl.core.errors import RuleError
+from policyctl.core.errors import ConfigError, RuleError
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
-from policyctl.detection.rules import compile_ruleset, load_rules
+from policyctl.detection.rules import compile_ruleset, load_rules, select_rules
 from policyctl.detection.scan import Progress, finding_order, run_scan, worker_count
 from policyctl.evidence import audit
 from policyctl.policy.assess import ScanResult, assess
@@ -81,7 +81,11 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     started_clock = time.perf_counter()
     baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
     packs = load_packs(settings.packs)
-    rules = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
+    loaded = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
+    selection = select_rules(loaded, settings.enable, settings.disable)
+    rules = selection.rules
+    if loaded and not rules:
+        raise ConfigError("--enable/--disable (or enable:/disable: in the config) left no rule on")
     if not rules:
         # A scan without rules finds nothing and would pass: never report that as clean.
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
@@ -113,7 +117,11 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
     return ScanResult(
         findings=findings,
-        notices=[*selection_notices(packs, rules), *scanned.notices],
+        notices=[
+            *selection.notices("rules"),
+            *selection_notices(packs, rules),
+            *scanned.notices,
+        ],
         stats=scanned.stats,
         rules=rules,
         targets=request.targets,

@@ -172,6 +172,22 @@ def scan(
             "--sample-rows", min=1, help="Datasets: scan only the first N rows of each table."
         ),
     ] = None,
+    enable: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--enable",
+            help="Scan only with these rules: rule id or glob, tag or category (secret, pii); "
+            "repeatable or comma-separated.",
+        ),
+    ] = None,
+    disable: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--disable",
+            help="Do not scan with these rules: rule id or glob, tag or category; "
+            "repeatable or comma-separated.",
+        ),
+    ] = None,
     no_ignore: NoIgnore = False,
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="No progress display.")
@@ -247,6 +263,8 @@ def scan(
         "as_kind": as_kind,
         "per_cell": per_cell,
         "sample_rows": sample_rows,
+        "enable": split_patterns(enable),
+        "disable": split_patterns(disable),
     }
     settings = resolve_settings(cli, targets)
     request = ScanRequest(
@@ -272,6 +290,13 @@ def scan(
     if outcome.exit_code == 1 and not quiet:
         print_suppress_hint()
     raise typer.Exit(outcome.exit_code)
+
+
+def split_patterns(given: list[str] | None) -> list[str] | None:
+    """`--disable a,b --disable c` as [a, b, c]."""
+    if given is None:
+        return None
+    return [p.strip() for item in given for p in item.split(",") if p.strip()]
 
 
 def check_formats(formats: list[str], output: Path | None, output_dir: Path | None) -> list[str]:

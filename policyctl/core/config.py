@@ -60,9 +60,22 @@ class Settings:
     allow_paths: tuple[str, ...] = ()
     allow_values: tuple[str, ...] = ()
     allow_sha256: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    """Rule ids (globs), tags or categories to scan with; empty: every rule."""
+    disable: tuple[str, ...] = ()
+    """Rule ids (globs), tags or categories not to scan with."""
 
 
-LIST_FIELDS = ("exclude", "rules", "packs", "allow_paths", "allow_values", "allow_sha256")
+LIST_FIELDS = (
+    "exclude",
+    "rules",
+    "packs",
+    "allow_paths",
+    "allow_values",
+    "allow_sha256",
+    "enable",
+    "disable",
+)
 
 
 def find_config(explicit: str | None, targets: Sequence[str]) -> Path | None:
