@@ -23,6 +23,7 @@ from policyctl.policy.baseline import apply_baseline, load_baseline
 from policyctl.policy.enforce import Policy
 from policyctl.policy.packs import load_packs, pack_rule_paths, selection_notices
 from policyctl.report.build import build_report
+from policyctl.sources.archives import ArchiveOptions
 from policyctl.sources.datasets import DataOptions
 from policyctl.sources.filesystem import FileSystemSource, WalkOptions
 from policyctl.sources.git import GitLogSource, GitScan, git_source
@@ -152,6 +153,13 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             use_gitignore=settings.gitignore,
             data=DataOptions(
                 as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs
+            ),
+            archives=ArchiveOptions(
+                max_depth=settings.max_archive_depth,
+                max_size=settings.max_archive_size,
+                max_file_size=settings.max_file_size,
+                exclude=settings.exclude,
+                data=DataOptions(sample_rows=settings.sample_rows),
             ),
         ),
     )

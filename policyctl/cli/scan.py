@@ -113,6 +113,23 @@ def scan(
         str | None,
         typer.Option("--max-file-size", help="Skip larger files, with a note (default 10MiB)."),
     ] = None,
+    max_archive_depth: Annotated[
+        int | None,
+        typer.Option(
+            "--max-archive-depth",
+            min=0,
+            help="Read inside archives (zip, jar, tar, tgz, gz ...) this many levels deep "
+            "(default 2: an archive and the archives in it; 0: archives are not opened).",
+        ),
+    ] = None,
+    max_archive_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-archive-size",
+            help="Stop reading an archive, with a note, after this much decompressed data "
+            "(default 256MiB).",
+        ),
+    ] = None,
     jobs: Jobs = None,
     fail_on: Annotated[
         str | None,
@@ -251,6 +268,10 @@ def scan(
         "rules": rules,
         "exclude": exclude,
         "max_file_size": parse_size(max_file_size, "--max-file-size") if max_file_size else None,
+        "max_archive_depth": max_archive_depth,
+        "max_archive_size": (
+            parse_size(max_archive_size, "--max-archive-size") if max_archive_size else None
+        ),
         "jobs": jobs,
         "fail_on": fail_on,
         "packs": packs,

@@ -28,6 +28,10 @@ CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_AUDIT_LOG = ".policyctl/audit.jsonl"
+DEFAULT_MAX_ARCHIVE_DEPTH = 2
+"""Archives are opened this many levels deep (1: not the archives inside them; 0: none)."""
+DEFAULT_MAX_ARCHIVE_SIZE = 256 * 1024 * 1024
+"""Decompressed bytes one archive on disk may yield, everything nested in it included."""
 RUN_MODES = ("warn", "block")
 """The modes --mode may force on every control."""
 ENV_PREFIX = "POLICYCTL_"
@@ -60,6 +64,8 @@ class Settings:
     allow_paths: tuple[str, ...] = ()
     allow_values: tuple[str, ...] = ()
     allow_sha256: tuple[str, ...] = ()
+    max_archive_depth: int = DEFAULT_MAX_ARCHIVE_DEPTH
+    max_archive_size: int = DEFAULT_MAX_ARCHIVE_SIZE
     enable: tuple[str, ...] = ()
     """Rule ids (globs), tags or categories to scan with; empty: every rule."""
     disable: tuple[str, ...] = ()
@@ -151,6 +157,8 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
         "audit_log": lambda v, _: "" if v.strip().lower() in ("off", "false", "0") else v,
         "per_cell": _parse_bool,
         "sample_rows": _parse_count,
+        "max_archive_depth": _parse_depth,
+        "max_archive_size": parse_size,
     }
     values: dict[str, Any] = {}
     for key, parse in parsers.items():
@@ -215,6 +223,12 @@ def parse_size(value: Any, name: str) -> int:
 def _parse_jobs(value: str, name: str) -> int:
     if not value.strip().isdigit():
         raise ConfigError(f"{name}: must be a whole number (0 for one per CPU)")
+    return int(value)
+
+
+def _parse_depth(value: str, name: str) -> int:
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name}: must be a whole number (0 turns archives off)")
     return int(value)
 
 
