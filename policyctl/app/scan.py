@@ -6,13 +6,15 @@ The CLI gathers options and calls `run_scan_request`; tests can call it the same
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policyctl.core import clock
 from policyctl.core.config import Settings
 from policyctl.core.errors import ConfigError, RuleError
+from policyctl.core.model import Notice
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules, select_rules
@@ -21,6 +23,7 @@ from policyctl.evidence import audit
 from policyctl.policy.assess import ScanResult, assess
 from policyctl.policy.baseline import apply_baseline, load_baseline
 from policyctl.policy.enforce import Policy
+from policyctl.policy.migrate import find_gitleaks_config, gitleaks_allowlists
 from policyctl.policy.packs import load_packs, pack_rule_paths, selection_notices
 from policyctl.report.build import build_report
 from policyctl.sources.archives import ArchiveOptions
@@ -93,6 +96,7 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     ruleset = compile_ruleset(rules, settings.engine)
     jobs = worker_count(settings.jobs)
     source = choose_source(request, jobs)
+    allowlist, allowlist_notices = scan_allowlist(settings, request.targets)
     scanned = run_scan(
         source.items(),
         ruleset,
@@ -100,9 +104,7 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
             min_confidence=settings.min_confidence,
             show_secrets=request.show_secrets,
             per_cell=settings.per_cell,
-            allowlist=Allowlist.compile(
-                settings.allow_paths, settings.allow_values, settings.allow_sha256
-            ),
+            allowlist=allowlist,
         ),
         jobs=jobs,
         progress=progress,
@@ -120,6 +122,7 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         findings=findings,
         notices=[
             *selection.notices("rules"),
+            *allowlist_notices,
             *selection_notices(packs, rules),
             *scanned.notices,
         ],
@@ -132,6 +135,19 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
         columns=tuple(scanned.columns),
         assessment=assessment,
     )
+
+
+def scan_allowlist(settings: Settings, targets: Sequence[str]) -> tuple[Allowlist, list[Notice]]:
+    """The config's allowlist, and a `.gitleaks.toml`'s global allowlist when there is one
+    (read, so a team coming from gitleaks keeps what it allowed; said in the notices)."""
+    allowlist = Allowlist.compile(
+        settings.allow_paths, settings.allow_values, settings.allow_sha256
+    )
+    found = find_gitleaks_config(targets)
+    if found is None:
+        return allowlist, []
+    patterns, notices = gitleaks_allowlists(found)
+    return replace(allowlist, patterns=patterns), notices
 
 
 def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
