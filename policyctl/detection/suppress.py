@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -136,9 +137,12 @@ def _compiled(
     compiled = []
     for index, pattern in enumerate(patterns, 1):
         try:
-            reason = unsafe_reason(pattern) or ""
-            regex = re.compile(pattern)
-        except re.error as exc:
+            with warnings.catch_warnings():
+                # "possible nested set": syntax another regex dialect reads differently
+                warnings.simplefilter("error", FutureWarning)
+                reason = unsafe_reason(pattern) or ""
+                regex = re.compile(pattern)
+        except (re.error, FutureWarning) as exc:
             reason = str(exc)
         if not reason:
             compiled.append(regex)

@@ -237,8 +237,8 @@ def gitleaks_allowlists(path: Path) -> tuple[tuple[PatternAllowlist, ...], list[
             )
         allowed = PatternAllowlist.compile(
             f"{name}",
-            paths=_strings(table.get("paths")),
-            values=_strings(table.get("regexes")),
+            paths=[go_regex(p) for p in _strings(table.get("paths"))],
+            values=[go_regex(p) for p in _strings(table.get("regexes"))],
             stopwords=_strings(table.get("stopwords")),
             commits=_strings(table.get("commits")),
             all_of=str(table.get("condition", "OR")).upper() == "AND",
@@ -256,6 +256,29 @@ def gitleaks_allowlists(path: Path) -> tuple[tuple[PatternAllowlist, ...], list[
         )
     notices.extend(Notice(str(path), f"{problem}; left out") for problem in problems)
     return tuple(allowlists), notices
+
+
+_POSIX_CLASSES = {
+    "[:alnum:]": "0-9A-Za-z",
+    "[:alpha:]": "A-Za-z",
+    "[:ascii:]": "\\x00-\\x7f",
+    "[:blank:]": " \\t",
+    "[:digit:]": "0-9",
+    "[:lower:]": "a-z",
+    "[:upper:]": "A-Z",
+    "[:space:]": "\\s",
+    "[:word:]": "\\w",
+    "[:xdigit:]": "0-9A-Fa-f",
+}
+
+
+def go_regex(pattern: str) -> str:
+    """A gitleaks (Go RE2) pattern in Python's syntax, for what the two spell apart:
+    POSIX classes inside brackets and `\\z` for the end of the text. Anything else
+    Python does not read the same way is refused when compiled, and left out."""
+    for posix, python in _POSIX_CLASSES.items():
+        pattern = pattern.replace(posix, python)
+    return pattern.replace("\\z", "\\Z")
 
 
 def _strings(value: Any) -> list[str]:
