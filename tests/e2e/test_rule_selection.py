@@ -78,10 +78,8 @@ def test_comma_separated_patterns_and_repeats_are_joined(
 ) -> None:
     _repo(tmp_path)
 
-    report = policyctl_in_process(
-        "scan", ".", "--disable", "pii,secret.aws-*", "--disable", "secret.github-*",
-        "-f", "json", cwd=tmp_path,
-    ).json()  # fmt: skip
+    options = ["--disable", "pii,secret.aws-*", "--disable", "secret.github-*"]
+    report = policyctl_in_process("scan", ".", *options, "-f", "json", cwd=tmp_path).json()
 
     assert _rules_found(report) == set()
     [notice] = _selection_notices(report)
