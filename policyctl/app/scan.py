@@ -6,10 +6,10 @@ The CLI gathers options and calls `run_scan_request`; tests can call it the same
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policyctl.core import clock
 from policyctl.core.config import Settings
@@ -19,22 +19,23 @@ from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules, select_rules
 from policyctl.detection.scan import Progress, finding_order, run_scan, worker_count
+from policyctl.detection.suppress import Allowlist
 from policyctl.evidence import audit
 from policyctl.policy.assess import ScanResult, assess
 from policyctl.policy.baseline import apply_baseline, load_baseline
 from policyctl.policy.enforce import Policy
 from policyctl.policy.migrate import find_gitleaks_config, gitleaks_allowlists
 from policyctl.policy.packs import load_packs, pack_rule_paths, selection_notices
-from policyctl.report.build import build_report
+from policyctl.report.build import Report, build_report
 from policyctl.sources.archives import ArchiveOptions
-from policyctl.sources.datasets import DataOptions
-from policyctl.sources.filesystem import FileSystemSource, WalkOptions
-from policyctl.sources.git import GitLogSource, GitScan, git_source
-from policyctl.sources.interface import Source
+from policyctl.sources.datasets import DataItem, DataOptions
+from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions
+from policyctl.sources.git import GitScan, git_source
+from policyctl.sources.interface import Item, Source
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
-from policyctl.detection.suppress import Allowlist
+    from policyctl.evidence.sbom import ManifestFile
 
 
 @dataclass(frozen=True)
@@ -49,37 +50,42 @@ class ScanRequest:
 
 @dataclass(frozen=True)
 class ScanOutcome:
-    report: dict[str, Any]
-    exit_code: int
+    report: Report
     bundle: WrittenBundle | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code
 
 
 def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
+    manifests: list[ManifestFile] | None = None
     if request.evidence is not None:
         from policyctl.evidence.bundle import check_folder
 
         check_folder(request.evidence.folder)  # before the scan, not after
-    result = scan_result(request, progress)
+        manifests = [] if request.git is None else None  # the SBOM's, from the scan's walk
+    result = scan_result(request, progress, manifests)
     report = build_report(result)
     bundle = None
     if request.evidence is not None:
         from policyctl.evidence.bundle import write_bundle
 
         bundle = write_bundle(
-            request.evidence,
-            report,
-            result.rules,
-            request.settings,
-            request.targets,
-            request.command,
+            request.evidence, report, result, request.settings, request.command, manifests
         )
     audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
-    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"], bundle=bundle)
+    return ScanOutcome(report=report, bundle=bundle)
 
 
-def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
+def scan_result(
+    request: ScanRequest,
+    progress: Progress | None = None,
+    manifests: list[ManifestFile] | None = None,
+) -> ScanResult:
     """Findings suppressed and judged against the packs, with what the report says
-    about the scan and the policy's assessment of it."""
+    about the scan and the policy's assessment of it. When `manifests` is a list, the
+    manifests and lockfiles the walk meets are added to it (for the evidence SBOM)."""
     settings = request.settings
     started_at = clock.now()
     started_clock = time.perf_counter()
@@ -97,8 +103,11 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     jobs = worker_count(settings.jobs)
     source = choose_source(request, jobs)
     allowlist, allowlist_notices = scan_allowlist(settings, request.targets)
+    items = source.items()
+    if manifests is not None:
+        items = noting_manifests(items, manifests)
     scanned = run_scan(
-        source.items(),
+        items,
         ruleset,
         DetectOptions(
             min_confidence=settings.min_confidence,
@@ -112,8 +121,7 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     # With SOURCE_DATE_EPOCH the report must not change between runs: no real durations.
     reproducible = clock.fixed_time() is not None
     scanned.stats.seconds = 0.0 if reproducible else time.perf_counter() - started_clock
-    order = source.commit_order if isinstance(source, GitLogSource) else None
-    findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
+    findings = sorted(fold_repeats(scanned.findings, source.commit_order()), key=finding_order)
     if baseline is not None:
         findings = apply_baseline(findings, baseline)
     policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
@@ -179,3 +187,17 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             ),
         ),
     )
+
+
+def noting_manifests(
+    items: Iterator[Item | Notice], manifests: list[ManifestFile]
+) -> Iterator[Item | Notice]:
+    """The items, passed on unchanged, adding each manifest or lockfile among them to
+    `manifests`: the evidence SBOM reads the files the scan walked, not a second walk."""
+    from policyctl.evidence.sbom import is_manifest
+
+    for item in items:
+        file = item if isinstance(item, FileItem | DataItem) else None
+        if file is not None and file.counts_as_file and is_manifest(file.display):
+            manifests.append((file.path, file.display))
+        yield item

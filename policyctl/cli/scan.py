@@ -25,7 +25,8 @@ from policyctl.cli.options import (
 )
 from policyctl.core.config import RUN_MODES, parse_size, resolve_settings
 from policyctl.core.model import SEVERITIES
-from policyctl.report import EXTENSIONS, FORMATS, RenderOptions, render
+from policyctl.report import FORMATS, RenderOptions
+from policyctl.report.build import Report
 from policyctl.sources.datasets import DATA_KINDS
 from policyctl.sources.git import GitScan
 
@@ -300,7 +301,7 @@ def scan(
         outcome = run_scan_request(request, progress)
     report = outcome.report
     if not quiet:
-        print_notices(report["notices"], verbose)
+        print_notices(report.document["notices"], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
     if output_dir is not None:
@@ -375,26 +376,24 @@ def git_scan(
     return None
 
 
-def write_reports(report: dict[str, Any], formats: list[str], output_dir: Path) -> None:
+def write_reports(report: Report, formats: list[str], output_dir: Path) -> None:
     """Each format to `output_dir/report.<extension>`."""
     output_dir.mkdir(parents=True, exist_ok=True)
     for name in formats:
-        path = output_dir / f"report.{EXTENSIONS[name]}"
-        path.write_text(render(report, name, RenderOptions()), encoding="utf-8")
+        path = output_dir / f"report.{FORMATS[name].extension}"
+        path.write_bytes(report.encoded(name, RenderOptions()))
 
 
-def write_report(
-    report: dict[str, Any], output_format: str, output: Path | None, quiet: bool
-) -> None:
+def write_report(report: Report, output_format: str, output: Path | None, quiet: bool) -> None:
     """To the file when one is given, else to stdout (in colour on a terminal)."""
     if output is not None:
-        output.write_text(render(report, output_format, RenderOptions()), encoding="utf-8")
+        output.write_bytes(report.encoded(output_format, RenderOptions()))
         return
-    if quiet and output_format == "terminal" and not report["findings"]:
+    if quiet and output_format == "terminal" and not report.document["findings"]:
         return
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((120, 24)).columns if tty else 120
-    sys.stdout.write(render(report, output_format, RenderOptions(color=tty, width=width)))
+    sys.stdout.write(report.render(output_format, RenderOptions(color=tty, width=width)))
 
 
 def register(app: typer.Typer) -> None:

@@ -113,6 +113,10 @@ class ArchiveItem:
     format: str
     options: ArchiveOptions
 
+    @property
+    def counts_as_file(self) -> bool:
+        return True
+
     def load(self) -> Iterator[Chunk | Notice]:
         try:
             with open(self.path, "rb") as handle:
