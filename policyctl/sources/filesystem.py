@@ -26,8 +26,9 @@ class WalkOptions:
     use_gitignore: bool = True
     data: DataOptions = field(default_factory=DataOptions)
     """Logs and datasets stream, so --max-file-size does not apply to them."""
-    archives: ArchiveOptions = field(default_factory=ArchiveOptions)
-    """Archive files are read inside (policyctl.sources.archives), whatever their size."""
+    archives: ArchiveOptions = field(default_factory=lambda: ArchiveOptions(max_depth=0))
+    """How archive files are read inside (policyctl.sources.archives), whatever their
+    size; off unless asked for, so a walk that copies or lists files sees them as files."""
 
 
 @dataclass(frozen=True)
