@@ -251,7 +251,6 @@ def gitleaks_allowlists(path: Path) -> tuple[tuple[PatternAllowlist, ...], list[
                 f"{name} read as an allowlist: {len(allowed.paths)} path regexes, "
                 f"{len(allowed.values)} value regexes, {len(allowed.stopwords)} stopwords, "
                 f"{len(allowed.commits)} commits",
-                level="info",
             )
         )
     notices.extend(Notice(str(path), f"{problem}; left out") for problem in problems)
