@@ -184,3 +184,19 @@ def test_a_corrupt_archive_is_one_warning_and_the_scan_goes_on(
     assert run.code == 1
     assert "ok.py:1" in run.out
     assert "policyctl: warning: broken.zip: not a readable zip archive" in run.err
+
+
+def test_the_archive_depth_can_come_from_the_environment_but_not_the_repository_config(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    (tmp_path / "a.zip").write_bytes(zip_bytes({"top.py": f"t = '{fakes.github_pat('env')}'\n"}))
+
+    by_env = policyctl_in_process(
+        "scan", ".", cwd=tmp_path, env={"POLICYCTL_MAX_ARCHIVE_DEPTH": "0"}
+    )
+    (tmp_path / ".policyctl.yaml").write_text("version: 1\nmax_archive_depth: 0\n")
+    by_config = policyctl_in_process("scan", ".", cwd=tmp_path)
+
+    assert by_env.code == 0
+    assert by_config.code == 2
+    assert "max_archive_depth" in by_config.err
