@@ -15,6 +15,7 @@ from policyctl.core import clock
 from policyctl.core.config import Settings
 from policyctl.core.errors import ConfigError, RuleError
 from policyctl.core.model import Notice
+from policyctl.core.stages import Stages, start_stages
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules, select_rules
@@ -52,80 +53,100 @@ class ScanRequest:
 class ScanOutcome:
     report: Report
     bundle: WrittenBundle | None = None
+    stages: dict[str, float] | None = None
+    """Seconds per stage (load, compile, detect, assess, report, evidence, audit)."""
 
     @property
     def exit_code(self) -> int:
         return self.report.exit_code
 
 
-def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
+def run_scan_request(
+    request: ScanRequest, progress: Progress | None = None, stages: Stages | None = None
+) -> ScanOutcome:
+    stages = start_stages() if stages is None else stages
     manifests: list[ManifestFile] | None = None
     if request.evidence is not None:
         from policyctl.evidence.bundle import check_folder
 
         check_folder(request.evidence.folder)  # before the scan, not after
         manifests = [] if request.git is None else None  # the SBOM's, from the scan's walk
-    result = scan_result(request, progress, manifests)
-    report = build_report(result)
+    result = scan_result(request, progress, manifests, stages)
+    with stages.stage("report", findings=len(result.findings)):
+        report = build_report(result)
     bundle = None
     if request.evidence is not None:
         from policyctl.evidence.bundle import write_bundle
 
-        bundle = write_bundle(
-            request.evidence, report, result, request.settings, request.command, manifests
-        )
-    audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
-    return ScanOutcome(report=report, bundle=bundle)
+        with stages.stage("evidence"):
+            bundle = write_bundle(
+                request.evidence, report, result, request.settings, request.command, manifests
+            )
+    with stages.stage("audit"):
+        audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
+    return ScanOutcome(report=report, bundle=bundle, stages=dict(stages.seconds))
 
 
 def scan_result(
     request: ScanRequest,
     progress: Progress | None = None,
     manifests: list[ManifestFile] | None = None,
+    stages: Stages | None = None,
 ) -> ScanResult:
     """Findings suppressed and judged against the packs, with what the report says
     about the scan and the policy's assessment of it. When `manifests` is a list, the
     manifests and lockfiles the walk meets are added to it (for the evidence SBOM)."""
+    stages = Stages() if stages is None else stages
     settings = request.settings
     started_at = clock.now()
     started_clock = time.perf_counter()
-    baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
-    packs = load_packs(settings.packs)
-    loaded = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
-    selection = select_rules(loaded, settings.enable, settings.disable)
-    rules = selection.rules
+    with stages.stage("load") as counts:
+        baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
+        packs = load_packs(settings.packs)
+        loaded = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
+        selection = select_rules(loaded, settings.enable, settings.disable)
+        rules = selection.rules
+        counts.update(rules=len(rules), packs=len(packs))
     if loaded and not rules:
         raise ConfigError("--enable/--disable (or enable:/disable: in the config) left no rule on")
     if not rules:
         # A scan without rules finds nothing and would pass: never report that as clean.
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
-    ruleset = compile_ruleset(rules, settings.engine)
+    with stages.stage("compile", rules=len(rules)):
+        ruleset = compile_ruleset(rules, settings.engine)
     jobs = worker_count(settings.jobs)
     source = choose_source(request, jobs)
     allowlist, allowlist_notices = scan_allowlist(settings, request.targets)
     items = source.items()
     if manifests is not None:
         items = noting_manifests(items, manifests)
-    scanned = run_scan(
-        items,
-        ruleset,
-        DetectOptions(
-            min_confidence=settings.min_confidence,
-            show_secrets=request.show_secrets,
-            per_cell=settings.per_cell,
-            allowlist=allowlist,
-        ),
-        jobs=jobs,
-        progress=progress,
-    )
+    with stages.stage("detect", jobs=jobs) as counts:
+        scanned = run_scan(
+            items,
+            ruleset,
+            DetectOptions(
+                min_confidence=settings.min_confidence,
+                show_secrets=request.show_secrets,
+                per_cell=settings.per_cell,
+                allowlist=allowlist,
+            ),
+            jobs=jobs,
+            progress=progress,
+        )
+        counts.update(
+            files=scanned.stats.files, bytes=scanned.stats.bytes, findings=len(scanned.findings)
+        )
     # With SOURCE_DATE_EPOCH the report must not change between runs: no real durations.
     reproducible = clock.fixed_time() is not None
     scanned.stats.seconds = 0.0 if reproducible else time.perf_counter() - started_clock
-    findings = sorted(fold_repeats(scanned.findings, source.commit_order()), key=finding_order)
-    if baseline is not None:
-        findings = apply_baseline(findings, baseline)
-    policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
-    findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
+    with stages.stage("assess") as counts:
+        order = source.commit_order()
+        findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
+        if baseline is not None:
+            findings = apply_baseline(findings, baseline)
+        policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
+        findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
+        counts.update(findings=len(findings))
     return ScanResult(
         findings=findings,
         notices=[

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from policyctl.app.scan import ScanRequest, run_scan_request
-from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
+from policyctl.cli.console import event_log, scan_progress
 from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.cli.options import (
     AuditLog,
@@ -20,6 +20,7 @@ from policyctl.cli.options import (
     Exclude,
     ExtraRules,
     Jobs,
+    LogFormat,
     NoAudit,
     NoIgnore,
 )
@@ -250,6 +251,22 @@ def scan(
     ] = None,
     audit_log: AuditLog = None,
     no_audit: NoAudit = False,
+    log_format: LogFormat = None,
+    metrics_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--metrics-file",
+            help="Write Prometheus metrics here (textfile-collector format, replaced atomically).",
+        ),
+    ] = None,
+    metrics_push: Annotated[
+        str | None,
+        typer.Option(
+            "--metrics-push",
+            help="Push the metrics to this Prometheus Pushgateway (job policyctl, instance "
+            "this host).",
+        ),
+    ] = None,
 ) -> None:
     """Scan files and folders for secrets and personal data.
 
@@ -297,11 +314,15 @@ def scan(
         command=tuple(sys.argv),
         evidence=evidence_request(evidence, sign_key, encrypt_to),
     )
-    with scan_progress(enabled=not (no_progress or quiet)) as progress:
+    events = event_log(log_format)
+    with scan_progress(enabled=not (no_progress or quiet or events.json)) as progress:
         outcome = run_scan_request(request, progress)
     report = outcome.report
+    if metrics_file is not None or metrics_push is not None:
+        publish_metrics(report.document, outcome.stages or {}, metrics_file, metrics_push)
+    events.scan_finished(report.document, outcome.stages or {})
     if not quiet:
-        print_notices(report.document["notices"], verbose)
+        events.notices(report.document["notices"], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
     if output_dir is not None:
@@ -310,7 +331,7 @@ def scan(
     else:
         write_report(report, formats[0], output, quiet)
     if outcome.exit_code == 1 and not quiet:
-        print_suppress_hint()
+        events.blocked()
     raise typer.Exit(outcome.exit_code)
 
 
@@ -319,6 +340,26 @@ def split_patterns(given: list[str] | None) -> list[str] | None:
     if given is None:
         return None
     return [p.strip() for item in given for p in item.split(",") if p.strip()]
+
+
+def publish_metrics(
+    report: dict[str, Any], stages: dict[str, float], path: Path | None, gateway: str | None
+) -> None:
+    """The scan's figures as Prometheus metrics: to a textfile and/or a Pushgateway."""
+    from policyctl.core.errors import InputError
+    from policyctl.report.metrics import push_metrics, scan_registry, write_metrics_file
+
+    registry = scan_registry(report, stages)
+    if path is not None:
+        try:
+            write_metrics_file(registry, str(path))
+        except OSError as exc:
+            raise InputError(f"--metrics-file {path}: {exc.strerror or exc}") from None
+    if gateway is not None:
+        try:
+            push_metrics(registry, gateway)
+        except OSError as exc:  # URLError is an OSError
+            raise InputError(f"--metrics-push {gateway}: {getattr(exc, 'reason', exc)}") from None
 
 
 def check_formats(formats: list[str], output: Path | None, output_dir: Path | None) -> list[str]:

@@ -70,6 +70,8 @@ class Settings:
     """Rule ids (globs), tags or categories to scan with; empty: every rule."""
     disable: tuple[str, ...] = ()
     """Rule ids (globs), tags or categories not to scan with."""
+    detokenize_reason: str = "required"
+    """`detokenize: {reason: optional}` lets detokenize run without --reason."""
 
 
 LIST_FIELDS = (
@@ -135,6 +137,8 @@ def _load_config_file(path: Path) -> dict[str, Any]:
     if "audit_log" in values:
         log = values["audit_log"]
         values["audit_log"] = str(path.parent / log) if log else ""
+    if "detokenize" in values:
+        values["detokenize_reason"] = values.pop("detokenize")["reason"]
     for key, listed in values.pop("allowlist", {}).items():
         values[f"allow_{key}"] = listed
     return values

@@ -246,6 +246,25 @@ class Framework:
 
 
 @dataclass(frozen=True)
+class BreachDuty:
+    """Who a framework says must be told of a personal-data breach, and how fast."""
+
+    notify: str
+    within: str
+    source: str
+    hours: int | None = None
+    condition: str = ""
+
+
+@dataclass(frozen=True)
+class SubjectRight:
+    """A right a framework grants the people the data is about."""
+
+    right: str
+    source: str
+
+
+@dataclass(frozen=True)
 class PolicyPack:
     """A resolved policy pack (after `extends`): pure data, loaded by policyctl.policy.packs.
 
@@ -263,6 +282,8 @@ class PolicyPack:
     rules: tuple[str, ...] = ()
     source: str = ""
     extends: str | None = None
+    breach_notification: tuple[BreachDuty, ...] = ()
+    data_subject_rights: tuple[SubjectRight, ...] = ()
 
 
 @dataclass(frozen=True)
