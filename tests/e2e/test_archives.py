@@ -200,3 +200,20 @@ def test_the_archive_depth_can_come_from_the_environment_but_not_the_repository_
     assert by_env.code == 0
     assert by_config.code == 2
     assert "max_archive_depth" in by_config.err
+
+
+def test_allowlist_path_globs_see_the_location_inside_the_archive(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    (tmp_path / "vendor").mkdir()
+    token = fakes.github_pat("vendored")
+    (tmp_path / "vendor/x.jar").write_bytes(zip_bytes({"a/B.properties": f"t={token}\n"}))
+    (tmp_path / ".policyctl.yaml").write_text(
+        "version: 1\nallowlist:\n  paths: ['vendor/*.jar!**']\n"
+    )
+
+    report = policyctl_in_process("scan", ".", "-f", "json", cwd=tmp_path).json()
+
+    [finding] = report["findings"]
+    assert finding["location"]["path"] == "vendor/x.jar!a/B.properties"
+    assert finding["suppressed"] == "allowlist"
