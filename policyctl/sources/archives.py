@@ -16,17 +16,12 @@ notice, not as a hang or an out-of-memory.
 
 from __future__ import annotations
 
-import gzip
 import io
-import lzma
 import stat
 import struct
-import tarfile
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
 from policyctl.core.config import (
     DEFAULT_MAX_ARCHIVE_DEPTH,
@@ -38,6 +33,10 @@ from policyctl.core.model import Chunk, Location, Notice
 from policyctl.sources.datasets import DATASETS_EXTRA, DataItem, DataOptions, kind_for_name
 from policyctl.sources.tabular import parquet_supported
 from policyctl.sources.text import is_binary, to_scannable
+
+if TYPE_CHECKING:  # imported when an archive is read, not by every walk (start-up time)
+    import tarfile
+    import zipfile
 
 ZIP_SUFFIXES = (".zip", ".jar", ".war", ".ear", ".aar", ".whl", ".nupkg", ".apk")
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz")
@@ -54,19 +53,28 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024
 members are limited by --max-file-size, like files)."""
 BLOCK = 1024 * 1024
 
-_ARCHIVE_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    tarfile.TarError,
-    EOFError,
-    zlib.error,
-    lzma.LZMAError,
-    gzip.BadGzipFile,
-    NotImplementedError,
-    RuntimeError,  # zipfile: an encrypted member, a bad password
-    ValueError,
-    OSError,  # bz2 reports corrupt data as OSError
-)
+
+def _archive_errors() -> tuple[type[BaseException], ...]:
+    """What reading a corrupt or hostile archive raises, in any of its formats."""
+    import gzip
+    import lzma
+    import tarfile
+    import zipfile
+    import zlib
+
+    return (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        tarfile.TarError,
+        EOFError,
+        zlib.error,
+        lzma.LZMAError,
+        gzip.BadGzipFile,
+        NotImplementedError,
+        RuntimeError,  # zipfile: an encrypted member, a bad password
+        ValueError,
+        OSError,  # bz2 reports corrupt data as OSError
+    )
 
 
 def archive_format(name: str) -> str | None:
@@ -193,7 +201,7 @@ class _Reader:
                 yield from self._member(member, label, depth)
         except _LimitReached as reached:
             yield Notice(label, str(reached))
-        except _ARCHIVE_ERRORS as exc:
+        except _archive_errors() as exc:
             yield Notice(label, f"not a readable {form} archive: {_short(exc)}")
 
     def _members(
@@ -286,6 +294,8 @@ def _zip_members(handle: IO[bytes], budget: _Budget) -> Iterator[_Member]:
         raise _LimitReached(
             f"skipped: declares {declared:,} entries, over the limit of {MAX_ENTRIES:,} per archive"
         )
+    import zipfile
+
     with zipfile.ZipFile(handle) as archive:
         for info in archive.infolist():
             mode = info.external_attr >> 16
@@ -347,6 +357,8 @@ def _tar_members(
     """Members of a tar; in a compressed tar, even a member passed over is decompressed
     to reach the next one, so every member's declared size counts against the budget
     and the ratio is judged on the whole file."""
+    import tarfile
+
     with tarfile.open(fileobj=handle, mode="r:*") as archive:
         while (info := archive.next()) is not None:
             # tarfile keeps every header it has read (an attribute typeshed does not list):
@@ -382,6 +394,8 @@ def _gzip_members(handle: IO[bytes], label: str, packed_size: int) -> Iterator[_
     """The one file a .gz holds, named for the archive without `.gz` (the name stored
     in the gzip header is the archive author's to choose, so it is not used)."""
     inner = label.rsplit(SEPARATOR, 1)[-1].rsplit("/", 1)[-1][:-3] or "content"
+    import gzip
+
     yield _Member(
         inner, "file", 0, packed_size, lambda: cast(IO[bytes], gzip.GzipFile(fileobj=handle))
     )
