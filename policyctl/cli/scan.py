@@ -115,6 +115,23 @@ def scan(
         str | None,
         typer.Option("--max-file-size", help="Skip larger files, with a note (default 10MiB)."),
     ] = None,
+    max_archive_depth: Annotated[
+        int | None,
+        typer.Option(
+            "--max-archive-depth",
+            min=0,
+            help="Read inside archives (zip, jar, tar, tgz, gz ...) this many levels deep "
+            "(default 2: an archive and the archives in it; 0: archives are not opened).",
+        ),
+    ] = None,
+    max_archive_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-archive-size",
+            help="Stop reading an archive, with a note, after this much decompressed data "
+            "(default 256MiB).",
+        ),
+    ] = None,
     jobs: Jobs = None,
     fail_on: Annotated[
         str | None,
@@ -172,6 +189,22 @@ def scan(
         int | None,
         typer.Option(
             "--sample-rows", min=1, help="Datasets: scan only the first N rows of each table."
+        ),
+    ] = None,
+    enable: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--enable",
+            help="Scan only with these rules: rule id or glob, tag or category (secret, pii); "
+            "repeatable or comma-separated.",
+        ),
+    ] = None,
+    disable: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--disable",
+            help="Do not scan with these rules: rule id or glob, tag or category; "
+            "repeatable or comma-separated.",
         ),
     ] = None,
     no_ignore: NoIgnore = False,
@@ -289,6 +322,10 @@ def scan(
         "rules": rules,
         "exclude": exclude,
         "max_file_size": parse_size(max_file_size, "--max-file-size") if max_file_size else None,
+        "max_archive_depth": max_archive_depth,
+        "max_archive_size": (
+            parse_size(max_archive_size, "--max-archive-size") if max_archive_size else None
+        ),
         "jobs": jobs,
         "fail_on": fail_on,
         "packs": packs,
@@ -305,6 +342,8 @@ def scan(
         "follow_links": follow_links or None,
         "time_budget": time_budget,
         "config_trust": config_trust,
+        "enable": split_patterns(enable),
+        "disable": split_patterns(disable),
     }
     settings = resolve_settings(cli, targets)
     request = ScanRequest(
@@ -343,6 +382,13 @@ def scan(
 def _shown_when_quiet(notice: dict[str, Any]) -> bool:
     """Input errors, and the settings of a repository's config that lower coverage."""
     return bool(notice["level"] == "error" or notice["message"].startswith("lowers coverage: "))
+
+
+def split_patterns(given: list[str] | None) -> list[str] | None:
+    """`--disable a,b --disable c` as [a, b, c]."""
+    if given is None:
+        return None
+    return [p.strip() for item in given for p in item.split(",") if p.strip()]
 
 
 def publish_metrics(

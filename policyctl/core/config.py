@@ -29,6 +29,10 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_AUDIT_LOG = ".policyctl/audit.jsonl"
 DEFAULT_TIME_BUDGET = 60.0
 """Seconds one file (or one block of a log or table) may take to scan."""
+DEFAULT_MAX_ARCHIVE_DEPTH = 2
+"""Archives are opened this many levels deep (1: not the archives inside them; 0: none)."""
+DEFAULT_MAX_ARCHIVE_SIZE = 256 * 1024 * 1024
+"""Decompressed bytes one archive on disk may yield, everything nested in it included."""
 RUN_MODES = ("warn", "block")
 """The modes --mode may force on every control."""
 CONFIG_TRUSTS = ("repo", "none")
@@ -76,11 +80,26 @@ class Settings:
     coverage_lowered: tuple[str, ...] = ()
     """What the scanned repository's own config changed that lowers coverage (see
     coverage_lowered), for the report to show."""
+    max_archive_depth: int = DEFAULT_MAX_ARCHIVE_DEPTH
+    max_archive_size: int = DEFAULT_MAX_ARCHIVE_SIZE
+    enable: tuple[str, ...] = ()
+    """Rule ids (globs), tags or categories to scan with; empty: every rule."""
+    disable: tuple[str, ...] = ()
+    """Rule ids (globs), tags or categories not to scan with."""
     detokenize_reason: str = "required"
     """`detokenize: {reason: optional}` lets detokenize run without --reason."""
 
 
-LIST_FIELDS = ("exclude", "rules", "packs", "allow_paths", "allow_values", "allow_sha256")
+LIST_FIELDS = (
+    "exclude",
+    "rules",
+    "packs",
+    "allow_paths",
+    "allow_values",
+    "allow_sha256",
+    "enable",
+    "disable",
+)
 
 
 def find_config(explicit: str | None, targets: Sequence[str]) -> Path | None:
@@ -154,6 +173,8 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
         "audit_log": lambda v, _: "" if v.strip().lower() in ("off", "false", "0") else v,
         "per_cell": _parse_bool,
         "sample_rows": _parse_count,
+        "max_archive_depth": _parse_depth,
+        "max_archive_size": parse_size,
     }
     values: dict[str, Any] = {}
     for key, parse in parsers.items():
@@ -284,6 +305,12 @@ def parse_size(value: Any, name: str) -> int:
 def _parse_jobs(value: str, name: str) -> int:
     if not value.strip().isdigit():
         raise ConfigError(f"{name}: must be a whole number (0 for one per CPU)")
+    return int(value)
+
+
+def _parse_depth(value: str, name: str) -> int:
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name}: must be a whole number (0 turns archives off)")
     return int(value)
 
 

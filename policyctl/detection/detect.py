@@ -396,7 +396,9 @@ def suppression(
     """ "inline", "allowlist" or None (see policyctl.detection.suppress)."""
     if markers and inline_ignored(chunk.data, verdict.match.value_start, rule.id):
         return INLINE
-    return options.allowlist.reason(location.path, verdict.value) if options.allowlist else None
+    if not options.allowlist:
+        return None
+    return options.allowlist.reason(location.path, verdict.value, location.commit)
 
 
 def value_allowed(value: str, checks: RuleChecks) -> bool:

@@ -6,12 +6,13 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import builtin_dir
 from policyctl.core.errors import RuleError
-from policyctl.core.model import Allow, Context, Rule
+from policyctl.core.model import CATEGORIES, Allow, Context, Notice, Rule
 from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.detection.secret_filters import FILTERS
 from policyctl.engine import Matcher, build_matcher, engine_name, engine_problem
@@ -49,6 +50,74 @@ def load_rules(extra: Sequence[Path] = (), builtin: bool = True) -> tuple[Rule, 
                 seen[rule.id] = str(path)
                 loaded.append(rule)
     return tuple(loaded)
+
+
+def rule_chosen_by(rule: Rule, pattern: str) -> bool:
+    """Does `pattern` name `rule`: its id (or an id glob such as `secret.aws-*`), one of
+    its tags, or its category (`secret`, `pii`)?"""
+    return (
+        fnmatchcase(rule.id, pattern)
+        or pattern == rule.category
+        or any(fnmatchcase(tag, pattern) for tag in rule.tags)
+    )
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """The rules left on by `enable`/`disable`, the ones turned off, and the patterns
+    that named no rule (a typo, or a rule renamed since the config was written)."""
+
+    rules: tuple[Rule, ...]
+    turned_off: tuple[Rule, ...]
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    unmatched: tuple[str, ...] = ()
+
+    def notices(self, origin: str) -> list[Notice]:
+        """What the selection did, as warnings: a repository's config may be hostile, so
+        turning rules off is never silent. `origin` says where the patterns came from."""
+        found: list[Notice] = []
+        if self.turned_off:
+            by_category = ", ".join(
+                f"{sum(r.category == c for r in self.turned_off)} {c}"
+                for c in CATEGORIES
+                if any(r.category == c for r in self.turned_off)
+            )
+            asked = "; ".join(
+                f"{name}: {', '.join(patterns)}"
+                for name, patterns in (("enable", self.enable), ("disable", self.disable))
+                if patterns
+            )
+            found.append(
+                Notice(
+                    origin,
+                    f"{len(self.turned_off)} of {len(self.rules) + len(self.turned_off)} rules "
+                    f"turned off ({by_category}) by {asked}",
+                )
+            )
+        found.extend(
+            Notice(origin, f"enable/disable pattern {p!r} names no rule, tag or category")
+            for p in self.unmatched
+        )
+        return found
+
+
+def select_rules(
+    rules: Sequence[Rule], enable: Sequence[str] = (), disable: Sequence[str] = ()
+) -> RuleSelection:
+    """Only the rules `enable` names (all when it is empty), less those `disable` names,
+    like gitleaks' disabledRules or Checkov's --check/--skip-check."""
+    patterns = (*enable, *disable)
+    unmatched = tuple(p for p in patterns if not any(rule_chosen_by(r, p) for r in rules))
+    kept: list[Rule] = []
+    off: list[Rule] = []
+    for rule in rules:
+        chosen = not enable or any(rule_chosen_by(rule, p) for p in enable)
+        if chosen and not any(rule_chosen_by(rule, p) for p in disable):
+            kept.append(rule)
+        else:
+            off.append(rule)
+    return RuleSelection(tuple(kept), tuple(off), tuple(enable), tuple(disable), unmatched)
 
 
 def load_rule_file(path: Path) -> list[Rule]:

@@ -13,6 +13,7 @@ from policyctl.core.config import DEFAULT_MAX_FILE_SIZE
 from policyctl.core.errors import InputError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk, Location, Notice
+from policyctl.sources.archives import ArchiveOptions, archive_items
 from policyctl.sources.datasets import STDIN, STDIN_DISPLAY, DataItem, DataOptions, data_items
 from policyctl.sources.interface import Item, Source
 from policyctl.sources.text import binary_reason, has_text_name, magic_format, to_scannable
@@ -27,6 +28,9 @@ class WalkOptions:
     """Read symlinks whose target is outside the scanned folder (off: a note, not read)."""
     data: DataOptions = field(default_factory=DataOptions)
     """Logs and datasets stream, so --max-file-size does not apply to them."""
+    archives: ArchiveOptions = field(default_factory=lambda: ArchiveOptions(max_depth=0))
+    """How archive files are read inside (policyctl.sources.archives), whatever their
+    size; off unless asked for, so a walk that copies or lists files sees them as files."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,10 @@ class FileSystemSource(Source):
             yield Notice(display, "skipped: symlink to a folder (not followed)", level="info")
         elif not stat.S_ISREG(info.st_mode):
             yield Notice(display, "skipped: not a regular file", level="info")
+        elif (not named or not self.options.data.as_kind) and (
+            archived := archive_items(path, display, info.st_size, self.options.archives)
+        ):
+            yield from archived
         elif special := data_items(path, display, info.st_size, self.options.data, named):
             yield from special
         elif info.st_size > self.options.max_file_size:
