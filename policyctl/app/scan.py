@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from policyctl.core import clock
 from policyctl.core.config import Settings
-from policyctl.core.errors import RuleError
+from policyctl.core.errors import ConfigError, RuleError
 from policyctl.core.model import Notice
 from policyctl.core.stages import Stages, start_stages
 from policyctl.detection.detect import DetectOptions
@@ -31,6 +31,8 @@ from policyctl.sources.datasets import DataItem, DataOptions
 from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions
 from policyctl.sources.git import GitScan, git_source
 from policyctl.sources.interface import Item, Source
+from policyctl.sources.objects import ObjectStoreSource
+from policyctl.sources.storage import is_url
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
@@ -45,6 +47,8 @@ class ScanRequest:
     git: GitScan | None = None
     command: tuple[str, ...] = ()
     evidence: EvidenceRequest | None = None
+    cluster: str | None = None
+    """A Dask scheduler address, or local / local:N (see detection.cluster)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ def scan_result(
             ),
             jobs=jobs,
             progress=progress,
+            cluster=request.cluster,
         )
         counts.update(
             files=scanned.stats.files, bytes=scanned.stats.bytes, findings=len(scanned.findings)
@@ -153,6 +158,7 @@ def scan_result(
         finished=clock.iso(clock.now()),
         columns=tuple(scanned.columns),
         assessment=assessment,
+        cluster=scanned.cluster,
     )
 
 
@@ -160,6 +166,12 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
     """The files under the targets, or the git content the request names. A large table
     is split into `jobs` parts, one per worker."""
     settings = request.settings
+    urls = [target for target in request.targets if is_url(target)]
+    if urls:
+        if len(urls) < len(request.targets):
+            raise ConfigError("give either local paths or object-store URLs, not both")
+        data = DataOptions(as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs)
+        return ObjectStoreSource(request.targets, data, settings.max_file_size)
     if request.git is not None:
         return git_source(
             request.git,

@@ -15,6 +15,7 @@ from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk, Location, Notice
 from policyctl.sources.datasets import STDIN, STDIN_DISPLAY, DataItem, DataOptions, data_items
 from policyctl.sources.interface import Item, Source
+from policyctl.sources.storage import open_binary
 from policyctl.sources.text import is_binary, to_scannable
 
 
@@ -41,7 +42,7 @@ class FileItem:
 
     def load(self) -> Iterator[Chunk | Notice]:
         try:
-            with open(self.path, "rb") as handle:
+            with open_binary(self.path) as handle:
                 raw = handle.read()
         except OSError as exc:
             yield Notice(self.display, f"cannot be read: {exc.strerror or type(exc).__name__}")

@@ -412,7 +412,7 @@ def parquet_supported() -> bool:
     return True
 
 
-def parquet_file(path: str) -> Any:
+def parquet_file(path: str | IO[bytes]) -> Any:
     """The file as a `pyarrow.parquet.ParquetFile` (its schema, its batches)."""
     try:
         import pyarrow.parquet as parquet
@@ -431,8 +431,17 @@ def parquet_leaves(name: str, value: Any) -> Iterator[tuple[str, Any]]:
 
 
 def read_parquet(path: str, batch_rows: int, limit: int | None = None) -> Iterator[Record]:
-    """Rows of a Parquet file, read a batch at a time (never the whole file)."""
-    table = parquet_file(path)
+    """Rows of a Parquet file (or object), read a batch at a time (never the whole file)."""
+    from policyctl.sources.storage import is_url, open_binary
+
+    if is_url(path):
+        with open_binary(path) as handle:
+            yield from _parquet_records(parquet_file(handle), batch_rows, limit)
+    else:
+        yield from _parquet_records(parquet_file(path), batch_rows, limit)
+
+
+def _parquet_records(table: Any, batch_rows: int, limit: int | None) -> Iterator[Record]:
     number = 0
     for batch in table.iter_batches(batch_size=batch_rows):
         columns = [column.to_pylist() for column in batch.columns]
