@@ -95,7 +95,7 @@ _compiled: dict[str, Ruleset] = {}
 """Per worker process: the rulesets it has compiled, by digest of rules and backend."""
 
 
-def _worker_ruleset(digest: str) -> Ruleset:
+def worker_ruleset(digest: str) -> Ruleset:
     """The rule set the plugin brought this worker, compiled on its first task."""
     if digest not in _compiled:
         from policyctl.detection.cluster_plugin import payloads
@@ -108,7 +108,7 @@ def _worker_ruleset(digest: str) -> Ruleset:
 def _scan_batch_on_worker(batch: list[Any], digest: str, options: DetectOptions) -> Any:
     from policyctl.detection.scan import scan_batch
 
-    return scan_batch(batch, _worker_ruleset(digest), options)
+    return scan_batch(batch, worker_ruleset(digest), options)
 
 
 def scan_on_cluster(

@@ -25,3 +25,10 @@ class RulesPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         payloads[self.payload[0]] = self.payload
+        # Compile now, while the client is still planning, not in the first task.
+        from policyctl.core.model import SOURCE_KINDS
+        from policyctl.detection.cluster import worker_ruleset
+
+        ruleset = worker_ruleset(self.payload[0])
+        for kind in SOURCE_KINDS:
+            ruleset.matcher_for(kind)
