@@ -34,6 +34,8 @@ from policyctl.sources.datasets import DataItem, DataOptions
 from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions
 from policyctl.sources.git import GitScan, git_source
 from policyctl.sources.interface import Item, Source
+from policyctl.sources.objects import ObjectStoreSource
+from policyctl.sources.storage import is_url
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
@@ -48,6 +50,8 @@ class ScanRequest:
     git: GitScan | None = None
     command: tuple[str, ...] = ()
     evidence: EvidenceRequest | None = None
+    cluster: str | None = None
+    """A Dask scheduler address, or local / local:N (see detection.cluster)."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ def scan_result(
             ),
             jobs=jobs,
             progress=progress,
+            cluster=request.cluster,
         )
         counts.update(
             files=scanned.stats.files, bytes=scanned.stats.bytes, findings=len(scanned.findings)
@@ -189,6 +194,7 @@ def scan_result(
         assessment=assessment,
         coverage=settings.coverage_lowered,
         config_trust=settings.config_trust,
+        cluster=scanned.cluster,
     )
 
 
@@ -209,6 +215,12 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
     """The files under the targets, or the git content the request names. A large table
     is split into `jobs` parts, one per worker."""
     settings = request.settings
+    urls = [target for target in request.targets if is_url(target)]
+    if urls:
+        if len(urls) < len(request.targets):
+            raise ConfigError("give either local paths or object-store URLs, not both")
+        data = DataOptions(as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs)
+        return ObjectStoreSource(request.targets, data, settings.max_file_size)
     if request.git is not None:
         return git_source(
             request.git,

@@ -284,6 +284,15 @@ def scan(
     audit_log: AuditLog = None,
     no_audit: NoAudit = False,
     log_format: LogFormat = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            envvar="POLICYCTL_CLUSTER",
+            help="Run detection on a Dask cluster: local, local:N (N worker processes here) "
+            "or a scheduler address tcp://HOST:PORT (needs policyctl[cluster]).",
+        ),
+    ] = None,
     metrics_file: Annotated[
         Path | None,
         typer.Option(
@@ -353,6 +362,7 @@ def scan(
         git=git,
         command=tuple(sys.argv),
         evidence=evidence_request(evidence, sign_key, encrypt_to),
+        cluster=cluster,
     )
     events = event_log(log_format)
     with scan_progress(enabled=not (no_progress or quiet or events.json)) as progress:

@@ -16,6 +16,7 @@ from policyctl.core.model import Chunk, Location, Notice
 from policyctl.sources.archives import ArchiveOptions, archive_items
 from policyctl.sources.datasets import STDIN, STDIN_DISPLAY, DataItem, DataOptions, data_items
 from policyctl.sources.interface import Item, Source
+from policyctl.sources.storage import open_binary
 from policyctl.sources.text import binary_reason, has_text_name, magic_format, to_scannable
 
 
@@ -49,7 +50,7 @@ class FileItem:
 
     def load(self) -> Iterator[Chunk | Notice]:
         try:
-            with open(self.path, "rb") as handle:
+            with open_binary(self.path) as handle:
                 raw = handle.read() if self.limit is None else handle.read(self.limit)
         except OSError as exc:
             yield Notice(
