@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from policyctl.core import clock
 from policyctl.core.config import Settings
 from policyctl.core.errors import RuleError
+from policyctl.core.model import Notice
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules
@@ -48,6 +49,8 @@ class ScanOutcome:
     report: dict[str, Any]
     exit_code: int
     bundle: WrittenBundle | None = None
+    notices: tuple[Notice, ...] = ()
+    """Learnt after the report was made (the audit log's state)."""
 
 
 def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
@@ -57,6 +60,14 @@ def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> 
         check_folder(request.evidence.folder)  # before the scan, not after
     result = scan_result(request, progress)
     report = build_report(result)
+    notices: list[Notice] = []
+    # The entry first: the bundle's signed provenance records the log's head after it.
+    entry = audit.record(
+        "scan",
+        audit.scan_fields(report, request.command),
+        request.settings.audit_log,
+        warn=lambda message: notices.append(Notice("audit log", message)),
+    )
     bundle = None
     if request.evidence is not None:
         from policyctl.evidence.bundle import write_bundle
@@ -68,9 +79,14 @@ def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> 
             request.settings,
             request.targets,
             request.command,
+            audit_head=audit.Head(entry["hash"], entry["seq"]) if entry else None,
         )
-    audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
-    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"], bundle=bundle)
+    return ScanOutcome(
+        report=report,
+        exit_code=report["summary"]["exit_code"],
+        bundle=bundle,
+        notices=tuple(notices),
+    )
 
 
 def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
@@ -113,7 +129,11 @@ def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanR
     findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
     return ScanResult(
         findings=findings,
-        notices=[*selection_notices(packs, rules), *scanned.notices],
+        notices=[
+            *(Notice("config", warning) for warning in settings.warnings),
+            *selection_notices(packs, rules),
+            *scanned.notices,
+        ],
         stats=scanned.stats,
         rules=rules,
         targets=request.targets,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -262,6 +263,7 @@ def scan(
     report = outcome.report
     if not quiet:
         print_notices(report["notices"], verbose)
+        print_notices([asdict(n) for n in outcome.notices], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
     if output_dir is not None:

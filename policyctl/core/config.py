@@ -27,7 +27,9 @@ CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
 # The defaults every layer reads: here, so that configuration depends on nothing above it.
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
-DEFAULT_AUDIT_LOG = ".policyctl/audit.jsonl"
+DEFAULT_AUDIT_LOG = "$XDG_STATE_HOME/policyctl/audit.jsonl"
+"""Where the audit log goes unless the command line, the environment or a config says
+otherwise (see `default_audit_log`): never into the scanned tree."""
 RUN_MODES = ("warn", "block")
 """The modes --mode may force on every control."""
 ENV_PREFIX = "POLICYCTL_"
@@ -50,8 +52,8 @@ class Settings:
     packs: tuple[str, ...] = ()
     mode: str | None = None
     waivers: tuple[Waiver, ...] = ()
-    audit_log: str = DEFAULT_AUDIT_LOG
-    """Where each scan appends its audit entry; "" turns the audit log off."""
+    audit_log: str | None = None
+    """Where each scan appends its audit entry: None for `default_audit_log()`, "" for none."""
     as_kind: str | None = None
     per_cell: bool = False
     sample_rows: int | None = None
@@ -60,6 +62,8 @@ class Settings:
     allow_paths: tuple[str, ...] = ()
     allow_values: tuple[str, ...] = ()
     allow_sha256: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Settings a repository's config asked for and did not get, said once per run."""
 
 
 LIST_FIELDS = ("exclude", "rules", "packs", "allow_paths", "allow_values", "allow_sha256")
@@ -166,10 +170,43 @@ def resolve_settings(
 ) -> Settings:
     """Settings for a run: defaults, then the config file, then env, then the command line."""
     env = os.environ if env is None else env
-    path = find_config(cli.get("config_path") or env.get(ENV_PREFIX + "CONFIG"), targets)
+    explicit = cli.get("config_path") or env.get(ENV_PREFIX + "CONFIG")
+    path = find_config(explicit, targets)
     file_values = load_config_file(path) if path else {}
+    warnings: list[str] = []
+    if path and not explicit:
+        file_values = confine_writes(file_values, path, warnings)
     settings = merge_settings(file_values, env_values(env), cli)
-    return replace(settings, config_path=str(path) if path else None)
+    return replace(settings, config_path=str(path) if path else None, warnings=tuple(warnings))
+
+
+def default_audit_log(env: Mapping[str, str] | None = None) -> Path:
+    """The user's audit log: `$XDG_STATE_HOME/policyctl/audit.jsonl`, else
+    `~/.local/state/policyctl/audit.jsonl` (XDG: a relative XDG_STATE_HOME is ignored)."""
+    env = os.environ if env is None else env
+    state = env.get("XDG_STATE_HOME", "")
+    base = Path(state) if os.path.isabs(state) else Path.home() / ".local" / "state"
+    return base / "policyctl" / "audit.jsonl"
+
+
+def confine_writes(values: dict[str, Any], path: Path, warnings: list[str]) -> dict[str, Any]:
+    """A config found in the scanned tree (not named by --config) is the repository's: it
+    may put the audit log inside its own folder, never elsewhere and never through a
+    symbolic link. Anything else is dropped with a warning (the default log is used)."""
+    log = values.get("audit_log")
+    if not log:
+        return values
+    root = os.path.realpath(path.parent)
+    target = os.path.join(os.path.realpath(os.path.dirname(log)), os.path.basename(log))
+    if os.path.commonpath([root, target]) != root or os.path.islink(log):
+        why = "is a symbolic link" if os.path.islink(log) else "is outside the repository"
+        warnings.append(
+            f"{path}: audit_log {log!r} {why}; a repository config may not choose where "
+            "policyctl writes outside its tree, so the default audit log is used "
+            "(name the log with --audit-log, POLICYCTL_AUDIT_LOG or --config)"
+        )
+        return {k: v for k, v in values.items() if k != "audit_log"}
+    return values
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
