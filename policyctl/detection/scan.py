@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
+from policyctl.core.lifetime import die_with_parent
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
 from policyctl.detection.detect import DetectOptions, assess_chunk, detect, finding_for
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
@@ -160,6 +161,7 @@ _worker_state: tuple[Ruleset, DetectOptions] | None = None
 
 def _init_worker(ruleset: Ruleset, options: DetectOptions) -> None:
     global _worker_state
+    die_with_parent()
     _worker_state = (ruleset, options)
 
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
 
+from policyctl.core.lifetime import die_with_parent
 from policyctl.redaction.cells import Change, DataResult, redact_cells, redact_loose_text
 from policyctl.redaction.redactor import Redactor
 from policyctl.sources.cells import CHUNK_CHARS, CellBatcher
@@ -157,6 +158,7 @@ _worker: Redactor | None = None
 
 def _init_worker(*args: object) -> None:
     global _worker
+    die_with_parent()
     _worker = Redactor(*args)  # type: ignore[arg-type]
 
 
