@@ -64,6 +64,13 @@ def kill_once_workers_run(command: list[str | Path], workers: int) -> list[int]:
     return pids
 
 
+def reap(pids: list[int]) -> None:
+    """Kill what a failed test left running: workers that outlived their parent."""
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_scan_workers_die_with_their_parent(tmp_path: Path) -> None:
     target = tmp_path / "logs"
@@ -73,7 +80,10 @@ def test_scan_workers_die_with_their_parent(tmp_path: Path) -> None:
     pids = kill_once_workers_run(
         [POLICYCTL, "scan", target, "--jobs", "2", "--no-progress", "--no-audit"], 2
     )
-    assert wait_for(lambda: not any(alive(p) for p in pids), 10), [p for p in pids if alive(p)]
+    try:
+        assert wait_for(lambda: not any(alive(p) for p in pids), 10), "workers outlived it"
+    finally:
+        reap(pids)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
@@ -85,14 +95,17 @@ def test_redact_workers_die_with_their_parent(tmp_path: Path) -> None:
         [POLICYCTL, "redact", table, "--output", tmp_path / "out.csv", "--jobs", "2", "--no-audit"],
         2,
     )
-    assert wait_for(lambda: not any(alive(p) for p in pids), 10), [p for p in pids if alive(p)]
+    try:
+        assert wait_for(lambda: not any(alive(p) for p in pids), 10), "workers outlived it"
+    finally:
+        reap(pids)
 
 
 def test_the_next_in_place_run_removes_a_killed_runs_temporary_copy(
     tmp_path: Path, run_policyctl: RunPolicyctl
 ) -> None:
     log = tmp_path / "app.log"
-    log.write_text(LINE * 15_000)  # about 1 MB: redacted for a second or more
+    log.write_text(LINE * 5_000)  # redacted for a second or more
     before = log.read_bytes()
     process = subprocess.Popen(
         [POLICYCTL, "redact", log, "--in-place", "--no-audit"],
