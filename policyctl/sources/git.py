@@ -358,14 +358,7 @@ def parse_log(
                 skip = skip or path is None
         elif line[:1] == _COMMIT_MARK:
             yield from end_file()
-            sha, author, email, date = line[1:].rstrip(b"\r\n").split(b"\x1f")
-            commit = Location(
-                path="",
-                commit=sha.decode(),
-                author=author.decode("utf-8", "replace"),
-                email=email.decode("utf-8", "replace"),
-                date=date.decode(),
-            )
+            commit = _commit_header(line)
             path, skip, gitlink = None, True, False
         elif line.startswith(b"diff "):
             yield from end_file()
@@ -507,6 +500,23 @@ def _staged_changes(root: Path) -> list[tuple[bytes, bytes, str]]:
             _, mode, _, blob, _ = header[1:].split(b" ", 4)
             changes.append((mode, blob, name.decode("utf-8", "replace")))
     return changes
+
+
+def _commit_header(line: bytes) -> Location:
+    """The commit of a `_LOG_FORMAT` line. The hash comes first and the date last; the
+    author's name is what lies between the hash and the e-mail, so a name holding the
+    separator (a hand-made commit object can hold any byte) cannot shift the fields."""
+    fields = line[1:].rstrip(b"\r\n")
+    sha, _, rest = fields.partition(b"\x1f")
+    rest, _, date = rest.rpartition(b"\x1f")
+    author, _, email = rest.rpartition(b"\x1f")
+    return Location(
+        path="",
+        commit=sha.decode("ascii", "replace"),
+        author=author.decode("utf-8", "replace"),
+        email=email.decode("utf-8", "replace"),
+        date=date.decode("ascii", "replace"),
+    )
 
 
 def _small(hunk: Hunk) -> bool:
