@@ -34,14 +34,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from policyctl.core.config import Settings
 from policyctl.core.errors import ConfigError
-from policyctl.core.model import Notice, Rule
+from policyctl.core.model import Notice
 from policyctl.evidence import dsse, encrypt, keys, provenance, sbom, signing, subjects
 from policyctl.evidence.audit import Head
-from policyctl.report import RenderOptions, render
+from policyctl.policy.assess import ScanResult
+from policyctl.report import RenderOptions
+from policyctl.report.build import Report
 from policyctl.sources.filesystem import WalkOptions
 
 REPORT = "report.json"
@@ -96,35 +97,49 @@ def check_folder(folder: Path) -> None:
 
 def write_bundle(
     request: EvidenceRequest,
-    report: dict[str, Any],
-    rules: Sequence[Rule],
+    report: Report,
+    result: ScanResult,
     settings: Settings,
-    targets: Sequence[str],
     command: Sequence[str],
+    manifests: Sequence[sbom.ManifestFile] | None = None,
     audit_head: Head | None = None,
 ) -> WrittenBundle:
     """Render, sign, encrypt (when asked) and write the bundle; SBOM notices come back.
-    `audit_head` is the audit log's newest entry after this scan's (None: no log)."""
+
+    `report.json` is the report's own JSON bytes (those the audit log digests); the
+    packs and times come from the scan and its policy. `manifests` are the SBOM's
+    inputs as the scan's walk met them; without them (a git scan) the targets are
+    walked for manifests. `audit_head` is the audit log's newest entry after this
+    scan's (None: no log)."""
     check_folder(request.folder)
-    ruleset = subjects.ruleset_digest(rules)
-    packs = subjects.packs_in(report)
-    sbom_text, notices = _sbom(report, settings, targets, sbom.SbomTools(ruleset, packs))
+    targets = result.targets
+    ruleset = subjects.ruleset_digest(result.rules)
+    packs = subjects.pack_refs(report.policy.packs)
+    if manifests is None:
+        walk = WalkOptions(settings.exclude, settings.max_file_size, settings.gitignore)
+        found, notices = sbom.find_dependencies(targets, walk)
+    else:
+        found, notices = sbom.read_dependencies(manifests)
+    project = Path(targets[0] if targets else ".").resolve().name
+    # timed like the report, so SOURCE_DATE_EPOCH makes it reproducible
+    finished = datetime.fromisoformat(result.finished)
+    tools = sbom.SbomTools(ruleset, packs)
     contents: dict[str, bytes] = {
-        REPORT: render(report, "json", RenderOptions()).encode(),
-        SARIF: render(report, "sarif", RenderOptions()).encode(),
-        SBOM: sbom_text.encode(),
+        REPORT: report.json,
+        SARIF: report.encoded("sarif", RenderOptions()),
+        SBOM: sbom.build_sbom(project, sbom.merge(found), tools, finished).encode(),
     }
     run = provenance.ScanRun(
         command=provenance.command_line(command),
         targets=tuple(targets),
-        fail_on=report["scan"].get("fail_on"),
-        mode=report["scan"].get("mode"),
+        fail_on=report.policy.severity_floor,
+        mode=report.policy.mode,
         config_sha256=subjects.file_digest(settings.config_path),
         repository=subjects.describe_repository(targets[0] if targets else "."),
         ruleset_sha256=ruleset,
         packs=packs,
-        started=report["scan"]["started"],
-        finished=report["scan"]["finished"],
+        started=result.started,
+        finished=result.finished,
         audit_head=(audit_head.hash, audit_head.count or 0) if audit_head else None,
     )
     # The plain files' digests stay subjects when they are encrypted: after `decrypt`,
@@ -150,18 +165,6 @@ def write_bundle(
     return WrittenBundle(request.folder, tuple(sorted(contents)), signed, notices)
 
 
-def _sbom(
-    report: dict[str, Any], settings: Settings, targets: Sequence[str], tools: sbom.SbomTools
-) -> tuple[str, list[Notice]]:
-    """The SBOM of the manifests under the targets, walked as the scan walks them, timed
-    like the report (so SOURCE_DATE_EPOCH makes it reproducible)."""
-    walk = WalkOptions(settings.exclude, settings.max_file_size, settings.gitignore)
-    found, notices = sbom.find_dependencies(targets, walk)
-    project = Path(targets[0] if targets else ".").resolve().name
-    finished = datetime.fromisoformat(report["scan"]["finished"])
-    return sbom.build_sbom(project, sbom.merge(found), tools, finished), notices
-
-
 def _write(folder: Path, contents: dict[str, bytes]) -> None:
     """Every file into a new folder beside `folder`, then one rename: the bundle appears
     whole or not at all, and a folder another scan filled first is never mixed into."""
@@ -171,7 +174,9 @@ def _write(folder: Path, contents: dict[str, bytes]) -> None:
         parent.mkdir(parents=True, exist_ok=True)
         staging = tempfile.mkdtemp(dir=parent, prefix=f".{folder.name}.", suffix=".policyctl-tmp")
         for name, data in contents.items():
-            descriptor = os.open(os.path.join(staging, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+            descriptor = os.open(
+                os.path.join(staging, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666
+            )
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
                 handle.flush()
