@@ -65,3 +65,18 @@ def test_a_scan_never_runs_a_command_the_repository_config_names(
     result = run_policyctl(*args, "--no-progress", cwd=repo)
     assert result.code in (0, 1), result.all_output
     assert sorted(p.name for p in markers.iterdir()) == []
+
+
+def test_git_is_run_only_through_the_one_runner() -> None:
+    """Every git call takes the safe options only if every module uses sources/gitrun.py:
+    no other module starts processes (the Action's wrapper runs policyctl itself)."""
+    package = Path(__file__).resolve().parents[2] / "policyctl"
+    allowed = {"sources/gitrun.py", "sources/git.py", "cli/github_action.py"}
+    starting = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "subprocess" in path.read_text(encoding="utf-8")
+    }
+    assert starting <= allowed, starting - allowed
+    git_module = (package / "sources/git.py").read_text(encoding="utf-8")
+    assert "subprocess.run(" not in git_module and "subprocess.Popen(" not in git_module
