@@ -64,9 +64,9 @@ def verify_audit(
         raise typer.Exit(1)
     keyed = "hash chain and HMACs" if result.keyed else "hash chain (no HMAC key set)"
     reached = f", reaches the expected head {head}" if head is not None else ""
+    newest = f"; head {result.last_hash}:{result.last_seq}" if result.last_hash else ""
     stdout.print(
-        f"ok: {result.entries} entries, {keyed} intact{reached}; "
-        f"head {result.last_hash}:{result.last_seq}",
+        f"ok: {result.entries} entries, {keyed} intact{reached}{newest}",
         markup=False,
         soft_wrap=True,
     )

@@ -317,11 +317,17 @@ def verify_log(
     lines = read_log(path)
     problems: list[Problem] = []
     entries: list[tuple[int, dict[str, Any]]] = []
-    for position, (number, entry) in enumerate(lines):
+    before: dict[str, Any] | None = None  # the last entry before the current line
+    pending: list[int] = []  # lines that are not entries since `before`
+    for number, entry in lines:
         if entry is None:
-            problems.append(_not_an_entry(lines, position))
-        else:
-            entries.append((number, entry))
+            pending.append(number)
+            continue
+        problems += [_not_an_entry(n, before, entry) for n in pending]
+        pending = []
+        entries.append((number, entry))
+        before = entry
+    problems += [_not_an_entry(n, before, None) for n in pending]
     intact: dict[int, bool] = {}
     for number, entry in entries:
         seq = entry["seq"]
@@ -339,25 +345,24 @@ def verify_log(
         problems += _head_problems(entries, expect)
     problems.sort(key=lambda p: (p.line, p.kind))
     last = entries[-1][1] if entries else {}
-    return AuditReport(len(lines), tuple(problems), bool(key), last.get("hash"), last.get("seq"))
+    return AuditReport(len(entries), tuple(problems), bool(key), last.get("hash"), last.get("seq"))
 
 
-def _not_an_entry(lines: list[tuple[int, dict[str, Any] | None]], position: int) -> Problem:
+def _not_an_entry(
+    number: int, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> Problem:
     """A line that is not an entry is torn when the chain passes over it: the entry after
-    it (if any) follows the entry before it. Otherwise an entry was edited there."""
-    number = lines[position][0]
-    before = next((e for _, e in reversed(lines[:position]) if e is not None), None)
-    after = next((e for _, e in lines[position + 1 :] if e is not None), None)
+    it (if any) follows `before`, the entry before it. Otherwise an entry was edited there."""
     expected_prev = before.get("hash") if before else GENESIS
     expected_seq = before["seq"] + 1 if before else 1
     if after is None or (after.get("prev") == expected_prev and after["seq"] == expected_seq):
-        where = "the last line" if after is None else "a line"
+        where = "after the last entry" if after is None else "between two linked entries"
         return Problem(
             number,
             None,
             "torn",
-            f"{where} that is not an entry (a write cut short, or junk); the chain passes "
-            "over it intact",
+            f"not an entry, {where} (a write cut short by a crash, or junk); "
+            "the chain passes over it intact",
         )
     return Problem(number, None, "edited", "is not a valid entry (an entry was edited here)")
 
