@@ -60,6 +60,8 @@ class ScanOutcome:
     bundle: WrittenBundle | None = None
     stages: dict[str, float] | None = None
     """Seconds per stage (load, compile, detect, assess, report, evidence, audit)."""
+    notices: tuple[Notice, ...] = ()
+    """Learnt after the report was made (the audit log's state)."""
 
     @property
     def exit_code(self) -> int:
@@ -79,17 +81,32 @@ def run_scan_request(
     result = scan_result(request, progress, manifests, stages)
     with stages.stage("report", findings=len(result.findings)):
         report = build_report(result)
+    notices: list[Notice] = []
+    # The entry first: the bundle's signed provenance records the log's head after it.
+    with stages.stage("audit"):
+        entry = audit.record(
+            "scan",
+            audit.scan_fields(report, request.command),
+            request.settings.audit_log,
+            warn=lambda message: notices.append(Notice("audit log", message)),
+        )
     bundle = None
     if request.evidence is not None:
         from policyctl.evidence.bundle import write_bundle
 
         with stages.stage("evidence"):
             bundle = write_bundle(
-                request.evidence, report, result, request.settings, request.command, manifests
+                request.evidence,
+                report,
+                result,
+                request.settings,
+                request.command,
+                manifests,
+                audit_head=audit.Head(entry["hash"], entry["seq"]) if entry else None,
             )
-    with stages.stage("audit"):
-        audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
-    return ScanOutcome(report=report, bundle=bundle, stages=dict(stages.seconds))
+    return ScanOutcome(
+        report=report, bundle=bundle, stages=dict(stages.seconds), notices=tuple(notices)
+    )
 
 
 def scan_result(
@@ -179,6 +196,7 @@ def scan_result(
         findings=findings,
         notices=[
             *run_notices,
+            *(Notice("config", warning) for warning in settings.warnings),
             *selection.notices("rules"),
             *allowlist_notices,
             *selection_notices(packs, rules),

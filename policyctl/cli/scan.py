@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -373,6 +374,7 @@ def scan(
     events.scan_finished(report.document, outcome.stages or {})
     if not quiet:
         events.notices(report.document["notices"], verbose)
+        events.notices([asdict(n) for n in outcome.notices], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
     else:  # errors, and what the repository's config did to lower coverage, even so

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -13,6 +12,7 @@ from policyctl.core.config import DEFAULT_MAX_FILE_SIZE
 from policyctl.core.errors import InputError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk, Location, Notice
+from policyctl.sources import gitrun
 from policyctl.sources.archives import ArchiveOptions, archive_items
 from policyctl.sources.datasets import STDIN, STDIN_DISPLAY, DataItem, DataOptions, data_items
 from policyctl.sources.interface import Item, Source
@@ -186,13 +186,7 @@ def _git_listing(root: str) -> list[Entry] | None:
 
 def _git(root: str, *args: str) -> bytes | None:
     """git's stdout when it succeeds in `root`, else None (no git, not a repository)."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", root, *args], capture_output=True, check=False, timeout=300
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
+    return gitrun.output(root, *args)
 
 
 def _tree(root: str) -> Iterator[Entry | Notice]:
