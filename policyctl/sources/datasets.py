@@ -130,6 +130,8 @@ class DataItem:
     options: DataOptions
     part: int = 0
     parts: int = 1
+    content: bytes | None = None
+    """The file's bytes when they do not come from `path` (a blob read from git)."""
 
     def load(self) -> Iterator[Chunk | Notice]:
         notices = _NoticeLimit(self.display)
@@ -152,7 +154,10 @@ class DataItem:
 
     def _parquet(self, notices: _NoticeLimit) -> Iterator[Chunk | Notice]:
         try:
-            yield from self._cells(read_parquet(self.path, PARQUET_BATCH_ROWS, self.limit), notices)
+            source: str | IO[bytes] = (
+                self.path if self.content is None else io.BytesIO(self.content)
+            )
+            yield from self._cells(read_parquet(source, PARQUET_BATCH_ROWS, self.limit), notices)
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             if self.part == 0:
                 yield Notice(self.display, f"not a readable Parquet file: {_short_error(exc)}")
@@ -163,6 +168,9 @@ class DataItem:
 
     @contextmanager
     def _open(self) -> Iterator[_GuardedStream]:
+        if self.content is not None:
+            yield _GuardedStream(decompressed(io.BytesIO(self.content)))
+            return
         if self.path == STDIN:
             yield _GuardedStream(decompressed(sys.stdin.buffer))
             return

@@ -12,6 +12,9 @@ The staged source reads the index (what `git commit` will record), never the wor
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import subprocess
 import tempfile
@@ -24,7 +27,16 @@ from typing import IO
 from policyctl.core.errors import InputError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk, Location, Notice
+from policyctl.sources.cells import CellBatcher
+from policyctl.sources.datasets import (
+    DATASETS_EXTRA,
+    DataItem,
+    DataOptions,
+    cell_text,
+    kind_for_name,
+)
 from policyctl.sources.interface import Item, Source
+from policyctl.sources.tabular import SNIFF_CHARS, column_names, json_leaves, sniff_layout
 from policyctl.sources.text import is_binary, to_scannable
 
 MODES = ("history", "staged", "diff", "pre-push")
@@ -88,11 +100,20 @@ class Hunk:
 
 @dataclass(frozen=True)
 class FileChange:
-    """What one commit added to one file: an item of work for a scanner process."""
+    """What one commit added to one file: an item of work for a scanner process.
+
+    `data_kind` is what the file's name says it is (kind_for_name: "log", "csv",
+    "jsonl"), as for `policyctl scan PATH`: its added lines are then read as log lines or
+    table cells, so the rules for logs and datasets apply. A table's added rows are named
+    by `header`, the first lines of the new version of the file (`blob`).
+    """
 
     origin: Location
     hunks: tuple[Hunk, ...]
     kind: str
+    blob: str | None = None
+    data_kind: str | None = None
+    header: str | None = None
 
     @property
     def display(self) -> str:
@@ -103,8 +124,86 @@ class FileChange:
         return sum(len(h.data) for h in self.hunks)
 
     def load(self) -> Iterator[Chunk | Notice]:
-        for hunk in self.hunks:
-            yield Chunk(hunk.data, self.origin, kind=self.kind, first_line=hunk.first_line)
+        if self.data_kind == "log":
+            yield from _log_hunks(self.hunks, self.origin)
+        elif self.data_kind == "jsonl":
+            yield from _jsonl_hunks(self.hunks, self.origin)
+        elif self.data_kind == "csv" and self.header is not None:
+            yield from _csv_hunks(self.hunks, self.origin, self.header)
+        else:
+            for hunk in self.hunks:
+                yield Chunk(hunk.data, self.origin, kind=self.kind, first_line=hunk.first_line)
+
+
+def _added_lines(hunks: Iterable[Hunk]) -> Iterator[tuple[int, str]]:
+    """(file line, text) of each non-blank added line (gap lines are blank)."""
+    for hunk in hunks:
+        for offset, raw in enumerate(hunk.data.split(b"\n")):
+            text = raw.decode("utf-8", "replace").rstrip("\r")
+            if text.strip():
+                yield hunk.first_line + offset, text
+
+
+def _log_hunks(hunks: Iterable[Hunk], origin: Location) -> Iterator[Chunk]:
+    """Added log lines: JSON records as cells at (line, key path), as `scan FILE.log`
+    reads a JSON-lines log, and the other lines as text."""
+    batcher = CellBatcher(origin.path, "logs", origin=origin)
+    for hunk in hunks:
+        head = hunk.data.lstrip()[:1]
+        if head != b"{":
+            yield Chunk(hunk.data, origin, kind="logs", first_line=hunk.first_line)
+            continue
+        for number, text in _added_lines([hunk]):
+            _add_json(batcher, text, None, number)
+            yield from batcher.ready()
+    yield from batcher.rest()
+
+
+def _jsonl_hunks(hunks: Iterable[Hunk], origin: Location) -> Iterator[Chunk]:
+    """Added JSON lines as dataset cells, each record's row its line number."""
+    batcher = CellBatcher(origin.path, "datasets", origin=origin)
+    for number, text in _added_lines(hunks):
+        _add_json(batcher, text, number, number)
+        yield from batcher.ready()
+    yield from batcher.rest()
+
+
+def _add_json(batcher: CellBatcher, text: str, row: int | None, line: int) -> None:
+    try:
+        record = json.loads(text)
+    except ValueError:
+        batcher.add(text, row, None, line)  # not JSON: still scanned, as text
+        return
+    for path, value in json_leaves(record):
+        batcher.add(value if isinstance(value, str) else cell_text(value), row, path, line)
+
+
+def _csv_hunks(hunks: Iterable[Hunk], origin: Location, header: str) -> Iterator[Chunk]:
+    """Added rows of a table as cells named by the header, as `scan FILE.csv` reads them:
+    same column names, and row N is file line N + the header's lines (a row written on
+    one line, as nearly all are), so a baseline made by `scan .` serves git scans too."""
+    tab = origin.path.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
+    layout = sniff_layout(header, "\t" if tab else ",")
+    reader = csv.reader(io.StringIO(header), delimiter=layout.delimiter, quotechar=layout.quotechar)
+    first: list[str] = next((row for row in reader if row), [])
+    header_lines = reader.line_num if layout.has_header else 0
+    titles = first if layout.has_header else []
+    width = len(first)
+    names = column_names(titles, width)
+    batcher = CellBatcher(origin.path, "datasets", origin=origin)
+    delimiter, quote = layout.delimiter, layout.quotechar
+    for number, text in _added_lines(hunks):
+        if number <= header_lines:
+            continue
+        try:
+            values = next(csv.reader([text], delimiter=delimiter, quotechar=quote))
+        except (csv.Error, StopIteration):
+            values = [text]
+        if len(values) != len(names):
+            names = column_names(titles, max(width, len(values)))
+        batcher.add_row(values, names, number - header_lines, number)
+        yield from batcher.ready()
+    yield from batcher.rest()
 
 
 @dataclass(frozen=True)
@@ -178,6 +277,28 @@ def repository_root(target: str) -> Path:
     if completed.returncode != 0:
         raise InputError(f"{target}: not inside a git repository (the git modes need one)")
     return Path(completed.stdout.decode("utf-8", "surrogateescape").strip())
+
+
+def blob_head(root: Path, blob: str) -> str:
+    """The first lines of a blob (about SNIFF_CHARS), enough to read a table's header."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                ["git", *_GIT_CONFIG, "cat-file", "blob", blob],
+                cwd=root,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+            )
+        except OSError as exc:
+            raise InputError(f"cannot run git: {exc.strerror or type(exc).__name__}") from None
+        assert process.stdout is not None
+        head = process.stdout.read(SNIFF_CHARS)
+        head += process.stdout.readline()
+        process.stdout.close()
+        process.kill()
+        process.wait()
+    return head.decode("utf-8", "replace")
 
 
 def has_commits(root: Path) -> bool:
@@ -291,6 +412,8 @@ class GitLogSource(Source):
             for entry in parse_log(stream, self.kind, self.exclude):
                 if isinstance(entry, FileChange) and entry.origin.commit:
                     self.commit_order.setdefault(entry.origin.commit, len(self.commit_order))
+                if isinstance(entry, FileChange) and entry.data_kind == "csv" and entry.blob:
+                    entry = replace(entry, header=blob_head(self.root, entry.blob))
                 yield entry
 
 
@@ -309,6 +432,7 @@ def parse_log(
     path: str | None = None
     skip = True  # nothing to collect until a file with a new blob starts
     gitlink = False
+    blob_id: str | None = None
     in_hunk = False
     columns, added = 1, b"+"
     new_line = 0
@@ -335,7 +459,8 @@ def parse_log(
         end_run()
         if hunks and commit is not None and path is not None:
             origin = replace(commit, path=path)
-            yield FileChange(origin, tuple(hunks), kind)
+            data_kind = kind_for_name(path)
+            yield FileChange(origin, tuple(hunks), kind, blob=blob_id, data_kind=data_kind)
         elif gitlink and path is not None:
             submodules.add(path)
         hunks = []
@@ -383,7 +508,7 @@ def parse_log(
             path, skip, gitlink = None, True, False
         elif line.startswith(b"diff "):
             yield from end_file()
-            path, skip, gitlink = None, False, False
+            path, skip, gitlink, blob_id = None, False, False, None
         elif line.startswith(b"+++ "):
             target = line[4:].rstrip(b"\r\n").removesuffix(b"\t")
             if target == b"/dev/null":
@@ -401,6 +526,7 @@ def parse_log(
                 skip = True
             else:
                 seen_blobs.add(blob)
+                blob_id = blob.decode("ascii", "replace")
         elif line.startswith((b"new file mode ", b"new mode ")) and GITLINK_MODE in line:
             skip = gitlink = True
         elif line.startswith(b"Binary files "):
@@ -492,7 +618,10 @@ class StagedSource(Source):
                     size = int(header[2])
                     data = stream.read(size)
                     stream.read(1)  # the newline after each object
-                    if size > self.max_file_size:
+                    data_kind = kind_for_name(path)
+                    if data_kind is not None:
+                        yield from _staged_data(path, data, data_kind)
+                    elif size > self.max_file_size:
                         yield Notice(
                             path, f"skipped: {size} bytes is over the --max-file-size limit"
                         )
@@ -500,6 +629,18 @@ class StagedSource(Source):
                         yield Notice(path, "skipped: binary file", level="info")
                     else:
                         yield StagedFile(path, data)
+
+
+def _staged_data(path: str, data: bytes, kind: str) -> Iterator[Item | Notice]:
+    """A staged log or dataset, read as `scan PATH` reads the file: the same kind,
+    cells and fingerprints."""
+    if kind == "parquet":
+        from policyctl.sources.tabular import parquet_supported
+
+        if not parquet_supported():
+            yield Notice(path, f"skipped: {DATASETS_EXTRA}")
+            return
+    yield DataItem(path, path, len(data), kind, DataOptions(), content=data)
 
 
 def _staged_changes(root: Path) -> list[tuple[bytes, bytes, str]]:

@@ -412,7 +412,7 @@ def parquet_supported() -> bool:
     return True
 
 
-def parquet_file(path: str) -> Any:
+def parquet_file(path: str | IO[bytes]) -> Any:
     """The file as a `pyarrow.parquet.ParquetFile` (its schema, its batches)."""
     try:
         import pyarrow.parquet as parquet
@@ -430,7 +430,9 @@ def parquet_leaves(name: str, value: Any) -> Iterator[tuple[str, Any]]:
         yield name, value
 
 
-def read_parquet(path: str, batch_rows: int, limit: int | None = None) -> Iterator[Record]:
+def read_parquet(
+    path: str | IO[bytes], batch_rows: int, limit: int | None = None
+) -> Iterator[Record]:
     """Rows of a Parquet file, read a batch at a time (never the whole file)."""
     table = parquet_file(path)
     number = 0
