@@ -146,3 +146,34 @@ def test_the_push_hook_refuses_commits_that_add_a_secret(
 
     assert pushed.returncode != 0
     assert "deploy.py:1" in pushed.stdout
+
+
+def test_a_password_in_an_env_file_blocks_the_commit_without_packs(
+    hooked_repo: Path, pre_commit_home: Path
+) -> None:
+    secret = fakes.password("env")
+    write_files(hooked_repo, {"deploy/.env": f"DB_PASSWORD={secret}\n"})
+    git(hooked_repo, "add", "deploy/.env")
+
+    committed = run(hooked_repo, pre_commit_home, "git", "commit", "-m", "env")
+
+    output = committed.stdout + committed.stderr
+    assert committed.returncode != 0, output
+    assert "deploy/.env:1" in output
+    assert_no_secret_in([output], [secret])
+
+
+def test_warnings_show_in_the_hook_output_when_the_commit_passes(
+    hooked_repo: Path, pre_commit_home: Path
+) -> None:
+    token = fakes.jwt("warn")  # medium severity: a warning, not a block
+    write_files(hooked_repo, {"client.py": f"SAMPLE = '{token}'\n"})
+    git(hooked_repo, "add", "client.py")
+
+    committed = run(hooked_repo, pre_commit_home, "git", "commit", "-m", "contact")
+
+    output = committed.stdout + committed.stderr
+    assert committed.returncode == 0, output
+    assert "secret.jwt" in output
+    assert "client.py:1" in output
+    assert_no_secret_in([output], [token])
