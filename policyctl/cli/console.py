@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from policyctl.core.errors import OutputError
 from policyctl.detection.scan import Progress as ProgressCallback
 
 stderr = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False, soft_wrap=True)
 """Lines of output are never folded to the terminal's width: piped to grep or a file,
 a line naming a long path stays one line."""
+
+
+def write_file(path: Path, text: str) -> None:
+    """A report written to `path`, creating missing parent folders; a path that cannot
+    be written (a folder, /dev/full, a read-only place) is an OutputError, one line."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(f"{os.fsdecode(path)}: cannot write the report: {reason}") from None
+
+
+def write_stdout(text: str) -> None:
+    """`text` on standard output, flushed; failing, an OSError that names it."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, "<stdout>") from None
 
 
 def warn(message: str) -> None:

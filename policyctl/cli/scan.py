@@ -11,7 +11,13 @@ from typing import Annotated, Any
 import typer
 
 from policyctl.app.scan import ScanRequest, run_scan_request
-from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
+from policyctl.cli.console import (
+    print_notices,
+    print_suppress_hint,
+    scan_progress,
+    write_file,
+    write_stdout,
+)
 from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.cli.options import (
     AuditLog,
@@ -331,10 +337,9 @@ def git_scan(
 
 def write_reports(report: dict[str, Any], formats: list[str], output_dir: Path) -> None:
     """Each format to `output_dir/report.<extension>`."""
-    output_dir.mkdir(parents=True, exist_ok=True)
     for name in formats:
         path = output_dir / f"report.{EXTENSIONS[name]}"
-        path.write_text(render(report, name, RenderOptions()), encoding="utf-8")
+        write_file(path, render(report, name, RenderOptions()))
 
 
 def write_report(
@@ -342,13 +347,13 @@ def write_report(
 ) -> None:
     """To the file when one is given, else to stdout (in colour on a terminal)."""
     if output is not None:
-        output.write_text(render(report, output_format, RenderOptions()), encoding="utf-8")
+        write_file(output, render(report, output_format, RenderOptions()))
         return
     if quiet and output_format == "terminal" and not report["findings"]:
         return
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((120, 24)).columns if tty else 120
-    sys.stdout.write(render(report, output_format, RenderOptions(color=tty, width=width)))
+    write_stdout(render(report, output_format, RenderOptions(color=tty, width=width)))
 
 
 def register(app: typer.Typer) -> None:
