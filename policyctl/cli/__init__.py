@@ -31,6 +31,8 @@ app = typer.Typer(
     add_completion=False,
     # Rich tracebacks print local variables, which can hold secrets.
     pretty_exceptions_enable=False,
+    # Plain help (click's): rich's boxes cut long words with "…" on narrow terminals.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -128,13 +130,14 @@ def _usage_error(exc: Exception) -> int:
     message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
     if isinstance(exc, UsageError) and exc.ctx is not None:
         message += f" (see: {exc.ctx.command_path} --help)"
-    print(f"policyctl: error: {message}", file=sys.stderr)
-    return 2
+    return _fail(message)
 
 
 def _fail(message: str, code: int = 2) -> int:
+    from policyctl.report.text import printable
+
     _flush_stdout()
-    print(f"policyctl: error: {message}", file=sys.stderr)
+    print(f"policyctl: error: {printable(message)}", file=sys.stderr)
     return code
 
 

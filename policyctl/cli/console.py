@@ -14,6 +14,7 @@ from rich.console import Console
 
 from policyctl.core.errors import OutputError
 from policyctl.detection.scan import Progress as ProgressCallback
+from policyctl.report.text import printable
 
 stderr = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False, soft_wrap=True)
@@ -52,7 +53,7 @@ def print_notices(notices: list[dict[str, Any]], verbose: bool) -> None:
         if notice["level"] != "info" or verbose:
             label = "note" if notice["level"] == "info" else notice["level"]
             stderr.print(
-                f"policyctl: {label}: {notice['path']}: {notice['message']}",
+                printable(f"policyctl: {label}: {notice['path']}: {notice['message']}"),
                 markup=False,
                 soft_wrap=True,
             )

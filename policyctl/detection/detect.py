@@ -526,5 +526,7 @@ def fingerprint(rule_id: str, value: str, path: str) -> str:
     """Identity of a finding across runs and line moves: rule, normalised identity (the
     value for secrets, see place_identity for personal data), path."""
     normalised = "".join(value.split())
-    digest = hashlib.sha256(f"policyctl-v1\0{rule_id}\0{normalised}\0{path}".encode())
+    identity = f"policyctl-v1\0{rule_id}\0{normalised}\0{path}"
+    # A file name that is not UTF-8 holds lone surrogates: hashed as its own bytes.
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:32]

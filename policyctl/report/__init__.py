@@ -10,6 +10,7 @@ import importlib
 from typing import Any
 
 from policyctl.report.interface import Renderer, RenderOptions
+from policyctl.report.text import display
 
 FORMATS: dict[str, str] = {
     "terminal": "policyctl.report.terminal",
@@ -38,8 +39,15 @@ def renderer(name: str) -> Renderer:
     return render
 
 
+JSON_FORMATS = ("json", "sarif")
+"""Formats that keep file names that are not UTF-8 as JSON escapes themselves."""
+
+
 def render(report: dict[str, Any], name: str, options: RenderOptions) -> str:
-    return renderer(name)(report, options)
+    """The report in format `name`; in the text formats, a file name's undecodable bytes
+    are shown as `\\xNN` (policyctl.report.text), so every format can be written as UTF-8."""
+    text = renderer(name)(report, options)
+    return text if name in JSON_FORMATS else display(text)
 
 
 __all__ = ["EXTENSIONS", "FORMATS", "RenderOptions", "render", "renderer"]
