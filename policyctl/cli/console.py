@@ -59,16 +59,112 @@ def print_notices(notices: list[dict[str, Any]], verbose: bool) -> None:
             )
 
 
-def print_suppress_hint() -> None:
-    """After a blocked scan: the ways to accept a finding that is not a real problem."""
-    stderr.print(
+HINTS_SHOWN = 5
+"""Blocking findings whose exact ignore comment the blocked message shows."""
+
+_COMMENT_STYLES: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        (
+            ".js",
+            ".jsx",
+            ".ts",
+            ".tsx",
+            ".mjs",
+            ".cjs",
+            ".java",
+            ".kt",
+            ".kts",
+            ".scala",
+            ".go",
+            ".rs",
+            ".c",
+            ".h",
+            ".cc",
+            ".cpp",
+            ".hpp",
+            ".cs",
+            ".swift",
+            ".php",
+            ".dart",
+            ".groovy",
+            ".gradle",
+            ".jsonc",
+            ".proto",
+        ),
+        ("// ", ""),
+    ),
+    **dict.fromkeys((".sql", ".lua", ".hs", ".elm"), ("-- ", "")),
+    **dict.fromkeys(
+        (
+            ".html",
+            ".htm",
+            ".xml",
+            ".md",
+            ".markdown",
+            ".vue",
+            ".svelte",
+            ".xaml",
+            ".config",
+            ".csproj",
+            ".plist",
+            ".svg",
+        ),
+        ("<!-- ", " -->"),
+    ),
+    **dict.fromkeys((".css", ".scss", ".less"), ("/* ", " */")),
+    **dict.fromkeys((".ini", ".cfg"), ("; ", "")),
+    **dict.fromkeys((".bat", ".cmd"), ("REM ", "")),
+    **dict.fromkeys((".tex", ".erl"), ("% ", "")),
+}
+
+
+def ignore_comment(path: str, rule_id: str) -> str:
+    """The comment that ignores `rule_id`, in the comment syntax of the file's type
+    (`#` where the type is not known: shell, Python, YAML, TOML, .env ...)."""
+    name = path.rsplit("/", 1)[-1].lower()
+    extension = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    opening, closing = _COMMENT_STYLES.get(extension, ("# ", ""))
+    return f"{opening}policyctl: ignore[{rule_id}]{closing}"
+
+
+def suppress_hints(findings: list[dict[str, Any]]) -> list[str]:
+    """For each blocking finding (the first few): where it is and the exact comment to
+    paste on its line, or, for a table cell or a commit, that only a baseline can accept it."""
+    blocking = [f for f in findings if f["mode"] == "block" and not f["suppressed"]]
+    lines = []
+    for finding in blocking[:HINTS_SHOWN]:
+        where = finding["location"]
+        rule_id = finding["rule_id"]
+        if "field" in where or "row" in where:
+            place = f"{where['path']} row {where.get('row', '?')} {where.get('field', '')}"
+            lines.append(
+                f"  {place.strip()}: a table cell takes no comment; accept it with a baseline"
+            )
+        elif "commit" in where:
+            lines.append(
+                f"  {where['path']} @{where['commit'][:10]}: in history, a commit cannot be "
+                "edited; accept it with a baseline (policyctl baseline create --git)"
+            )
+        else:
+            place = f"{where['path']}:{where['line']}" if "line" in where else where["path"]
+            lines.append(f"  {place}: {ignore_comment(where['path'], rule_id)}")
+    if len(blocking) > HINTS_SHOWN:
+        lines.append(f"  ... and {len(blocking) - HINTS_SHOWN} more blocking finding(s)")
+    return lines
+
+
+def print_suppress_hint(findings: list[dict[str, Any]]) -> None:
+    """After a blocked scan: the ways to accept a finding that is not a real problem,
+    with the exact comment to paste for each blocking finding."""
+    for line in (
         "policyctl: blocked. Remove the value (and rotate it if it was ever real). To accept "
-        "a finding: write `policyctl: ignore[RULE-ID]` on its line, or record the current "
-        "findings with `policyctl baseline create` and scan with --baseline "
-        ".policyctl-baseline.json.",
-        markup=False,
-        soft_wrap=True,
-    )
+        "a finding that is not a real problem, paste the comment shown on the line above it "
+        "(or at the end of its line):",
+        *suppress_hints(findings),
+        "or accept every current finding: policyctl baseline create, then scan with "
+        "--baseline .policyctl-baseline.json.",
+    ):
+        stderr.print(printable(line), markup=False, soft_wrap=True)
 
 
 @contextmanager

@@ -276,7 +276,7 @@ def scan(
     else:
         write_report(report, formats[0], output, quiet)
     if outcome.exit_code == 1 and not quiet:
-        print_suppress_hint()
+        print_suppress_hint(report["findings"])
     raise typer.Exit(outcome.exit_code)
 
 

@@ -92,7 +92,7 @@ def test_a_commit_with_a_staged_secret_is_refused_with_redacted_findings(
     assert committed.returncode != 0, output
     assert "secret.github-pat-classic" in output
     assert "settings.py:1" in output
-    assert "policyctl: ignore[RULE-ID]" in output  # how to suppress one
+    assert "settings.py:1: # policyctl: ignore[secret.github-pat-classic]" in output
     assert_no_secret_in([output], [token])
     assert git(hooked_repo, "log", "--format=%s").splitlines()[0] == "configure pre-commit"
 
