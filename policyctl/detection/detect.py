@@ -361,7 +361,11 @@ def finding_for(
     config's allowlist says so."""
     rule = ruleset.rules[verdict.match.rule]
     value = verdict.value
-    location = chunk.locate(verdict.match.value_start)
+    match = verdict.match
+    # A value over several lines (a PEM key's body) is reported where the whole match
+    # starts, its `-----BEGIN` line, not at the line break that opens the body.
+    multiline = "\n" in value and match.start < match.value_start
+    location = chunk.locate(match.start if multiline else match.value_start)
     identity = (
         value if rule.category == "secret" else place_identity(chunk, verdict.match, location)
     )
