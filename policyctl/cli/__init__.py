@@ -16,10 +16,13 @@ from policyctl.cli import baseline as baseline_commands
 from policyctl.cli import evidence as evidence_commands
 from policyctl.cli import init as init_commands
 from policyctl.cli import policy as policy_commands
+from policyctl.cli import profile as profile_commands
 from policyctl.cli import redact as redact_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
+from policyctl.cli.console import EventLog
 from policyctl.core.errors import PolicyctlError
+from policyctl.core.stages import flush_traces
 
 DEBUG_FLAG = "--debug"
 
@@ -71,6 +74,7 @@ init_commands.register(app)
 evidence_commands.register(app)
 audit_commands.register(app)
 redact_commands.register(app)
+profile_commands.register(app)
 
 
 def main() -> None:
@@ -108,6 +112,8 @@ def main() -> None:
         hint = "" if debug else "; run with --debug for the traceback"
         # The message may quote scanned data, so only the error's kind is printed.
         code = _fail(f"unexpected error ({type(exc).__name__}){hint}")
+    finally:
+        flush_traces()
     sys.exit(code)
 
 
@@ -137,7 +143,7 @@ def _fail(message: str, code: int = 2) -> int:
     from policyctl.report.text import printable
 
     _flush_stdout()
-    print(f"policyctl: error: {printable(message)}", file=sys.stderr)
+    event_log_from_env().error(printable(message))
     return code
 
 
@@ -170,3 +176,16 @@ def _os_problem(exc: OSError) -> str:
     if exc.filename is not None:
         return f"{os.fsdecode(exc.filename)}: {reason}"
     return reason
+
+
+def event_log_from_env() -> EventLog:
+    """The log for an error that ended a command: --log-format as given on the command
+    line (the command may have stopped before reading its options), else
+    POLICYCTL_LOG_FORMAT."""
+    chosen = os.environ.get("POLICYCTL_LOG_FORMAT", "")
+    for index, word in enumerate(sys.argv):
+        if word == "--log-format" and index + 1 < len(sys.argv):
+            chosen = sys.argv[index + 1]
+        elif word.startswith("--log-format="):
+            chosen = word.split("=", 1)[1]
+    return EventLog(json=chosen.strip().lower() == "json")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from policyctl.core import clock
 from policyctl.core.errors import OutputError
 from policyctl.detection.scan import Progress as ProgressCallback
 from policyctl.report.text import printable
@@ -22,13 +26,14 @@ stdout = Console(highlight=False, soft_wrap=True)
 a line naming a long path stays one line."""
 
 
-def write_file(path: Path, text: str) -> None:
+def write_file(path: Path, content: str | bytes) -> None:
     """A report written to `path`, creating missing parent folders; a path that cannot
     be written (a folder, /dev/full, a read-only place) is an OutputError, one line."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as out:
-            out.write(text)
+        with open(path, "wb") as out:
+            out.write(data)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise OutputError(f"{os.fsdecode(path)}: cannot write the report: {reason}") from None
@@ -58,6 +63,18 @@ def print_notices(notices: list[dict[str, Any]], verbose: bool) -> None:
                 soft_wrap=True,
             )
 
+
+LOG_FORMATS = ("text", "json")
+BLOCKED_HINT = (
+    "blocked. Remove the value (and rotate it if it was ever real). To accept a finding "
+    "that is not a real problem, paste the comment shown on the line above it (or at the "
+    "end of its line):"
+)
+"""After a blocked scan: the ways to accept a finding that is not a real problem."""
+BASELINE_HINT = (
+    "or accept every current finding: policyctl baseline create, then scan with "
+    "--baseline .policyctl-baseline.json."
+)
 
 HINTS_SHOWN = 5
 """Blocking findings whose exact ignore comment the blocked message shows."""
@@ -156,15 +173,79 @@ def suppress_hints(findings: list[dict[str, Any]]) -> list[str]:
 def print_suppress_hint(findings: list[dict[str, Any]]) -> None:
     """After a blocked scan: the ways to accept a finding that is not a real problem,
     with the exact comment to paste for each blocking finding."""
-    for line in (
-        "policyctl: blocked. Remove the value (and rotate it if it was ever real). To accept "
-        "a finding that is not a real problem, paste the comment shown on the line above it "
-        "(or at the end of its line):",
-        *suppress_hints(findings),
-        "or accept every current finding: policyctl baseline create, then scan with "
-        "--baseline .policyctl-baseline.json.",
-    ):
+    for line in (f"policyctl: {BLOCKED_HINT}", *suppress_hints(findings), BASELINE_HINT):
         stderr.print(printable(line), markup=False, soft_wrap=True)
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """Messages on stderr: human text, or one JSON object per event (for log shippers).
+
+    A JSON event has `time`, `level`, `event` and fields of counts, names and durations;
+    never a scanned value (notices name paths, findings are in the report, not here).
+    """
+
+    json: bool = False
+
+    def emit(self, level: str, event: str, **fields: Any) -> None:
+        document = {"time": clock.iso(datetime.now(UTC)), "level": level, "event": event}
+        sys.stderr.write(json.dumps({**document, **fields}, ensure_ascii=False) + "\n")
+
+    def notices(self, notices: list[dict[str, Any]], verbose: bool) -> None:
+        if not self.json:
+            print_notices(notices, verbose)
+            return
+        for notice in notices:
+            if notice["level"] != "info" or verbose:
+                self.emit(
+                    notice["level"],
+                    "input.notice",
+                    target=notice["path"],
+                    message=notice["message"],
+                )
+
+    def scan_finished(self, report: dict[str, Any], stages: dict[str, float]) -> None:
+        if not self.json:
+            return
+        summary, scan = report["summary"], report["scan"]
+        self.emit(
+            "info",
+            "scan.finished",
+            targets=scan["targets"],
+            files=scan["files"],
+            bytes=scan["bytes"],
+            findings=summary["findings"],
+            blocking=summary["blocking"],
+            suppressed=summary["suppressed"],
+            exit_code=summary["exit_code"],
+            duration_seconds=round(sum(stages.values()), 3),
+            stages={name: round(seconds, 4) for name, seconds in stages.items()},
+        )
+
+    def blocked(self, findings: list[dict[str, Any]]) -> None:
+        if self.json:
+            hints = [line.strip() for line in suppress_hints(findings)]
+            self.emit("error", "scan.blocked", message=BLOCKED_HINT, accept=hints)
+        else:
+            print_suppress_hint(findings)
+
+    def error(self, message: str) -> None:
+        if self.json:
+            self.emit("error", "error", message=message)
+        else:
+            print(f"policyctl: error: {message}", file=sys.stderr)
+
+
+def event_log(log_format: str | None) -> EventLog:
+    """The log for --log-format / POLICYCTL_LOG_FORMAT (text when unset)."""
+    chosen = (log_format or "text").strip().lower()
+    if chosen not in LOG_FORMATS:
+        import typer
+
+        raise typer.BadParameter(
+            f"choose one of {', '.join(LOG_FORMATS)}", param_hint="--log-format"
+        )
+    return EventLog(json=chosen == "json")
 
 
 @contextmanager

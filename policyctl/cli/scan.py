@@ -11,13 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from policyctl.app.scan import ScanRequest, run_scan_request
-from policyctl.cli.console import (
-    print_notices,
-    print_suppress_hint,
-    scan_progress,
-    write_file,
-    write_stdout,
-)
+from policyctl.cli.console import event_log, scan_progress, write_file, write_stdout
 from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.cli.options import (
     AuditLog,
@@ -26,12 +20,14 @@ from policyctl.cli.options import (
     Exclude,
     ExtraRules,
     Jobs,
+    LogFormat,
     NoAudit,
     NoIgnore,
 )
 from policyctl.core.config import RUN_MODES, parse_size, resolve_settings
 from policyctl.core.model import SEVERITIES
-from policyctl.report import EXTENSIONS, FORMATS, RenderOptions, render
+from policyctl.report import FORMATS, RenderOptions
+from policyctl.report.build import Report
 from policyctl.sources.datasets import DATA_KINDS
 from policyctl.sources.git import GitScan
 
@@ -222,6 +218,22 @@ def scan(
     ] = None,
     audit_log: AuditLog = None,
     no_audit: NoAudit = False,
+    log_format: LogFormat = None,
+    metrics_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--metrics-file",
+            help="Write Prometheus metrics here (textfile-collector format, replaced atomically).",
+        ),
+    ] = None,
+    metrics_push: Annotated[
+        str | None,
+        typer.Option(
+            "--metrics-push",
+            help="Push the metrics to this Prometheus Pushgateway (job policyctl, instance "
+            "this host).",
+        ),
+    ] = None,
 ) -> None:
     """Scan files and folders for secrets and personal data.
 
@@ -263,11 +275,15 @@ def scan(
         command=tuple(sys.argv),
         evidence=evidence_request(evidence, sign_key, encrypt_to),
     )
-    with scan_progress(enabled=not (no_progress or quiet)) as progress:
+    events = event_log(log_format)
+    with scan_progress(enabled=not (no_progress or quiet or events.json)) as progress:
         outcome = run_scan_request(request, progress)
     report = outcome.report
+    if metrics_file is not None or metrics_push is not None:
+        publish_metrics(report.document, outcome.stages or {}, metrics_file, metrics_push)
+    events.scan_finished(report.document, outcome.stages or {})
     if not quiet:
-        print_notices(report["notices"], verbose)
+        events.notices(report.document["notices"], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
     if output_dir is not None:
@@ -276,8 +292,28 @@ def scan(
     else:
         write_report(report, formats[0], output, quiet)
     if outcome.exit_code == 1 and not quiet:
-        print_suppress_hint(report["findings"])
+        events.blocked(report.document["findings"])
     raise typer.Exit(outcome.exit_code)
+
+
+def publish_metrics(
+    report: dict[str, Any], stages: dict[str, float], path: Path | None, gateway: str | None
+) -> None:
+    """The scan's figures as Prometheus metrics: to a textfile and/or a Pushgateway."""
+    from policyctl.core.errors import InputError
+    from policyctl.report.metrics import push_metrics, scan_registry, write_metrics_file
+
+    registry = scan_registry(report, stages)
+    if path is not None:
+        try:
+            write_metrics_file(registry, str(path))
+        except OSError as exc:
+            raise InputError(f"--metrics-file {path}: {exc.strerror or exc}") from None
+    if gateway is not None:
+        try:
+            push_metrics(registry, gateway)
+        except OSError as exc:  # URLError is an OSError
+            raise InputError(f"--metrics-push {gateway}: {getattr(exc, 'reason', exc)}") from None
 
 
 def check_formats(formats: list[str], output: Path | None, output_dir: Path | None) -> list[str]:
@@ -335,25 +371,23 @@ def git_scan(
     return None
 
 
-def write_reports(report: dict[str, Any], formats: list[str], output_dir: Path) -> None:
+def write_reports(report: Report, formats: list[str], output_dir: Path) -> None:
     """Each format to `output_dir/report.<extension>`."""
     for name in formats:
-        path = output_dir / f"report.{EXTENSIONS[name]}"
-        write_file(path, render(report, name, RenderOptions()))
+        path = output_dir / f"report.{FORMATS[name].extension}"
+        write_file(path, report.encoded(name, RenderOptions()))
 
 
-def write_report(
-    report: dict[str, Any], output_format: str, output: Path | None, quiet: bool
-) -> None:
+def write_report(report: Report, output_format: str, output: Path | None, quiet: bool) -> None:
     """To the file when one is given, else to stdout (in colour on a terminal)."""
     if output is not None:
-        write_file(output, render(report, output_format, RenderOptions()))
+        write_file(output, report.encoded(output_format, RenderOptions()))
         return
-    if quiet and output_format == "terminal" and not report["findings"]:
+    if quiet and output_format == "terminal" and not report.document["findings"]:
         return
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((120, 24)).columns if tty else 120
-    write_stdout(render(report, output_format, RenderOptions(color=tty, width=width)))
+    write_stdout(report.render(output_format, RenderOptions(color=tty, width=width)))
 
 
 def register(app: typer.Typer) -> None:

@@ -133,6 +133,10 @@ class DataItem:
     content: bytes | None = None
     """The file's bytes when they do not come from `path` (a blob read from git)."""
 
+    @property
+    def counts_as_file(self) -> bool:
+        return self.part == 0  # a split table counts once
+
     def load(self) -> Iterator[Chunk | Notice]:
         notices = _NoticeLimit(self.display)
         try:
