@@ -128,3 +128,32 @@ def test_an_unexpected_error_is_one_line_and_exit_2_with_the_traceback_only_on_d
     ]
     assert "internal detail" not in plain.err
     assert "Traceback (most recent call last)" in debug.err
+
+
+def test_redact_report_into_a_missing_folder_is_written(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    (tmp_path / "app.log").write_text("user signed in\n")
+
+    run = policyctl_in_process(
+        "redact", "app.log", "-o", "out/app.log", "--report", "reports/deep/r.json", cwd=tmp_path
+    )
+
+    assert run.code == 0, run.err
+    assert (tmp_path / "reports" / "deep" / "r.json").is_file()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_redact_report_to_dev_full_is_one_line_and_exit_2(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    (tmp_path / "app.log").write_text("user signed in\n")
+
+    run = policyctl_in_process(
+        "redact", "app.log", "-o", "out/app.log", "--report", "/dev/full", cwd=tmp_path
+    )
+
+    assert run.code == 2
+    assert one_error_line(run.err) == (
+        "policyctl: error: /dev/full: cannot write the report: No space left on device"
+    )
