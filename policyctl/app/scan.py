@@ -16,10 +16,11 @@ from policyctl.core.config import Settings
 from policyctl.core.errors import RuleError
 from policyctl.core.model import Notice
 from policyctl.core.stages import Stages, start_stages
+from policyctl.core.workers import worker_count
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules
-from policyctl.detection.scan import Progress, finding_order, run_scan, worker_count
+from policyctl.detection.scan import Progress, finding_order, run_scan
 from policyctl.detection.suppress import Allowlist
 from policyctl.evidence import audit
 from policyctl.policy.assess import ScanResult, assess

@@ -23,6 +23,7 @@ from policyctl.cli import scan as scan_commands
 from policyctl.cli.console import EventLog
 from policyctl.core.errors import PolicyctlError
 from policyctl.core.stages import flush_traces
+from policyctl.policy.enforce import EXIT_ERROR
 
 DEBUG_FLAG = "--debug"
 
@@ -139,7 +140,7 @@ def _usage_error(exc: Exception) -> int:
     return _fail(message)
 
 
-def _fail(message: str, code: int = 2) -> int:
+def _fail(message: str, code: int = EXIT_ERROR) -> int:
     from policyctl.report.text import printable
 
     _flush_stdout()

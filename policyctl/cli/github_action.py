@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from policyctl.policy.enforce import EXIT_ERROR
+
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 RUN_MODES = ("block", "warn")
 """The values of the `mode` input: those of `policyctl scan --mode`."""
@@ -160,7 +162,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
     report_path = output_dir / "report.json"
     if code not in (0, 1) or not report_path.is_file():
         print(f"::error title=policyctl::the scan failed (exit code {code})", flush=True)
-        return code or 2
+        return code or EXIT_ERROR
     report = json.loads(report_path.read_text(encoding="utf-8"))
     for line in error_annotations(report, inputs, in_git=base is not None):
         print(line, flush=True)

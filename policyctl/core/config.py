@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import resolve_pack_ref
-from policyctl.core.cache import memoized
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import SEVERITIES, Waiver
-from policyctl.core.yamlfile import load_yaml
+from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.schemas import schema_problems
 
 CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
@@ -88,11 +87,7 @@ def load_config_file(path: Path) -> dict[str, Any]:
 
     Cached by the file's bytes (policyctl.core.cache): validation is most of start-up's cost.
     """
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return _load_config_file(path)  # load_yaml words the error
-    return memoized("config", str(path).encode() + b"\0" + content, lambda: _load_config_file(path))
+    return cached_yaml("config", path, _load_config_file)
 
 
 def _load_config_file(path: Path) -> dict[str, Any]:

@@ -8,13 +8,12 @@ because starting workers costs more than it saves.
 
 from __future__ import annotations
 
-import concurrent.futures as futures
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
+from policyctl.core.workers import map_bounded
 from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.detection.rules import Ruleset
@@ -43,14 +42,6 @@ class BatchResult:
         self.notices.extend(other.notices)
         self.stats.add(other.stats)
         self.columns.extend(other.columns)
-
-
-def worker_count(requested: int) -> int:
-    """The worker processes to use: as many as `--jobs`/`jobs:` asked, or, when that is
-    0, one per CPU this process may run on."""
-    if requested:
-        return requested
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def run_scan(
@@ -176,15 +167,13 @@ def _scan_in_workers(
     total: BatchResult,
     progress: Progress | None,
 ) -> None:
-    with futures.ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(ruleset, options)
-    ) as pool:
-        pending: set[futures.Future[BatchResult]] = set()
-        for batch in _batches(entries):
-            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                done, pending = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-                for future in done:
-                    _report(total, future.result(), progress)
-            pending.add(pool.submit(_scan_in_worker, batch))
-        for future in futures.as_completed(pending):
-            _report(total, future.result(), progress)
+    for result in map_bounded(
+        _scan_in_worker,
+        _batches(entries),
+        jobs,
+        initializer=_init_worker,
+        initargs=(ruleset, options),
+        per_job=IN_FLIGHT_PER_JOB,
+        ordered=False,
+    ):
+        _report(total, result, progress)

@@ -13,7 +13,6 @@ import csv
 import gzip
 import io
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal, NamedTuple, cast, overload
@@ -447,10 +446,3 @@ def read_parquet(
             for name, values in zip(names, columns, strict=True):
                 fields.extend(parquet_leaves(name, values[index]))
             yield Record.of_pairs(number, None, fields)
-
-
-def file_size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
