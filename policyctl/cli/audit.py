@@ -97,7 +97,7 @@ def show_audit(
         return
     table = Table(show_edge=False, pad_edge=False)
     for column in ("seq", "time", "event", "who", "exit", "findings", "command"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for entry in entries:
         table.add_row(
             str(entry.get("seq")),

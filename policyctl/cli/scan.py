@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from policyctl.app.scan import ScanRequest, run_scan_request
-from policyctl.cli.console import event_log, scan_progress
+from policyctl.cli.console import event_log, scan_progress, write_file, write_stdout
 from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.cli.options import (
     AuditLog,
@@ -387,7 +387,7 @@ def scan(
     else:
         write_report(report, formats[0], output, quiet)
     if outcome.exit_code == 1 and not quiet:
-        events.blocked()
+        events.blocked(report.document["findings"])
     raise typer.Exit(outcome.exit_code)
 
 
@@ -480,22 +480,21 @@ def git_scan(
 
 def write_reports(report: Report, formats: list[str], output_dir: Path) -> None:
     """Each format to `output_dir/report.<extension>`."""
-    output_dir.mkdir(parents=True, exist_ok=True)
     for name in formats:
         path = output_dir / f"report.{FORMATS[name].extension}"
-        path.write_bytes(report.encoded(name, RenderOptions()))
+        write_file(path, report.encoded(name, RenderOptions()))
 
 
 def write_report(report: Report, output_format: str, output: Path | None, quiet: bool) -> None:
     """To the file when one is given, else to stdout (in colour on a terminal)."""
     if output is not None:
-        output.write_bytes(report.encoded(output_format, RenderOptions()))
+        write_file(output, report.encoded(output_format, RenderOptions()))
         return
     if quiet and output_format == "terminal" and not report.document["findings"]:
         return
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((120, 24)).columns if tty else 120
-    sys.stdout.write(report.render(output_format, RenderOptions(color=tty, width=width)))
+    write_stdout(report.render(output_format, RenderOptions(color=tty, width=width)))
 
 
 def register(app: typer.Typer) -> None:

@@ -206,7 +206,7 @@ class DataItem:
     @contextmanager
     def _open(self) -> Iterator[_GuardedStream]:
         if self.content is not None:
-            yield _GuardedStream(decompressed(io.BytesIO(self.content)))
+            yield _GuardedStream.over(io.BytesIO(self.content))
             return
         if self.path == STDIN:
             yield _GuardedStream.over(sys.stdin.buffer)

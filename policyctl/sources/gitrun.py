@@ -182,6 +182,30 @@ def stream(cwd: Path, args: Sequence[str], stdin: IO[bytes] | None = None) -> It
             raise InputError(f"git {_verb(args)} failed: {first_line(errors.read())}")
 
 
+def head(cwd: Path, args: Sequence[str], size: int) -> bytes:
+    """The first `size` bytes of `git ARGS`'s stdout, to the end of that line; git is
+    stopped once they are read (a table's header needs no more of a large blob)."""
+    try:
+        process = subprocess.Popen(
+            command(cwd, args),
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=environment(),
+        )
+    except OSError as exc:
+        raise InputError(f"cannot run git: {exc.strerror or type(exc).__name__}") from None
+    assert process.stdout is not None
+    try:
+        data = process.stdout.read(size)
+        return data + process.stdout.readline()
+    finally:
+        process.stdout.close()
+        process.kill()
+        process.wait()
+
+
 def _verb(args: Sequence[str]) -> str:
     return next((arg for arg in args if not arg.startswith("-")), "")
 
