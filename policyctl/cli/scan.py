@@ -24,7 +24,7 @@ from policyctl.cli.options import (
     NoAudit,
     NoIgnore,
 )
-from policyctl.core.config import RUN_MODES, parse_size, resolve_settings
+from policyctl.core.config import RUN_MODES, Overrides, parse_size, resolve_settings
 from policyctl.core.model import SEVERITIES
 from policyctl.report import FORMATS, RenderOptions
 from policyctl.report.build import Report
@@ -248,7 +248,7 @@ def scan(
         raise typer.BadParameter(f"choose one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
     if mode is not None and mode not in RUN_MODES:
         raise typer.BadParameter(f"choose one of {', '.join(RUN_MODES)}", param_hint="--mode")
-    cli: dict[str, Any] = {
+    cli: Overrides = {
         "config_path": config,
         "rules": rules,
         "exclude": exclude,
