@@ -15,6 +15,7 @@ given.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,11 +123,26 @@ def mechanism(spec: NoiseSpec) -> Mechanism:
             zcdp = dp.m.make_gaussian(*space, scale=scale)
             return dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(zcdp), spec.delta)
 
-        scale = dp.binary_search_param(
-            gaussian, d_in=spec.bound, d_out=(spec.epsilon, spec.delta), T=float
-        )
-        measure = gaussian(scale)
-        epsilon, delta = (float(v) for v in measure.map(spec.bound))
+        # The smallest scale lies between where rho = epsilon (the loss is at least rho)
+        # and the classical Gaussian bound with room to spare; searching without bounds
+        # overflows OpenDP's arithmetic at large sensitivities.
+        low = spec.bound / math.sqrt(2 * spec.epsilon)
+        high = spec.bound * (2 * math.sqrt(2 * math.log(2 / spec.delta)) / spec.epsilon + 1)
+        try:
+            scale = dp.binary_search_param(
+                gaussian,
+                d_in=spec.bound,
+                d_out=(spec.epsilon, spec.delta),
+                bounds=(low, high),
+                T=float,
+            )
+            measure = gaussian(scale)
+            epsilon, delta = (float(v) for v in measure.map(spec.bound))
+        except Exception as exc:  # OpenDP's own error: its text names no data
+            raise ConfigError(
+                f"dp: OpenDP cannot calibrate Gaussian noise for epsilon {spec.epsilon:g}, "
+                f"delta {spec.delta:g}, sensitivity {spec.bound:g} ({type(exc).__name__})"
+            ) from None
     if epsilon > spec.epsilon * (1 + 1e-9):
         raise ConfigError(f"dp: OpenDP proves epsilon {epsilon}, above the {spec.epsilon} asked")
     # Many values at once: the same sampler over a vector, each element independently.

@@ -97,3 +97,11 @@ def test_many_values_at_once_get_the_same_noise_as_one_at_a_time() -> None:
     clamped = mechanism(NoiseSpec(epsilon=1e6, lower=0.0, upper=1.0)).noisy_many([-5.0, 9.0])
     assert clamped == pytest.approx([0.0, 1.0], abs=1e-3)
     assert laplace.noisy_many([]) == []
+
+
+def test_gaussian_noise_scales_with_a_large_sensitivity() -> None:
+    # Unbounded, OpenDP's search overflowed at sensitivity 1000 (and took a minute).
+    small = mechanism(NoiseSpec(epsilon=1.0, sensitivity=10.0, mechanism="gaussian"))
+    large = mechanism(NoiseSpec(epsilon=1.0, sensitivity=1000.0, mechanism="gaussian"))
+    assert large.scale == pytest.approx(100 * small.scale, rel=1e-3)  # sigma is linear in it
+    assert large.epsilon == pytest.approx(1.0)
