@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from policyctl.cli.console import print_notices, stderr
+from policyctl.cli.console import print_notices, stderr, warn
 from policyctl.cli.options import (
     AuditLog,
     ConfigFile,
@@ -131,6 +131,8 @@ def redact(
         "audit_log": "" if no_audit else audit_log,
     }
     settings = resolve_settings(cli, tuple(inputs))
+    for warning in settings.warnings:
+        warn(warning)
     request = RedactRequest(
         outputs=OutputRequest(
             inputs=tuple(inputs),

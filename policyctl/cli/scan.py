@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -284,6 +285,15 @@ def scan(
     audit_log: AuditLog = None,
     no_audit: NoAudit = False,
     log_format: LogFormat = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            envvar="POLICYCTL_CLUSTER",
+            help="Run detection on a Dask cluster: local, local:N (N worker processes here) "
+            "or a scheduler address tcp://HOST:PORT (needs policyctl[cluster]).",
+        ),
+    ] = None,
     metrics_file: Annotated[
         Path | None,
         typer.Option(
@@ -353,6 +363,7 @@ def scan(
         git=git,
         command=tuple(sys.argv),
         evidence=evidence_request(evidence, sign_key, encrypt_to),
+        cluster=cluster,
     )
     events = event_log(log_format)
     with scan_progress(enabled=not (no_progress or quiet or events.json)) as progress:
@@ -363,6 +374,7 @@ def scan(
     events.scan_finished(report.document, outcome.stages or {})
     if not quiet:
         events.notices(report.document["notices"], verbose)
+        events.notices([asdict(n) for n in outcome.notices], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
     else:  # errors, and what the repository's config did to lower coverage, even so

@@ -27,6 +27,7 @@ from typing import IO, Any
 from policyctl.core.errors import InputError
 from policyctl.core.model import Chunk, Location, Notice
 from policyctl.sources.cells import CellBatcher
+from policyctl.sources.storage import open_binary
 from policyctl.sources.tabular import (
     SNIFF_CHARS,
     Malformed,
@@ -210,7 +211,7 @@ class DataItem:
         if self.path == STDIN:
             yield _GuardedStream.over(sys.stdin.buffer)
             return
-        with open(self.path, "rb") as raw:
+        with open_binary(self.path) as raw:
             yield _GuardedStream.over(raw)
 
     def _records(self, stream: IO[str]) -> Iterator[Record | Malformed]:

@@ -24,6 +24,7 @@ from typing import IO
 from policyctl.core.errors import InputError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk, Location, Notice
+from policyctl.sources import gitrun
 from policyctl.sources.interface import Item, Source
 from policyctl.sources.text import is_binary, to_scannable
 
@@ -42,21 +43,6 @@ _COMMIT_MARK = b"\x1e"
 _LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%aI"
 _HUNK_HEADER = re.compile(rb"^(@@+) [^@]*?\+(\d+)(?:,\d+)? @@")
 _NO_COMMIT = re.compile(rb"^0+$")
-
-# Settings that would change what `git log -p` prints are pinned, whatever the user's
-# git config says (prefixes, quoting, colours, external diff drivers).
-_GIT_CONFIG = (
-    "-c",
-    "core.quotePath=false",
-    "-c",
-    "diff.noprefix=false",
-    "-c",
-    "diff.mnemonicPrefix=false",
-    "-c",
-    "log.showSignature=false",
-    "-c",
-    "color.ui=false",
-)
 
 
 @dataclass(frozen=True)
@@ -397,14 +383,7 @@ class LogParser:
             yield Notice(name, "skipped: submodule (scan its own repository)", level="info")
 
     def start_commit(self, line: bytes) -> None:
-        sha, author, email, date = line[1:].rstrip(b"\r\n").split(b"\x1f")
-        self.commit = Location(
-            path="",
-            commit=sha.decode(),
-            author=author.decode("utf-8", "replace"),
-            email=email.decode("utf-8", "replace"),
-            date=date.decode(),
-        )
+        self.commit = _commit_header(line)
         self.path, self.skip, self.gitlink = None, True, False
 
     def target(self, line: bytes) -> None:
@@ -419,6 +398,8 @@ class LogParser:
     def index(self, line: bytes) -> None:
         """ "index <old>[,<old2>]..<new> [<mode>]": a blob seen before was scanned before."""
         fields = line.split()
+        if len(fields) < 2:
+            return
         blob = fields[1].rpartition(b"..")[2]
         if len(fields) > 2 and fields[2] == GITLINK_MODE:
             self.skip = self.gitlink = True
@@ -562,6 +543,23 @@ def _staged_changes(root: Path) -> list[tuple[bytes, bytes, str]]:
     return changes
 
 
+def _commit_header(line: bytes) -> Location:
+    """The commit of a `_LOG_FORMAT` line. The hash comes first and the date last; the
+    author's name is what lies between the hash and the e-mail, so a name holding the
+    separator (a hand-made commit object can hold any byte) cannot shift the fields."""
+    fields = line[1:].rstrip(b"\r\n")
+    sha, _, rest = fields.partition(b"\x1f")
+    rest, _, date = rest.rpartition(b"\x1f")
+    author, _, email = rest.rpartition(b"\x1f")
+    return Location(
+        path="",
+        commit=sha.decode("ascii", "replace"),
+        author=author.decode("utf-8", "replace"),
+        email=email.decode("utf-8", "replace"),
+        date=date.decode("ascii", "replace"),
+    )
+
+
 def _small(hunk: Hunk) -> bool:
     return len(hunk.data) < CHUNK_BYTES
 
@@ -603,51 +601,12 @@ def _unquote(raw: bytes) -> str:
 
 
 def _run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    try:
-        completed = subprocess.run(
-            ["git", *_GIT_CONFIG, *args], cwd=cwd, capture_output=True, check=False
-        )
-    except OSError as exc:
-        raise InputError(f"cannot run git: {exc.strerror or type(exc).__name__}") from None
-    if check and completed.returncode != 0:
-        raise InputError(f"git {args[0]} failed in {cwd}: {_first_line(completed.stderr)}")
-    return completed
+    return gitrun.run(cwd, *args, check=check)
 
 
 @contextmanager
 def _streamed_git(
     cwd: Path, args: list[str], stdin: IO[bytes] | None = None
 ) -> Iterator[IO[bytes]]:
-    """`git ARGS` with its stdout as a stream; git failing is an error once the stream ends.
-
-    stderr goes to a temporary file, so a chatty git can never block on a full pipe.
-    """
-    with tempfile.TemporaryFile() as errors:
-        try:
-            process = subprocess.Popen(
-                ["git", *_GIT_CONFIG, *args],
-                cwd=cwd,
-                stdin=stdin if stdin is not None else subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                bufsize=1024 * 1024,
-            )
-        except OSError as exc:
-            raise InputError(f"cannot run git: {exc.strerror or type(exc).__name__}") from None
-        assert process.stdout is not None
-        try:
-            yield process.stdout
-        except BaseException:
-            process.kill()
-            raise
-        finally:
-            process.stdout.close()
-            code = process.wait()
-        if code != 0:
-            errors.seek(0)
-            raise InputError(f"git {args[0]} failed: {_first_line(errors.read())}")
-
-
-def _first_line(stderr: bytes) -> str:
-    text = stderr.decode("utf-8", "replace").strip()
-    return text.splitlines()[0] if text else "no message"
+    with gitrun.stream(cwd, args, stdin) as stdout:
+        yield stdout
