@@ -361,3 +361,35 @@ def test_whole_column_with_any_strategy_and_a_large_table_in_worker_processes(
     counted = {c["column"]: c for c in report["files"][0]["columns"]}
     assert counted["note"]["replaced"] == rows and counted["age"]["replaced"] == rows
     assert report["summary"]["by_strategy"]["mask"] == rows
+
+
+def test_a_secret_in_a_hashed_column_is_masked_and_the_terminal_report_shows_the_spend(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    from tests.fakes import github_pat
+    from tests.redact_samples import REDACT_KEY
+
+    token = github_pat(3)
+    table = tmp_path / "logins.csv"
+    table.write_text(f"user,secret,age\nann,plain-words,30\nbo,{token},40\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = policyctl_in_process(
+        "redact",
+        table,
+        "-o",
+        out,
+        "--columns",
+        "secret=hash",
+        "--columns",
+        "age=dp:epsilon=0.5,lower=0,upper=120",
+        "--dp-budget",
+        "1",
+        "--no-audit",
+        env={"POLICYCTL_REDACT_KEY": REDACT_KEY},
+    )
+    assert result.code == 0, result.err
+    rows = read_table(out)
+    assert rows[0]["secret"].startswith("h_")  # the column's own strategy
+    assert rows[1]["secret"] == "*" * len(token)  # a secret is masked, never hashed
+    assert token not in result.all_output and token not in out.read_text(encoding="utf-8")
+    assert "privacy: epsilon 0.5 spent (budget 1): age laplace epsilon 0.5 scale 240" in result.out
