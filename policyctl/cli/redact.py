@@ -57,6 +57,24 @@ def redact(
             "tokenize, fpe, generalize.",
         ),
     ] = None,
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--columns",
+            help="NAME=STRATEGY[:OPTION=VALUE,...] (repeatable): every value of a table "
+            "column or JSON key redacted whole, e.g. email=hash, or noised: "
+            "age=dp:epsilon=0.5,lower=0,upper=120 (options epsilon, sensitivity, lower, "
+            "upper, mechanism=laplace|gaussian, delta; needs policyctl[dp]).",
+        ),
+    ] = None,
+    dp_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--dp-budget",
+            help="Privacy budget (total epsilon) of this run: the dp columns' epsilons add "
+            "up, and a run over it refuses before writing anything.",
+        ),
+    ] = None,
     config: Annotated[
         str | None, typer.Option("--config", "-c", help="Config file (redaction: section).")
     ] = None,
@@ -128,6 +146,8 @@ def redact(
         settings=settings,
         strategies=tuple(strategy or ()),
         command=tuple(sys.argv),
+        columns=tuple(columns or ()),
+        dp_budget=dp_budget,
     )
     outcome = run_redaction(request)
     print_notices(outcome.report["notices"], verbose=False)

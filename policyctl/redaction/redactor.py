@@ -17,6 +17,7 @@ from typing import NamedTuple
 from policyctl.core.model import Chunk, Location, Rule
 from policyctl.detection.detect import DetectOptions, Verdict, assess_chunk
 from policyctl.detection.rules import Ruleset
+from policyctl.redaction.columns import ColumnRedactor
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.policy import SECRET_CATEGORY, RedactionPolicy
 from policyctl.redaction.strategies import KEYED, Strategy, maker
@@ -101,6 +102,8 @@ class Redactor:
         self.tally: Counter[tuple[str, str | None, str]] = Counter()
         """Values replaced, by rule id, column and strategy (see `counts`)."""
         self._rules = {rule.id: rule for rule in ruleset.rules}
+        self.columns = ColumnRedactor(policy.columns, keys)
+        """Named columns redacted whole (`--columns`); its tally counts their cells."""
         self._makers: dict[Strategy, StandIns] = {}
         self._by_rule: dict[str, StandIns] = {}
 
