@@ -113,14 +113,14 @@ def redact(
     2: usage or configuration error.
     """
     from policyctl.app.redact import RedactRequest, run_redaction
-    from policyctl.core.config import resolve_settings
+    from policyctl.core.config import Overrides, resolve_settings
     from policyctl.redaction.outputs import OutputRequest
 
     if report_format not in REPORT_FORMATS:
         raise typer.BadParameter(
             f"choose one of {', '.join(REPORT_FORMATS)}", param_hint="--format"
         )
-    cli: dict[str, Any] = {
+    cli: Overrides = {
         "config_path": config,
         "rules": rules,
         "exclude": exclude,
