@@ -13,9 +13,11 @@ import pytest
 
 from policyctl.validators import (
     VALIDATORS,
+    americas,
+    asia_pacific,
     contact,
+    europe,
     financial,
-    national_ids,
     network,
     records,
     us_ids,
@@ -257,7 +259,7 @@ INVALID: dict[str, list[str]] = {
     "passport_mrz": [j("L898902C37UTO7408122F120", "4159ZE184226B<<<<<10")],
 }
 
-MODULES = (contact, network, financial, us_ids, national_ids, records)
+MODULES = (contact, network, financial, us_ids, americas, europe, asia_pacific, records)
 PII_VALIDATORS = sorted(name for module in MODULES for name in module.VALIDATORS)
 
 

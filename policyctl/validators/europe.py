@@ -1,4 +1,4 @@
-"""Validators for national identifiers outside the United States.
+"""Validators for European identifiers, the UK and Turkey included (rules/pii-europe.yaml).
 
 Each function takes the matched text (separators allowed where the identifier is
 written with them) and applies the identifier's published check: a check digit or
@@ -13,33 +13,12 @@ from datetime import date
 
 from policyctl.validators.check_digits import (
     icao_check_digit,
-    iso7064_mod11_2,
     iso7064_mod11_10,
     luhn_digits,
     mod11_check_digit,
-    verhoeff,
     weighted_sum,
 )
-from policyctl.validators.checksums import digits_of
-
-
-def compact(value: str) -> str:
-    """Upper-case text without spaces, dashes, dots and slashes."""
-    return re.sub(r"[\s\-./]", "", value).upper()
-
-
-def real_date(year: int, month: int, day: int) -> bool:
-    """True when the date exists in the calendar."""
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
-def _all_same(digits: str) -> bool:
-    return len(set(digits)) <= 1
-
+from policyctl.validators.checksums import all_same, compact, digits_of, real_date
 
 # United Kingdom
 
@@ -62,91 +41,10 @@ def uk_nino(value: str) -> bool:
 def uk_nhs(value: str) -> bool:
     """An NHS number: ten digits with a mod 11 check digit (weights 10 down to 2)."""
     digits = digits_of(value)
-    if len(digits) != 10 or _all_same(digits):
+    if len(digits) != 10 or all_same(digits):
         return False
     check = mod11_check_digit(digits[:9], range(10, 1, -1))
     return check != 10 and check % 11 == int(digits[9])
-
-
-# Americas
-
-
-def ca_sin(value: str) -> bool:
-    """A Canadian Social Insurance Number: nine digits, Luhn; 0 (fictitious) and 8
-    (business numbers) are not used as first digits."""
-    digits = digits_of(value)
-    return len(digits) == 9 and digits[0] not in "08" and luhn_digits(digits)
-
-
-def br_cpf(value: str) -> bool:
-    """A Brazilian CPF: eleven digits with two mod 11 check digits."""
-    digits = digits_of(value)
-    if len(digits) != 11 or _all_same(digits):
-        return False
-    for length in (9, 10):
-        total = weighted_sum(digits[:length], range(length + 1, 1, -1))
-        if total * 10 % 11 % 10 != int(digits[length]):
-            return False
-    return True
-
-
-def br_cnpj(value: str) -> bool:
-    """A Brazilian CNPJ: fourteen digits with two mod 11 check digits."""
-    digits = digits_of(value)
-    if len(digits) != 14 or _all_same(digits):
-        return False
-    for length, weights in (
-        (12, (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)),
-        (13, (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)),
-    ):
-        remainder = weighted_sum(digits[:length], weights) % 11
-        if (0 if remainder < 2 else 11 - remainder) != int(digits[length]):
-            return False
-    return True
-
-
-_CURP_CHARS = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
-_CURP_STATE_CODES = (
-    "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL OC PL QT QR SP SL SR TC TS "
-    "TL VZ YN ZS NE"
-)
-_CURP_STATES = frozenset(_CURP_STATE_CODES.split())
-
-
-def mx_curp(value: str) -> bool:
-    """A Mexican CURP: name letters, a real birth date, sex, state, consonants and a
-    check digit over the first 17 characters."""
-    text = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{4}\d{6}[HMX][A-Z]{2}[A-Z]{3}[0-9A-Z]\d", text):
-        return False
-    if text[11:13] not in _CURP_STATES:
-        return False
-    century = 1900 if text[16].isdigit() else 2000
-    if not real_date(century + int(text[4:6]), int(text[6:8]), int(text[8:10])):
-        return False
-    total = sum(_CURP_CHARS.index(ch) * (18 - i) for i, ch in enumerate(text[:17]))
-    return (10 - total % 10) % 10 == int(text[17])
-
-
-def cl_rut(value: str) -> bool:
-    """A Chilean RUT/RUN: digits and a mod 11 check character (0-9 or K)."""
-    text = compact(value)
-    body, check = text[:-1], text[-1:]
-    if not 7 <= len(body) <= 8 or not body.isdigit():
-        return False
-    total = weighted_sum(body[::-1], (2, 3, 4, 5, 6, 7))
-    expected = 11 - total % 11
-    return check == {11: "0", 10: "K"}.get(expected, str(expected))
-
-
-def ar_cuit(value: str) -> bool:
-    """An Argentine CUIT/CUIL: type prefix, DNI, and a mod 11 check digit."""
-    digits = digits_of(value)
-    if len(digits) != 11 or digits[:2] not in ("20", "23", "24", "27", "30", "33", "34"):
-        return False
-    check = mod11_check_digit(digits[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
-    # 11 means 0; 10 is issued as 9 (AFIP changes the prefix to 23 or 33 for these)
-    return {11: 0, 10: 9}.get(check, check) == int(digits[10])
 
 
 # Europe
@@ -290,7 +188,7 @@ def de_pension_number(value: str) -> bool:
 def nl_bsn(value: str) -> bool:
     """A Dutch citizen service number (BSN): nine digits passing the '11-test'."""
     digits = digits_of(value).zfill(9)
-    if len(digits) != 9 or _all_same(digits):
+    if len(digits) != 9 or all_same(digits):
         return False
     return (weighted_sum(digits[:8], range(9, 1, -1)) - int(digits[8])) % 11 == 0
 
@@ -438,12 +336,6 @@ def tr_identity(value: str) -> bool:
     return tenth == d[9] and sum(d[:10]) % 10 == d[10]
 
 
-def il_identity(value: str) -> bool:
-    """An Israeli identity number (Teudat Zehut): nine digits (leading zeros kept), Luhn."""
-    digits = digits_of(value)
-    return 5 <= len(digits) <= 9 and not _all_same(digits) and luhn_digits(digits.zfill(9))
-
-
 # VAT identification numbers of EU member states (and Northern Ireland, XI): format for
 # all, and the national check digit where the member state publishes one.
 _VAT_FORMATS: dict[str, str] = {
@@ -511,147 +403,9 @@ def eu_vat_id(value: str) -> bool:
     return _vat_checks(country, number)
 
 
-# Africa and Asia-Pacific
-
-
-def za_identity(value: str) -> bool:
-    """A South African identity number: birth date YYMMDD, serial, citizenship 0-2, and Luhn."""
-    digits = digits_of(value)
-    if len(digits) != 13 or digits[10] not in "012":
-        return False
-    if not real_date(2000, int(digits[2:4]), int(digits[4:6])):
-        return False
-    return luhn_digits(digits)
-
-
-def in_aadhaar(value: str) -> bool:
-    """An Indian Aadhaar number: twelve digits, not starting 0 or 1, Verhoeff check."""
-    digits = digits_of(value)
-    return (
-        len(digits) == 12 and digits[0] not in "01" and digits != digits[::-1] and verhoeff(digits)
-    )
-
-
-_PAN_HOLDERS = "ABCFGHJLPT"  # the holder type: P person, C company, H family, F firm ...
-
-
-def in_pan(value: str) -> bool:
-    """An Indian Permanent Account Number: five letters (the fourth a holder type), four
-    digits not all zero, and a letter."""
-    text = value.strip().upper()
-    return (
-        bool(re.fullmatch(r"[A-Z]{3}[A-Z][A-Z]\d{4}[A-Z]", text))
-        and text[3] in _PAN_HOLDERS
-        and text[5:9] != "0000"
-    )
-
-
-def cn_resident_id(value: str) -> bool:
-    """A Chinese resident identity number: area code, a real birth date YYYYMMDD, order
-    and an ISO 7064 MOD 11-2 check character (0-9 or X)."""
-    text = value.strip().upper()
-    if not re.fullmatch(r"[1-9]\d{16}[0-9X]", text):
-        return False
-    if not real_date(int(text[6:10]), int(text[10:12]), int(text[12:14])):
-        return False
-    return int(text[6:10]) >= 1900 and iso7064_mod11_2(text[:17], text[17])
-
-
-_NRIC_TABLES = {
-    "S": ("JZIHGFEDCBA", 0),
-    "T": ("JZIHGFEDCBA", 4),
-    "F": ("XWUTRQPNMLK", 0),
-    "G": ("XWUTRQPNMLK", 4),
-    "M": ("XWUTRQPNJLK", 3),
-}
-
-
-def sg_nric(value: str) -> bool:
-    """A Singapore NRIC or FIN: prefix S, T, F, G or M, seven digits and a check letter
-    (weights 2 7 6 5 4 3 2, an offset per prefix, mod 11)."""
-    text = value.strip().upper()
-    if not re.fullmatch(r"[STFGM]\d{7}[A-Z]", text):
-        return False
-    letters, offset = _NRIC_TABLES[text[0]]
-    total = weighted_sum(text[1:8], (2, 7, 6, 5, 4, 3, 2)) + offset
-    return letters[total % 11] == text[8]
-
-
-def au_tfn(value: str) -> bool:
-    """An Australian Tax File Number: nine (or older eight) digits, weighted sum mod 11 is 0."""
-    digits = digits_of(value)
-    if len(digits) == 9:
-        weights: tuple[int, ...] = (1, 4, 3, 7, 5, 8, 6, 9, 10)
-    elif len(digits) == 8:
-        weights = (10, 7, 8, 4, 6, 3, 5, 1)
-    else:
-        return False
-    return not _all_same(digits) and weighted_sum(digits, weights) % 11 == 0
-
-
-def au_abn(value: str) -> bool:
-    """An Australian Business Number: eleven digits; with 1 taken from the first, the
-    weighted sum (10, 1, 3, 5 ... 19) is a multiple of 89."""
-    digits = digits_of(value)
-    if len(digits) != 11 or digits[0] == "0":
-        return False
-    adjusted = str(int(digits[0]) - 1) + digits[1:]
-    return weighted_sum(adjusted, (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)) % 89 == 0
-
-
-def au_medicare(value: str) -> bool:
-    """An Australian Medicare card number: first digit 2-6, a check digit (weights
-    1 3 7 9 1 3 7 9, mod 10) in ninth place, an issue number, optionally the person's
-    reference number."""
-    digits = digits_of(value)
-    if len(digits) not in (10, 11) or digits[0] not in "23456" or digits[9] == "0":
-        return False
-    return weighted_sum(digits[:8], (1, 3, 7, 9)) % 10 == int(digits[8])
-
-
-def kr_rrn(value: str) -> bool:
-    """A South Korean resident registration number: birth date YYMMDD, a sex and century
-    digit, and a check digit (weights 2-9, 2-5; (11 - sum mod 11) mod 10)."""
-    digits = digits_of(value)
-    if len(digits) != 13:
-        return False
-    century = {
-        "1": 1900,
-        "2": 1900,
-        "3": 2000,
-        "4": 2000,
-        "5": 1900,
-        "6": 1900,
-        "7": 2000,
-        "8": 2000,
-        "9": 1800,
-        "0": 1800,
-    }[digits[6]]
-    if not real_date(century + int(digits[:2]), int(digits[2:4]), int(digits[4:6])):
-        return False
-    total = weighted_sum(digits[:12], (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5))
-    return (11 - total % 11) % 10 == int(digits[12])
-
-
-def jp_my_number(value: str) -> bool:
-    """A Japanese Individual Number (My Number): eleven digits and a check digit with
-    weights 6 5 4 3 2 7 6 5 4 3 2 (from the left); a remainder of 0 or 1 gives 0."""
-    digits = digits_of(value)
-    if len(digits) != 12 or _all_same(digits):
-        return False
-    remainder = weighted_sum(digits[:11], (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)) % 11
-    return (0 if remainder <= 1 else 11 - remainder) == int(digits[11])
-
-
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "uk_nino": uk_nino,
     "uk_nhs": uk_nhs,
-    "ca_sin": ca_sin,
-    "br_cpf": br_cpf,
-    "br_cnpj": br_cnpj,
-    "mx_curp": mx_curp,
-    "cl_rut": cl_rut,
-    "ar_cuit": ar_cuit,
     "es_dni": es_dni,
     "es_nie": es_nie,
     "it_fiscal_code": it_fiscal_code,
@@ -673,16 +427,5 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "ie_ppsn": ie_ppsn,
     "ch_ahv": ch_ahv,
     "tr_identity": tr_identity,
-    "il_identity": il_identity,
     "eu_vat_id": eu_vat_id,
-    "za_identity": za_identity,
-    "in_aadhaar": in_aadhaar,
-    "in_pan": in_pan,
-    "cn_resident_id": cn_resident_id,
-    "sg_nric": sg_nric,
-    "au_tfn": au_tfn,
-    "au_abn": au_abn,
-    "au_medicare": au_medicare,
-    "kr_rrn": kr_rrn,
-    "jp_my_number": jp_my_number,
 }
