@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import NamedTuple
 
 from policyctl.validators.check_digits import (
     icao_check_digit,
@@ -336,60 +337,114 @@ def tr_identity(value: str) -> bool:
     return tenth == d[9] and sum(d[:10]) % 10 == d[10]
 
 
-# VAT identification numbers of EU member states (and Northern Ireland, XI): format for
-# all, and the national check digit where the member state publishes one.
-_VAT_FORMATS: dict[str, str] = {
-    "AT": r"U\d{8}", "BE": r"[01]\d{9}", "BG": r"\d{9,10}", "CY": r"\d{8}[A-Z]",
-    "CZ": r"\d{8,10}", "DK": r"\d{8}", "EE": r"10\d{7}", "EL": r"\d{9}",
-    "ES": r"[A-Z0-9]\d{7}[A-Z0-9]",
-    "FI": r"\d{8}", "FR": r"[0-9A-HJ-NP-Z]{2}\d{9}", "HR": r"\d{11}", "HU": r"\d{8}",
-    "IE": r"\d{7}[A-W][A-I]?|\d[A-Z+*]\d{5}[A-W]", "IT": r"\d{11}", "LT": r"\d{9}|\d{12}",
-    "LU": r"\d{8}", "LV": r"\d{11}", "MT": r"\d{8}", "NL": r"\d{9}B\d{2}", "PL": r"\d{10}",
-    "PT": r"\d{9}", "RO": r"[1-9]\d{1,9}", "SE": r"\d{10}01", "SI": r"[1-9]\d{7}",
-    "SK": r"[1-9]\d{9}", "XI": r"\d{9}|\d{12}|GD\d{3}|HA\d{3}",
-}  # fmt: skip
+def _vat_at(number: str) -> bool:
+    total = sum(_cross_sum(int(d) * (1, 2)[i % 2]) for i, d in enumerate(number[1:8]))
+    return (96 - total) % 10 == int(number[8])
 
 
-def _vat_checks(country: str, number: str) -> bool:
-    """The member state's own check, where there is one (True otherwise)."""
-    if country == "AT":
-        total = sum(_cross_sum(int(d) * (1, 2)[i % 2]) for i, d in enumerate(number[1:8]))
-        return (96 - total) % 10 == int(number[8])
-    if country == "BE":
-        return 97 - int(number[:8]) % 97 == int(number[8:])
-    if country == "DK":
-        return number[0] != "0" and weighted_sum(number, (2, 7, 6, 5, 4, 3, 2, 1)) % 11 == 0
-    if country == "FI":
-        check = mod11_check_digit(number[:7], (7, 9, 10, 5, 8, 4, 2)) % 11
-        return check != 10 and check == int(number[7])
-    if country == "FR":  # a key over the SIREN, which is itself a Luhn number
-        key_ok = (
-            not number[:2].isdigit() or int(number[:2]) == (12 + 3 * (int(number[2:]) % 97)) % 97
-        )
-        return key_ok and luhn_digits(number[2:])
-    if country == "IT" and not (
-        1 <= int(number[7:10]) <= 100 or number[7:10] in ("120", "121", "888", "999")
-    ):
-        return False  # digits 8-10 name the tax office
-    if country in ("IT", "SE"):
-        return luhn_digits(number[:10] if country == "SE" else number)
-    if country == "LU":
-        return int(number[:6]) % 89 == int(number[6:])
-    if country == "NL":
-        digits = number[:9]
-        return (weighted_sum(digits[:8], range(9, 1, -1)) - int(digits[8])) % 11 == 0 or (
-            int("2321" + digits + "11" + number[10:]) % 97 == 1  # sole proprietors since 2020
-        )
-    if country == "PL":
-        return weighted_sum(number[:9], (6, 5, 7, 2, 3, 4, 5, 6, 7)) % 11 == int(number[9])
-    if country == "PT":
-        return number[0] != "0" and mod11_check_digit(number[:8], range(9, 1, -1)) % 11 % 10 == int(
-            number[8]
-        )
-    if country == "SI":
-        check = mod11_check_digit(number[:7], (8, 7, 6, 5, 4, 3, 2))
-        return check != 11 and check % 10 == int(number[7])
+def _vat_be(number: str) -> bool:
+    return 97 - int(number[:8]) % 97 == int(number[8:])
+
+
+def _vat_dk(number: str) -> bool:
+    return number[0] != "0" and weighted_sum(number, (2, 7, 6, 5, 4, 3, 2, 1)) % 11 == 0
+
+
+def _vat_fi(number: str) -> bool:
+    check = mod11_check_digit(number[:7], (7, 9, 10, 5, 8, 4, 2)) % 11
+    return check != 10 and check == int(number[7])
+
+
+def _vat_fr(number: str) -> bool:
+    """A key over the SIREN (numeric keys only are computable), and the SIREN's Luhn."""
+    key_ok = not number[:2].isdigit() or int(number[:2]) == (12 + 3 * (int(number[2:]) % 97)) % 97
+    return key_ok and luhn_digits(number[2:])
+
+
+def _vat_it(number: str) -> bool:
+    """Digits 8-10 name the tax office; the whole number is a Luhn number."""
+    office = number[7:10]
+    return (1 <= int(office) <= 100 or office in ("120", "121", "888", "999")) and luhn_digits(
+        number
+    )
+
+
+def _vat_lu(number: str) -> bool:
+    return int(number[:6]) % 89 == int(number[6:])
+
+
+def _vat_nl(number: str) -> bool:
+    """The old mod 11 test, or MOD 97-10 over the whole id (sole proprietors since 2020)."""
+    digits = number[:9]
+    return (weighted_sum(digits[:8], range(9, 1, -1)) - int(digits[8])) % 11 == 0 or (
+        int("2321" + digits + "11" + number[10:]) % 97 == 1
+    )
+
+
+def _vat_pl(number: str) -> bool:
+    return weighted_sum(number[:9], (6, 5, 7, 2, 3, 4, 5, 6, 7)) % 11 == int(number[9])
+
+
+def _vat_pt(number: str) -> bool:
+    check = mod11_check_digit(number[:8], range(9, 1, -1)) % 11 % 10
+    return number[0] != "0" and check == int(number[8])
+
+
+def _vat_se(number: str) -> bool:
+    return luhn_digits(number[:10])
+
+
+def _vat_si(number: str) -> bool:
+    check = mod11_check_digit(number[:7], (8, 7, 6, 5, 4, 3, 2))
+    return check != 11 and check % 10 == int(number[7])
+
+
+def _format_only(number: str) -> bool:
     return True
+
+
+class VatFormat(NamedTuple):
+    """One member state's VAT number: the digits after the prefix, and its own check."""
+
+    pattern: re.Pattern[str]
+    check: Callable[[str], bool] = _format_only
+
+
+def _vat(pattern: str, check: Callable[[str], bool] = _format_only) -> VatFormat:
+    return VatFormat(re.compile(pattern), check)
+
+
+# VAT identification numbers of EU member states (and Northern Ireland, XI): the format
+# of each, and the national check digit where the member state publishes one.
+VAT_FORMATS: dict[str, VatFormat] = {
+    "AT": _vat(r"U\d{8}", _vat_at),
+    "BE": _vat(r"[01]\d{9}", _vat_be),
+    "BG": _vat(r"\d{9,10}"),
+    "CY": _vat(r"\d{8}[A-Z]"),
+    "CZ": _vat(r"\d{8,10}"),
+    "DK": _vat(r"\d{8}", _vat_dk),
+    "EE": _vat(r"10\d{7}"),
+    "EL": _vat(r"\d{9}"),
+    "ES": _vat(r"[A-Z0-9]\d{7}[A-Z0-9]"),
+    "FI": _vat(r"\d{8}", _vat_fi),
+    "FR": _vat(r"[0-9A-HJ-NP-Z]{2}\d{9}", _vat_fr),
+    "HR": _vat(r"\d{11}"),
+    "HU": _vat(r"\d{8}"),
+    "IE": _vat(r"\d{7}[A-W][A-I]?|\d[A-Z+*]\d{5}[A-W]"),
+    "IT": _vat(r"\d{11}", _vat_it),
+    "LT": _vat(r"\d{9}|\d{12}"),
+    "LU": _vat(r"\d{8}", _vat_lu),
+    "LV": _vat(r"\d{11}"),
+    "MT": _vat(r"\d{8}"),
+    "NL": _vat(r"\d{9}B\d{2}", _vat_nl),
+    "PL": _vat(r"\d{10}", _vat_pl),
+    "PT": _vat(r"\d{9}", _vat_pt),
+    "RO": _vat(r"[1-9]\d{1,9}"),
+    "SE": _vat(r"\d{10}01", _vat_se),
+    "SI": _vat(r"[1-9]\d{7}", _vat_si),
+    "SK": _vat(r"[1-9]\d{9}"),
+    "XI": _vat(r"\d{9}|\d{12}|GD\d{3}|HA\d{3}"),
+}
 
 
 def eu_vat_id(value: str) -> bool:
@@ -397,10 +452,8 @@ def eu_vat_id(value: str) -> bool:
     its check digit where one is defined (Germany has its own rule, de_vat_id)."""
     text = compact(value)
     country, number = text[:2], text[2:]
-    pattern = _VAT_FORMATS.get(country)
-    if pattern is None or not re.fullmatch(pattern, number):
-        return False
-    return _vat_checks(country, number)
+    vat = VAT_FORMATS.get(country)
+    return vat is not None and vat.pattern.fullmatch(number) is not None and vat.check(number)
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
