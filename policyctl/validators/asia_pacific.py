@@ -17,7 +17,7 @@ from policyctl.validators.check_digits import (
     verhoeff,
     weighted_sum,
 )
-from policyctl.validators.checksums import all_same, digits_of, real_date
+from policyctl.validators.checksums import all_same, compact, digits_of, real_date
 
 
 def za_identity(value: str) -> bool:
@@ -155,7 +155,133 @@ def il_identity(value: str) -> bool:
     return 5 <= len(digits) <= 9 and not all_same(digits) and luhn_digits(digits.zfill(9))
 
 
+def au_acn(value: str) -> bool:
+    """An Australian Company Number (ASIC): eight digits and a check digit, the
+    complement to 10 of the digits weighted 8 down to 1, mod 10."""
+    digits = digits_of(value)
+    if len(digits) != 9 or all_same(digits):
+        return False
+    return (10 - weighted_sum(digits[:8], range(8, 0, -1)) % 10) % 10 == int(digits[8])
+
+
+_GST_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_GST_STATES = frozenset(f"{n:02d}" for n in range(1, 39)) | {"97", "99"}
+
+
+def in_gstin(value: str) -> bool:
+    """An Indian GST identification number: state code (01-38, 97 other territory,
+    99 centre), the holder's PAN, an entity number, `Z`, and a base-36 check character
+    (each character's value times 1 or 2 alternately, the product's base-36 digits
+    summed, and the complement to 36)."""
+    text = compact(value)
+    if len(text) != 15 or text[:2] not in _GST_STATES or not in_pan(text[2:12]):
+        return False
+    if text[12] == "0" or text[13] != "Z":
+        return False
+    total = 0
+    for position, ch in enumerate(text[:14]):
+        product = _GST_CHARS.index(ch) * (1 if position % 2 == 0 else 2)
+        total += product // 36 + product % 36
+    return _GST_CHARS[(36 - total % 36) % 36] == text[14]
+
+
+# Letter codes of India's states and union territories on vehicle registration plates
+# (Central Motor Vehicles Rules; OR is Odisha's code before it became OD).
+_IN_VEHICLE_STATE_CODES = """
+    AN AP AR AS BR CG CH DD DL DN GA GJ HP HR JH JK KA KL LA LD MH ML MN MP MZ NL OD OR PB
+    PY RJ SK TN TR TS UK UP WB
+"""
+_IN_VEHICLE_STATES = frozenset(_IN_VEHICLE_STATE_CODES.split())
+
+
+def in_vehicle_registration(value: str) -> bool:
+    """An Indian vehicle registration mark: a state or territory code from the table, a
+    district (RTO) number other than 00, a series of letters and a number 1-9999; or the
+    Bharat series (year, BH, number, letters)."""
+    text = compact(value)
+    bharat = re.fullmatch(r"(\d{2})BH(\d{4})[A-HJ-NP-Z]{1,2}", text)
+    if bharat:
+        return int(bharat[1]) >= 21 and bharat[2] != "0000"
+    plate = re.fullmatch(r"([A-Z]{2})(\d{1,2})[A-Z]{0,3}(\d{1,4})", text)
+    return (
+        plate is not None
+        and plate[1] in _IN_VEHICLE_STATES
+        and int(plate[2]) > 0
+        and int(plate[3]) > 0
+    )
+
+
+def kr_brn(value: str) -> bool:
+    """A South Korean business registration number: tax office (from 101), type, serial
+    and a check digit: the first nine digits weighted 1 3 7 1 3 7 1 3 5, plus the tens
+    of the ninth digit times 5, complemented to 10."""
+    digits = digits_of(value)
+    if len(digits) != 10 or int(digits[:3]) < 101 or digits[3:5] == "00":
+        return False
+    total = weighted_sum(digits[:9], (1, 3, 7, 1, 3, 7, 1, 3, 5)) + int(digits[8]) * 5 // 10
+    return (10 - total % 10) % 10 == int(digits[9])
+
+
+def kr_frn(value: str) -> bool:
+    """A South Korean foreigner registration number: birth date YYMMDD, a sex and
+    century digit of 5-8 (foreigners), and the resident number's check digit (numbers
+    issued since October 2020 have a random last digit and are not confirmed)."""
+    digits = digits_of(value)
+    return len(digits) == 13 and digits[6] in "5678" and kr_rrn(digits)
+
+
+# Licence-issuing regions of South Korea, the first two digits of a driving licence
+# number (11 Seoul ... 26 Ulsan, 28 northern Gyeonggi).
+_KR_LICENCE_REGIONS = frozenset(str(n) for n in (*range(11, 27), 28))
+
+
+def kr_driving_licence(value: str) -> bool:
+    """A South Korean driving licence number: region, year of issue, serial and check
+    digits (12 digits); the region from the table."""
+    digits = digits_of(value)
+    return len(digits) == 12 and digits[:2] in _KR_LICENCE_REGIONS and not all_same(digits[4:10])
+
+
+def sg_uen(value: str) -> bool:
+    """A Singapore Unique Entity Number (ACRA), one of three layouts each with its check
+    letter: businesses (8 digits), local companies (year and 5 digits), and other
+    entities (T/S/R, year, a two-letter entity type, 4 digits)."""
+    text = compact(value)
+    if re.fullmatch(r"\d{8}[A-Z]", text):
+        total = weighted_sum(text[:8], (10, 4, 9, 3, 8, 2, 7, 1))
+        return "XMKECAWLJDB"[total % 11] == text[8]
+    if re.fullmatch(r"(?:19|20)\d{7}[A-Z]", text):
+        total = weighted_sum(text[:9], (10, 8, 6, 4, 9, 7, 5, 3, 1))
+        return "ZKCMDNERGWH"[total % 11] == text[9]
+    if re.fullmatch(r"[RST]\d{2}[A-Z]{2}\d{4}[A-Z]", text):
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWX0123456789"
+        if any(ch not in alphabet for ch in text):
+            return False
+        weights = (4, 3, 5, 3, 10, 2, 2, 5, 7)
+        total = sum(alphabet.index(ch) * w for ch, w in zip(text[:9], weights, strict=True))
+        return alphabet[(total - 5) % 11] == text[9]
+    return False
+
+
+def th_national_id(value: str) -> bool:
+    """A Thai personal identification number: 13 digits, the first (the holder's
+    category) 1-8, and a check digit: 11 minus the sum of the first twelve weighted 13
+    down to 2, mod 11, mod 10."""
+    digits = digits_of(value)
+    if len(digits) != 13 or digits[0] not in "12345678":
+        return False
+    return (11 - weighted_sum(digits[:12], range(13, 1, -1)) % 11) % 10 == int(digits[12])
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "au_acn": au_acn,
+    "in_gstin": in_gstin,
+    "in_vehicle_registration": in_vehicle_registration,
+    "kr_brn": kr_brn,
+    "kr_frn": kr_frn,
+    "kr_driving_licence": kr_driving_licence,
+    "sg_uen": sg_uen,
+    "th_national_id": th_national_id,
     "il_identity": il_identity,
     "za_identity": za_identity,
     "in_aadhaar": in_aadhaar,

@@ -337,6 +337,148 @@ def tr_identity(value: str) -> bool:
     return tenth == d[9] and sum(d[:10]) % 10 == d[10]
 
 
+def de_lanr(value: str) -> bool:
+    """A German lifelong physician number (LANR, KBV): a six-digit serial, a check
+    digit (the serial weighted 4 9 4 9 4 9, complemented to 10) and a two-digit
+    specialty group from 01."""
+    digits = digits_of(value)
+    if len(digits) != 9 or all_same(digits[:6]) or digits[7:] == "00":
+        return False
+    return (10 - weighted_sum(digits[:6], (4, 9)) % 10) % 10 == int(digits[6])
+
+
+def de_bsnr(value: str) -> bool:
+    """A German practice location number (Betriebsstättennummer, KBV): nine digits whose
+    first two name the regional association of statutory-health-insurance physicians
+    (01-99; the regions' own numbering changes with mergers, so any is accepted); it has
+    no check digit, so the rule needs a context word."""
+    digits = digits_of(value)
+    return len(digits) == 9 and digits[:2] != "00" and not all_same(digits)
+
+
+# Leitregionen (first two digits) that German postcodes do not use.
+_DE_UNUSED_POSTCODE_REGIONS = frozenset({"00", "05", "43", "62"})
+
+
+def de_postcode(value: str) -> bool:
+    """A German postcode (Postleitzahl): five digits from 01001 whose first two digits
+    name a postal region in use."""
+    digits = digits_of(value.upper().removeprefix("D-"))
+    return (
+        len(digits) == 5 and digits[:2] not in _DE_UNUSED_POSTCODE_REGIONS and int(digits) >= 1001
+    )
+
+
+# The leading digits of the 13-digit federal form of a German tax number (Steuernummer)
+# name the state: 28 Baden-Württemberg, 9 Bavaria, 11 Berlin, 30 Brandenburg, 24 Bremen,
+# 22 Hamburg, 26 Hesse, 40 Mecklenburg-Vorpommern, 23 Lower Saxony, 5 North
+# Rhine-Westphalia, 27 Rhineland-Palatinate, 10 Saarland, 32 Saxony, 31 Saxony-Anhalt,
+# 21 Schleswig-Holstein, 41 Thuringia.
+_DE_TAX_STATES = frozenset(
+    ["9", "5", "28", "11", "30", "24", "22", "26", "40", "23", "27", "10", "32", "31", "21", "41"]
+)
+
+
+def de_tax_number(value: str) -> bool:
+    """A German tax number (Steuernummer, not the personal Steuer-ID): ten or eleven
+    digits in a state's own layout (tax office, district, serial, however grouped), or
+    the 13-digit federal form (state code, tax office, a 0, district, serial). The
+    states' check-digit methods differ and are not applied, so the rule needs a
+    context word."""
+    digits = re.sub(r"[\s/]", "", value)
+    if not digits.isdigit() or all_same(digits):
+        return False
+    if len(digits) == 13:
+        return (digits[0] in _DE_TAX_STATES or digits[:2] in _DE_TAX_STATES) and digits[4] == "0"
+    return len(digits) in (10, 11)
+
+
+def de_commercial_register(value: str) -> bool:
+    """A German commercial register number (Handelsregister): the register's kind (HRA
+    partnerships, HRB companies, GnR cooperatives, PR partnership companies, VR
+    associations), a number 1-999999, and an optional court letter."""
+    found = re.fullmatch(r"(?:HRA|HRB|GNR|PR|VR|GSR)\s?(\d{1,6})(?:\s?[A-Z]{1,2})?", value.upper())
+    return found is not None and int(found[1]) > 0
+
+
+def de_vehicle_registration(value: str) -> bool:
+    """A German number plate (Kfz-Kennzeichen): a district code of 1-3 letters, 1-2
+    letters, a number 1-9999 and an optional E (electric) or H (historic); together at
+    most eight characters, the suffix aside."""
+    found = re.fullmatch(r"([A-Z]{1,3})[ \-:]+([A-Z]{1,2}) ?([1-9]\d{0,3})([EH]?)", value.upper())
+    return found is not None and len(found[1] + found[2] + found[3]) <= 8
+
+
+def se_organisation_number(value: str) -> bool:
+    """A Swedish organisation number (organisationsnummer): ten digits whose third and
+    fourth are 20 or more (so it is never a personal number's month) and Luhn."""
+    digits = digits_of(value)
+    return len(digits) == 10 and digits[2] >= "2" and digits[0] != "0" and luhn_digits(digits)
+
+
+# Postcode areas of the United Kingdom and the Crown Dependencies (Royal Mail).
+_UK_POSTCODE_AREA_CODES = """
+    AB AL B BA BB BD BF BH BL BN BR BS BT BX CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL
+    DN DT DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW
+    KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH
+    RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF
+    WN WR WS WV YO ZE
+"""
+_UK_POSTCODE_AREAS = frozenset(_UK_POSTCODE_AREA_CODES.split())
+
+
+def uk_postcode(value: str) -> bool:
+    """A UK postcode: an outward code whose letters name a postcode area, a space, and an
+    inward code (digit and two letters without C, I, K, M, O, V); or GIR 0AA."""
+    text = " ".join(value.upper().split())
+    if text == "GIR 0AA":
+        return True
+    found = re.fullmatch(r"([A-Z]{1,2})\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}", text)
+    return found is not None and found[1] in _UK_POSTCODE_AREAS
+
+
+def uk_vehicle_registration(value: str) -> bool:
+    """A UK registration mark in the current format (since September 2001): a local
+    memory tag (its first letter a DVLA region), an age identifier (the year for March,
+    the year plus 50 for September, not in the future) and three random letters."""
+    found = re.fullmatch(r"([A-Z]{2})(\d{2}) ?([A-Z]{3})", " ".join(value.upper().split()))
+    if found is None or found[1][0] not in "ABCDEFGHKLMNOPRSVWY":
+        return False
+    if found[1][1] in "IQZ" or any(ch in "IQ" for ch in found[3]):
+        return False
+    age = int(found[2])
+    year = date.today().year % 100
+    return 2 <= age <= year or 51 <= age <= min(year, 49) + 50
+
+
+def uk_driving_licence(value: str) -> bool:
+    """A driving licence number of Great Britain (DVLA): five characters of the surname
+    (padded with 9), the birth date as decade, month (plus 50 for women), day and year,
+    two initials (padded with 9), a digit and two check letters."""
+    text = value.upper().replace(" ", "")
+    found = re.fullmatch(r"[A-Z9]{5}(\d)(\d{2})(\d{2})(\d)[A-Z9]{2}\d[A-Z\d]{2}", text)
+    if found is None or not text[0].isalpha():
+        return False
+    month = int(found[2]) % 50
+    return real_date(1900 + int(found[1]) * 10 + int(found[4]), month, int(found[3]))
+
+
+# Province codes (01-81) on Turkish number plates, with the number of digits allowed
+# after one, two or three letters.
+_TR_PLATE_DIGITS = {1: (4, 4), 2: (3, 4), 3: (2, 3)}
+
+
+def tr_licence_plate(value: str) -> bool:
+    """A Turkish number plate: a province code 01-81, one to three letters of the Latin
+    alphabet without Q, W and X, and a number whose length depends on how many letters
+    there are (one letter four digits, two letters three or four, three two or three)."""
+    found = re.fullmatch(r"(\d{2}) ?([A-PR-VYZ]{1,3}) ?(\d{2,4})", " ".join(value.upper().split()))
+    if found is None or not 1 <= int(found[1]) <= 81:
+        return False
+    low, high = _TR_PLATE_DIGITS[len(found[2])]
+    return low <= len(found[3]) <= high and int(found[3]) > 0
+
+
 def _vat_at(number: str) -> bool:
     total = sum(_cross_sum(int(d) * (1, 2)[i % 2]) for i, d in enumerate(number[1:8]))
     return (96 - total) % 10 == int(number[8])
@@ -457,6 +599,17 @@ def eu_vat_id(value: str) -> bool:
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "de_lanr": de_lanr,
+    "de_bsnr": de_bsnr,
+    "de_postcode": de_postcode,
+    "de_tax_number": de_tax_number,
+    "de_commercial_register": de_commercial_register,
+    "de_vehicle_registration": de_vehicle_registration,
+    "se_organisation_number": se_organisation_number,
+    "uk_postcode": uk_postcode,
+    "uk_vehicle_registration": uk_vehicle_registration,
+    "uk_driving_licence": uk_driving_licence,
+    "tr_licence_plate": tr_licence_plate,
     "uk_nino": uk_nino,
     "uk_nhs": uk_nhs,
     "es_dni": es_dni,

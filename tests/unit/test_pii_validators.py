@@ -140,6 +140,42 @@ VALID: dict[str, list[str]] = {
     "geo_coordinates": [j("40.748817,", " -73.985428"), j("51.50722", ",-0.12750")],
     "icd10_code": [j("E1", "1.9"), j("J4", "5.909"), j("U0", "7.1")],
     "passport_mrz": [j("L898902C36UTO7408122F120", "4159ZE184226B<<<<<10")],
+    # added with issue 17: specimens the issuers publish (ASIC's ACN, DVLA's licence,
+    # Royal Mail's postcodes) or check characters worked out from the published method
+    "au_acn": [j("004 085", " 616"), j("123456", "780")],
+    "in_gstin": [j("27AAPFU0939", "F1ZV"), j("29AABCT1332", "L1ZA")],
+    "in_vehicle_registration": [
+        j("MH 12 ", "AB 1234"),
+        j("DL3C", "AB1234"),
+        j("22 BH ", "1234 AA"),
+    ],
+    "kr_brn": [j("220-88", "-12340"), j("101810", "0001")],
+    "kr_frn": [j("850315", "-5123458"), j("020101", "7123456")],
+    "kr_driving_licence": [j("11-85-", "123456-78"), j("28021", "2345678")],
+    "sg_uen": [j("53012", "345B"), j("2019123", "45R"), j("T09LL", "0001D")],
+    "th_national_id": [j("1-1017-", "00123-45-6"), j("51234567", "89017")],
+    "de_lanr": [j("123456", "601"), j("234567", "714")],
+    "de_bsnr": [j("381234", "500")],
+    "de_postcode": [j("803", "31"), j("D-10", "115"), j("010", "67")],
+    "de_tax_number": [j("181/815", "/08155"), j("93815/", "08152"), j("918108", "1508155")],
+    "de_commercial_register": [j("HRB ", "123456"), j("HRA", "4711 B"), j("GnR ", "12")],
+    "de_vehicle_registration": [j("M-AB ", "1234"), j("B MW ", "123E"), j("HH-X ", "1")],
+    "se_organisation_number": [j("212000", "-0142"), j("802479", "1132")],
+    "uk_postcode": [j("SW1A ", "2AA"), j("M1 ", "1AE"), j("GIR ", "0AA"), j("EC1A ", "1BB")],
+    "uk_vehicle_registration": [j("BD51 ", "SMR"), j("LV24", "HKT")],
+    "uk_driving_licence": [j("MORGA6570", "54SM9IJ"), j("JONES7102", "38J99AB")],
+    "tr_licence_plate": [j("34 ", "ABC 123"), j("06 A ", "1234"), j("81AB", "123")],
+    "date_or_time": [
+        j("14/03/", "2024"),
+        j("March 14, ", "2024"),
+        j("10:30 ", "pm"),
+        j("2024", "-02-29"),
+    ],
+    "web_address": [
+        j("https://shop.acme", "-widgets.co.uk/a"),
+        j("www.jane", "doe.net"),
+        j("http://8.8.", "4.4/"),
+    ],
 }
 
 INVALID: dict[str, list[str]] = {
@@ -257,6 +293,40 @@ INVALID: dict[str, list[str]] = {
     ],
     "icd10_code": [j("E1", "X.0"), "E1", j("11", ".9")],
     "passport_mrz": [j("L898902C37UTO7408122F120", "4159ZE184226B<<<<<10")],
+    # added with issue 17: each breaks one rule (check character, table, range, date)
+    "au_acn": [j("004 085", " 617"), "0" * 9],
+    "in_gstin": [j("27AAPFU0939", "F1ZW"), j("45AAPFU0939", "F1ZV"), j("27AAPQU0939", "F1ZV")],
+    "in_vehicle_registration": [
+        j("XX 12 ", "AB 1234"),
+        j("MH 00 ", "AB 1234"),
+        j("19 BH ", "1234 AA"),
+    ],
+    "kr_brn": [j("220-88", "-12341"), j("099-88", "-12340"), j("220-00", "-12340")],
+    "kr_frn": [j("850315", "-5123459"), j("850315", "-1123458"), j("851315", "-5123458")],
+    "kr_driving_licence": [j("31-85-", "123456-78"), j("11-85-", "000000-78")],
+    "sg_uen": [j("53012", "345C"), j("2019123", "45Q"), j("T09LL", "0001E")],
+    "th_national_id": [j("1-1017-", "00123-45-7"), j("9-1017-", "00123-45-6")],
+    "de_lanr": [j("123456", "701"), j("123456", "600"), "1" * 9],
+    "de_bsnr": [j("001234", "500"), "5" * 9],
+    "de_postcode": [j("001", "23"), j("432", "10"), j("010", "00")],
+    "de_tax_number": [j("918118", "1508155"), j("12345", "678"), j("471108", "1508155")],
+    "de_commercial_register": [j("HRB ", "0"), j("HRC ", "12345")],
+    "de_vehicle_registration": [j("ABC-DE ", "12345"), j("ABC-DE ", "1234"), j("M-AB ", "0123")],
+    "se_organisation_number": [j("212000", "-0143"), j("851212", "-0144")],
+    "uk_postcode": [j("QQ1 ", "1AA"), j("SW1A ", "1CA"), j("A1 ", "1AA")],
+    "uk_vehicle_registration": [j("ZZ51 ", "SMR"), j("BD99 ", "SMR"), j("BD51 ", "SQR")],
+    "uk_driving_licence": [
+        j("MORGA6573", "54SM9IJ"),
+        j("MORGA6133", "54SM9IJ"),
+        j("9ORGA6570", "54SM9IJ"),
+    ],
+    "tr_licence_plate": [j("34 A ", "12"), j("90 AB ", "123"), j("34 ABQ ", "12")],
+    "date_or_time": [j("31/02/", "2024"), j("13:30 ", "pm"), j("2023", "-02-29")],
+    "web_address": [
+        j("https://example", ".com/docs"),
+        j("http://local", "host:8080/"),
+        j("http://10.0", ".0.1/"),
+    ],
 }
 
 MODULES = (contact, network, financial, us_ids, americas, europe, asia_pacific, records)
