@@ -246,7 +246,8 @@ _HETU_CENTURIES.update(dict.fromkeys("BCDEF", 2000))
 
 def fi_hetu(value: str) -> bool:
     """A Finnish personal identity code (HETU): DDMMYY, century sign, individual number
-    002-899 and a check character for the nine digits mod 31."""
+    002-999 (900-999 are temporary codes, issued as well) and a check character for
+    the nine digits mod 31."""
     text = value.strip().upper()
     found = re.fullmatch(r"(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])", text)
     if found is None:
@@ -254,7 +255,7 @@ def fi_hetu(value: str) -> bool:
     day, month, year, sign, serial, check = found.groups()
     if not real_date(_HETU_CENTURIES[sign] + int(year), int(month), int(day)):
         return False
-    if not 2 <= int(serial) <= 899:
+    if int(serial) < 2:
         return False
     return _HETU_CHECKS[int(day + month + year + serial) % 31] == check
 

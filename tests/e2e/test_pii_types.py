@@ -145,3 +145,47 @@ def test_urls_and_dates_in_source_code_are_not_personal_data(
 ) -> None:
     text = 'HOME = "https://shop.acme-widgets.co.uk/"  # since 14/03/2024\n'
     assert scan_rules(policyctl_in_process, tmp_path, text, name="settings.py") == []
+
+
+# Calibration: a value whose format is specific and whose check passes is reported with
+# no word around it; a weak shape (plain digits) still needs one.
+ALONE: dict[str, str] = {
+    "pii.in-aadhaar": j("2341 2341", " 2346"),
+    "pii.kr-rrn": j("971013-", "9019902"),
+    "pii.kr-foreigner-registration-number": j("850315-", "5123458"),
+    "pii.de-id-card": j("T22000", "1293"),
+    "pii.fi-hetu": j("131052-", "9085"),
+    "pii.phone-number-mobile-national": j("0917 123", " 4567"),
+    "pii.th-national-id": j("1-1017-00123", "-45-6"),
+    "pii.ipv4-address": j("81.2.69", ".160"),
+}
+NEEDS_CONTEXT: dict[str, tuple[str, str]] = {
+    "pii.in-aadhaar-digits": (j("234123", "412346"), "aadhaar"),
+    "pii.kr-rrn-digits": (j("9710139", "019902"), "rrn"),
+    "pii.ip-address-internal": (j("192.168", ".1.23"), "client ip"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(ALONE))
+def test_a_specific_checked_value_is_reported_alone_on_a_line(
+    rule: str, run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    assert scan_rules(run_policyctl, tmp_path, ALONE[rule] + "\n") == [rule]
+
+
+@pytest.mark.parametrize("rule", sorted(NEEDS_CONTEXT))
+def test_a_weak_shape_needs_its_context_word(
+    rule: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    value, word = NEEDS_CONTEXT[rule]
+    assert scan_rules(policyctl_in_process, tmp_path, value + "\n") == []
+    assert scan_rules(policyctl_in_process, tmp_path, f"{word} {value}\n") == [rule]
+
+
+def test_a_turkish_mobile_number_is_reported_alone_and_once_with_its_word(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    number = j("0532 123", " 45 67")
+    expected = ["pii.phone-number-mobile-national"]
+    assert scan_rules(policyctl_in_process, tmp_path, number + "\n") == expected
+    assert scan_rules(policyctl_in_process, tmp_path, f"phone {number}\n") == expected
