@@ -211,6 +211,17 @@ def in_vehicle_registration(value: str) -> bool:
     )
 
 
+def in_epic(value: str) -> bool:
+    """An Indian voter ID (EPIC) number: three letters naming the assembly
+    constituency, a six-digit serial and the serial's Luhn check digit."""
+    text = compact(value)
+    return (
+        re.fullmatch(r"[A-Z]{3}\d{7}", text) is not None
+        and not all_same(text[3:9])
+        and luhn_digits(text[3:])
+    )
+
+
 def kr_brn(value: str) -> bool:
     """A South Korean business registration number: tax office (from 101), type, serial
     and a check digit: the first nine digits weighted 1 3 7 1 3 7 1 3 5, plus the tens
@@ -274,6 +285,7 @@ def th_national_id(value: str) -> bool:
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "in_epic": in_epic,
     "au_acn": au_acn,
     "in_gstin": in_gstin,
     "in_vehicle_registration": in_vehicle_registration,

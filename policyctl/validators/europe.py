@@ -391,6 +391,8 @@ def de_tax_number(value: str) -> bool:
         return False
     if len(digits) == 13:
         return (digits[0] in _DE_TAX_STATES or digits[:2] in _DE_TAX_STATES) and digits[4] == "0"
+    if len(digits) == 11 and value.strip().isdigit() and de_tax_id(digits):
+        return False  # the personal Steuer-ID's check passes: pii.de-tax-id reports it
     return len(digits) in (10, 11)
 
 

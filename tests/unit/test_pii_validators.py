@@ -143,12 +143,13 @@ VALID: dict[str, list[str]] = {
     # added with issue 17: specimens the issuers publish (ASIC's ACN, DVLA's licence,
     # Royal Mail's postcodes) or check characters worked out from the published method
     "au_acn": [j("004 085", " 616"), j("123456", "780")],
-    "in_gstin": [j("27AAPFU0939", "F1ZV"), j("29AABCT1332", "L1ZA")],
+    "in_gstin": [j("33AAGPS4567", "K2Z8"), j("29AABCT1332", "L1ZA")],
     "in_vehicle_registration": [
         j("MH 12 ", "AB 1234"),
         j("DL3C", "AB1234"),
         j("22 BH ", "1234 AA"),
     ],
+    "in_epic": [j("ABC12", "34566"), j("XYZ76", "54320")],
     "kr_brn": [j("220-88", "-12340"), j("101810", "0001")],
     "kr_frn": [j("850315", "-5123458"), j("020101", "7123456")],
     "kr_driving_licence": [j("11-85-", "123456-78"), j("28021", "2345678")],
@@ -303,12 +304,13 @@ INVALID: dict[str, list[str]] = {
     "passport_mrz": [j("L898902C37UTO7408122F120", "4159ZE184226B<<<<<10")],
     # added with issue 17: each breaks one rule (check character, table, range, date)
     "au_acn": [j("004 085", " 617"), "0" * 9],
-    "in_gstin": [j("27AAPFU0939", "F1ZW"), j("45AAPFU0939", "F1ZV"), j("27AAPQU0939", "F1ZV")],
+    "in_gstin": [j("33AAGPS4567", "K2Z9"), j("45AAGPS4567", "K2Z8"), j("33AAGQS4567", "K2Z8")],
     "in_vehicle_registration": [
         j("XX 12 ", "AB 1234"),
         j("MH 00 ", "AB 1234"),
         j("19 BH ", "1234 AA"),
     ],
+    "in_epic": [j("ABC12", "34567"), j("AB123", "45666"), "ABC0000000"],
     "kr_brn": [j("220-88", "-12341"), j("099-88", "-12340"), j("220-00", "-12340")],
     "kr_frn": [j("850315", "-5123459"), j("850315", "-1123458"), j("851315", "-5123458")],
     "kr_driving_licence": [j("31-85-", "123456-78"), j("11-85-", "000000-78")],
