@@ -189,3 +189,10 @@ def test_a_turkish_mobile_number_is_reported_alone_and_once_with_its_word(
     expected = ["pii.phone-number-mobile-national"]
     assert scan_rules(policyctl_in_process, tmp_path, number + "\n") == expected
     assert scan_rules(policyctl_in_process, tmp_path, f"phone {number}\n") == expected
+
+
+def test_a_column_of_dates_in_a_table_is_not_reported_cell_by_cell(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    text = "id,signup_date\n1,2023-04-05\n2,2023-06-07\n"
+    assert scan_rules(policyctl_in_process, tmp_path, text, name="t.csv") == []
