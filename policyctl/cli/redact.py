@@ -49,7 +49,7 @@ def redact(
             "-s",
             help="[DATA_CLASS|RULE=]NAME[:OPTION=VALUE,...] (repeatable), e.g. hash, "
             "contact=partial, pii.us-ssn=fpe. Strategies: mask, partial, remove, hash, "
-            "tokenize, fpe, generalize.",
+            "tokenize, fpe, generalize, replace.",
         ),
     ] = None,
     config: Annotated[

@@ -196,3 +196,25 @@ def test_a_column_of_dates_in_a_table_is_not_reported_cell_by_cell(
 ) -> None:
     text = "id,signup_date\n1,2023-04-05\n2,2023-06-07\n"
     assert scan_rules(policyctl_in_process, tmp_path, text, name="t.csv") == []
+
+
+def test_replace_writes_the_kind_of_each_value(run_policyctl: RunPolicyctl, tmp_path: Path) -> None:
+    email, phone = j("ann.lee", "@acme-mail.com"), j("+44 20 7946", " 0958")
+    (tmp_path / "app.log").write_text(f"signup {email} phone {phone}\n", encoding="utf-8")
+    done = run_policyctl(
+        "redact", "app.log", "-o", "out.log", "--strategy", "replace", cwd=tmp_path
+    )
+    assert done.code == 0, done.err
+    assert (tmp_path / "out.log").read_text() == "signup <EMAIL_ADDRESS> phone <PHONE_NUMBER>\n"
+
+
+def test_replace_takes_the_labels_form_as_an_option(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    (tmp_path / "app.log").write_text(j("mail ann.lee", "@acme-mail.com\n"), encoding="utf-8")
+    strategy = "contact=replace:label=[{entity} removed]"
+    done = policyctl_in_process(
+        "redact", "app.log", "-o", "out.log", "--strategy", strategy, cwd=tmp_path
+    )
+    assert done.code == 0, done.err
+    assert (tmp_path / "out.log").read_text() == "mail [EMAIL_ADDRESS removed]\n"
