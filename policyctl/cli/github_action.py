@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from policyctl.policy.enforce import EXIT_ERROR
+
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 
 
@@ -89,7 +91,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
     report_path = output_dir / "report.json"
     if code not in (0, 1) or not report_path.is_file():
         print(f"::error title=policyctl::the scan failed (exit code {code})", flush=True)
-        return code or 2
+        return code or EXIT_ERROR
     report = json.loads(report_path.read_text(encoding="utf-8"))
     Path(inputs.sarif_file).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(output_dir / "report.sarif", inputs.sarif_file)

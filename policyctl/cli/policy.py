@@ -13,6 +13,7 @@ from rich.text import Text
 from policyctl.cli.console import stdout
 from policyctl.core.model import PolicyPack, Rule
 from policyctl.detection.rules import load_rules
+from policyctl.policy.enforce import EXIT_ERROR
 from policyctl.policy.packs import (
     builtin_pack_files,
     coverage,
@@ -85,6 +86,15 @@ def show_pack(
             Text(control.title),
         )
     stdout.print(table)
+    if pack.breach_notification:
+        stdout.print("[bold]breach notification[/bold] (guidance, not legal advice):")
+        for duty in pack.breach_notification:
+            condition = f"; {duty.condition}" if duty.condition else ""
+            stdout.print(f"  {duty.source}: {duty.notify}, {duty.within}{condition}", markup=False)
+    if pack.data_subject_rights:
+        rights = "; ".join(f"{r.right} ({r.source})" for r in pack.data_subject_rights)
+        stdout.print("[bold]data-subject rights[/bold]: ", end="")
+        stdout.print(rights, markup=False)
 
 
 @policy_app.command("validate")
@@ -108,7 +118,7 @@ def validate_packs(
     for problem in problems:
         typer.echo(f"policyctl: error: {problem}", err=True)
     if problems:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_ERROR)
 
 
 @policy_app.command("coverage")

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import resolve_pack_ref
-from policyctl.core.cache import memoized
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import SEVERITIES, Waiver
-from policyctl.core.yamlfile import load_yaml
+from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.schemas import schema_problems
 
 CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
@@ -60,6 +59,8 @@ class Settings:
     allow_paths: tuple[str, ...] = ()
     allow_values: tuple[str, ...] = ()
     allow_sha256: tuple[str, ...] = ()
+    detokenize_reason: str = "required"
+    """`detokenize: {reason: optional}` lets detokenize run without --reason."""
 
 
 LIST_FIELDS = ("exclude", "rules", "packs", "allow_paths", "allow_values", "allow_sha256")
@@ -86,11 +87,7 @@ def load_config_file(path: Path) -> dict[str, Any]:
 
     Cached by the file's bytes (policyctl.core.cache): validation is most of start-up's cost.
     """
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return _load_config_file(path)  # load_yaml words the error
-    return memoized("config", str(path).encode() + b"\0" + content, lambda: _load_config_file(path))
+    return cached_yaml("config", path, _load_config_file)
 
 
 def _load_config_file(path: Path) -> dict[str, Any]:
@@ -116,6 +113,8 @@ def _load_config_file(path: Path) -> dict[str, Any]:
     if "audit_log" in values:
         log = values["audit_log"]
         values["audit_log"] = str(path.parent / log) if log else ""
+    if "detokenize" in values:
+        values["detokenize_reason"] = values.pop("detokenize")["reason"]
     for key, listed in values.pop("allowlist", {}).items():
         values[f"allow_{key}"] = listed
     return values

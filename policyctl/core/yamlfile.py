@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from policyctl.core.cache import memoized
+
+T = TypeVar("T")
+
+
+def cached_yaml(namespace: str, path: Path, read: Callable[[Path], T]) -> T:
+    """`read(path)` (which parses and checks a YAML file), kept in the disk cache keyed
+    by the file's path and bytes (policyctl.core.cache): for rule, pack and config files,
+    whose parsing and schema checks are most of start-up's cost. A file that cannot be
+    read is handed to `read`, whose load_yaml words the error."""
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return read(path)
+    return memoized(namespace, str(path).encode() + b"\0" + content, lambda: read(path))
 
 
 def load_yaml(path: Path, error: type[Exception]) -> Any:

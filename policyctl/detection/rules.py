@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import builtin_dir
-from policyctl.core.cache import memoized
 from policyctl.core.errors import RuleError
 from policyctl.core.model import Allow, Context, Rule
-from policyctl.core.yamlfile import load_yaml
+from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.detection.secret_filters import FILTERS
 from policyctl.engine import Matcher, build_matcher, engine_name
 from policyctl.engine.regex_safety import unsafe_reason
@@ -57,11 +56,7 @@ def load_rule_file(path: Path) -> list[Rule]:
     The checked rules are cached by the file's bytes (policyctl.core.cache), so an unchanged
     rule file is read in a fraction of the time.
     """
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return _load_rule_file(path)  # load_yaml words the error
-    return memoized("rules", str(path).encode() + b"\0" + content, lambda: _load_rule_file(path))
+    return cached_yaml("rules", path, _load_rule_file)
 
 
 def _load_rule_file(path: Path) -> list[Rule]:
@@ -153,8 +148,6 @@ class RuleChecks:
 
     allow_regexes: tuple[re.Pattern[str], ...]
     stopwords: tuple[str, ...]
-    context_words: tuple[bytes, ...]
-    negative_words: tuple[bytes, ...]
     validator: Validator | None
     context_pattern: re.Pattern[bytes] | None = None
     negative_pattern: re.Pattern[bytes] | None = None
@@ -165,8 +158,6 @@ class RuleChecks:
         return cls(
             allow_regexes=tuple(re.compile(r) for r in rule.allow.regexes),
             stopwords=tuple(w.lower() for w in rule.allow.stopwords),
-            context_words=tuple(w.lower().encode("utf-8") for w in rule.context.words),
-            negative_words=tuple(w.lower().encode("utf-8") for w in rule.context.negative_words),
             validator=get_validator(rule.validator) if rule.validator else None,
             context_pattern=_any_word(rule.context.words),
             negative_pattern=_any_word(rule.context.negative_words),

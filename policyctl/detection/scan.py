@@ -8,14 +8,13 @@ because starting workers costs more than it saves.
 
 from __future__ import annotations
 
-import concurrent.futures as futures
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
-from policyctl.detection.detect import DetectOptions, assess_chunk, detect, finding_for
+from policyctl.core.workers import map_bounded
+from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.detection.rules import Ruleset
 from policyctl.sources.interface import Item
@@ -43,14 +42,6 @@ class BatchResult:
         self.notices.extend(other.notices)
         self.stats.add(other.stats)
         self.columns.extend(other.columns)
-
-
-def worker_count(requested: int) -> int:
-    """The worker processes to use: as many as `--jobs`/`jobs:` asked, or, when that is
-    0, one per CPU this process may run on."""
-    if requested:
-        return requested
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def run_scan(
@@ -104,36 +95,36 @@ def scan_batch(batch: list[Item | Notice], ruleset: Ruleset, options: DetectOpti
     for entry in batch:
         if isinstance(entry, Notice):
             result.notices.append(entry)
-            continue
-        scanned = False
-        tally: ColumnTally | None = None
-        try:
-            for piece in entry.load():
-                if isinstance(piece, Notice):
-                    result.notices.append(piece)
-                    continue
-                scanned = True
-                result.stats.bytes += len(piece.data)
-                if ColumnTally.applies_to(piece):
-                    tally = tally or ColumnTally(piece.origin.path)
-                    verdicts = assess_chunk(piece, ruleset, options)
-                    tally.add(piece, verdicts, ruleset, options)
-                    if options.per_cell:
-                        result.findings.extend(
-                            finding_for(piece, v, ruleset, options) for v in verdicts
-                        )
-                    continue  # else the column's findings come once the file is done
-                result.findings.extend(detect(piece, ruleset, options))
-            if tally is not None:
-                result.columns.extend(tally.profiles())
-                if not options.per_cell:
-                    result.findings.extend(tally.column_findings())
-        except Exception as exc:  # one bad input must not end the scan
-            # The exception text may quote the input, so only its kind is reported.
-            name = getattr(entry, "display", None) or repr(type(entry).__name__)
-            result.notices.append(Notice(str(name), f"could not be scanned: {type(exc).__name__}"))
-        result.stats.files += scanned and getattr(entry, "part", 0) == 0  # a file, not a part
+        else:
+            scan_item(entry, ruleset, options, result)
     return result
+
+
+def scan_item(item: Item, ruleset: Ruleset, options: DetectOptions, result: BatchResult) -> None:
+    """Scan one item's chunks into `result`: cell chunks through the file's column
+    tally (datasets), every other chunk through `detect`."""
+    scanned = False
+    tally: ColumnTally | None = None
+    try:
+        for piece in item.load():
+            if isinstance(piece, Notice):
+                result.notices.append(piece)
+                continue
+            scanned = True
+            result.stats.bytes += len(piece.data)
+            if ColumnTally.applies_to(piece):
+                tally = tally or ColumnTally(piece.origin.path, ruleset, options)
+                result.findings.extend(tally.scan(piece))
+            else:
+                result.findings.extend(detect(piece, ruleset, options))
+        if tally is not None:
+            findings, columns = tally.finish()
+            result.findings.extend(findings)
+            result.columns.extend(columns)
+    except Exception as exc:  # one bad input must not end the scan
+        # The exception text may quote the input, so only its kind is reported.
+        result.notices.append(Notice(item.display, f"could not be scanned: {type(exc).__name__}"))
+    result.stats.files += scanned and item.counts_as_file
 
 
 def _batches(entries: Iterator[Item | Notice]) -> Iterator[list[Item | Notice]]:
@@ -176,15 +167,13 @@ def _scan_in_workers(
     total: BatchResult,
     progress: Progress | None,
 ) -> None:
-    with futures.ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(ruleset, options)
-    ) as pool:
-        pending: set[futures.Future[BatchResult]] = set()
-        for batch in _batches(entries):
-            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                done, pending = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-                for future in done:
-                    _report(total, future.result(), progress)
-            pending.add(pool.submit(_scan_in_worker, batch))
-        for future in futures.as_completed(pending):
-            _report(total, future.result(), progress)
+    for result in map_bounded(
+        _scan_in_worker,
+        _batches(entries),
+        jobs,
+        initializer=_init_worker,
+        initargs=(ruleset, options),
+        per_job=IN_FLIGHT_PER_JOB,
+        ordered=False,
+    ):
+        _report(total, result, progress)

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import PACK_SUFFIXES, builtin_dir, is_pack_file
-from policyctl.core.cache import memoized
 from policyctl.core.errors import PolicyError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import (
+    BreachDuty,
     Control,
     Finding,
     Framework,
@@ -29,9 +29,10 @@ from policyctl.core.model import (
     PolicyPack,
     Rule,
     Selector,
+    SubjectRight,
     severity_rank,
 )
-from policyctl.core.yamlfile import load_yaml
+from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.schemas import schema_problems
 
 GLOB_CHARS = frozenset("*?[")
@@ -92,11 +93,7 @@ def read_pack_document(path: Path) -> dict[str, Any]:
     Cached by the file's bytes (policyctl.core.cache), as rule files are: parsing and schema
     checks would otherwise cost every pre-commit run a quarter of a second.
     """
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return _read_pack_document(path)  # load_yaml words the error
-    return memoized("pack", str(path).encode() + b"\0" + content, lambda: _read_pack_document(path))
+    return cached_yaml("pack", path, _read_pack_document)
 
 
 def _read_pack_document(path: Path) -> dict[str, Any]:
@@ -138,6 +135,8 @@ def _pack_from(document: dict[str, Any], path: Path) -> PolicyPack:
         controls=controls,
         description=document.get("description", ""),
         sensitivity=tuple(sorted(document.get("sensitivity", {}).items())),
+        breach_notification=_duties(document.get("breach_notification", ())),
+        data_subject_rights=_rights(document.get("data_subject_rights", ())),
         rules=tuple(str(path.parent / r) for r in document.get("rules", ())),
         source=str(path),
     )
@@ -215,6 +214,16 @@ def _extend(base: PolicyPack, document: dict[str, Any], path: Path) -> PolicyPac
         rules=base.rules + tuple(str(path.parent / r) for r in document.get("rules", ())),
         source=str(path),
         extends=base.id,
+        breach_notification=(
+            _duties(document["breach_notification"])
+            if "breach_notification" in document
+            else base.breach_notification
+        ),
+        data_subject_rights=(
+            _rights(document["data_subject_rights"])
+            if "data_subject_rights" in document
+            else base.data_subject_rights
+        ),
     )
 
 
@@ -358,3 +367,20 @@ def pack_digest(pack: PolicyPack) -> str:
 def control_ref(pack: PolicyPack, control: Control) -> str:
     """How reports name a control: `pack:control`, e.g. `hipaa:164.312(b)`."""
     return f"{pack.id}:{control.id}"
+
+
+def _duties(entries: Iterable[dict[str, Any]]) -> tuple[BreachDuty, ...]:
+    return tuple(
+        BreachDuty(
+            notify=e["notify"],
+            within=e["within"],
+            source=e["source"],
+            hours=e.get("hours"),
+            condition=e.get("condition", ""),
+        )
+        for e in entries
+    )
+
+
+def _rights(entries: Iterable[dict[str, Any]]) -> tuple[SubjectRight, ...]:
+    return tuple(SubjectRight(right=e["right"], source=e["source"]) for e in entries)

@@ -63,8 +63,19 @@ _EXTENSIONS = {
 _ROTATED_LOG = re.compile(r"\.log(?:[.\-_]\d[\d\-_]*)$")
 
 
-def kind_for_name(name: str) -> str | None:
-    """The data kind a file name says, or None for an ordinary file."""
+def kind_for_name(name: str, json_documents: bool = False) -> str | None:
+    """The data kind a file name says, or None for an ordinary file: the one decision
+    `scan` and `redact` share. A plain `.json` file is ordinary text to `scan` (in a
+    code repository it is configuration far more often than a dataset; `--as json`
+    says otherwise) but a JSON document to `redact` (`json_documents`), whose copy
+    must stay valid JSON, which replacing values as text cannot promise."""
+    kind = _kind_by_extension(name)
+    if kind is None and json_documents and name.lower().removesuffix(".gz").endswith(".json"):
+        return "json"
+    return kind
+
+
+def _kind_by_extension(name: str) -> str | None:
     lower = name.lower()
     compressed = lower.endswith(".gz")
     if compressed:
@@ -77,6 +88,19 @@ def kind_for_name(name: str) -> str | None:
     if compressed and not lower.endswith((".tar", ".json")) and "." in lower.rsplit("/", 1)[-1]:
         return None
     return "log" if compressed else None
+
+
+def tab_separated(name: str) -> bool:
+    """Whether a table's name says its cells are separated by tabs (else commas)."""
+    return name.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
+
+
+def is_json_object(line: bytes) -> bool:
+    """Whether a line (the first of a log) is a JSON object: the log is JSON lines."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -131,6 +155,10 @@ class DataItem:
     part: int = 0
     parts: int = 1
 
+    @property
+    def counts_as_file(self) -> bool:
+        return self.part == 0  # a split table counts once
+
     def load(self) -> Iterator[Chunk | Notice]:
         notices = _NoticeLimit(self.display)
         try:
@@ -176,8 +204,7 @@ class DataItem:
             return read_json(stream, self.limit)
         sample = stream.read(SNIFF_CHARS)
         sample += stream.readline()  # end the sample on a line break
-        tab = self.display.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
-        layout = sniff_layout(sample, "\t" if tab else ",")
+        layout = sniff_layout(sample, "\t" if tab_separated(self.display) else ",")
         return read_csv(_chain_text(sample, stream), layout, self.limit)
 
     def _cells(
@@ -242,7 +269,7 @@ def _log_chunks(raw: IO[bytes], display: str, notices: _NoticeLimit) -> Iterator
         return
     head = first_lines[-1].lstrip() if first_lines else b""
     stream = _chain_bytes(first_lines, lines)
-    if head.startswith(b"{") and _is_json_object(head):
+    if head.startswith(b"{") and is_json_object(head):
         yield from _json_log_chunks(stream, display, notices)
     else:
         yield from _text_log_chunks(stream, display)
@@ -287,13 +314,6 @@ def _json_log_chunks(
                 )
         yield from batcher.ready()
     yield from batcher.rest()
-
-
-def _is_json_object(line: bytes) -> bool:
-    try:
-        return isinstance(json.loads(line), dict)
-    except ValueError:
-        return False
 
 
 def _chain_bytes(first: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:

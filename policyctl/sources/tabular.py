@@ -13,7 +13,6 @@ import csv
 import gzip
 import io
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal, NamedTuple, cast, overload
@@ -445,10 +444,3 @@ def read_parquet(path: str, batch_rows: int, limit: int | None = None) -> Iterat
             for name, values in zip(names, columns, strict=True):
                 fields.extend(parquet_leaves(name, values[index]))
             yield Record.of_pairs(number, None, fields)
-
-
-def file_size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0

@@ -11,7 +11,7 @@ import pytest
 from policyctl.core.model import Rule
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.rules import compile_ruleset, load_rules
-from policyctl.redaction import text
+from policyctl.redaction.formats import text
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.policy import RedactionPolicy
 from policyctl.redaction.redactor import Edit, Redactor
