@@ -1,6 +1,7 @@
-"""Recall on an independent public collection of identifier test cases: the valid numbers
-listed in python-stdnum's own test suite (the `numbers = '''...'''` blocks of its
-doctests, in the sdist from PyPI), for the types policyctl has a rule for.
+"""Recall on an independent public collection of identifier test cases: the numbers
+listed in python-stdnum's own test suite (the `numbers = '''...'''` blocks and single
+`validate(...)` calls of its doctests) and in its modules' doctests, in the sdist from
+PyPI, for the types policyctl has a rule for.
 
     python bench/pii_public_vectors.py [--version 2.2]
 
