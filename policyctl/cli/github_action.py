@@ -34,6 +34,9 @@ class ActionInputs:
     baseline: str = ""
     diff_base: str = ""
     sarif_file: str = "policyctl.sarif"
+    config_trust: str = ""
+    config: str = ""
+    allow_incomplete: bool = False
     args: tuple[str, ...] = ()
 
     @classmethod
@@ -49,6 +52,9 @@ class ActionInputs:
             baseline=get("BASELINE"),
             diff_base=get("DIFF_BASE"),
             sarif_file=get("SARIF_FILE", "policyctl.sarif"),
+            config_trust=get("CONFIG_TRUST"),
+            config=get("CONFIG"),
+            allow_incomplete=get("ALLOW_INCOMPLETE").lower() in ("true", "1", "yes"),
             args=tuple(shlex.split(get("ARGS"))),
         )
 
@@ -73,10 +79,18 @@ def scan_command(inputs: ActionInputs, base: str | None, output_dir: Path) -> li
         command += ["--diff", base]
     for pack in inputs.packs:
         command += ["--pack", pack]
-    options = {"--mode": inputs.mode, "--fail-on": inputs.fail_on, "--baseline": inputs.baseline}
+    options = {
+        "--mode": inputs.mode,
+        "--fail-on": inputs.fail_on,
+        "--baseline": inputs.baseline,
+        "--config-trust": inputs.config_trust,
+        "--config": inputs.config,
+    }
     for option, value in options.items():
         if value:
             command += [option, value]
+    if inputs.allow_incomplete:
+        command.append("--allow-incomplete")
     command += ["-f", "json", "-f", "sarif", "-f", "markdown", "--output-dir", str(output_dir)]
     return [*command, *inputs.args]
 

@@ -52,6 +52,17 @@ def compile_database(expressions: list[bytes], names: list[str], ids: list[int])
     return database
 
 
+def compile_problem(expression: bytes) -> str | None:
+    """Why Hyperscan cannot compile `expression` (a lookbehind, a back-reference, a
+    bounded repeat too large ...), or None when it can. Compile-time validation only."""
+    probe = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        probe.compile(expressions=[expression], ids=[0], elements=1, flags=0)
+    except hyperscan.error as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
 def _raise_for_first_bad_pattern(expressions: list[bytes], names: list[str]) -> None:
     for expression, name in zip(expressions, names, strict=True):
         probe = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
