@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from policyctl.core.config import DEFAULT_MIN_CONFIDENCE, DEFAULT_TIME_BUDGET
@@ -220,11 +223,12 @@ def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Ver
         if v.category == "secret":
             key = (v.match.value_start, v.match.value_end)
             best[key] = max(best.get(key, 0.0), v.confidence)
+    overlaps_specific = _overlap_finder([s.match for s in specific])
     kept: list[Verdict] = []
     taken: set[tuple[int, int]] = set()
     for v, g in zip(verdicts, generic, strict=True):
         if g:
-            if not any(_overlap(s.match, v.match) for s in specific):
+            if not overlaps_specific(v.match):
                 kept.append(v)
             continue
         key = (v.match.value_start, v.match.value_end)
@@ -236,8 +240,19 @@ def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Ver
     return kept
 
 
-def _overlap(one: Match, other: Match) -> bool:
-    return one.value_start < other.value_end and other.value_start < one.value_end
+def _overlap_finder(matches: list[Match]) -> Callable[[Match], bool]:
+    """Whether a match's value overlaps the value of any of `matches`, in log time: a
+    table's chunk can hold thousands of generic and specific matches (a date column
+    beside an e-mail column), and comparing every pair would be quadratic."""
+    spans = sorted((m.value_start, m.value_end) for m in matches)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))
+
+    def overlaps(match: Match) -> bool:
+        before_end = bisect_left(starts, match.value_end)  # values that start before it ends
+        return before_end > 0 and reach[before_end - 1] > match.value_start
+
+    return overlaps
 
 
 def drop_contained(verdicts: list[Verdict]) -> list[Verdict]:
