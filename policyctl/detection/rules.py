@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,7 +62,25 @@ def load_rule_file(path: Path) -> list[Rule]:
         content = path.read_bytes()
     except OSError:
         return _load_rule_file(path)  # load_yaml words the error
-    return memoized("rules", str(path).encode() + b"\0" + content, lambda: _load_rule_file(path))
+    return memoized(
+        "rules",
+        str(path).encode() + b"\0" + content,
+        lambda: _load_rule_file(path),
+        lambda rules: [dataclasses.asdict(rule) for rule in rules],
+        lambda records: [_rule_from_record(record) for record in records],
+    )
+
+
+def _rule_from_record(record: dict[str, Any]) -> Rule:
+    """A rule from its cached JSON form (dataclasses.asdict): lists back to tuples."""
+    fields = {key: _tuples(value) for key, value in record.items()}
+    fields["context"] = Context(**{k: _tuples(v) for k, v in record["context"].items()})
+    fields["allow"] = Allow(**{k: _tuples(v) for k, v in record["allow"].items()})
+    return Rule(**fields)
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _load_rule_file(path: Path) -> list[Rule]:

@@ -39,6 +39,7 @@ def build_matcher(
         "pattern-shapes",
         b"\0".join(rule.pattern.encode("utf-8") for rule in rules),
         lambda: [pattern_shape(rule.pattern) for rule in rules],
+        decode=lambda shapes: [(group, width) for group, width in shapes],
     )
     patterns = [CompiledPattern.from_rule(r, s) for r, s in zip(rules, shapes, strict=True)]
     indices = list(range(len(rules)) if chosen is None else chosen)
@@ -46,11 +47,10 @@ def build_matcher(
         from policyctl.engine.re_backend import ReMatcher
 
         return ReMatcher(patterns, indices)
+    names = [rules[i].id for i in indices]
     from policyctl.engine.hyperscan_backend import HyperscanMatcher, compile_database
 
-    database = compile_database(
-        [patterns[i].source for i in indices], [rules[i].id for i in indices], indices
-    )
+    database = compile_database([patterns[i].source for i in indices], names, indices)
     return HyperscanMatcher(patterns, database)
 
 
