@@ -34,7 +34,10 @@ def build_matcher(
     rules: Sequence[Rule], backend: str = "auto", chosen: Sequence[int] | None = None
 ) -> Matcher:
     """One matcher for the `chosen` rules (by index; default all): Hyperscan when it can
-    be imported, else `re`. Matches name rules by their index in `rules`."""
+    be imported, else `re`. Matches name rules by their index in `rules`.
+
+    With `auto`, a database not yet in the cache is compiled only when the input is
+    large enough to repay it (policyctl.engine.adaptive)."""
     shapes = memoized(
         "pattern-shapes",
         b"\0".join(rule.pattern.encode("utf-8") for rule in rules),
@@ -48,6 +51,10 @@ def build_matcher(
 
         return ReMatcher(patterns, indices)
     names = [rules[i].id for i in indices]
+    if backend == "auto":
+        from policyctl.engine.adaptive import adaptive_or_cached
+
+        return adaptive_or_cached(patterns, indices, names)
     from policyctl.engine.hyperscan_backend import HyperscanMatcher, compile_database
 
     database = compile_database([patterns[i].source for i in indices], names, indices)
