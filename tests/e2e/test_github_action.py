@@ -101,7 +101,7 @@ def test_the_action_declares_the_documented_inputs_and_outputs() -> None:
     assert ACTION["runs"]["using"] == "composite"
     for run in ACTION["runs"]["steps"]:
         # Inputs reach scripts through env only: an input can never inject shell code.
-        assert "${{" not in run["run"]
+        assert "${{" not in run.get("run", "")
 
 
 def test_on_a_pull_request_only_the_lines_it_adds_are_reported_and_the_job_fails(
@@ -178,3 +178,29 @@ def test_a_pull_request_base_missing_from_a_shallow_checkout_fails_with_a_clear_
     assert scanned.returncode == 2
     assert "not a commit in this repository" in scanned.stderr
     assert "::error title=policyctl::" in scanned.stdout
+
+
+def test_the_cache_folder_is_restored_and_saved_under_the_rule_set_digest(
+    runner_temp: Path, tmp_path: Path
+) -> None:
+    """A CI runner starts with an empty cache; actions/cache brings back the compiled
+    rules (and Hyperscan database) of the last run with the same policyctl and rules."""
+    (tmp_path / "output").write_text("")
+    (tmp_path / "env").write_text("")
+    runner = {
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_ENV": str(tmp_path / "env"),
+    }
+    located = run_step(step("Locate the policyctl cache"), {}, runner, tmp_path)
+    assert located.returncode == 0, located.stderr
+    digest = (tmp_path / "output").read_text().strip().removeprefix("digest=")
+    assert re.fullmatch(r"[0-9a-f]{32}", digest)
+    cache = f"{runner_temp}/policyctl-cache"
+    assert (tmp_path / "env").read_text() == f"POLICYCTL_CACHE_DIR={cache}\n"
+    restore = step("Restore and save the policyctl cache")
+    assert restore["uses"].startswith("actions/cache@")
+    assert restore["with"]["path"] == "${{ runner.temp }}/policyctl-cache"
+    assert "${{ steps.policyctl-cache.outputs.digest }}" in restore["with"]["key"]
+    order = [s["name"] for s in ACTION["runs"]["steps"]]
+    assert order.index("Restore and save the policyctl cache") < order.index("Scan")
