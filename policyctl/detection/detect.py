@@ -132,17 +132,25 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
     no match may cross a line: each line is a value of its own."""
     within_lines = chunk.line_locations is not None
     accepted: list[Verdict] = []
-    words: list[bytes] = []
+    present: list[set[int]] = []  # the context words in the chunk, found on first need
+    in_cells: list[set[int]] = []  # and those in its cells alone (not its column names)
 
     def could_pass(rule: int) -> bool | HitFilter:
         if not needs_context(ruleset, rule, options):
             return True
-        if not words:
-            words.append(chunk_words(chunk))
         pattern = ruleset.checks[rule].context_pattern
-        if pattern is None or not _has_word(pattern, words[0]):
+        if pattern is None:
             return False
-        return named_columns_only(chunk, pattern) or True
+        words, of_rule = ruleset.context_words()
+        if not present:
+            present.append(words.present(chunk_words(chunk)))
+        if of_rule[rule].isdisjoint(present[0]):
+            return False
+        if getattr(chunk.line_locations, "fields", None) is None:
+            return True  # (named_columns_only has nothing to say)
+        if not in_cells:
+            in_cells.append(words.present(chunk.folded))
+        return named_columns_only(chunk, pattern, not of_rule[rule].isdisjoint(in_cells[0]))
 
     demoted = is_test_or_doc_path(chunk.origin.path)
     for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
@@ -163,19 +171,22 @@ def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:
     return definition.confidence < minimum_confidence(definition, options)
 
 
-def named_columns_only(chunk: Chunk, pattern: re.Pattern[bytes]) -> HitFilter | None:
+def named_columns_only(
+    chunk: Chunk, pattern: re.Pattern[bytes], cells_hold_word: bool
+) -> HitFilter | bool:
     """For a chunk of cells where only column names hold a rule's context words (no
     cell does), a filter passing only the hits in those columns: elsewhere nothing is
-    near them, so they cannot reach the threshold (see needs_context). None when the
-    cells hold a word too, or the chunk is not made of cells.
+    near them, so they cannot reach the threshold (see needs_context). True (every
+    hit) when the cells hold a word too (`cells_hold_word`: one of the rule's words
+    is in the chunk's text), or the chunk is not made of cells.
 
     A table with a `dob` column has dates in many columns; only that one's are worth
     confirming and judging one by one.
     """
     locations = chunk.line_locations
     fields = getattr(locations, "fields", None)
-    if locations is None or fields is None or pattern.search(chunk.folded):
-        return None
+    if locations is None or fields is None or cells_hold_word:
+        return True
     named = {name for name in set(fields) if _names_word(pattern, name)}
     in_named = [name in named for name in fields]  # by line, found once
     line_index = chunk.line_index
@@ -185,10 +196,6 @@ def named_columns_only(chunk: Chunk, pattern: re.Pattern[bytes]) -> HitFilter | 
         return index < len(in_named) and in_named[index]
 
     return in_named_column
-
-
-def _has_word(pattern: re.Pattern[bytes] | None, text: bytes) -> bool:
-    return pattern is not None and pattern.search(text) is not None
 
 
 def chunk_words(chunk: Chunk) -> bytes:

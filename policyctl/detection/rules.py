@@ -17,6 +17,7 @@ from policyctl.core.yamlfile import load_yaml
 from policyctl.detection.secret_filters import FILTERS
 from policyctl.engine import Matcher, build_matcher, engine_name
 from policyctl.engine.regex_safety import unsafe_reason
+from policyctl.engine.words import WordSet
 from policyctl.schemas import schema_problems
 from policyctl.validators import Validator, get_validator
 
@@ -178,6 +179,9 @@ class RuleChecks:
     context_pattern: re.Pattern[bytes] | None = None
     negative_pattern: re.Pattern[bytes] | None = None
     """The words as one alternation each: one search instead of a loop per word."""
+    context_forms: tuple[bytes, ...] = ()
+    """The context words as context_pattern matches them (see _word_forms): whether a
+    whole chunk holds one is asked with `in`, many times faster than the alternation."""
 
     @classmethod
     def of(cls, rule: Rule) -> RuleChecks:
@@ -189,16 +193,20 @@ class RuleChecks:
             validator=get_validator(rule.validator) if rule.validator else None,
             context_pattern=_any_word(rule.context.words),
             negative_pattern=_any_word(rule.context.negative_words),
+            context_forms=_word_forms(rule.context.words),
         )
+
+
+def _word_forms(words: tuple[str, ...]) -> tuple[bytes, ...]:
+    # compared with text in detect.context_form: lower case, '_' and '-' as spaces
+    return tuple(w.lower().replace("_", " ").replace("-", " ").encode("utf-8") for w in words)
 
 
 def _any_word(words: tuple[str, ...]) -> re.Pattern[bytes] | None:
     """A pattern matching any of `words` (lower-cased, as literal text), or None."""
     if not words:
         return None
-    # compared with text in detect.context_form: lower case, '_' and '-' as spaces
-    forms = (w.lower().replace("_", " ").replace("-", " ").encode("utf-8") for w in words)
-    return re.compile(b"|".join(re.escape(form) for form in forms))
+    return re.compile(b"|".join(re.escape(form) for form in _word_forms(words)))
 
 
 @dataclass(frozen=True)
@@ -219,6 +227,19 @@ class Ruleset:
         default_factory=dict, compare=False, repr=False
     )
     _by_kind: dict[str, Matcher] = field(default_factory=dict, compare=False, repr=False)
+    _context_words: list[tuple[WordSet, tuple[frozenset[int], ...]]] = field(
+        default_factory=list, compare=False, repr=False
+    )
+
+    def context_words(self) -> tuple[WordSet, tuple[frozenset[int], ...]]:
+        """Every rule's context words (RuleChecks.context_forms) as one WordSet, and the
+        indices of each rule's words in it: a chunk is searched once for all of them."""
+        if not self._context_words:
+            forms = sorted({form for checks in self.checks for form in checks.context_forms})
+            index = {form: number for number, form in enumerate(forms)}
+            ids = tuple(frozenset(index[f] for f in checks.context_forms) for checks in self.checks)
+            self._context_words.append((WordSet(forms, self.engine), ids))
+        return self._context_words[0]
 
     def matcher_for(self, kind: str) -> Matcher:
         """The matcher of the rules that apply to chunks of `kind` (see SOURCE_KINDS)."""

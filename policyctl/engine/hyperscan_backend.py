@@ -22,13 +22,15 @@ from policyctl.core.errors import RuleError
 from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
 
 
-def compile_database(expressions: list[bytes], names: list[str], ids: list[int]) -> Any:
-    """A block-mode database for `expressions`, each reporting its id from `ids`, from the
-    disk cache when it is there.
+def compile_database(
+    expressions: list[bytes], names: list[str], ids: list[int], flags: int = 0
+) -> Any:
+    """A block-mode database for `expressions`, each reporting its id from `ids` (each
+    compiled with `flags`), from the disk cache when it is there.
 
     A pattern Hyperscan cannot compile is reported by the name of its rule.
     """
-    cached = cached_database(expressions, ids)
+    cached = cached_database(expressions, ids, flags)
     if cached is not None:
         return cached
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
@@ -37,23 +39,23 @@ def compile_database(expressions: list[bytes], names: list[str], ids: list[int])
             expressions=expressions,
             ids=ids,
             elements=len(expressions),
-            flags=0,
+            flags=[flags] * len(expressions) if flags else 0,
         )
     except hyperscan.error:
         _raise_for_first_bad_pattern(expressions, names)
         raise
-    store_entry(_entry_name(expressions, ids), hyperscan.dumpb(database))
+    store_entry(_entry_name(expressions, ids, flags), hyperscan.dumpb(database))
     return database
 
 
-def cached_database(expressions: list[bytes], ids: list[int]) -> Any | None:
+def cached_database(expressions: list[bytes], ids: list[int], flags: int = 0) -> Any | None:
     """The database for `expressions` from the disk cache, or None when it is not there.
 
     The entry is serialized Hyperscan bytes behind the cache's HMAC (see
     policyctl.core.cache): nothing in it can run code. A database Hyperscan refuses
     (corrupt, or built for another version or CPU) is a miss like a missing one.
     """
-    payload = load_entry(_entry_name(expressions, ids))
+    payload = load_entry(_entry_name(expressions, ids, flags))
     if payload is None:
         return None
     try:
@@ -69,8 +71,8 @@ def _ignore(*_: object) -> None:
     return None
 
 
-def _entry_name(expressions: list[bytes], ids: list[int]) -> str:
-    digest = hashlib.sha256()
+def _entry_name(expressions: list[bytes], ids: list[int], flags: int = 0) -> str:
+    digest = hashlib.sha256(flags.to_bytes(4, "big"))
     for expression, number in zip(expressions, ids, strict=True):
         digest.update(number.to_bytes(4, "big") + len(expression).to_bytes(4, "big") + expression)
     version = getattr(hyperscan, "__version__", "0")
