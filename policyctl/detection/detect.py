@@ -303,6 +303,8 @@ def assess(
     validator then raises the confidence of what it confirms (it never rescues a match
     below the threshold) or lowers what it refutes, and the threshold applies again."""
     rule = ruleset.rules[match.rule]
+    if rule.filters and DECIMAL_FILTER in rule.filters and _in_a_decimal(chunk.data, match):
+        return None  # the decimal_number filter's answer, before any object is made
     checks = ruleset.checks[match.rule]
     value = chunk.data[match.value_start : match.value_end].decode("utf-8", "replace")
     if rule.allow.paths and path_matches(chunk.origin.path, rule.allow.paths):
@@ -327,6 +329,25 @@ def assess(
     if confidence < threshold:
         return None
     return new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
+
+
+DECIMAL_FILTER = "decimal_number"
+_ASCII_DIGITS = frozenset(b"0123456789")
+
+
+def _in_a_decimal(data: bytes, match: Match) -> bool:
+    """True in the common cases where the decimal_number filter
+    (secret_filters.is_part_of_a_decimal_number) rejects a match, decided on the bytes:
+    an ASCII digit and '.' right before the value, or '.' and an ASCII digit right after
+    it. ASCII bytes decode to themselves, so the filter sees those very characters in
+    the candidate's text; any other case (a non-ASCII digit ...) is left to the filter.
+
+    Card-number candidates in code are mostly the digits of floats: this turns them away
+    before their value, candidate and filters are built (issue 18)."""
+    start, end = match.value_start, match.value_end
+    if start >= 2 and data[start - 1] == 0x2E and data[start - 2] in _ASCII_DIGITS:
+        return True
+    return end + 1 < len(data) and data[end] == 0x2E and data[end + 1] in _ASCII_DIGITS
 
 
 CANDIDATE_CONTEXT = 256
