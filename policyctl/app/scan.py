@@ -6,31 +6,35 @@ The CLI gathers options and calls `run_scan_request`; tests can call it the same
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policyctl.core import clock
 from policyctl.core.config import Settings
 from policyctl.core.errors import RuleError
+from policyctl.core.model import Notice
+from policyctl.core.stages import Stages, start_stages
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules
 from policyctl.detection.scan import Progress, finding_order, run_scan, worker_count
+from policyctl.detection.suppress import Allowlist
 from policyctl.evidence import audit
 from policyctl.policy.assess import ScanResult, assess
 from policyctl.policy.baseline import apply_baseline, load_baseline
 from policyctl.policy.enforce import Policy
 from policyctl.policy.packs import load_packs, pack_rule_paths, selection_notices
-from policyctl.report.build import build_report
-from policyctl.sources.datasets import DataOptions
-from policyctl.sources.filesystem import FileSystemSource, WalkOptions
-from policyctl.sources.git import GitLogSource, GitScan, git_source
-from policyctl.sources.interface import Source
+from policyctl.report.build import Report, build_report
+from policyctl.sources.datasets import DataItem, DataOptions
+from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions
+from policyctl.sources.git import GitScan, git_source
+from policyctl.sources.interface import Item, Source
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
-from policyctl.detection.suppress import Allowlist
+    from policyctl.evidence.sbom import ManifestFile
 
 
 @dataclass(frozen=True)
@@ -45,72 +49,99 @@ class ScanRequest:
 
 @dataclass(frozen=True)
 class ScanOutcome:
-    report: dict[str, Any]
-    exit_code: int
+    report: Report
     bundle: WrittenBundle | None = None
+    stages: dict[str, float] | None = None
+    """Seconds per stage (load, compile, detect, assess, report, evidence, audit)."""
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code
 
 
-def run_scan_request(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
+def run_scan_request(
+    request: ScanRequest, progress: Progress | None = None, stages: Stages | None = None
+) -> ScanOutcome:
+    stages = start_stages() if stages is None else stages
+    manifests: list[ManifestFile] | None = None
     if request.evidence is not None:
         from policyctl.evidence.bundle import check_folder
 
         check_folder(request.evidence.folder)  # before the scan, not after
-    result = scan_result(request, progress)
-    report = build_report(result)
+        manifests = [] if request.git is None else None  # the SBOM's, from the scan's walk
+    result = scan_result(request, progress, manifests, stages)
+    with stages.stage("report", findings=len(result.findings)):
+        report = build_report(result)
     bundle = None
     if request.evidence is not None:
         from policyctl.evidence.bundle import write_bundle
 
-        bundle = write_bundle(
-            request.evidence,
-            report,
-            result.rules,
-            request.settings,
-            request.targets,
-            request.command,
-        )
-    audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
-    return ScanOutcome(report=report, exit_code=report["summary"]["exit_code"], bundle=bundle)
+        with stages.stage("evidence"):
+            bundle = write_bundle(
+                request.evidence, report, result, request.settings, request.command, manifests
+            )
+    with stages.stage("audit"):
+        audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
+    return ScanOutcome(report=report, bundle=bundle, stages=dict(stages.seconds))
 
 
-def scan_result(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
+def scan_result(
+    request: ScanRequest,
+    progress: Progress | None = None,
+    manifests: list[ManifestFile] | None = None,
+    stages: Stages | None = None,
+) -> ScanResult:
     """Findings suppressed and judged against the packs, with what the report says
-    about the scan and the policy's assessment of it."""
+    about the scan and the policy's assessment of it. When `manifests` is a list, the
+    manifests and lockfiles the walk meets are added to it (for the evidence SBOM)."""
+    stages = Stages() if stages is None else stages
     settings = request.settings
     started_at = clock.now()
     started_clock = time.perf_counter()
-    baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
-    packs = load_packs(settings.packs)
-    rules = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
+    with stages.stage("load") as counts:
+        baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
+        packs = load_packs(settings.packs)
+        rules = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
+        counts.update(rules=len(rules), packs=len(packs))
     if not rules:
         # A scan without rules finds nothing and would pass: never report that as clean.
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
-    ruleset = compile_ruleset(rules, settings.engine)
+    with stages.stage("compile", rules=len(rules)):
+        ruleset = compile_ruleset(rules, settings.engine)
     jobs = worker_count(settings.jobs)
     source = choose_source(request, jobs)
-    scanned = run_scan(
-        source.items(),
-        ruleset,
-        DetectOptions(
-            min_confidence=settings.min_confidence,
-            show_secrets=request.show_secrets,
-            per_cell=settings.per_cell,
-            allowlist=Allowlist.compile(
-                settings.allow_paths, settings.allow_values, settings.allow_sha256
+    items = source.items()
+    if manifests is not None:
+        items = noting_manifests(items, manifests)
+    with stages.stage("detect", jobs=jobs) as counts:
+        scanned = run_scan(
+            items,
+            ruleset,
+            DetectOptions(
+                min_confidence=settings.min_confidence,
+                show_secrets=request.show_secrets,
+                per_cell=settings.per_cell,
+                allowlist=Allowlist.compile(
+                    settings.allow_paths, settings.allow_values, settings.allow_sha256
+                ),
             ),
-        ),
-        jobs=jobs,
-        progress=progress,
-    )
+            jobs=jobs,
+            progress=progress,
+        )
+        counts.update(
+            files=scanned.stats.files, bytes=scanned.stats.bytes, findings=len(scanned.findings)
+        )
     # With SOURCE_DATE_EPOCH the report must not change between runs: no real durations.
     reproducible = clock.fixed_time() is not None
     scanned.stats.seconds = 0.0 if reproducible else time.perf_counter() - started_clock
-    order = source.commit_order if isinstance(source, GitLogSource) else None
-    findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
-    if baseline is not None:
-        findings = apply_baseline(findings, baseline)
-    policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
-    findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
+    with stages.stage("assess") as counts:
+        order = source.commit_order()
+        findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
+        if baseline is not None:
+            findings = apply_baseline(findings, baseline)
+        policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
+        findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
+        counts.update(findings=len(findings))
     return ScanResult(
         findings=findings,
         notices=[*selection_notices(packs, rules), *scanned.notices],
@@ -147,3 +178,17 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             ),
         ),
     )
+
+
+def noting_manifests(
+    items: Iterator[Item | Notice], manifests: list[ManifestFile]
+) -> Iterator[Item | Notice]:
+    """The items, passed on unchanged, adding each manifest or lockfile among them to
+    `manifests`: the evidence SBOM reads the files the scan walked, not a second walk."""
+    from policyctl.evidence.sbom import is_manifest
+
+    for item in items:
+        file = item if isinstance(item, FileItem | DataItem) else None
+        if file is not None and file.counts_as_file and is_manifest(file.display):
+            manifests.append((file.path, file.display))
+        yield item

@@ -13,10 +13,13 @@ from policyctl.cli import baseline as baseline_commands
 from policyctl.cli import evidence as evidence_commands
 from policyctl.cli import init as init_commands
 from policyctl.cli import policy as policy_commands
+from policyctl.cli import profile as profile_commands
 from policyctl.cli import redact as redact_commands
 from policyctl.cli import rules as rules_commands
 from policyctl.cli import scan as scan_commands
+from policyctl.cli.console import EventLog
 from policyctl.core.errors import PolicyctlError
+from policyctl.core.stages import flush_traces
 
 app = typer.Typer(
     name="policyctl",
@@ -56,6 +59,7 @@ init_commands.register(app)
 evidence_commands.register(app)
 audit_commands.register(app)
 redact_commands.register(app)
+profile_commands.register(app)
 
 
 def main() -> None:
@@ -63,5 +67,22 @@ def main() -> None:
     try:
         app()
     except PolicyctlError as exc:
-        print(f"policyctl: error: {exc}", file=sys.stderr)
+        event_log_from_env().error(str(exc))
         sys.exit(2)
+    finally:
+        flush_traces()
+
+
+def event_log_from_env() -> EventLog:
+    """The log for an error that ended a command: --log-format as given on the command
+    line (the command may have stopped before reading its options), else
+    POLICYCTL_LOG_FORMAT."""
+    import os
+
+    chosen = os.environ.get("POLICYCTL_LOG_FORMAT", "")
+    for index, word in enumerate(sys.argv):
+        if word == "--log-format" and index + 1 < len(sys.argv):
+            chosen = sys.argv[index + 1]
+        elif word.startswith("--log-format="):
+            chosen = word.split("=", 1)[1]
+    return EventLog(json=chosen.strip().lower() == "json")

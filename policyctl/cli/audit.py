@@ -49,11 +49,19 @@ def show_audit(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the entries as JSON lines.")
     ] = False,
+    event: Annotated[
+        str | None,
+        typer.Option("--event", help="Only entries of this event (scan, redact, detokenize)."),
+    ] = None,
 ) -> None:
     """List the entries: number, time, event, user@host, exit code, command."""
     from policyctl.evidence.audit import read_log
 
-    entries = [entry for _, entry in read_log(log) if entry is not None]
+    entries = [
+        entry
+        for _, entry in read_log(log)
+        if entry is not None and (event is None or entry.get("event") == event)
+    ]
     if as_json:
         for entry in entries:
             typer.echo(json.dumps(entry, ensure_ascii=False))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 
+from policyctl.core import clock
 from policyctl.detection.scan import Progress as ProgressCallback
 
 stderr = Console(stderr=True, highlight=False)
@@ -34,16 +38,83 @@ def print_notices(notices: list[dict[str, Any]], verbose: bool) -> None:
             )
 
 
-def print_suppress_hint() -> None:
-    """After a blocked scan: the ways to accept a finding that is not a real problem."""
-    stderr.print(
-        "policyctl: blocked. Remove the value (and rotate it if it was ever real). To accept "
-        "a finding: write `policyctl: ignore[RULE-ID]` on its line, or record the current "
-        "findings with `policyctl baseline create` and scan with --baseline "
-        ".policyctl-baseline.json.",
-        markup=False,
-        soft_wrap=True,
-    )
+LOG_FORMATS = ("text", "json")
+BLOCKED_HINT = (
+    "blocked. Remove the value (and rotate it if it was ever real). To accept a finding: "
+    "write `policyctl: ignore[RULE-ID]` on its line, or record the current findings with "
+    "`policyctl baseline create` and scan with --baseline .policyctl-baseline.json."
+)
+"""After a blocked scan: the ways to accept a finding that is not a real problem."""
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """Messages on stderr: human text, or one JSON object per event (for log shippers).
+
+    A JSON event has `time`, `level`, `event` and fields of counts, names and durations;
+    never a scanned value (notices name paths, findings are in the report, not here).
+    """
+
+    json: bool = False
+
+    def emit(self, level: str, event: str, **fields: Any) -> None:
+        document = {"time": clock.iso(datetime.now(UTC)), "level": level, "event": event}
+        sys.stderr.write(json.dumps({**document, **fields}, ensure_ascii=False) + "\n")
+
+    def notices(self, notices: list[dict[str, Any]], verbose: bool) -> None:
+        if not self.json:
+            print_notices(notices, verbose)
+            return
+        for notice in notices:
+            if notice["level"] != "info" or verbose:
+                self.emit(
+                    notice["level"],
+                    "input.notice",
+                    target=notice["path"],
+                    message=notice["message"],
+                )
+
+    def scan_finished(self, report: dict[str, Any], stages: dict[str, float]) -> None:
+        if not self.json:
+            return
+        summary, scan = report["summary"], report["scan"]
+        self.emit(
+            "info",
+            "scan.finished",
+            targets=scan["targets"],
+            files=scan["files"],
+            bytes=scan["bytes"],
+            findings=summary["findings"],
+            blocking=summary["blocking"],
+            suppressed=summary["suppressed"],
+            exit_code=summary["exit_code"],
+            duration_seconds=round(sum(stages.values()), 3),
+            stages={name: round(seconds, 4) for name, seconds in stages.items()},
+        )
+
+    def blocked(self) -> None:
+        if self.json:
+            self.emit("error", "scan.blocked", message=BLOCKED_HINT)
+        else:
+            stderr.print(f"policyctl: {BLOCKED_HINT}", markup=False, soft_wrap=True)
+
+    def error(self, message: str) -> None:
+        if self.json:
+            self.emit("error", "error", message=message)
+        else:
+            print(f"policyctl: error: {message}", file=sys.stderr)
+
+
+def event_log(log_format: str | None) -> EventLog:
+    """The log for --log-format / POLICYCTL_LOG_FORMAT (text when unset)."""
+    chosen = (log_format or "text").strip().lower()
+    if chosen not in LOG_FORMATS:
+        import typer
+
+        raise typer.BadParameter(
+            f"choose one of {', '.join(LOG_FORMATS)}", param_hint="--log-format"
+        )
+    return EventLog(json=chosen == "json")
 
 
 @contextmanager

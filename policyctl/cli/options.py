@@ -35,3 +35,11 @@ Jobs = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=0, help="Worker processes (default: one per CPU)."),
 ]
+LogFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--log-format",
+        envvar="POLICYCTL_LOG_FORMAT",
+        help="Messages on stderr as text (default) or json: one JSON object per event.",
+    ),
+]

@@ -85,6 +85,15 @@ def show_pack(
             Text(control.title),
         )
     stdout.print(table)
+    if pack.breach_notification:
+        stdout.print("[bold]breach notification[/bold] (guidance, not legal advice):")
+        for duty in pack.breach_notification:
+            condition = f"; {duty.condition}" if duty.condition else ""
+            stdout.print(f"  {duty.source}: {duty.notify}, {duty.within}{condition}", markup=False)
+    if pack.data_subject_rights:
+        rights = "; ".join(f"{r.right} ({r.source})" for r in pack.data_subject_rights)
+        stdout.print("[bold]data-subject rights[/bold]: ", end="")
+        stdout.print(rights, markup=False)
 
 
 @policy_app.command("validate")

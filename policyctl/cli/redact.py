@@ -6,15 +6,20 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from policyctl.cli.console import print_notices, stderr
-from policyctl.cli.options import AuditLog, Engine, ExtraRules, Jobs, NoAudit, NoIgnore
-
-if TYPE_CHECKING:
-    from policyctl.redaction.keys import RedactionKeys
+from policyctl.cli.options import (
+    AuditLog,
+    ConfigFile,
+    Engine,
+    ExtraRules,
+    Jobs,
+    NoAudit,
+    NoIgnore,
+)
 
 REPORT_FORMATS = ("terminal", "json")
 
@@ -155,6 +160,16 @@ def detokenize(
         list[str] | None,
         typer.Argument(help="Tokens (tok_...) or, with --fpe, fpe values, to turn back."),
     ] = None,
+    reason: Annotated[
+        str,
+        typer.Option("--reason", help="Why the raw values are needed; recorded in the audit log."),
+    ] = "",
+    requester: Annotated[
+        str,
+        typer.Option(
+            "--requester", help="Who asks (default user@host); recorded in the audit log."
+        ),
+    ] = "",
     file: Annotated[
         str | None,
         typer.Option(
@@ -174,52 +189,44 @@ def detokenize(
     luhn: Annotated[
         bool, typer.Option("--luhn", help="With --fpe: they were encrypted with luhn=true.")
     ] = False,
+    config: ConfigFile = None,
+    audit_log: AuditLog = None,
 ) -> None:
     """Turn tokens (and fpe values) back into the values they replaced, with the key in
-    POLICYCTL_REDACT_KEY. Prints raw personal data: run it only where that is allowed."""
-    from policyctl.core.errors import InputError
-    from policyctl.redaction.detokenize import decrypt_fpe
+    POLICYCTL_REDACT_KEY. Prints raw personal data: run it only where that is allowed.
+
+    Every run is recorded in the audit log (requester, reason, what, counts, outcome);
+    --reason is required unless the configuration says `detokenize: {reason: optional}`.
+    """
+    from policyctl.app.detokenize import DetokenizeRequest, run_detokenize
+    from policyctl.core.config import resolve_settings
     from policyctl.redaction.keys import keys_from_env
-    from policyctl.redaction.strategies import TokenError
-    from policyctl.redaction.strategies import detokenize as detokenize_value
 
     if (file is None) == (not values):
         raise typer.BadParameter("give either values or --file", param_hint="VALUES")
     if fpe and file is not None:
         raise typer.BadParameter("fpe values cannot be found in text: give them as values")
-    keys = keys_from_env(os.environ, "detokenize")
-    if file is not None:
-        _restore_file(file, output, force, keys)
-        return
-    for number, value in enumerate(values or [], 1):
-        try:
-            plain = (
-                decrypt_fpe(value, keys, luhn) if fpe else detokenize_value(value, keys.token_key)
-            )
-        except TokenError as exc:
-            raise InputError(f"value {number}: {exc}") from None
-        typer.echo(plain)
-
-
-def _restore_file(file: str, output: str | None, force: bool, keys: RedactionKeys) -> None:
-    from policyctl.app.redact import open_input
-    from policyctl.core.errors import InputError
-    from policyctl.redaction.detokenize import restore_stream
-    from policyctl.redaction.outputs import OutputRequest, atomic_output, plan_targets
-
-    targets, notices = plan_targets(
-        OutputRequest(inputs=(file,), output=output or "-", force=force)
+    settings = resolve_settings({"config_path": config, "audit_log": audit_log}, ())
+    request = DetokenizeRequest(
+        settings=settings,
+        reason=reason,
+        requester=requester,
+        values=tuple(values or ()),
+        file=file,
+        output=output,
+        force=force,
+        fpe=fpe,
+        luhn=luhn,
+        command=tuple(sys.argv),
     )
-    if notices or not targets:
-        message = notices[0].message if notices else "nothing to read"
-        raise InputError(f"{file}: {message}")
-    target = targets[0]
-    with open_input(target.source) as raw, atomic_output(target.destination, like=file) as out:
-        counts = restore_stream(raw, out, keys)
-    message = f"{counts.restored} tokens restored"
-    if counts.left:
-        message += f", {counts.left} look-alikes left as they were"
-    stderr.print(f"policyctl: {target.display}: {message}", markup=False, soft_wrap=True)
+    outcome = run_detokenize(request, lambda: keys_from_env(os.environ, "detokenize"))
+    for plain in outcome.plain:
+        typer.echo(plain)
+    if file is not None:
+        message = f"{outcome.counts.restored} tokens restored"
+        if outcome.counts.left:
+            message += f", {outcome.counts.left} look-alikes left as they were"
+        stderr.print(f"policyctl: {outcome.display}: {message}", markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from policyctl.app.scan import ScanRequest, run_scan_request
-from policyctl.cli.console import print_notices, print_suppress_hint, scan_progress
+from policyctl.cli.console import event_log, scan_progress
 from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.cli.options import (
     AuditLog,
@@ -20,12 +20,14 @@ from policyctl.cli.options import (
     Exclude,
     ExtraRules,
     Jobs,
+    LogFormat,
     NoAudit,
     NoIgnore,
 )
 from policyctl.core.config import RUN_MODES, parse_size, resolve_settings
 from policyctl.core.model import SEVERITIES
-from policyctl.report import EXTENSIONS, FORMATS, RenderOptions, render
+from policyctl.report import FORMATS, RenderOptions
+from policyctl.report.build import Report
 from policyctl.sources.datasets import DATA_KINDS
 from policyctl.sources.git import GitScan
 
@@ -216,6 +218,22 @@ def scan(
     ] = None,
     audit_log: AuditLog = None,
     no_audit: NoAudit = False,
+    log_format: LogFormat = None,
+    metrics_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--metrics-file",
+            help="Write Prometheus metrics here (textfile-collector format, replaced atomically).",
+        ),
+    ] = None,
+    metrics_push: Annotated[
+        str | None,
+        typer.Option(
+            "--metrics-push",
+            help="Push the metrics to this Prometheus Pushgateway (job policyctl, instance "
+            "this host).",
+        ),
+    ] = None,
 ) -> None:
     """Scan files and folders for secrets and personal data.
 
@@ -257,11 +275,15 @@ def scan(
         command=tuple(sys.argv),
         evidence=evidence_request(evidence, sign_key, encrypt_to),
     )
-    with scan_progress(enabled=not (no_progress or quiet)) as progress:
+    events = event_log(log_format)
+    with scan_progress(enabled=not (no_progress or quiet or events.json)) as progress:
         outcome = run_scan_request(request, progress)
     report = outcome.report
+    if metrics_file is not None or metrics_push is not None:
+        publish_metrics(report.document, outcome.stages or {}, metrics_file, metrics_push)
+    events.scan_finished(report.document, outcome.stages or {})
     if not quiet:
-        print_notices(report["notices"], verbose)
+        events.notices(report.document["notices"], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
     if output_dir is not None:
@@ -270,8 +292,28 @@ def scan(
     else:
         write_report(report, formats[0], output, quiet)
     if outcome.exit_code == 1 and not quiet:
-        print_suppress_hint()
+        events.blocked()
     raise typer.Exit(outcome.exit_code)
+
+
+def publish_metrics(
+    report: dict[str, Any], stages: dict[str, float], path: Path | None, gateway: str | None
+) -> None:
+    """The scan's figures as Prometheus metrics: to a textfile and/or a Pushgateway."""
+    from policyctl.core.errors import InputError
+    from policyctl.report.metrics import push_metrics, scan_registry, write_metrics_file
+
+    registry = scan_registry(report, stages)
+    if path is not None:
+        try:
+            write_metrics_file(registry, str(path))
+        except OSError as exc:
+            raise InputError(f"--metrics-file {path}: {exc.strerror or exc}") from None
+    if gateway is not None:
+        try:
+            push_metrics(registry, gateway)
+        except OSError as exc:  # URLError is an OSError
+            raise InputError(f"--metrics-push {gateway}: {getattr(exc, 'reason', exc)}") from None
 
 
 def check_formats(formats: list[str], output: Path | None, output_dir: Path | None) -> list[str]:
@@ -329,26 +371,24 @@ def git_scan(
     return None
 
 
-def write_reports(report: dict[str, Any], formats: list[str], output_dir: Path) -> None:
+def write_reports(report: Report, formats: list[str], output_dir: Path) -> None:
     """Each format to `output_dir/report.<extension>`."""
     output_dir.mkdir(parents=True, exist_ok=True)
     for name in formats:
-        path = output_dir / f"report.{EXTENSIONS[name]}"
-        path.write_text(render(report, name, RenderOptions()), encoding="utf-8")
+        path = output_dir / f"report.{FORMATS[name].extension}"
+        path.write_bytes(report.encoded(name, RenderOptions()))
 
 
-def write_report(
-    report: dict[str, Any], output_format: str, output: Path | None, quiet: bool
-) -> None:
+def write_report(report: Report, output_format: str, output: Path | None, quiet: bool) -> None:
     """To the file when one is given, else to stdout (in colour on a terminal)."""
     if output is not None:
-        output.write_text(render(report, output_format, RenderOptions()), encoding="utf-8")
+        output.write_bytes(report.encoded(output_format, RenderOptions()))
         return
-    if quiet and output_format == "terminal" and not report["findings"]:
+    if quiet and output_format == "terminal" and not report.document["findings"]:
         return
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((120, 24)).columns if tty else 120
-    sys.stdout.write(render(report, output_format, RenderOptions(color=tty, width=width)))
+    sys.stdout.write(report.render(output_format, RenderOptions(color=tty, width=width)))
 
 
 def register(app: typer.Typer) -> None:

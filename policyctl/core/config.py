@@ -60,6 +60,8 @@ class Settings:
     allow_paths: tuple[str, ...] = ()
     allow_values: tuple[str, ...] = ()
     allow_sha256: tuple[str, ...] = ()
+    detokenize_reason: str = "required"
+    """`detokenize: {reason: optional}` lets detokenize run without --reason."""
 
 
 LIST_FIELDS = ("exclude", "rules", "packs", "allow_paths", "allow_values", "allow_sha256")
@@ -116,6 +118,8 @@ def _load_config_file(path: Path) -> dict[str, Any]:
     if "audit_log" in values:
         log = values["audit_log"]
         values["audit_log"] = str(path.parent / log) if log else ""
+    if "detokenize" in values:
+        values["detokenize_reason"] = values.pop("detokenize")["reason"]
     for key, listed in values.pop("allowlist", {}).items():
         values[f"allow_{key}"] = listed
     return values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -98,6 +99,22 @@ FOLD_SEPARATORS = bytes.maketrans(b"_-", b"  ")
 """`_` and `-` as spaces, so `steuer_id`, `Steuer-ID` and `steuer id` read alike."""
 
 
+class LineLocations(Sequence[Location]):
+    """Where each line of a chunk of one value a line (table cells, JSON leaves) is.
+
+    Detection asks `field_at(k)` (the column name or key path of line k) for every
+    match it judges, and `fields` once per chunk, so neither builds a Location; the
+    sequence itself builds one only for a line that holds a finding.
+    """
+
+    fields: Sequence[str | None]
+    """The column name or key path of each line, in line order."""
+
+    @abstractmethod
+    def field_at(self, index: int) -> str | None:
+        """The column name or key path of line `index` (None past the last line)."""
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A piece of text to scan and the map from its offsets back to locations.
@@ -116,7 +133,7 @@ class Chunk:
     origin: Location
     kind: str = "repo"
     first_line: int = 1
-    line_locations: Sequence[Location] | None = None
+    line_locations: LineLocations | None = None
 
     @cached_property
     def _line_ends(self) -> list[int]:
@@ -229,6 +246,25 @@ class Framework:
 
 
 @dataclass(frozen=True)
+class BreachDuty:
+    """Who a framework says must be told of a personal-data breach, and how fast."""
+
+    notify: str
+    within: str
+    source: str
+    hours: int | None = None
+    condition: str = ""
+
+
+@dataclass(frozen=True)
+class SubjectRight:
+    """A right a framework grants the people the data is about."""
+
+    right: str
+    source: str
+
+
+@dataclass(frozen=True)
 class PolicyPack:
     """A resolved policy pack (after `extends`): pure data, loaded by policyctl.policy.packs.
 
@@ -246,6 +282,8 @@ class PolicyPack:
     rules: tuple[str, ...] = ()
     source: str = ""
     extends: str | None = None
+    breach_notification: tuple[BreachDuty, ...] = ()
+    data_subject_rights: tuple[SubjectRight, ...] = ()
 
 
 @dataclass(frozen=True)

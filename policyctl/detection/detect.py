@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from policyctl.core.config import DEFAULT_MIN_CONFIDENCE
 from policyctl.core.globs import path_matches
@@ -146,7 +145,7 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
             present.append(words.present(chunk_words(chunk)))
         if of_rule[rule].isdisjoint(present[0]):
             return False
-        if getattr(chunk.line_locations, "fields", None) is None:
+        if chunk.line_locations is None:
             return True  # (named_columns_only has nothing to say)
         if not in_cells:
             in_cells.append(words.present(chunk.folded))
@@ -184,9 +183,9 @@ def named_columns_only(
     confirming and judging one by one.
     """
     locations = chunk.line_locations
-    fields = getattr(locations, "fields", None)
-    if locations is None or fields is None or cells_hold_word:
+    if locations is None or cells_hold_word:
         return True
+    fields = locations.fields
     named = {name for name in set(fields) if _names_word(pattern, name)}
     in_named = [name in named for name in fields]  # by line, found once
     line_index = chunk.line_index
@@ -203,9 +202,7 @@ def chunk_words(chunk: Chunk) -> bytes:
     locations = chunk.line_locations
     names: set[str] = set()
     if locations is not None:
-        fields = getattr(locations, "fields", None)  # cell chunks list them directly
-        found = fields if fields is not None else [where.field for where in locations]
-        names = {name for name in set(found) if name}
+        names = {name for name in set(locations.fields) if name}
     return b"".join(field_words(name) for name in sorted(names)) + chunk.folded
 
 
@@ -457,7 +454,7 @@ def surroundings(chunk: Chunk, match: Match, window: int) -> Surroundings:
     if chunk.line_locations is None:
         return new_tuple(Surroundings, (chunk.folded, low if low > 0 else 0, high, None))
     index, start, end = chunk.line_span(match.start)
-    field = line_field(chunk.line_locations, index)
+    field = chunk.line_locations.field_at(index)
     bounds = (low if low > start else start, high if high < end else end)
     return new_tuple(Surroundings, (chunk.folded, *bounds, field))
 
@@ -489,14 +486,6 @@ def field_words(name: str) -> bytes:
 def _names_word(pattern: re.Pattern[bytes], name: str | None) -> bool:
     """Whether a column name or key path holds one of the words (asked once per column)."""
     return name is not None and pattern.search(field_words(name)) is not None
-
-
-def line_field(locations: Sequence[Location], index: int) -> str | None:
-    """The column name or key path of line `index` (cell sequences list them directly)."""
-    fields = getattr(locations, "fields", None)
-    if fields is not None:
-        return cast(str | None, fields[index]) if index < len(fields) else None
-    return locations[index].field if index < len(locations) else None
 
 
 def context_confidence(rule: Rule, checks: RuleChecks, chunk: Chunk, match: Match) -> float | None:

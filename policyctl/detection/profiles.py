@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from policyctl.core.model import Chunk, ColumnMatch, ColumnProfile, Finding
-from policyctl.detection.detect import DetectOptions, Verdict, finding_for, fingerprint
+from policyctl.detection.detect import DetectOptions, assess_chunk, finding_for, fingerprint
 from policyctl.detection.rules import Ruleset
 from policyctl.sources.cells import CellLocations, column_key
 
@@ -30,10 +30,13 @@ class _RuleTally:
 
 
 class ColumnTally:
-    """Counts, for one file, the values per column and the matching rows per column and rule."""
+    """Scans the cell chunks of one file, counting the values per column and the
+    matching rows per column and rule; `finish` gives the file's findings and profiles."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, ruleset: Ruleset, options: DetectOptions) -> None:
         self.path = path
+        self.ruleset = ruleset
+        self.options = options
         self.values: Counter[str] = Counter()
         self.matches: dict[tuple[str, str], _RuleTally] = {}
 
@@ -42,14 +45,15 @@ class ColumnTally:
         """Dataset chunks made of cells (tables, JSON records) have columns to profile."""
         return chunk.kind == "datasets" and isinstance(chunk.line_locations, CellLocations)
 
-    def add(
-        self, chunk: Chunk, verdicts: list[Verdict], ruleset: Ruleset, options: DetectOptions
-    ) -> None:
-        """Count the chunk's values and its accepted matches (in order of position).
+    def scan(self, chunk: Chunk) -> list[Finding]:
+        """Count the chunk's values and its accepted matches (in order of position);
+        with --per-cell, give each match's finding, else none until `finish`.
 
-        Only the first match of each column and rule is made into a Finding: in a
-        column of a million e-mail addresses the other 999,999 only add to a count.
+        Otherwise only the first match of each column and rule is made into a Finding:
+        in a column of a million e-mail addresses the other 999,999 only add to a count.
         """
+        ruleset, options = self.ruleset, self.options
+        verdicts = assess_chunk(chunk, ruleset, options)
         cells = chunk.line_locations
         assert isinstance(cells, CellLocations)
         for name, count in Counter(cells.fields).items():
@@ -74,6 +78,15 @@ class ColumnTally:
                 tally.last_row = row
             if verdict.confidence > tally.confidence:
                 tally.confidence = verdict.confidence  # rounded once, in column_findings
+        if options.per_cell:
+            return [finding_for(chunk, v, ruleset, options) for v in verdicts]
+        return []
+
+    def finish(self) -> tuple[list[Finding], list[ColumnProfile]]:
+        """The file's column findings (none with --per-cell: its cells were reported)
+        and its column profiles, once all its chunks are scanned."""
+        findings = [] if self.options.per_cell else self.column_findings()
+        return findings, self.profiles()
 
     def column_findings(self) -> list[Finding]:
         """One finding per column and rule: at its first match, with the count of rows."""

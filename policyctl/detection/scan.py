@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
-from policyctl.detection.detect import DetectOptions, assess_chunk, detect, finding_for
+from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.detection.rules import Ruleset
 from policyctl.sources.interface import Item
@@ -104,36 +104,36 @@ def scan_batch(batch: list[Item | Notice], ruleset: Ruleset, options: DetectOpti
     for entry in batch:
         if isinstance(entry, Notice):
             result.notices.append(entry)
-            continue
-        scanned = False
-        tally: ColumnTally | None = None
-        try:
-            for piece in entry.load():
-                if isinstance(piece, Notice):
-                    result.notices.append(piece)
-                    continue
-                scanned = True
-                result.stats.bytes += len(piece.data)
-                if ColumnTally.applies_to(piece):
-                    tally = tally or ColumnTally(piece.origin.path)
-                    verdicts = assess_chunk(piece, ruleset, options)
-                    tally.add(piece, verdicts, ruleset, options)
-                    if options.per_cell:
-                        result.findings.extend(
-                            finding_for(piece, v, ruleset, options) for v in verdicts
-                        )
-                    continue  # else the column's findings come once the file is done
-                result.findings.extend(detect(piece, ruleset, options))
-            if tally is not None:
-                result.columns.extend(tally.profiles())
-                if not options.per_cell:
-                    result.findings.extend(tally.column_findings())
-        except Exception as exc:  # one bad input must not end the scan
-            # The exception text may quote the input, so only its kind is reported.
-            name = getattr(entry, "display", None) or repr(type(entry).__name__)
-            result.notices.append(Notice(str(name), f"could not be scanned: {type(exc).__name__}"))
-        result.stats.files += scanned and getattr(entry, "part", 0) == 0  # a file, not a part
+        else:
+            scan_item(entry, ruleset, options, result)
     return result
+
+
+def scan_item(item: Item, ruleset: Ruleset, options: DetectOptions, result: BatchResult) -> None:
+    """Scan one item's chunks into `result`: cell chunks through the file's column
+    tally (datasets), every other chunk through `detect`."""
+    scanned = False
+    tally: ColumnTally | None = None
+    try:
+        for piece in item.load():
+            if isinstance(piece, Notice):
+                result.notices.append(piece)
+                continue
+            scanned = True
+            result.stats.bytes += len(piece.data)
+            if ColumnTally.applies_to(piece):
+                tally = tally or ColumnTally(piece.origin.path, ruleset, options)
+                result.findings.extend(tally.scan(piece))
+            else:
+                result.findings.extend(detect(piece, ruleset, options))
+        if tally is not None:
+            findings, columns = tally.finish()
+            result.findings.extend(findings)
+            result.columns.extend(columns)
+    except Exception as exc:  # one bad input must not end the scan
+        # The exception text may quote the input, so only its kind is reported.
+        result.notices.append(Notice(item.display, f"could not be scanned: {type(exc).__name__}"))
+    result.stats.files += scanned and item.counts_as_file
 
 
 def _batches(entries: Iterator[Item | Notice]) -> Iterator[list[Item | Notice]]:

@@ -24,11 +24,14 @@ import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policyctl.core import clock
 from policyctl.core.config import DEFAULT_AUDIT_LOG as DEFAULT_LOG
 from policyctl.core.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from policyctl.report.build import Report
 
 KEY_VARIABLE = "POLICYCTL_AUDIT_KEY"
 GENESIS = "0" * 64
@@ -76,20 +79,16 @@ def record(
     return entry
 
 
-def scan_fields(report: Mapping[str, Any], command: Sequence[str]) -> dict[str, Any]:
+def scan_fields(report: Report, command: Sequence[str]) -> dict[str, Any]:
     """What a scan's entry records: the command, packs, verdict and the report's digest
-    (SHA-256 of the JSON report, as in an evidence bundle's report.json)."""
-    from policyctl.report import RenderOptions, render
-
-    rendered = render(dict(report), "json", RenderOptions()).encode("utf-8")
-    summary = report["summary"]
+    (SHA-256 of the JSON report, the very bytes of an evidence bundle's report.json)."""
     return {
         "command": ["policyctl", *command[1:]] if command else ["policyctl"],
-        "packs": [str(p["id"]) for p in report["scan"].get("packs") or []],
-        "findings": summary["findings"],
-        "blocking": summary["blocking"],
-        "exit_code": summary["exit_code"],
-        "report_sha256": hashlib.sha256(rendered).hexdigest(),
+        "packs": [pack.id for pack in report.policy.packs],
+        "findings": report.counted,
+        "blocking": report.blocking,
+        "exit_code": report.exit_code,
+        "report_sha256": hashlib.sha256(report.json).hexdigest(),
     }
 
 

@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from policyctl.core.config import Settings
 from policyctl.core.errors import ConfigError
-from policyctl.core.model import Notice, Rule
+from policyctl.core.model import Notice
 from policyctl.evidence import dsse, encrypt, keys, provenance, sbom, signing, subjects
-from policyctl.report import RenderOptions, render
+from policyctl.policy.assess import ScanResult
+from policyctl.report import RenderOptions
+from policyctl.report.build import Report
 from policyctl.sources.filesystem import WalkOptions
 
 REPORT = "report.json"
@@ -70,33 +71,47 @@ def check_folder(folder: Path) -> None:
 
 def write_bundle(
     request: EvidenceRequest,
-    report: dict[str, Any],
-    rules: Sequence[Rule],
+    report: Report,
+    result: ScanResult,
     settings: Settings,
-    targets: Sequence[str],
     command: Sequence[str],
+    manifests: Sequence[sbom.ManifestFile] | None = None,
 ) -> WrittenBundle:
-    """Render, sign, encrypt (when asked) and write the bundle; SBOM notices come back."""
+    """Render, sign, encrypt (when asked) and write the bundle; SBOM notices come back.
+
+    `report.json` is the report's own JSON bytes (those the audit log digests); the
+    packs and times come from the scan and its policy. `manifests` are the SBOM's
+    inputs as the scan's walk met them; without them (a git scan) the targets are
+    walked for manifests."""
     check_folder(request.folder)
-    ruleset = subjects.ruleset_digest(rules)
-    packs = subjects.packs_in(report)
-    sbom_text, notices = _sbom(report, settings, targets, sbom.SbomTools(ruleset, packs))
+    targets = result.targets
+    ruleset = subjects.ruleset_digest(result.rules)
+    packs = subjects.pack_refs(report.policy.packs)
+    if manifests is None:
+        walk = WalkOptions(settings.exclude, settings.max_file_size, settings.gitignore)
+        found, notices = sbom.find_dependencies(targets, walk)
+    else:
+        found, notices = sbom.read_dependencies(manifests)
+    project = Path(targets[0] if targets else ".").resolve().name
+    # timed like the report, so SOURCE_DATE_EPOCH makes it reproducible
+    finished = datetime.fromisoformat(result.finished)
+    tools = sbom.SbomTools(ruleset, packs)
     contents: dict[str, bytes] = {
-        REPORT: render(report, "json", RenderOptions()).encode(),
-        SARIF: render(report, "sarif", RenderOptions()).encode(),
-        SBOM: sbom_text.encode(),
+        REPORT: report.json,
+        SARIF: report.encoded("sarif", RenderOptions()),
+        SBOM: sbom.build_sbom(project, sbom.merge(found), tools, finished).encode(),
     }
     run = provenance.ScanRun(
         command=provenance.command_line(command),
         targets=tuple(targets),
-        fail_on=report["scan"].get("fail_on"),
-        mode=report["scan"].get("mode"),
+        fail_on=report.policy.severity_floor,
+        mode=report.policy.mode,
         config_sha256=subjects.file_digest(settings.config_path),
         repository=subjects.describe_repository(targets[0] if targets else "."),
         ruleset_sha256=ruleset,
         packs=packs,
-        started=report["scan"]["started"],
-        finished=report["scan"]["finished"],
+        started=result.started,
+        finished=result.finished,
     )
     digests = {name: sha256(data) for name, data in contents.items()}
     statement = provenance.statement(digests, run, provenance.builder_of())
@@ -116,18 +131,6 @@ def write_bundle(
     _write(request.folder, contents)
     signed = request.sign_key is not None
     return WrittenBundle(request.folder, tuple(sorted(contents)), signed, notices)
-
-
-def _sbom(
-    report: dict[str, Any], settings: Settings, targets: Sequence[str], tools: sbom.SbomTools
-) -> tuple[str, list[Notice]]:
-    """The SBOM of the manifests under the targets, walked as the scan walks them, timed
-    like the report (so SOURCE_DATE_EPOCH makes it reproducible)."""
-    walk = WalkOptions(settings.exclude, settings.max_file_size, settings.gitignore)
-    found, notices = sbom.find_dependencies(targets, walk)
-    project = Path(targets[0] if targets else ".").resolve().name
-    finished = datetime.fromisoformat(report["scan"]["finished"])
-    return sbom.build_sbom(project, sbom.merge(found), tools, finished), notices
 
 
 def _write(folder: Path, contents: dict[str, bytes]) -> None:

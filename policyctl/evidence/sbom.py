@@ -33,27 +33,49 @@ class FoundDependency:
     manifest: str
 
 
+ManifestFile = tuple[str, str]
+"""Where to read a manifest, and how reports name it."""
+
+
+def is_manifest(display: str) -> bool:
+    """Whether a scanned file is a manifest or lockfile the SBOM reads (not vendored)."""
+    return parser_for(PurePosixPath(display).name) is not None and not path_matches(
+        display, VENDORED
+    )
+
+
 def find_dependencies(
     targets: Sequence[str], options: WalkOptions
 ) -> tuple[list[FoundDependency], list[Notice]]:
     """Every dependency declared in the manifests under `targets` (same walk as the scan:
-    .gitignore and excludes apply), with a notice for each manifest that cannot be read."""
+    .gitignore and excludes apply), for scans that did not walk the files themselves."""
+    manifests = [
+        (item.path, item.display)
+        for item in FileSystemSource(targets, options).items()
+        if isinstance(item, FileItem) and is_manifest(item.display)
+    ]
+    return read_dependencies(manifests)
+
+
+def read_dependencies(
+    manifests: Iterable[ManifestFile],
+) -> tuple[list[FoundDependency], list[Notice]]:
+    """Every dependency the manifests declare, with a notice for each manifest that
+    cannot be read."""
     found: list[FoundDependency] = []
     notices: list[Notice] = []
-    for item in FileSystemSource(targets, options).items():
-        if not isinstance(item, FileItem) or path_matches(item.display, VENDORED):
-            continue
-        parser = parser_for(PurePosixPath(item.display).name)
+    for path, display in manifests:
+        parser = parser_for(PurePosixPath(display).name)
         if parser is None:
             continue
         try:
-            with open(item.path, encoding="utf-8-sig") as handle:
+            with open(path, encoding="utf-8-sig") as handle:
                 text = handle.read()
             dependencies = parser(text)
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
-            notices.append(Notice(item.display, "SBOM: cannot be read as a manifest; skipped"))
+            notices.append(Notice(display, "SBOM: cannot be read as a manifest; skipped"))
             continue
-        found.extend(FoundDependency(d, item.display) for d in dependencies)
+        found.extend(FoundDependency(d, display) for d in dependencies)
     return found, notices
 
 

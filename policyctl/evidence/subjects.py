@@ -1,6 +1,6 @@
 """What the evidence is about, read from a finished scan: packs, rule set, config, repository.
 
-The packs come from the report (`scan.packs`, written by the policy-pack stage), so every
+The packs are the scan's policy, digested as the report's `scan.packs`, so every
 evidence file names the same packs the report was judged against.
 """
 
@@ -12,10 +12,10 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from policyctl.core.model import Rule
+from policyctl.core.model import PolicyPack, Rule
+from policyctl.policy.packs import pack_digest
 
 
 @dataclass(frozen=True)
@@ -28,18 +28,9 @@ class PackRef:
     name: str = ""
 
 
-def packs_in(report: dict[str, Any]) -> tuple[PackRef, ...]:
-    """The packs the report was judged against (`scan.packs`; none before packs apply)."""
-    found = []
-    for pack in report.get("scan", {}).get("packs") or []:
-        found.append(
-            PackRef(
-                id=str(pack["id"]),
-                version=str(pack.get("version", "")),
-                sha256=str(pack.get("sha256", "")),
-                name=str(pack.get("name", "")),
-            )
-        )
+def pack_refs(packs: Iterable[PolicyPack]) -> tuple[PackRef, ...]:
+    """The packs a scan was judged against, by id, with the digest the report gives."""
+    found = [PackRef(p.id, p.version, pack_digest(p), p.name) for p in packs]
     return tuple(sorted(found, key=lambda p: p.id))
 
 

@@ -22,6 +22,7 @@ from policyctl.core.cache import memoized
 from policyctl.core.errors import PolicyError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import (
+    BreachDuty,
     Control,
     Finding,
     Framework,
@@ -29,6 +30,7 @@ from policyctl.core.model import (
     PolicyPack,
     Rule,
     Selector,
+    SubjectRight,
     severity_rank,
 )
 from policyctl.core.yamlfile import load_yaml
@@ -138,6 +140,8 @@ def _pack_from(document: dict[str, Any], path: Path) -> PolicyPack:
         controls=controls,
         description=document.get("description", ""),
         sensitivity=tuple(sorted(document.get("sensitivity", {}).items())),
+        breach_notification=_duties(document.get("breach_notification", ())),
+        data_subject_rights=_rights(document.get("data_subject_rights", ())),
         rules=tuple(str(path.parent / r) for r in document.get("rules", ())),
         source=str(path),
     )
@@ -215,6 +219,16 @@ def _extend(base: PolicyPack, document: dict[str, Any], path: Path) -> PolicyPac
         rules=base.rules + tuple(str(path.parent / r) for r in document.get("rules", ())),
         source=str(path),
         extends=base.id,
+        breach_notification=(
+            _duties(document["breach_notification"])
+            if "breach_notification" in document
+            else base.breach_notification
+        ),
+        data_subject_rights=(
+            _rights(document["data_subject_rights"])
+            if "data_subject_rights" in document
+            else base.data_subject_rights
+        ),
     )
 
 
@@ -358,3 +372,20 @@ def pack_digest(pack: PolicyPack) -> str:
 def control_ref(pack: PolicyPack, control: Control) -> str:
     """How reports name a control: `pack:control`, e.g. `hipaa:164.312(b)`."""
     return f"{pack.id}:{control.id}"
+
+
+def _duties(entries: Iterable[dict[str, Any]]) -> tuple[BreachDuty, ...]:
+    return tuple(
+        BreachDuty(
+            notify=e["notify"],
+            within=e["within"],
+            source=e["source"],
+            hours=e.get("hours"),
+            condition=e.get("condition", ""),
+        )
+        for e in entries
+    )
+
+
+def _rights(entries: Iterable[dict[str, Any]]) -> tuple[SubjectRight, ...]:
+    return tuple(SubjectRight(right=e["right"], source=e["source"]) for e in entries)

@@ -1,45 +1,46 @@
 """Output formats, one module each, all rendered from the JSON report.
 
-Adding a format is adding a module with `render(report, options) -> str` and one line
-in FORMATS. Modules are imported only when used, to keep start-up fast.
+Adding a format is adding a module with `render(document, options) -> str` and one
+line in FORMATS (its module and the extension of its file). Modules are imported only
+when used, to keep start-up fast.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any
 
 from policyctl.report.interface import Renderer, RenderOptions
 
-FORMATS: dict[str, str] = {
-    "terminal": "policyctl.report.terminal",
-    "json": "policyctl.report.json",
-    "sarif": "policyctl.report.sarif",
-    "junit": "policyctl.report.junit",
-    "markdown": "policyctl.report.markdown",
-    "csv": "policyctl.report.csv",
-    "html": "policyctl.report.html",
-}
 
-EXTENSIONS: dict[str, str] = {
-    "terminal": "txt",
-    "json": "json",
-    "sarif": "sarif",
-    "junit": "junit.xml",
-    "markdown": "md",
-    "csv": "csv",
-    "html": "html",
+@dataclass(frozen=True)
+class Format:
+    module: str
+    extension: str
+    """`--output-dir` writes the format to `report.<extension>`."""
+
+
+FORMATS: dict[str, Format] = {
+    "terminal": Format("policyctl.report.terminal", "txt"),
+    "json": Format("policyctl.report.json", "json"),
+    "sarif": Format("policyctl.report.sarif", "sarif"),
+    "junit": Format("policyctl.report.junit", "junit.xml"),
+    "markdown": Format("policyctl.report.markdown", "md"),
+    "csv": Format("policyctl.report.csv", "csv"),
+    "html": Format("policyctl.report.html", "html"),
 }
 
 
 def renderer(name: str) -> Renderer:
-    module = importlib.import_module(FORMATS[name])
+    module = importlib.import_module(FORMATS[name].module)
     render: Renderer = module.render
     return render
 
 
-def render(report: dict[str, Any], name: str, options: RenderOptions) -> str:
-    return renderer(name)(report, options)
+def render(document: dict[str, Any], name: str, options: RenderOptions) -> str:
+    """A report document in format `name` (a finished scan's Report renders itself)."""
+    return renderer(name)(document, options)
 
 
-__all__ = ["EXTENSIONS", "FORMATS", "RenderOptions", "render", "renderer"]
+__all__ = ["FORMATS", "Format", "RenderOptions", "render", "renderer"]

@@ -1,9 +1,10 @@
-"""Build the JSON report (policyctl/schemas/report.schema.json) from a scan result."""
+"""Build the report of a scan (policyctl/schemas/report.schema.json), in sections."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import fields
+from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 from policyctl import __version__
@@ -17,26 +18,79 @@ from policyctl.core.model import (
     Rule,
 )
 from policyctl.detection.profiles import verdict
-from policyctl.policy.assess import ScanResult
-from policyctl.policy.enforce import exit_code, is_blocking
+from policyctl.policy.assess import Assessment, ScanResult
+from policyctl.policy.enforce import Policy, exit_code, is_blocking
 from policyctl.policy.packs import pack_digest
 from policyctl.policy.scoring import CONTROL_STATUSES, PackCompliance
 from policyctl.policy.waivers import WAIVED, WaiverOutcome
+from policyctl.report import renderer
+from policyctl.report.interface import RenderOptions
 
 SCHEMA_VERSION = "1.0"
 LOCATION_FIELDS = tuple(f.name for f in fields(Location))
 
 
-def build_report(result: ScanResult) -> dict[str, Any]:
-    """The report document: plain JSON types, keys in a fixed order, no raw secrets
+@dataclass(frozen=True)
+class Report:
+    """A finished report: the JSON document (policyctl/schemas/report.schema.json) and
+    what its consumers ask of it, decided once here: the findings counted (not
+    suppressed), the blocking ones and the exit code. Renderers read `document`; the
+    JSON text is rendered once (`json`) and those bytes are what the output file, the
+    audit log's digest and the evidence bundle share."""
+
+    document: dict[str, Any]
+    policy: Policy
+    counted: int
+    blocking: int
+    exit_code: int
+
+    @cached_property
+    def json(self) -> bytes:
+        """The JSON report as written to a file, rendered once."""
+        from policyctl.report.json import render
+
+        return render(self.document, RenderOptions()).encode("utf-8")
+
+    def encoded(self, name: str, options: RenderOptions) -> bytes:
+        """The report in format `name`, as the bytes of its file."""
+        return self.json if name == "json" else self.render(name, options).encode("utf-8")
+
+    def render(self, name: str, options: RenderOptions) -> str:
+        """The report in format `name`, as text."""
+        if name == "json":
+            return self.json.decode("utf-8")
+        return renderer(name)(self.document, options)
+
+
+def build_report(result: ScanResult) -> Report:
+    """The report of a scan: plain JSON types, keys in a fixed order, no raw secrets
     unless the findings carry them (only with --show-secrets)."""
     assessment = result.assessment
     if assessment is None:
         raise ValueError("a report needs the scan's assessment (policyctl.policy.assess)")
-    policy = assessment.policy
     findings = result.findings
     counted = [f for f in findings if f.suppressed is None]
-    severities = Counter(f.severity for f in counted)
+    blocking = sum(1 for f in findings if is_blocking(f))
+    code = exit_code(findings)
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "policyctl", "version": __version__},
+        "scan": scan_section(result, assessment.policy),
+        "summary": summary_section(findings, counted, blocking, assessment, code),
+        "findings": [finding_document(f) for f in findings],
+        "compliance": [compliance_document(c) for c in assessment.compliance],
+        "waivers": [waiver_document(w) for w in assessment.waivers],
+        "notices": [
+            {"path": n.path, "message": n.message, "level": n.level} for n in result.notices
+        ],
+        "rules": [rule_document(r) for r in sorted(result.rules, key=lambda r: r.id)],
+        **({"columns": column_documents(result.columns)} if result.columns else {}),
+    }
+    return Report(document, assessment.policy, len(counted), blocking, code)
+
+
+def scan_section(result: ScanResult, policy: Policy) -> dict[str, Any]:
+    """What was scanned, when, how, and against which packs."""
     scan: dict[str, Any] = {
         "targets": list(result.targets),
         "started": result.started,
@@ -52,30 +106,29 @@ def build_report(result: ScanResult) -> dict[str, Any]:
     if policy.mode is not None:
         scan["mode"] = policy.mode
     scan["packs"] = [pack_document(pack) for pack in policy.packs]
+    return scan
+
+
+def summary_section(
+    findings: list[Finding],
+    counted: list[Finding],
+    blocking: int,
+    assessment: Assessment,
+    code: int,
+) -> dict[str, Any]:
+    """The findings counted by severity, category and mode, the risk and the verdict."""
+    severities = Counter(f.severity for f in counted)
     modes = Counter(f.mode for f in counted)
     return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "policyctl", "version": __version__},
-        "scan": scan,
-        "summary": {
-            "findings": len(counted),
-            "blocking": sum(1 for f in findings if is_blocking(f)),
-            "suppressed": len(findings) - len(counted),
-            "by_severity": {s: severities[s] for s in reversed(SEVERITIES) if severities[s]},
-            "by_category": dict(sorted(Counter(f.category for f in counted).items())),
-            "by_mode": {m: modes[m] for m in reversed(MODES) if modes[m]},
-            "waived": sum(1 for f in findings if f.suppressed == WAIVED),
-            "risk": {"score": assessment.risk.score, "grade": assessment.risk.grade},
-            "exit_code": exit_code(findings),
-        },
-        "findings": [finding_document(f) for f in findings],
-        "compliance": [compliance_document(c) for c in assessment.compliance],
-        "waivers": [waiver_document(w) for w in assessment.waivers],
-        "notices": [
-            {"path": n.path, "message": n.message, "level": n.level} for n in result.notices
-        ],
-        "rules": [rule_document(r) for r in sorted(result.rules, key=lambda r: r.id)],
-        **({"columns": column_documents(result.columns)} if result.columns else {}),
+        "findings": len(counted),
+        "blocking": blocking,
+        "suppressed": len(findings) - len(counted),
+        "by_severity": {s: severities[s] for s in reversed(SEVERITIES) if severities[s]},
+        "by_category": dict(sorted(Counter(f.category for f in counted).items())),
+        "by_mode": {m: modes[m] for m in reversed(MODES) if modes[m]},
+        "waived": sum(1 for f in findings if f.suppressed == WAIVED),
+        "risk": {"score": assessment.risk.score, "grade": assessment.risk.grade},
+        "exit_code": code,
     }
 
 

@@ -12,14 +12,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from policyctl.core.model import Chunk, Location
+from policyctl.core.model import Chunk, LineLocations, Location
 
 CHUNK_CHARS = 1 << 20
 """About this many characters of cells go into one chunk."""
 
 
 @dataclass(frozen=True)
-class CellLocations(Sequence[Location]):
+class CellLocations(LineLocations):
     """Line k of a cell chunk is the cell at (rows[k], fields[k]), on file line lines[k]."""
 
     path: str
@@ -29,6 +29,10 @@ class CellLocations(Sequence[Location]):
 
     def __len__(self) -> int:
         return len(self.fields)
+
+    def field_at(self, index: int) -> str | None:
+        fields = self.fields
+        return fields[index] if index < len(fields) else None
 
     @overload
     def __getitem__(self, index: int) -> Location: ...

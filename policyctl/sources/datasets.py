@@ -131,6 +131,10 @@ class DataItem:
     part: int = 0
     parts: int = 1
 
+    @property
+    def counts_as_file(self) -> bool:
+        return self.part == 0  # a split table counts once
+
     def load(self) -> Iterator[Chunk | Notice]:
         notices = _NoticeLimit(self.display)
         try:

@@ -35,6 +35,10 @@ class FileItem:
     display: str
     size: int
 
+    @property
+    def counts_as_file(self) -> bool:
+        return True
+
     def load(self) -> Iterator[Chunk | Notice]:
         try:
             with open(self.path, "rb") as handle:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -102,6 +102,10 @@ class FileChange:
     def size(self) -> int:
         return sum(len(h.data) for h in self.hunks)
 
+    @property
+    def counts_as_file(self) -> bool:
+        return True
+
     def load(self) -> Iterator[Chunk | Notice]:
         for hunk in self.hunks:
             yield Chunk(hunk.data, self.origin, kind=self.kind, first_line=hunk.first_line)
@@ -117,6 +121,10 @@ class StagedFile:
     @property
     def size(self) -> int:
         return len(self.data)
+
+    @property
+    def counts_as_file(self) -> bool:
+        return True
 
     def load(self) -> Iterator[Chunk | Notice]:
         yield Chunk(to_scannable(self.data), Location(path=self.display), kind="repo")
@@ -246,7 +254,7 @@ class GitLogSource(Source):
         self.exclude = exclude
         self.since = since
         self.max_commits = max_commits
-        self.commit_order: dict[str, int] = {}
+        self._commit_order: dict[str, int] = {}
         """Commits that added lines, by position in the walk (oldest first), once read."""
 
     def command(self, revisions: list[str]) -> list[str]:
@@ -275,6 +283,9 @@ class GitLogSource(Source):
             command.append(self.pathspec)
         return command
 
+    def commit_order(self) -> Mapping[str, int]:
+        return self._commit_order
+
     def items(self) -> Iterator[Item | Notice]:
         revisions = self.revisions
         if revisions is None:
@@ -290,7 +301,8 @@ class GitLogSource(Source):
         with _streamed_git(self.root, self.command(revisions)) as stream:
             for entry in parse_log(stream, self.kind, self.exclude):
                 if isinstance(entry, FileChange) and entry.origin.commit:
-                    self.commit_order.setdefault(entry.origin.commit, len(self.commit_order))
+                    order = self._commit_order
+                    order.setdefault(entry.origin.commit, len(order))
                 yield entry
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Protocol
 
 from policyctl.core.model import Chunk, Notice
@@ -11,6 +11,17 @@ from policyctl.core.model import Chunk, Notice
 
 class Item(Protocol):
     """A unit of work: small and picklable, so it can travel to a worker process."""
+
+    @property
+    def display(self) -> str:
+        """How reports and notices name the input (a path, `-`, `commit:path`)."""
+        ...
+
+    @property
+    def counts_as_file(self) -> bool:
+        """Whether scanning this item adds one to the files scanned: false for every
+        part of a split table but the first, so a table counts once."""
+        ...
 
     @property
     def size(self) -> int:
@@ -28,3 +39,9 @@ class Source(ABC):
     @abstractmethod
     def items(self) -> Iterator[Item | Notice]:
         """The items to scan, in a deterministic order; notices for inputs passed over."""
+
+    def commit_order(self) -> Mapping[str, int]:
+        """Once `items` is exhausted, the position of each commit it read (oldest
+        first), by which findings repeated across commits are folded into the first
+        (see detection.repeats); empty for sources that read no history."""
+        return {}

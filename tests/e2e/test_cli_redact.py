@@ -90,7 +90,9 @@ def test_a_tokenized_log_round_trips_through_detokenize(
 ) -> None:
     done = redact(run_policyctl, workspace, "app.log", "-o", "tokens.log", "-s", "tokenize")
     assert done.code == 0, done.err
-    back = run_policyctl("detokenize", "--file", "tokens.log", cwd=workspace, env=KEY_ENV)
+    back = run_policyctl(
+        "detokenize", "--reason", "test", "--file", "tokens.log", cwd=workspace, env=KEY_ENV
+    )
     assert back.code == 0, back.err
     masked_secret = {**VALUES, "aws": "*" * len(VALUES["aws"])}
     assert back.out == fill(TEMPLATE, masked_secret)
@@ -102,9 +104,11 @@ def test_detokenize_turns_single_tokens_back_and_refuses_a_wrong_key(
 ) -> None:
     done = redact(run_policyctl, workspace, "app.log", "-o", "-", "-s", "tokenize", "-q")
     token = stand_ins(done.out)["email"]
-    back = run_policyctl("detokenize", token, env=KEY_ENV)
+    back = run_policyctl("detokenize", "--reason", "test", token, env=KEY_ENV)
     assert (back.code, back.out) == (0, EMAIL + "\n")
-    wrong = run_policyctl("detokenize", token, env={"POLICYCTL_REDACT_KEY": OTHER_REDACT_KEY})
+    wrong = run_policyctl(
+        "detokenize", "--reason", "test", token, env={"POLICYCTL_REDACT_KEY": OTHER_REDACT_KEY}
+    )
     assert wrong.code == 2 and "value 1: not a token made with this key" in wrong.err
     assert EMAIL not in wrong.all_output
 
@@ -128,7 +132,9 @@ def test_fpe_keeps_length_and_character_classes_and_card_numbers_valid(
             assert a.isalnum() or a == b
     assert luhn(became["card"])
     assert became["zip"] == "*****"  # five digits are too few for FF3-1: masked
-    back = run_policyctl("detokenize", "--fpe", "--luhn", became["card"], env=KEY_ENV)
+    back = run_policyctl(
+        "detokenize", "--reason", "test", "--fpe", "--luhn", became["card"], env=KEY_ENV
+    )
     assert back.out == CARD + "\n"
 
 

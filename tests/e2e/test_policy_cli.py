@@ -356,3 +356,14 @@ def test_a_pack_selecting_an_unknown_rule_is_a_warning_and_the_scan_goes_on(
     assert result.code == 1
     assert "pack typo: control C1: selects unknown rule 'secret.nope'" in result.err
     assert "typo:C2" in result.out
+
+
+def test_policy_show_prints_the_breach_duties_and_rights_of_a_privacy_pack(
+    run_policyctl: RunPolicyctl,
+) -> None:
+    result = run_policyctl("policy", "show", "pipl")
+    assert result.code == 0
+    assert (
+        "Art. 57: the departments performing personal information protection duties" in result.out
+    )
+    assert "deletion (Art. 47)" in result.out

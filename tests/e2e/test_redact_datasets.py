@@ -381,7 +381,9 @@ def test_tokenize_round_trips_through_detokenize(
     copy = copy_name(name, "tokens")
     redact(run_policyctl, workspace, name, "-o", copy, "-s", "tokenize")
     assert not [v for v in SENSITIVE if v in (workspace / copy).read_text()]
-    back = run_policyctl("detokenize", "--file", copy, cwd=workspace, env=KEY_ENV)
+    back = run_policyctl(
+        "detokenize", "--reason", "test", "--file", copy, cwd=workspace, env=KEY_ENV
+    )
     assert back.code == 0, back.err
     assert back.out == (workspace / name).read_text()
 
@@ -389,7 +391,7 @@ def test_tokenize_round_trips_through_detokenize(
 def test_tokenize_round_trips_in_parquet(workspace: Path, run_policyctl: RunPolicyctl) -> None:
     redact(run_policyctl, workspace, "people.parquet", "-o", "tokens.parquet", "-s", "tokenize")
     emails = pq.read_table(workspace / "tokens.parquet").column("email").to_pylist()
-    back = run_policyctl("detokenize", emails[0], emails[2], env=KEY_ENV)
+    back = run_policyctl("detokenize", "--reason", "test", emails[0], emails[2], env=KEY_ENV)
     assert back.code == 0, back.err
     assert back.out.splitlines() == [EMAIL, OTHER_EMAIL]
 

@@ -77,7 +77,7 @@ def test_a_table_split_across_workers_gives_the_same_report(
     def report(jobs: int) -> dict[str, object]:
         settings = Settings(jobs=jobs)
         outcome = run_scan_request(ScanRequest(targets=(str(path),), settings=settings))
-        return {k: outcome.report[k] for k in ("findings", "columns", "summary")}
+        return {k: outcome.report.document[k] for k in ("findings", "columns", "summary")}
 
     single = report(jobs=1)
     monkeypatch.setattr(datasets, "SPLIT_BYTES", 1)

@@ -30,7 +30,7 @@ def report_of(
         finished="2025-06-01T00:00:01Z",
         assessment=assessment,
     )
-    return build_report(result)
+    return build_report(result).document
 
 
 def test_a_report_with_packs_and_waivers_is_valid_against_the_schema() -> None:
