@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from policyctl.core.cache import memoized
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import Rule
-from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher, pattern_shape
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
 
 BACKENDS = ("auto", "hyperscan", "re")
 
@@ -38,13 +37,7 @@ def build_matcher(
 
     With `auto`, a database not yet in the cache is compiled only when the input is
     large enough to repay it (policyctl.engine.adaptive)."""
-    shapes = memoized(
-        "pattern-shapes",
-        b"\0".join(rule.pattern.encode("utf-8") for rule in rules),
-        lambda: [pattern_shape(rule.pattern) for rule in rules],
-        decode=lambda shapes: [(group, width) for group, width in shapes],
-    )
-    patterns = [CompiledPattern.from_rule(r, s) for r, s in zip(rules, shapes, strict=True)]
+    patterns = [CompiledPattern.from_rule(rule) for rule in rules]
     indices = list(range(len(rules)) if chosen is None else chosen)
     if engine_name(backend) == "re":
         from policyctl.engine.re_backend import ReMatcher

@@ -23,14 +23,14 @@ from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matche
 
 
 def compile_database(
-    expressions: list[bytes], names: list[str], ids: list[int], flags: int = 0
+    expressions: list[bytes], names: list[str], ids: list[int], flags: int = 0, kind: str = "hs"
 ) -> Any:
     """A block-mode database for `expressions`, each reporting its id from `ids` (each
-    compiled with `flags`), from the disk cache when it is there.
+    compiled with `flags`), from the disk cache when it is there (entries named by `kind`).
 
     A pattern Hyperscan cannot compile is reported by the name of its rule.
     """
-    cached = cached_database(expressions, ids, flags)
+    cached = cached_database(expressions, ids, flags, kind)
     if cached is not None:
         return cached
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
@@ -44,18 +44,20 @@ def compile_database(
     except hyperscan.error:
         _raise_for_first_bad_pattern(expressions, names)
         raise
-    store_entry(_entry_name(expressions, ids, flags), hyperscan.dumpb(database))
+    store_entry(_entry_name(expressions, ids, flags, kind), hyperscan.dumpb(database))
     return database
 
 
-def cached_database(expressions: list[bytes], ids: list[int], flags: int = 0) -> Any | None:
+def cached_database(
+    expressions: list[bytes], ids: list[int], flags: int = 0, kind: str = "hs"
+) -> Any | None:
     """The database for `expressions` from the disk cache, or None when it is not there.
 
     The entry is serialized Hyperscan bytes behind the cache's HMAC (see
     policyctl.core.cache): nothing in it can run code. A database Hyperscan refuses
     (corrupt, or built for another version or CPU) is a miss like a missing one.
     """
-    payload = load_entry(_entry_name(expressions, ids, flags))
+    payload = load_entry(_entry_name(expressions, ids, flags, kind))
     if payload is None:
         return None
     try:
@@ -71,12 +73,12 @@ def _ignore(*_: object) -> None:
     return None
 
 
-def _entry_name(expressions: list[bytes], ids: list[int], flags: int = 0) -> str:
+def _entry_name(expressions: list[bytes], ids: list[int], flags: int, kind: str) -> str:
     digest = hashlib.sha256(flags.to_bytes(4, "big"))
     for expression, number in zip(expressions, ids, strict=True):
         digest.update(number.to_bytes(4, "big") + len(expression).to_bytes(4, "big") + expression)
     version = getattr(hyperscan, "__version__", "0")
-    return entry_name(f"hs-{version}", digest.digest(), "db")
+    return entry_name(f"{kind}-{version}", digest.digest(), "db")
 
 
 def _raise_for_first_bad_pattern(expressions: list[bytes], names: list[str]) -> None:
