@@ -5,7 +5,8 @@
 
 The corpus is bench/corpus.py's pinned sdists, or with `--corpus local` the real code
 installed on this machine (bench/local_corpus.py); `--subset-mb` takes a fixed sample of
-it (corpus.subset), to keep a run short on a shared machine. Both tools scan the same
+it (corpus.subset), to keep a run short on a shared machine; `--uncompressed` leaves
+out .gz and other compressed files (botocore's and moto's JSON data). Both tools scan the same
 folder with every rule enabled: policyctl `--jobs N`, kingfisher-bin 2.14 `--no-validate
 --no-update-check --jobs N`. After one untimed run each (page cache, each tool's rule
 cache warm), the tools run alternately, --runs times each; printed: medians of wall
@@ -88,18 +89,33 @@ def scan_detect_secrets(root: Path, jobs: int) -> tuple[float, float, int]:
     return result.seconds, result.peak_rss_mb, sum(len(v) for v in found.values())
 
 
-def corpus_root(kind: str, subset_mb: float | None) -> Path:
+COMPRESSED = (".gz", ".bz2", ".xz", ".zip")
+
+
+def corpus_root(kind: str, subset_mb: float | None, uncompressed: bool) -> Path:
     root = corpus.build() if kind == "pinned" else local_corpus.build()
-    if subset_mb is None:
+    if subset_mb is None and not uncompressed:
         return root
-    names = [n for n in corpus.subset(root, subset_mb) if not n.endswith("MANIFEST")]
-    return corpus.copy_out(root, names, corpus.CACHE / f"throughput-{kind}-{subset_mb:g}MB")
+    names = [
+        n
+        for n in corpus.subset(root, subset_mb if subset_mb is not None else float("inf"))
+        if not n.endswith("MANIFEST") and not (uncompressed and n.endswith(COMPRESSED))
+    ]
+    label = f"{subset_mb:g}MB" if subset_mb is not None else "all"
+    label += "-uncompressed" if uncompressed else ""
+    return corpus.copy_out(root, names, corpus.CACHE / f"throughput-{kind}-{label}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=("pinned", "local"), default="pinned")
     parser.add_argument("--subset-mb", type=float, help="scan a fixed sample of this many MB")
+    parser.add_argument(
+        "--uncompressed",
+        action="store_true",
+        help="leave out compressed files (both tools decompress and scan them: policyctl as "
+        "logs, with every personal-data rule)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(
@@ -109,7 +125,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    root = corpus_root(args.corpus, args.subset_mb)
+    root = corpus_root(args.corpus, args.subset_mb, args.uncompressed)
     files, size = corpus.describe(root)
     warm_page_cache(root)
     megabytes = size / 1e6
