@@ -9,11 +9,9 @@ output that would overwrite an input) refuses before the first file is written.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 import time
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +20,13 @@ from typing import IO, Any
 from policyctl.core import clock
 from policyctl.core.config import Settings
 from policyctl.core.model import Notice
+from policyctl.core.workers import worker_count
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.rules import compile_ruleset, load_rules
-from policyctl.detection.scan import worker_count
 from policyctl.evidence import audit
 from policyctl.redaction.cells import DataResult
+from policyctl.redaction.formats import Input, NotRedactable, format_for
+from policyctl.redaction.formats.text import NotText
 from policyctl.redaction.keys import keys_from_env
 from policyctl.redaction.outputs import (
     STDIO,
@@ -37,14 +37,9 @@ from policyctl.redaction.outputs import (
     atomic_output,
     plan_targets,
 )
-from policyctl.redaction.parquet import redact_parquet
 from policyctl.redaction.policy import build_policy
-from policyctl.redaction.records import redact_json
 from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.report import FileRecord, RunInfo, build_report
-from policyctl.redaction.tables import redact_csv
-from policyctl.redaction.text import GZIP_MAGIC, NotText, TextResult, redact_text_file
-from policyctl.sources.datasets import kind_for_name
 
 EXIT_OK = 0
 EXIT_INPUT_SKIPPED = 1
@@ -131,13 +126,13 @@ def audit_fields(report: dict[str, Any], command: Sequence[str], exit_code: int)
 def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
     """Redact one input into its destination; a notice (and no output) when it cannot be."""
     redactor.tally.clear()
-    kind = redact_kind(target.display)
     try:
         with open_input(target.source) as raw:
             source = DigestReader(raw)
+            item = Input(source, target.source, target.display)
             with atomic_output(target.destination, like=target.source) as handle:
                 sink = DigestWriter(handle)
-                result = redact_kind_of(kind, target, source, sink, redactor)
+                result = format_for(item).redact(item, sink, redactor)
             input_digest = source.drain()
     except NotText:
         return Notice(target.display, "not redacted: binary file (no copy written)")
@@ -161,59 +156,6 @@ def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
         records=result.records if isinstance(result, DataResult) else None,
         warnings=result.warnings if isinstance(result, DataResult) else [],
     )
-
-
-JSON_LOG_SNIFF = 8192
-
-
-def starts_with_json_object(head: bytes) -> bool:
-    """Whether the first non-blank line of `head` (the start of a file, gzip or not)
-    is a JSON object: such a log is JSON lines, and is redacted as such."""
-    if head[:2] == GZIP_MAGIC:
-        try:
-            head = zlib.decompressobj(wbits=31).decompress(head)
-        except zlib.error:
-            return False
-    for line in head.splitlines():
-        if line.strip():
-            try:
-                return isinstance(json.loads(line), dict)
-            except ValueError:
-                return False
-    return False
-
-
-class NotRedactable(Exception):
-    """An input of a kind that cannot be redacted here; the message says why."""
-
-
-def redact_kind(display: str) -> str:
-    """How an input is redacted, from its name: "csv", "json", "jsonl", "parquet", "log"
-    (text, or JSON lines when its first record is a JSON object), or "text". Files
-    named .json are JSON documents here: the copy must stay valid JSON, which replacing
-    values as text cannot promise."""
-    kind = kind_for_name(display)
-    if kind is None and display.lower().removesuffix(".gz").endswith(".json"):
-        return "json"
-    return kind if kind in ("csv", "jsonl", "parquet", "log") else "text"
-
-
-def redact_kind_of(
-    kind: str, target: Target, source: DigestReader, sink: DigestWriter, redactor: Redactor
-) -> TextResult | DataResult:
-    """Redact `source` into `sink` with the writer for its kind."""
-    if kind == "csv":
-        tab = target.display.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
-        return redact_csv(source, sink, redactor, target.display, tab)
-    if kind == "parquet":
-        if target.source == STDIO:
-            raise NotRedactable("a Parquet file must be read from a file, not standard input")
-        return redact_parquet(target.source, sink, redactor, target.display)
-    if kind == "log" and starts_with_json_object(source.peek(JSON_LOG_SNIFF)):
-        kind = "jsonl"
-    if kind in ("json", "jsonl"):
-        return redact_json(source, sink, redactor, target.display, lines=kind == "jsonl")
-    return redact_text_file(source, sink, redactor, target.display)
 
 
 def open_input(source: str) -> IO[bytes]:

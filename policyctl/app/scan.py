@@ -6,27 +6,30 @@ The CLI gathers options and calls `run_scan_request`; tests can call it the same
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policyctl.core import clock
-from policyctl.core.config import Settings
-from policyctl.core.errors import RuleError
+from policyctl.core.config import Settings, available_cpus
+from policyctl.core.errors import ConfigError, RuleError
 from policyctl.core.model import Notice
 from policyctl.core.stages import Stages, start_stages
+from policyctl.core.workers import worker_count
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
-from policyctl.detection.rules import compile_ruleset, load_rules
-from policyctl.detection.scan import Progress, finding_order, run_scan, worker_count
+from policyctl.detection.rules import compile_ruleset, load_rules, select_rules
+from policyctl.detection.scan import Progress, finding_order, run_scan
 from policyctl.detection.suppress import Allowlist
 from policyctl.evidence import audit
 from policyctl.policy.assess import ScanResult, assess
 from policyctl.policy.baseline import apply_baseline, load_baseline
 from policyctl.policy.enforce import Policy
+from policyctl.policy.migrate import find_gitleaks_config, gitleaks_allowlists
 from policyctl.policy.packs import load_packs, pack_rule_paths, selection_notices
 from policyctl.report.build import Report, build_report
+from policyctl.sources.archives import ArchiveOptions
 from policyctl.sources.datasets import DataItem, DataOptions
 from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions
 from policyctl.sources.git import GitScan, git_source
@@ -101,15 +104,36 @@ def scan_result(
     with stages.stage("load") as counts:
         baseline = load_baseline(Path(settings.baseline)) if settings.baseline else None
         packs = load_packs(settings.packs)
-        rules = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
+        loaded = load_rules([Path(p) for p in (*settings.rules, *pack_rule_paths(packs))])
+        selection = select_rules(loaded, settings.enable, settings.disable)
+        rules = selection.rules
         counts.update(rules=len(rules), packs=len(packs))
+    if loaded and not rules:
+        raise ConfigError("--enable/--disable (or enable:/disable: in the config) left no rule on")
     if not rules:
         # A scan without rules finds nothing and would pass: never report that as clean.
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
     with stages.stage("compile", rules=len(rules)):
         ruleset = compile_ruleset(rules, settings.engine)
     jobs = worker_count(settings.jobs)
+    run_notices = [
+        Notice(settings.config_path or ".policyctl.yaml", f"lowers coverage: {lowered}")
+        for lowered in settings.coverage_lowered
+    ]
+    if settings.jobs_capped is not None:
+        run_notices.append(
+            Notice(
+                settings.config_path or "POLICYCTL_JOBS",
+                f"jobs: {settings.jobs_capped} capped at {jobs}, one per CPU "
+                "(only --jobs may ask for more)",
+            )
+        )
+    if jobs > available_cpus():  # only the command line can ask for this (resolve_settings)
+        run_notices.append(
+            Notice("--jobs", f"{jobs} workers on {available_cpus()} CPUs: more than one per CPU")
+        )
     source = choose_source(request, jobs)
+    allowlist, allowlist_notices = scan_allowlist(settings, request.targets)
     items = source.items()
     if manifests is not None:
         items = noting_manifests(items, manifests)
@@ -121,9 +145,8 @@ def scan_result(
                 min_confidence=settings.min_confidence,
                 show_secrets=request.show_secrets,
                 per_cell=settings.per_cell,
-                allowlist=Allowlist.compile(
-                    settings.allow_paths, settings.allow_values, settings.allow_sha256
-                ),
+                allowlist=allowlist,
+                time_budget=settings.time_budget,
             ),
             jobs=jobs,
             progress=progress,
@@ -139,12 +162,23 @@ def scan_result(
         findings = sorted(fold_repeats(scanned.findings, order), key=finding_order)
         if baseline is not None:
             findings = apply_baseline(findings, baseline)
-        policy = Policy(packs=packs, fail_on=settings.fail_on, mode=settings.mode)
+        policy = Policy(
+            packs=packs,
+            fail_on=settings.fail_on,
+            mode=settings.mode,
+            allow_incomplete=settings.allow_incomplete,
+        )
         findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
         counts.update(findings=len(findings))
     return ScanResult(
         findings=findings,
-        notices=[*selection_notices(packs, rules), *scanned.notices],
+        notices=[
+            *run_notices,
+            *selection.notices("rules"),
+            *allowlist_notices,
+            *selection_notices(packs, rules),
+            *scanned.notices,
+        ],
         stats=scanned.stats,
         rules=rules,
         targets=request.targets,
@@ -153,7 +187,22 @@ def scan_result(
         finished=clock.iso(clock.now()),
         columns=tuple(scanned.columns),
         assessment=assessment,
+        coverage=settings.coverage_lowered,
+        config_trust=settings.config_trust,
     )
+
+
+def scan_allowlist(settings: Settings, targets: Sequence[str]) -> tuple[Allowlist, list[Notice]]:
+    """The config's allowlist, and a `.gitleaks.toml`'s global allowlist when there is one
+    (read, so a team coming from gitleaks keeps what it allowed; said in the notices)."""
+    allowlist = Allowlist.compile(
+        settings.allow_paths, settings.allow_values, settings.allow_sha256
+    )
+    found = find_gitleaks_config(targets)
+    if found is None:
+        return allowlist, []
+    patterns, notices = gitleaks_allowlists(found)
+    return replace(allowlist, patterns=patterns), notices
 
 
 def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
@@ -173,8 +222,16 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             exclude=settings.exclude,
             max_file_size=settings.max_file_size,
             use_gitignore=settings.gitignore,
+            follow_links=settings.follow_links,
             data=DataOptions(
                 as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs
+            ),
+            archives=ArchiveOptions(
+                max_depth=settings.max_archive_depth,
+                max_size=settings.max_archive_size,
+                max_file_size=settings.max_file_size,
+                exclude=settings.exclude,
+                data=DataOptions(sample_rows=settings.sample_rows),
             ),
         ),
     )

@@ -20,6 +20,7 @@ from policyctl.cli import scan as scan_commands
 from policyctl.cli.console import EventLog
 from policyctl.core.errors import PolicyctlError
 from policyctl.core.stages import flush_traces
+from policyctl.policy.enforce import EXIT_ERROR
 
 app = typer.Typer(
     name="policyctl",
@@ -68,7 +69,7 @@ def main() -> None:
         app()
     except PolicyctlError as exc:
         event_log_from_env().error(str(exc))
-        sys.exit(2)
+        sys.exit(EXIT_ERROR)
     finally:
         flush_traces()
 

@@ -92,6 +92,26 @@ class EventLog:
             stages={name: round(seconds, 4) for name, seconds in stages.items()},
         )
 
+    def incomplete(self, report: dict[str, Any]) -> None:
+        """One line when some input could not be scanned, and what that does to the exit
+        code (see policyctl.policy.enforce)."""
+        missed = report["scan"].get("incomplete")
+        if not missed:
+            return
+        consequence = (
+            "exit code by the findings (--allow-incomplete)"
+            if report["scan"].get("allow_incomplete")
+            else "exit code 2 (--allow-incomplete to accept it)"
+        )
+        message = (
+            f"the scan is incomplete: {len(missed)} input(s) could not be scanned "
+            f"(first: {missed[0]['path']}: {missed[0]['reason']}); {consequence}"
+        )
+        if self.json:
+            self.emit("error", "scan.incomplete", message=message, inputs=len(missed))
+        else:
+            stderr.print(f"policyctl: error: {message}", markup=False, soft_wrap=True)
+
     def blocked(self) -> None:
         if self.json:
             self.emit("error", "scan.blocked", message=BLOCKED_HINT)

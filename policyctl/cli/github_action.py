@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from policyctl.policy.enforce import EXIT_ERROR
+
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 
 
@@ -32,6 +34,9 @@ class ActionInputs:
     baseline: str = ""
     diff_base: str = ""
     sarif_file: str = "policyctl.sarif"
+    config_trust: str = ""
+    config: str = ""
+    allow_incomplete: bool = False
     args: tuple[str, ...] = ()
 
     @classmethod
@@ -47,6 +52,9 @@ class ActionInputs:
             baseline=get("BASELINE"),
             diff_base=get("DIFF_BASE"),
             sarif_file=get("SARIF_FILE", "policyctl.sarif"),
+            config_trust=get("CONFIG_TRUST"),
+            config=get("CONFIG"),
+            allow_incomplete=get("ALLOW_INCOMPLETE").lower() in ("true", "1", "yes"),
             args=tuple(shlex.split(get("ARGS"))),
         )
 
@@ -71,10 +79,18 @@ def scan_command(inputs: ActionInputs, base: str | None, output_dir: Path) -> li
         command += ["--diff", base]
     for pack in inputs.packs:
         command += ["--pack", pack]
-    options = {"--mode": inputs.mode, "--fail-on": inputs.fail_on, "--baseline": inputs.baseline}
+    options = {
+        "--mode": inputs.mode,
+        "--fail-on": inputs.fail_on,
+        "--baseline": inputs.baseline,
+        "--config-trust": inputs.config_trust,
+        "--config": inputs.config,
+    }
     for option, value in options.items():
         if value:
             command += [option, value]
+    if inputs.allow_incomplete:
+        command.append("--allow-incomplete")
     command += ["-f", "json", "-f", "sarif", "-f", "markdown", "--output-dir", str(output_dir)]
     return [*command, *inputs.args]
 
@@ -89,7 +105,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
     report_path = output_dir / "report.json"
     if code not in (0, 1) or not report_path.is_file():
         print(f"::error title=policyctl::the scan failed (exit code {code})", flush=True)
-        return code or 2
+        return code or EXIT_ERROR
     report = json.loads(report_path.read_text(encoding="utf-8"))
     Path(inputs.sarif_file).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(output_dir / "report.sarif", inputs.sarif_file)

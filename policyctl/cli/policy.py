@@ -13,6 +13,7 @@ from rich.text import Text
 from policyctl.cli.console import stdout
 from policyctl.core.model import PolicyPack, Rule
 from policyctl.detection.rules import load_rules
+from policyctl.policy.enforce import EXIT_ERROR
 from policyctl.policy.packs import (
     builtin_pack_files,
     coverage,
@@ -117,7 +118,7 @@ def validate_packs(
     for problem in problems:
         typer.echo(f"policyctl: error: {problem}", err=True)
     if problems:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_ERROR)
 
 
 @policy_app.command("coverage")

@@ -24,7 +24,7 @@ from policyctl.cli.options import (
     NoAudit,
     NoIgnore,
 )
-from policyctl.core.config import RUN_MODES, parse_size, resolve_settings
+from policyctl.core.config import CONFIG_TRUSTS, RUN_MODES, parse_size, resolve_settings
 from policyctl.core.model import SEVERITIES
 from policyctl.report import FORMATS, RenderOptions
 from policyctl.report.build import Report
@@ -115,6 +115,23 @@ def scan(
         str | None,
         typer.Option("--max-file-size", help="Skip larger files, with a note (default 10MiB)."),
     ] = None,
+    max_archive_depth: Annotated[
+        int | None,
+        typer.Option(
+            "--max-archive-depth",
+            min=0,
+            help="Read inside archives (zip, jar, tar, tgz, gz ...) this many levels deep "
+            "(default 2: an archive and the archives in it; 0: archives are not opened).",
+        ),
+    ] = None,
+    max_archive_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-archive-size",
+            help="Stop reading an archive, with a note, after this much decompressed data "
+            "(default 256MiB).",
+        ),
+    ] = None,
     jobs: Jobs = None,
     fail_on: Annotated[
         str | None,
@@ -174,7 +191,55 @@ def scan(
             "--sample-rows", min=1, help="Datasets: scan only the first N rows of each table."
         ),
     ] = None,
+    enable: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--enable",
+            help="Scan only with these rules: rule id or glob, tag or category (secret, pii); "
+            "repeatable or comma-separated.",
+        ),
+    ] = None,
+    disable: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--disable",
+            help="Do not scan with these rules: rule id or glob, tag or category; "
+            "repeatable or comma-separated.",
+        ),
+    ] = None,
     no_ignore: NoIgnore = False,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Exit by the findings even when some input could not be scanned "
+            "(default: such a scan exits 2).",
+        ),
+    ] = False,
+    config_trust: Annotated[
+        str | None,
+        typer.Option(
+            "--config-trust",
+            help="repo (default): read the scanned folder's .policyctl.yaml; none: ignore it "
+            "and use only --config / $POLICYCTL_CONFIG.",
+        ),
+    ] = None,
+    time_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--time-budget",
+            min=0.0,
+            help="Seconds a file (or a block of a log or table) may take to scan; past it, "
+            "an error notice and an incomplete scan (default 60; 0: no limit).",
+        ),
+    ] = None,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Also read symlinks that lead out of the scanned folder (default: skipped).",
+        ),
+    ] = False,
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="No progress display.")
     ] = False,
@@ -248,11 +313,19 @@ def scan(
         raise typer.BadParameter(f"choose one of {', '.join(SEVERITIES)}", param_hint="--fail-on")
     if mode is not None and mode not in RUN_MODES:
         raise typer.BadParameter(f"choose one of {', '.join(RUN_MODES)}", param_hint="--mode")
+    if config_trust is not None and config_trust not in CONFIG_TRUSTS:
+        raise typer.BadParameter(
+            f"choose one of {', '.join(CONFIG_TRUSTS)}", param_hint="--config-trust"
+        )
     cli: dict[str, Any] = {
         "config_path": config,
         "rules": rules,
         "exclude": exclude,
         "max_file_size": parse_size(max_file_size, "--max-file-size") if max_file_size else None,
+        "max_archive_depth": max_archive_depth,
+        "max_archive_size": (
+            parse_size(max_archive_size, "--max-archive-size") if max_archive_size else None
+        ),
         "jobs": jobs,
         "fail_on": fail_on,
         "packs": packs,
@@ -265,6 +338,12 @@ def scan(
         "as_kind": as_kind,
         "per_cell": per_cell,
         "sample_rows": sample_rows,
+        "allow_incomplete": allow_incomplete or None,
+        "follow_links": follow_links or None,
+        "time_budget": time_budget,
+        "config_trust": config_trust,
+        "enable": split_patterns(enable),
+        "disable": split_patterns(disable),
     }
     settings = resolve_settings(cli, targets)
     request = ScanRequest(
@@ -286,6 +365,10 @@ def scan(
         events.notices(report.document["notices"], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
+    else:  # errors, and what the repository's config did to lower coverage, even so
+        shown = [n for n in report.document["notices"] if _shown_when_quiet(n)]
+        events.notices(shown, verbose)
+    events.incomplete(report.document)
     if output_dir is not None:
         write_reports(report, formats, output_dir)
         write_report(report, "terminal", None, quiet)
@@ -294,6 +377,18 @@ def scan(
     if outcome.exit_code == 1 and not quiet:
         events.blocked()
     raise typer.Exit(outcome.exit_code)
+
+
+def _shown_when_quiet(notice: dict[str, Any]) -> bool:
+    """Input errors, and the settings of a repository's config that lower coverage."""
+    return bool(notice["level"] == "error" or notice["message"].startswith("lowers coverage: "))
+
+
+def split_patterns(given: list[str] | None) -> list[str] | None:
+    """`--disable a,b --disable c` as [a, b, c]."""
+    if given is None:
+        return None
+    return [p.strip() for item in given for p in item.split(",") if p.strip()]
 
 
 def publish_metrics(

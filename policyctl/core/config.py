@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import resolve_pack_ref
-from policyctl.core.cache import memoized
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import SEVERITIES, Waiver
-from policyctl.core.yamlfile import load_yaml
+from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.schemas import schema_problems
 
 CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
@@ -28,8 +27,16 @@ CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_AUDIT_LOG = ".policyctl/audit.jsonl"
+DEFAULT_TIME_BUDGET = 60.0
+"""Seconds one file (or one block of a log or table) may take to scan."""
+DEFAULT_MAX_ARCHIVE_DEPTH = 2
+"""Archives are opened this many levels deep (1: not the archives inside them; 0: none)."""
+DEFAULT_MAX_ARCHIVE_SIZE = 256 * 1024 * 1024
+"""Decompressed bytes one archive on disk may yield, everything nested in it included."""
 RUN_MODES = ("warn", "block")
 """The modes --mode may force on every control."""
+CONFIG_TRUSTS = ("repo", "none")
+"""Whether the scanned repository's own config is read (repo) or ignored (none)."""
 ENV_PREFIX = "POLICYCTL_"
 
 
@@ -60,11 +67,39 @@ class Settings:
     allow_paths: tuple[str, ...] = ()
     allow_values: tuple[str, ...] = ()
     allow_sha256: tuple[str, ...] = ()
+    allow_incomplete: bool = False
+    """An input that could not be scanned does not make the scan exit 2 (command line only)."""
+    time_budget: float = DEFAULT_TIME_BUDGET
+    """Seconds one file (or block) may take before it is a notice (command line only)."""
+    follow_links: bool = False
+    """Follow symlinks that lead out of the scanned folder (command line only)."""
+    config_trust: str = "repo"
+    jobs_capped: int | None = None
+    """The `jobs` a config file or POLICYCTL_JOBS asked for, when it was over the CPU count
+    and so capped (only --jobs may ask for more workers than CPUs)."""
+    coverage_lowered: tuple[str, ...] = ()
+    """What the scanned repository's own config changed that lowers coverage (see
+    coverage_lowered), for the report to show."""
+    max_archive_depth: int = DEFAULT_MAX_ARCHIVE_DEPTH
+    max_archive_size: int = DEFAULT_MAX_ARCHIVE_SIZE
+    enable: tuple[str, ...] = ()
+    """Rule ids (globs), tags or categories to scan with; empty: every rule."""
+    disable: tuple[str, ...] = ()
+    """Rule ids (globs), tags or categories not to scan with."""
     detokenize_reason: str = "required"
     """`detokenize: {reason: optional}` lets detokenize run without --reason."""
 
 
-LIST_FIELDS = ("exclude", "rules", "packs", "allow_paths", "allow_values", "allow_sha256")
+LIST_FIELDS = (
+    "exclude",
+    "rules",
+    "packs",
+    "allow_paths",
+    "allow_values",
+    "allow_sha256",
+    "enable",
+    "disable",
+)
 
 
 def find_config(explicit: str | None, targets: Sequence[str]) -> Path | None:
@@ -88,11 +123,7 @@ def load_config_file(path: Path) -> dict[str, Any]:
 
     Cached by the file's bytes (policyctl.core.cache): validation is most of start-up's cost.
     """
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return _load_config_file(path)  # load_yaml words the error
-    return memoized("config", str(path).encode() + b"\0" + content, lambda: _load_config_file(path))
+    return cached_yaml("config", path, _load_config_file)
 
 
 def _load_config_file(path: Path) -> dict[str, Any]:
@@ -142,6 +173,8 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
         "audit_log": lambda v, _: "" if v.strip().lower() in ("off", "false", "0") else v,
         "per_cell": _parse_bool,
         "sample_rows": _parse_count,
+        "max_archive_depth": _parse_depth,
+        "max_archive_size": parse_size,
     }
     values: dict[str, Any] = {}
     for key, parse in parsers.items():
@@ -168,12 +201,78 @@ def merge_settings(*layers: Mapping[str, Any]) -> Settings:
 def resolve_settings(
     cli: Mapping[str, Any], targets: Sequence[str], env: Mapping[str, str] | None = None
 ) -> Settings:
-    """Settings for a run: defaults, then the config file, then env, then the command line."""
+    """Settings for a run: defaults, then the config file, then env, then the command line.
+
+    A config named by --config or POLICYCTL_CONFIG is the CI owner's, trusted. One found
+    in the scanned folder (or the current one) is the repository's: it is read only under
+    `config_trust` "repo" (the default), its `jobs` is capped at the CPU count, and every
+    setting of it that lowers coverage is listed for the report (coverage_lowered).
+    """
     env = os.environ if env is None else env
-    path = find_config(cli.get("config_path") or env.get(ENV_PREFIX + "CONFIG"), targets)
-    file_values = load_config_file(path) if path else {}
-    settings = merge_settings(file_values, env_values(env), cli)
-    return replace(settings, config_path=str(path) if path else None)
+    trust = cli.get("config_trust") or env.get(ENV_PREFIX + "CONFIG_TRUST") or "repo"
+    trust = _parse_choice(trust, "--config-trust", CONFIG_TRUSTS)
+    explicit = cli.get("config_path") or env.get(ENV_PREFIX + "CONFIG")
+    path = find_config(explicit, targets) if explicit or trust == "repo" else None
+    file_values = dict(load_config_file(path)) if path else {}
+    lowered: tuple[str, ...] = ()
+    if path is not None and not explicit:
+        lowered = coverage_lowered(file_values)
+    env_layer = env_values(env)
+    capped = None
+    for layer in (file_values, env_layer):  # only the command line may ask for more
+        if layer.get("jobs") and layer["jobs"] > available_cpus():
+            capped, layer["jobs"] = layer["jobs"], available_cpus()
+    settings = merge_settings(file_values, env_layer, cli)
+    return replace(
+        settings,
+        config_path=str(path) if path else None,
+        config_trust=trust,
+        coverage_lowered=lowered,
+        jobs_capped=capped if not cli.get("jobs") else None,
+    )
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+_LOWER_FAIL_ON = ("critical",)
+"""fail_on values above the default (high): fewer findings block."""
+
+
+def coverage_lowered(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """Each setting of a repository's config that scans less, finds less or blocks less
+    than the defaults, worded for the report (values are never quoted: an allowlisted
+    value may be a secret)."""
+    lowered: list[str] = []
+    if values.get("exclude"):
+        globs = ", ".join(values["exclude"][:5]) + (" ..." if len(values["exclude"]) > 5 else "")
+        lowered.append(f"exclude: {len(values['exclude'])} glob(s) not scanned ({globs})")
+    size = values.get("max_file_size")
+    if size is not None and size < DEFAULT_MAX_FILE_SIZE:
+        lowered.append(f"max_file_size: {size} bytes (default {DEFAULT_MAX_FILE_SIZE})")
+    confidence = values.get("min_confidence")
+    if confidence is not None and confidence > DEFAULT_MIN_CONFIDENCE:
+        lowered.append(f"min_confidence: {confidence} (default {DEFAULT_MIN_CONFIDENCE})")
+    if values.get("mode") == "warn":
+        lowered.append("mode: warn (no finding blocks)")
+    if values.get("fail_on") in _LOWER_FAIL_ON:
+        lowered.append(f"fail_on: {values['fail_on']} (default high)")
+    for key, what in (("allow_paths", "path globs"), ("allow_values", "values")):
+        if values.get(key):
+            lowered.append(f"allowlist: {len(values[key])} {what} suppressed")
+    if values.get("allow_sha256"):
+        lowered.append(f"allowlist: {len(values['allow_sha256'])} value digests suppressed")
+    if values.get("baseline"):
+        lowered.append("baseline: findings it records are not reported")
+    if values.get("waivers"):
+        lowered.append(f"waivers: {len(values['waivers'])} suppress findings until they expire")
+    if values.get("sample_rows"):
+        lowered.append(f"sample_rows: {values['sample_rows']} (only the first rows of tables)")
+    return tuple(lowered)
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
@@ -206,6 +305,12 @@ def parse_size(value: Any, name: str) -> int:
 def _parse_jobs(value: str, name: str) -> int:
     if not value.strip().isdigit():
         raise ConfigError(f"{name}: must be a whole number (0 for one per CPU)")
+    return int(value)
+
+
+def _parse_depth(value: str, name: str) -> int:
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name}: must be a whole number (0 turns archives off)")
     return int(value)
 
 

@@ -134,6 +134,12 @@ class Chunk:
     kind: str = "repo"
     first_line: int = 1
     line_locations: LineLocations | None = None
+    first_column: int = 1
+    """The column of the chunk's first byte: a window into a long line starts mid-line."""
+    overlap: int = 0
+    """The first `overlap` bytes repeat the end of the previous window of the same line
+    (so a value across the edge is whole in one window): matches that end inside them
+    were found in that window already, and are not reported again."""
 
     @cached_property
     def _line_ends(self) -> list[int]:
@@ -163,12 +169,25 @@ class Chunk:
         end = ends[index] if index < len(ends) else len(self.data)
         return index, start, end
 
+    @cached_property
+    def _columns(self) -> dict[int, tuple[int, int]]:
+        """Per line start, the last offset located in that line and its column."""
+        return {}
+
     def locate(self, offset: int) -> Location:
         """The location of the byte at `offset`: line and 1-based character column."""
         line_index, line_start, _end = self.line_span(offset)
         if self.line_locations is not None and line_index < len(self.line_locations):
             return self.line_locations[line_index]
-        column = len(self.data[line_start:offset].decode("utf-8", "replace")) + 1
+        # Columns count characters, so the bytes before the offset are decoded; on a long
+        # line with many matches, from the last located offset on, not from the line's
+        # start each time (which would be quadratic).
+        since, column = line_start, 1 if line_index else self.first_column
+        known = self._columns.get(line_start)
+        if known is not None and known[0] <= offset:
+            since, column = known
+        column += len(self.data[since:offset].decode("utf-8", "replace"))
+        self._columns[line_start] = (offset, column)
         return replace(self.origin, line=self.first_line + line_index, column=column)
 
 

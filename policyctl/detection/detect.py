@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
-from policyctl.core.config import DEFAULT_MIN_CONFIDENCE
+from policyctl.core.config import DEFAULT_MIN_CONFIDENCE, DEFAULT_TIME_BUDGET
 from policyctl.core.globs import path_matches
 from policyctl.core.model import FOLD_SEPARATORS, Chunk, Finding, Location, Rule
 from policyctl.detection import decode
@@ -69,6 +69,8 @@ class DetectOptions:
     """Datasets: a finding for every matching cell instead of one per column and rule."""
     allowlist: Allowlist = field(default_factory=Allowlist)
     decode_depth: int = decode.MAX_DEPTH
+    time_budget: float = DEFAULT_TIME_BUDGET
+    """Seconds one piece of input (a file, a block of a log or table) may take; 0: no limit."""
 
 
 GENERIC_TAG = "generic"
@@ -153,6 +155,8 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
 
     demoted = is_test_or_doc_path(chunk.origin.path)
     for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
+        if match.end <= chunk.overlap:
+            continue  # found in the previous window of this line
         verdict = assess(chunk, match, ruleset, options, demoted)
         if verdict is not None:
             accepted.append(verdict)
@@ -420,7 +424,9 @@ def suppression(
     """ "inline", "allowlist" or None (see policyctl.detection.suppress)."""
     if markers and inline_ignored(chunk.data, verdict.match.value_start, rule.id):
         return INLINE
-    return options.allowlist.reason(location.path, verdict.value) if options.allowlist else None
+    if not options.allowlist:
+        return None
+    return options.allowlist.reason(location.path, verdict.value, location.commit)
 
 
 def value_allowed(value: str, checks: RuleChecks) -> bool:
@@ -521,9 +527,16 @@ def _values_overlap(verdicts: list[Verdict]) -> bool:
     return False
 
 
+IDENTITY_CONTEXT = 256
+"""Bytes of the line on each side of a personal-data value that identify its place: the
+work per finding must not grow with the line (a minified or single-line log holds
+thousands of matches on one line). Lines shorter than this keep their whole text."""
+
+
 def place_identity(chunk: Chunk, match: Match, location: Location) -> str:
-    """What identifies a personal-data finding without its value: the line around it with
-    the value cut out, and the cell's column and row for tables.
+    """What identifies a personal-data finding without its value: the line around it
+    (up to IDENTITY_CONTEXT bytes each side) with the value cut out, and the cell's column
+    and row for tables.
 
     A secret is fingerprinted by its value: it is random, so its hash reveals nothing.
     An SSN or a phone number is not: a hash of it is reversed by trying every number.
@@ -531,10 +544,12 @@ def place_identity(chunk: Chunk, match: Match, location: Location) -> str:
     and line moves, and no report or baseline carries anything derived from the value.
     """
     data = chunk.data
-    line_start = data.rfind(b"\n", 0, match.value_start) + 1
-    line_end = data.find(b"\n", match.value_end)
+    low = max(0, match.value_start - IDENTITY_CONTEXT)
+    high = min(len(data), match.value_end + IDENTITY_CONTEXT)
+    line_start = data.rfind(b"\n", low, match.value_start) + 1 or low
+    line_end = data.find(b"\n", match.value_end, high)
     before = data[line_start : match.value_start]
-    after = data[match.value_end : line_end if line_end != -1 else len(data)]
+    after = data[match.value_end : line_end if line_end != -1 else high]
     context = (before + b"\0" + after).decode("utf-8", "replace")
     return f"{context}\0{location.field or ''}\0{location.row or ''}"
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import builtin_dir
-from policyctl.core.cache import memoized
 from policyctl.core.errors import RuleError
-from policyctl.core.model import Allow, Context, Rule
-from policyctl.core.yamlfile import load_yaml
+from policyctl.core.model import CATEGORIES, Allow, Context, Notice, Rule
+from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.detection.secret_filters import FILTERS
-from policyctl.engine import Matcher, build_matcher, engine_name
+from policyctl.engine import Matcher, build_matcher, engine_name, engine_problem
 from policyctl.engine.regex_safety import unsafe_reason
 from policyctl.engine.words import WordSet
 from policyctl.schemas import schema_problems
@@ -53,20 +54,84 @@ def load_rules(extra: Sequence[Path] = (), builtin: bool = True) -> tuple[Rule, 
     return tuple(loaded)
 
 
+def rule_chosen_by(rule: Rule, pattern: str) -> bool:
+    """Does `pattern` name `rule`: its id (or an id glob such as `secret.aws-*`), one of
+    its tags, or its category (`secret`, `pii`)?"""
+    return (
+        fnmatchcase(rule.id, pattern)
+        or pattern == rule.category
+        or any(fnmatchcase(tag, pattern) for tag in rule.tags)
+    )
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """The rules left on by `enable`/`disable`, the ones turned off, and the patterns
+    that named no rule (a typo, or a rule renamed since the config was written)."""
+
+    rules: tuple[Rule, ...]
+    turned_off: tuple[Rule, ...]
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    unmatched: tuple[str, ...] = ()
+
+    def notices(self, origin: str) -> list[Notice]:
+        """What the selection did, as warnings: a repository's config may be hostile, so
+        turning rules off is never silent. `origin` says where the patterns came from."""
+        found: list[Notice] = []
+        if self.turned_off:
+            by_category = ", ".join(
+                f"{sum(r.category == c for r in self.turned_off)} {c}"
+                for c in CATEGORIES
+                if any(r.category == c for r in self.turned_off)
+            )
+            asked = "; ".join(
+                f"{name}: {', '.join(patterns)}"
+                for name, patterns in (("enable", self.enable), ("disable", self.disable))
+                if patterns
+            )
+            found.append(
+                Notice(
+                    origin,
+                    f"{len(self.turned_off)} of {len(self.rules) + len(self.turned_off)} rules "
+                    f"turned off ({by_category}) by {asked}",
+                )
+            )
+        found.extend(
+            Notice(origin, f"enable/disable pattern {p!r} names no rule, tag or category")
+            for p in self.unmatched
+        )
+        return found
+
+
+def select_rules(
+    rules: Sequence[Rule], enable: Sequence[str] = (), disable: Sequence[str] = ()
+) -> RuleSelection:
+    """Only the rules `enable` names (all when it is empty), less those `disable` names,
+    like gitleaks' disabledRules or Checkov's --check/--skip-check."""
+    patterns = (*enable, *disable)
+    unmatched = tuple(p for p in patterns if not any(rule_chosen_by(r, p) for r in rules))
+    kept: list[Rule] = []
+    off: list[Rule] = []
+    for rule in rules:
+        chosen = not enable or any(rule_chosen_by(rule, p) for p in enable)
+        if chosen and not any(rule_chosen_by(rule, p) for p in disable):
+            kept.append(rule)
+        else:
+            off.append(rule)
+    return RuleSelection(tuple(kept), tuple(off), tuple(enable), tuple(disable), unmatched)
+
+
 def load_rule_file(path: Path) -> list[Rule]:
     """The rules of one YAML file, schema-checked and with patterns proven safe.
 
     The checked rules are cached by the file's bytes (policyctl.core.cache), so an unchanged
     rule file is read in a fraction of the time.
     """
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return _load_rule_file(path)  # load_yaml words the error
-    return memoized(
+    return cached_yaml(
         "rules",
-        str(path).encode() + b"\0" + content,
-        lambda: _load_rule_file(path),
+        path,
+        _load_rule_file,
         lambda rules: [dataclasses.asdict(rule) for rule in rules],
         lambda records: [_rule_from_record(record) for record in records],
     )
@@ -173,8 +238,6 @@ class RuleChecks:
 
     allow_regexes: tuple[re.Pattern[str], ...]
     stopwords: tuple[str, ...]
-    context_words: tuple[bytes, ...]
-    negative_words: tuple[bytes, ...]
     validator: Validator | None
     context_pattern: re.Pattern[bytes] | None = None
     negative_pattern: re.Pattern[bytes] | None = None
@@ -188,8 +251,6 @@ class RuleChecks:
         return cls(
             allow_regexes=tuple(re.compile(r) for r in rule.allow.regexes),
             stopwords=tuple(w.lower() for w in rule.allow.stopwords),
-            context_words=tuple(w.lower().encode("utf-8") for w in rule.context.words),
-            negative_words=tuple(w.lower().encode("utf-8") for w in rule.context.negative_words),
             validator=get_validator(rule.validator) if rule.validator else None,
             context_pattern=_any_word(rule.context.words),
             negative_pattern=_any_word(rule.context.negative_words),
@@ -254,11 +315,30 @@ class Ruleset:
 
 
 def compile_ruleset(rules: Iterable[Rule], backend: str = "auto") -> Ruleset:
-    """Prepare `rules` for scanning with the chosen engine backend."""
+    """Prepare `rules` for scanning with the chosen engine backend; a rule that engine
+    cannot run is an error naming its file, id and field (check_engine)."""
     ordered = tuple(rules)
+    check_engine(ordered, backend)
     return Ruleset(
         rules=ordered,
         checks=tuple(RuleChecks.of(rule) for rule in ordered),
         backend=backend,
         engine=engine_name(backend),
     )
+
+
+def check_engine(rules: Sequence[Rule], backend: str = "auto") -> None:
+    """Refuse a rule the engine that will scan cannot compile (Hyperscan has no
+    lookbehind, no back-references, no very wide bounded repeats).
+
+    Built-in rules are proven against both engines by the test suite; the others
+    (--rules, a pack's rules, a repository's `rules:`) are compiled here, one by one,
+    so the error names the rule (a few milliseconds each).
+    """
+    builtin = os.path.join(builtin_dir("rules"), "")
+    for rule in rules:
+        if rule.source.startswith(builtin):
+            continue
+        problem = engine_problem(rule.pattern, backend)
+        if problem:
+            raise RuleError(f"{rule.source}: rule {rule.id}: field 'pattern': {problem}")

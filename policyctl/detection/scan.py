@@ -8,13 +8,15 @@ because starting workers costs more than it saves.
 
 from __future__ import annotations
 
-import concurrent.futures as futures
-import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
+from policyctl.core.workers import map_bounded
 from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.detection.rules import Ruleset
@@ -43,14 +45,6 @@ class BatchResult:
         self.notices.extend(other.notices)
         self.stats.add(other.stats)
         self.columns.extend(other.columns)
-
-
-def worker_count(requested: int) -> int:
-    """The worker processes to use: as many as `--jobs`/`jobs:` asked, or, when that is
-    0, one per CPU this process may run on."""
-    if requested:
-        return requested
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def run_scan(
@@ -98,27 +92,92 @@ def finding_order(finding: Finding) -> tuple[object, ...]:
     )
 
 
+class TimeBudgetExceeded(Exception):
+    """Raised (by a timer signal) when one piece of input takes too long to scan."""
+
+
+class Countdown:
+    """Interrupts the work in progress with TimeBudgetExceeded once `seconds` have passed
+    since the last `restart`, until `stop`. Does nothing when `seconds` is 0 or timer
+    signals are unavailable (Windows, a thread other than the main one)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.usable = (
+            seconds > 0
+            and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+        )
+
+    def restart(self) -> None:
+        if self.usable:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def stop(self) -> None:
+        if self.usable:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[Countdown]:
+    """A Countdown of `seconds`, its signal handler installed for the time of the block.
+
+    Python's `re` checks for signals while it backtracks, so a pattern that would run for
+    hours on a hostile line is stopped.
+    """
+    countdown = Countdown(seconds)
+    if not countdown.usable:
+        yield countdown
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeBudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        yield countdown
+    finally:
+        countdown.stop()
+        signal.signal(signal.SIGALRM, previous)
+
+
 def scan_batch(batch: list[Item | Notice], ruleset: Ruleset, options: DetectOptions) -> BatchResult:
-    """Load and scan each item of a batch; a failing item becomes a notice, never a crash."""
+    """Load and scan each item of a batch; a failing item becomes a notice, never a crash.
+
+    Each piece of an item (a file, or a block of a log or table) has options.time_budget
+    seconds; one that takes longer ends the item's scan with an error notice, and the
+    scan is incomplete.
+    """
     result = BatchResult()
-    for entry in batch:
-        if isinstance(entry, Notice):
-            result.notices.append(entry)
-        else:
-            scan_item(entry, ruleset, options, result)
+    with time_budget(options.time_budget) as countdown:
+        for entry in batch:
+            if isinstance(entry, Notice):
+                result.notices.append(entry)
+            else:
+                scan_item(entry, ruleset, options, result, countdown)
     return result
 
 
-def scan_item(item: Item, ruleset: Ruleset, options: DetectOptions, result: BatchResult) -> None:
+def scan_item(
+    item: Item,
+    ruleset: Ruleset,
+    options: DetectOptions,
+    result: BatchResult,
+    countdown: Countdown | None = None,
+) -> None:
     """Scan one item's chunks into `result`: cell chunks through the file's column
-    tally (datasets), every other chunk through `detect`."""
+    tally (datasets), every other chunk through `detect`. Each chunk has the
+    `countdown`'s time; one over it ends the item with an error notice."""
+    countdown = countdown or Countdown(0)
     scanned = False
     tally: ColumnTally | None = None
     try:
+        countdown.restart()
         for piece in item.load():
             if isinstance(piece, Notice):
                 result.notices.append(piece)
                 continue
+            countdown.restart()
             scanned = True
             result.stats.bytes += len(piece.data)
             if ColumnTally.applies_to(piece):
@@ -130,9 +189,25 @@ def scan_item(item: Item, ruleset: Ruleset, options: DetectOptions, result: Batc
             findings, columns = tally.finish()
             result.findings.extend(findings)
             result.columns.extend(columns)
+        countdown.stop()
+    except TimeBudgetExceeded:
+        countdown.stop()
+        result.notices.append(
+            Notice(
+                item.display,
+                f"not scanned in full: over the time budget of {countdown.seconds:g} s "
+                "(--time-budget)",
+                "error",
+            )
+        )
     except Exception as exc:  # one bad input must not end the scan
+        countdown.stop()
         # The exception text may quote the input, so only its kind is reported.
-        result.notices.append(Notice(item.display, f"could not be scanned: {type(exc).__name__}"))
+        result.notices.append(
+            Notice(item.display, f"could not be scanned: {type(exc).__name__}", "error")
+        )
+    finally:
+        countdown.stop()
     result.stats.files += scanned and item.counts_as_file
 
 
@@ -176,15 +251,13 @@ def _scan_in_workers(
     total: BatchResult,
     progress: Progress | None,
 ) -> None:
-    with futures.ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(ruleset, options)
-    ) as pool:
-        pending: set[futures.Future[BatchResult]] = set()
-        for batch in _batches(entries):
-            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                done, pending = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-                for future in done:
-                    _report(total, future.result(), progress)
-            pending.add(pool.submit(_scan_in_worker, batch))
-        for future in futures.as_completed(pending):
-            _report(total, future.result(), progress)
+    for result in map_bounded(
+        _scan_in_worker,
+        _batches(entries),
+        jobs,
+        initializer=_init_worker,
+        initargs=(ruleset, options),
+        per_job=IN_FLIGHT_PER_JOB,
+        ordered=False,
+    ):
+        _report(total, result, progress)

@@ -8,13 +8,15 @@ with `Finding.suppressed` set to a short reason, and it never blocks a scan:
   `gitleaks:allow` (gitleaks) and `pragma: allowlist secret` (detect-secrets);
 - "allowlist": the finding's path matches an allowlisted glob, or its value matches an
   allowlisted regex or has an allowlisted sha256 (so the value itself need not be
-  written in the config).
+  written in the config); or a pattern allowlist brought from another tool (a
+  `.gitleaks.toml`, see policyctl.policy.migrate) lets it pass.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,12 +83,86 @@ def _ignores(listed: str | None, rule_id: str) -> bool:
 
 
 @dataclass(frozen=True)
+class PatternAllowlist:
+    """Path regexes, value regexes, stopwords (substrings of the value, any case) and
+    commits: a finding matching any of them passes, or, with `all_of`, one matching
+    every kind that is given (gitleaks' `condition = "AND"`)."""
+
+    paths: tuple[re.Pattern[str], ...] = ()
+    values: tuple[re.Pattern[str], ...] = ()
+    stopwords: tuple[str, ...] = ()
+    commits: frozenset[str] = frozenset()
+    all_of: bool = False
+
+    @classmethod
+    def compile(
+        cls,
+        where: str,
+        paths: Iterable[str] = (),
+        values: Iterable[str] = (),
+        stopwords: Iterable[str] = (),
+        commits: Iterable[str] = (),
+        all_of: bool = False,
+        problems: list[str] | None = None,
+    ) -> PatternAllowlist:
+        """A bad regex is a ConfigError naming `where` and the field, or, when a
+        `problems` list is given, is left out and described there."""
+        return cls(
+            _compiled(paths, f"{where}: paths", problems),
+            _compiled(values, f"{where}: regexes", problems),
+            tuple(word.lower() for word in stopwords if word),
+            frozenset(commit.lower() for commit in commits if commit),
+            all_of,
+        )
+
+    def lets_pass(self, path: str, value: str, commit: str | None) -> bool:
+        checks = []
+        if self.paths:
+            checks.append(any(regex.search(path) for regex in self.paths))
+        if self.values:
+            checks.append(any(regex.search(value) for regex in self.values))
+        if self.stopwords:
+            lowered = value.lower()
+            checks.append(any(word in lowered for word in self.stopwords))
+        if self.commits:
+            checks.append(commit is not None and commit.lower() in self.commits)
+        if not checks:
+            return False
+        return all(checks) if self.all_of else any(checks)
+
+
+def _compiled(
+    patterns: Iterable[str], where: str, problems: list[str] | None = None
+) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for index, pattern in enumerate(patterns, 1):
+        try:
+            with warnings.catch_warnings():
+                # "possible nested set": syntax another regex dialect reads differently
+                warnings.simplefilter("error", FutureWarning)
+                reason = unsafe_reason(pattern) or ""
+                regex = re.compile(pattern)
+        except (re.error, FutureWarning) as exc:
+            reason = str(exc)
+        if not reason:
+            compiled.append(regex)
+            continue
+        problem = f"{where} #{index}: not a usable regular expression: {reason}"
+        if problems is None:
+            raise ConfigError(problem)
+        problems.append(problem)
+    return tuple(compiled)
+
+
+@dataclass(frozen=True)
 class Allowlist:
-    """Paths (globs), value regexes and value sha256 digests whose findings are suppressed."""
+    """Paths (globs), value regexes and value sha256 digests whose findings are suppressed,
+    and pattern allowlists brought from other tools."""
 
     paths: tuple[str, ...] = ()
     values: tuple[re.Pattern[str], ...] = ()
     sha256: frozenset[str] = frozenset()
+    patterns: tuple[PatternAllowlist, ...] = ()
 
     @classmethod
     def compile(
@@ -108,15 +184,17 @@ class Allowlist:
         return cls(tuple(paths), tuple(compiled), frozenset(digests))
 
     def __bool__(self) -> bool:
-        return bool(self.paths or self.values or self.sha256)
+        return bool(self.paths or self.values or self.sha256 or self.patterns)
 
-    def reason(self, path: str, value: str) -> str | None:
-        """ALLOWLIST when the path or the value is allowlisted, else None."""
+    def reason(self, path: str, value: str, commit: str | None = None) -> str | None:
+        """ALLOWLIST when the path, the value or the commit is allowlisted, else None."""
         if self.paths and path_matches(path, self.paths):
             return ALLOWLIST
         if any(regex.search(value) for regex in self.values):
             return ALLOWLIST
         if self.sha256 and value_sha256(value) in self.sha256:
+            return ALLOWLIST
+        if any(allowed.lets_pass(path, value, commit) for allowed in self.patterns):
             return ALLOWLIST
         return None
 

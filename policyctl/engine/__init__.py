@@ -17,6 +17,7 @@ __all__ = [
     "Matcher",
     "build_matcher",
     "engine_name",
+    "engine_problem",
     "hyperscan_available",
 ]
 
@@ -52,6 +53,20 @@ def build_matcher(
 
     database = compile_database([patterns[i].source for i in indices], names, indices)
     return HyperscanMatcher(patterns, database)
+
+
+def engine_problem(pattern: str, backend: str = "auto") -> str | None:
+    """Why the engine `backend` resolves to cannot run `pattern`, or None when it can.
+
+    Python `re` (the fallback, and the confirm step after Hyperscan) is checked when the
+    rule is loaded; this adds the engine that will scan, so a rule Hyperscan refuses is an
+    error at load time, never a scan where every file fails."""
+    if engine_name(backend) == "re":
+        return None
+    from policyctl.engine.hyperscan_backend import compile_problem
+
+    problem = compile_problem(pattern.encode("utf-8"))
+    return f"Hyperscan cannot compile it: {problem}" if problem else None
 
 
 def engine_name(backend: str) -> str:

@@ -81,6 +81,17 @@ def _entry_name(expressions: list[bytes], ids: list[int], flags: int, kind: str)
     return entry_name(f"{kind}-{version}", digest.digest(), "db")
 
 
+def compile_problem(expression: bytes) -> str | None:
+    """Why Hyperscan cannot compile `expression` (a lookbehind, a back-reference, a
+    bounded repeat too large ...), or None when it can. Compile-time validation only."""
+    probe = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        probe.compile(expressions=[expression], ids=[0], elements=1, flags=0)
+    except hyperscan.error as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
 def _raise_for_first_bad_pattern(expressions: list[bytes], names: list[str]) -> None:
     for expression, name in zip(expressions, names, strict=True):
         probe = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)

@@ -42,12 +42,3 @@ def verify(key: PublicKey, signature: bytes, data: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
-
-
-def algorithm(key: PrivateKey | PublicKey) -> str:
-    """The scheme's name as securesystemslib spells it."""
-    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
-        return "ecdsa-sha2-nistp256"
-    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
-        return "rsassa-pss-sha256"
-    return "ed25519"

@@ -60,3 +60,6 @@ class ScanResult:
     assessment: Assessment | None = None
     """What the policy made of the findings (packs, compliance, risk, waivers)."""
     columns: tuple[ColumnProfile, ...] = ()
+    coverage: tuple[str, ...] = ()
+    """What the scanned repository's own config changed that lowers coverage."""
+    config_trust: str = "repo"

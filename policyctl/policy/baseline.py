@@ -4,6 +4,10 @@ A baseline is a set of (rule id, fingerprint) pairs; "new since the baseline" is
 difference. Fingerprints hold the rule, the value and the path but no line number, so
 moving code around never invalidates an entry. The file is sorted, one entry per line
 and has no timestamps, so two branches that each accept a finding merge cleanly.
+
+An entry may carry a `verdict` from `policyctl baseline audit` (or from an imported
+detect-secrets baseline's `is_secret`): "true-positive" (a real value, accepted for now:
+rotate it) or "false-positive". It records the triage; every entry suppresses alike.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from policyctl.core.cache import memoized
@@ -23,12 +27,17 @@ from policyctl.schemas import schema_problems
 DEFAULT_BASELINE = ".policyctl-baseline.json"
 BASELINE_VERSION = 1
 SUPPRESSED_BY_BASELINE = "baseline"
+TRUE_POSITIVE = "true-positive"
+FALSE_POSITIVE = "false-positive"
+VERDICTS = (TRUE_POSITIVE, FALSE_POSITIVE)
 
 
 @dataclass(frozen=True, order=True)
 class BaselineEntry:
     rule_id: str
     fingerprint: str
+    verdict: str | None = field(default=None, compare=False)
+    """TRUE_POSITIVE, FALSE_POSITIVE or None (not audited); not part of the identity."""
 
 
 @dataclass(frozen=True)
@@ -73,15 +82,39 @@ def without(baseline: Baseline, removed: Iterable[BaselineEntry]) -> Baseline:
     return Baseline(baseline.entries - frozenset(removed))
 
 
+def joined(baseline: Baseline, added: Iterable[BaselineEntry]) -> Baseline:
+    """`baseline` with the `added` entries; an entry already there keeps its verdict
+    unless it has none and the added one has."""
+    kept = {entry: entry for entry in baseline.entries}
+    for entry in added:
+        if entry not in kept or (kept[entry].verdict is None and entry.verdict is not None):
+            kept[entry] = entry
+    return Baseline(frozenset(kept.values()))
+
+
+def with_verdicts(baseline: Baseline, verdicts: dict[BaselineEntry, str]) -> Baseline:
+    """`baseline` with the audited entries' verdicts set."""
+    return Baseline(
+        frozenset(
+            replace(entry, verdict=verdicts[entry]) if entry in verdicts else entry
+            for entry in baseline.entries
+        )
+    )
+
+
 def render_baseline(baseline: Baseline) -> str:
     """The file's text: JSON, entries sorted by rule then fingerprint, one per line."""
-    lines = [
-        json.dumps({"rule_id": e.rule_id, "fingerprint": e.fingerprint})
-        for e in sorted(baseline.entries)
-    ]
+    lines = [json.dumps(_entry_document(e)) for e in sorted(baseline.entries)]
     body = ",\n".join(f"    {line}" for line in lines)
     findings = f"[\n{body}\n  ]" if lines else "[]"
     return f'{{\n  "version": {BASELINE_VERSION},\n  "findings": {findings}\n}}\n'
+
+
+def _entry_document(entry: BaselineEntry) -> dict[str, str]:
+    document = {"rule_id": entry.rule_id, "fingerprint": entry.fingerprint}
+    if entry.verdict is not None:
+        document["verdict"] = entry.verdict
+    return document
 
 
 def load_baseline(path: Path) -> Baseline:
@@ -122,7 +155,10 @@ def _load_baseline(path: Path) -> Baseline:
         where = ".".join(map(str, problems[0].path)) or "file"
         raise ConfigError(f"{path}: field '{where}': {problems[0].message}")
     return Baseline(
-        frozenset(BaselineEntry(e["rule_id"], e["fingerprint"]) for e in document["findings"])
+        frozenset(
+            BaselineEntry(e["rule_id"], e["fingerprint"], e.get("verdict"))
+            for e in document["findings"]
+        )
     )
 
 

@@ -7,6 +7,11 @@ warn. An explicit `fail_on` also blocks, with packs, every finding at or above i
 run's `mode` then relaxes (`warn`: nothing blocks) or tightens (`block`: warnings block).
 A suppressed finding (inline ignore, allowlist, baseline, waiver) keeps its mode for
 the record but never blocks.
+
+A scan is incomplete when an input could not be scanned (a path that does not exist, an
+unreadable file, a file whose scan failed or ran out of time: notices of level "error").
+An incomplete scan exits 2 whatever its findings, unless the run allows it
+(`--allow-incomplete`): a gate must not pass on what it did not read.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from policyctl.core.model import Control, Finding, PolicyPack, mode_rank, severity_rank
+from policyctl.core.model import Control, Finding, Notice, PolicyPack, mode_rank, severity_rank
 from policyctl.policy.packs import RuleTraits, control_ref, control_selects, in_scope
 
 EXIT_OK = 0
@@ -32,6 +37,8 @@ class Policy:
     packs: tuple[PolicyPack, ...] = ()
     fail_on: str | None = None
     mode: str | None = None
+    allow_incomplete: bool = False
+    """An incomplete scan exits by its findings instead of 2 (--allow-incomplete)."""
 
     @property
     def severity_floor(self) -> str | None:
@@ -97,6 +104,20 @@ def is_blocking(finding: Finding) -> bool:
     return finding.mode == "block" and finding.suppressed is None
 
 
-def exit_code(findings: Iterable[Finding]) -> int:
-    """1 when any unsuppressed finding is in block mode, else 0."""
+def exit_code(
+    findings: Iterable[Finding], incomplete: bool = False, policy: Policy | None = None
+) -> int:
+    """2 when the scan is `incomplete` and the policy does not allow that; else 1 when
+    any unsuppressed finding is in block mode, else 0."""
+    if incomplete and not (policy is not None and policy.allow_incomplete):
+        return EXIT_ERROR
     return EXIT_BLOCKED if any(is_blocking(f) for f in findings) else EXIT_OK
+
+
+INCOMPLETE_LEVEL = "error"
+"""The level of a notice about an input that could not be scanned."""
+
+
+def incomplete_inputs(notices: Iterable[Notice]) -> list[Notice]:
+    """The notices that make a scan incomplete."""
+    return [n for n in notices if n.level == INCOMPLETE_LEVEL]

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import PACK_SUFFIXES, builtin_dir, is_pack_file
-from policyctl.core.cache import memoized
 from policyctl.core.errors import PolicyError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import (
@@ -33,7 +32,7 @@ from policyctl.core.model import (
     SubjectRight,
     severity_rank,
 )
-from policyctl.core.yamlfile import load_yaml
+from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.schemas import schema_problems
 
 GLOB_CHARS = frozenset("*?[")
@@ -94,11 +93,7 @@ def read_pack_document(path: Path) -> dict[str, Any]:
     Cached by the file's bytes (policyctl.core.cache), as rule files are: parsing and schema
     checks would otherwise cost every pre-commit run a quarter of a second.
     """
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return _read_pack_document(path)  # load_yaml words the error
-    return memoized("pack", str(path).encode() + b"\0" + content, lambda: _read_pack_document(path))
+    return cached_yaml("pack", path, _read_pack_document)
 
 
 def _read_pack_document(path: Path) -> dict[str, Any]:

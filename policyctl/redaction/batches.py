@@ -7,8 +7,8 @@ one of its values holds a finding. Redacting a batch does not depend on another 
 so the batches of a large input go to a pool of `Redactor.jobs` processes, which
 return each batch's text, while this process reads ahead and writes the texts in
 order. At most a few batches per worker are in flight, so memory stays bounded. The
-pool starts only when an input fills a first batch (`BATCH_CHARS`): a small input
-never waits for one.
+pool (core.workers.map_bounded, the one scan uses too) starts only when an input fills
+a first batch (`BATCH_CHARS`): a small input never waits for one.
 
 Every worker has its own Redactor made from the same rules, options, strategies and
 key. Stand-ins are deterministic, so a value gets the same one in whichever process
@@ -17,12 +17,12 @@ it is met; each batch's counts come back with its text, added to this process's 
 
 from __future__ import annotations
 
-import concurrent.futures as futures
-from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from policyctl.core.workers import map_bounded
 from policyctl.redaction.cells import Change, DataResult, redact_cells, redact_loose_text
 from policyctl.redaction.redactor import Redactor
 from policyctl.sources.cells import CHUNK_CHARS, CellBatcher
@@ -59,18 +59,12 @@ def write_records(
     read unless one of its values holds a finding, then as `form` rewrites it; plain
     text as it is; a malformed part with its values replaced as in plain text, and a
     warning."""
-    jobs = redactor.jobs
-    batch: Batch = []
-    size = 0
-    before = ""  # the last plain text before the batch
-    waiting: deque[futures.Future[tuple[str, Tally]]] = deque()
-    pool: futures.ProcessPoolExecutor | None = None
+    last: list[tuple[Batch, str]] = []  # the batch left when the items run out
 
-    def write(text: str) -> None:
-        result.lines += text.count("\n")
-        out.write(text)
-
-    try:
+    def full_batches() -> Iterator[tuple[Batch, str]]:
+        batch: Batch = []
+        size = 0
+        before = ""  # the last plain text before the batch
         for item in items:
             if isinstance(item, Record):
                 size += len(item.raw) if item.raw is not None else BATCH_CHARS
@@ -80,21 +74,32 @@ def write_records(
             batch.append(item)
             if size < BATCH_CHARS:
                 continue
-            if jobs <= 1:
-                write(redacted_batch(batch, before, form, redactor, display))
-            else:
-                pool = pool or _start_pool(redactor, jobs)
-                waiting.append(pool.submit(_in_worker, batch, before, form, display))
-                while len(waiting) > jobs * IN_FLIGHT_PER_JOB:
-                    write(_taken(waiting.popleft(), redactor))
+            yield batch, before
             before = next((i for i in reversed(batch) if isinstance(i, str)), before)
             batch, size = [], 0
-        while waiting:
-            write(_taken(waiting.popleft(), redactor))
-        write(redacted_batch(batch, before, form, redactor, display))
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        last.append((batch, before))
+
+    def write(text: str) -> None:
+        result.lines += text.count("\n")
+        out.write(text)
+
+    if redactor.jobs <= 1:
+        for batch, before in full_batches():
+            write(redacted_batch(batch, before, form, redactor, display))
+    else:
+        for text, tally in map_bounded(
+            _in_worker,
+            ((batch, before, form, display) for batch, before in full_batches()),
+            redactor.jobs,
+            initializer=_init_worker,
+            initargs=(redactor.ruleset, redactor.options, redactor.policy, redactor.keys),
+            per_job=IN_FLIGHT_PER_JOB,
+            ordered=True,
+        ):
+            redactor.tally.update(tally)
+            write(text)
+    batch, before = last[0]
+    write(redacted_batch(batch, before, form, redactor, display))
     result.finish()
 
 
@@ -137,21 +142,6 @@ def redacted_batch(
     return "".join(parts)
 
 
-def _taken(future: futures.Future[tuple[str, Tally]], redactor: Redactor) -> str:
-    """A worker's batch text, its counts added to the tally."""
-    text, tally = future.result()
-    redactor.tally.update(tally)
-    return text
-
-
-def _start_pool(redactor: Redactor, jobs: int) -> futures.ProcessPoolExecutor:
-    return futures.ProcessPoolExecutor(
-        max_workers=jobs,
-        initializer=_init_worker,
-        initargs=(redactor.ruleset, redactor.options, redactor.policy, redactor.keys),
-    )
-
-
 _worker: Redactor | None = None
 
 
@@ -160,9 +150,10 @@ def _init_worker(*args: object) -> None:
     _worker = Redactor(*args)  # type: ignore[arg-type]
 
 
-def _in_worker(batch: Batch, before: str, form: RecordFormat, display: str) -> tuple[str, Tally]:
+def _in_worker(task: tuple[Batch, str, RecordFormat, str]) -> tuple[str, Tally]:
     """One batch's text and what its redactions count, in a worker."""
     assert _worker is not None, "worker used before its initializer ran"
+    batch, before, form, display = task
     _worker.tally.clear()
     text = redacted_batch(batch, before, form, _worker, display)
     return text, _worker.tally

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from policyctl.core.model import Chunk, Location
-from policyctl.redaction.redactor import Edit, Redactor, SpanChunk
-from policyctl.redaction.text import apply_edits
+from policyctl.redaction.redactor import Edit, Redactor, SpanChunk, apply_edits
 from policyctl.sources.cells import CellLocations, column_key
 
 MAX_WARNINGS = 20

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.strategies import TOKEN_PREFIX, TokenError, detokenize, fpe_cipher
-from policyctl.redaction.text import Reader, Writer
+from policyctl.redaction.streams import Reader, Writer
 
 MIN_TOKEN_BODY = 23
 """base64url of the 16-byte SIV tag and at least one byte of value."""

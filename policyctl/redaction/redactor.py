@@ -10,6 +10,7 @@ strongest: a secret before personal data, then the longest span.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -161,6 +162,24 @@ class Redactor:
             rule = self._rules[rule_id]
             counts[CountKey(rule_id, rule.category, rule.data_class, column, used)] = n
         return counts
+
+
+def apply_edits(data: bytes, base: int, cut: int, edits: Sequence[Edit]) -> bytes:
+    """data[base:cut] with the edits that fall in it applied. An edit that began before
+    `base` (already written) has its remaining part masked."""
+    parts: list[bytes] = []
+    position = base
+    for edit in edits:
+        if edit.end <= base or edit.start >= cut:
+            continue
+        if edit.start < base:
+            parts.append(b"*" * (edit.end - base))
+        else:
+            parts.append(data[position : edit.start])
+            parts.append(edit.text)
+        position = edit.end
+    parts.append(data[position:cut])
+    return b"".join(parts)
 
 
 def _value_span(verdict: Verdict) -> tuple[int, int]:

@@ -19,7 +19,7 @@ from policyctl.core.model import (
 )
 from policyctl.detection.profiles import verdict
 from policyctl.policy.assess import Assessment, ScanResult
-from policyctl.policy.enforce import Policy, exit_code, is_blocking
+from policyctl.policy.enforce import Policy, exit_code, incomplete_inputs, is_blocking
 from policyctl.policy.packs import pack_digest
 from policyctl.policy.scoring import CONTROL_STATUSES, PackCompliance
 from policyctl.policy.waivers import WAIVED, WaiverOutcome
@@ -71,7 +71,7 @@ def build_report(result: ScanResult) -> Report:
     findings = result.findings
     counted = [f for f in findings if f.suppressed is None]
     blocking = sum(1 for f in findings if is_blocking(f))
-    code = exit_code(findings)
+    code = exit_code(findings, bool(incomplete_inputs(result.notices)), assessment.policy)
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "policyctl", "version": __version__},
@@ -106,6 +106,14 @@ def scan_section(result: ScanResult, policy: Policy) -> dict[str, Any]:
     if policy.mode is not None:
         scan["mode"] = policy.mode
     scan["packs"] = [pack_document(pack) for pack in policy.packs]
+    unscanned = incomplete_inputs(result.notices)
+    scan["complete"] = not unscanned
+    if unscanned:
+        scan["incomplete"] = [{"path": n.path, "reason": n.message} for n in unscanned]
+        scan["allow_incomplete"] = policy.allow_incomplete
+    scan["config_trust"] = result.config_trust
+    if result.coverage:
+        scan["coverage_lowered"] = list(result.coverage)
     return scan
 
 

@@ -182,4 +182,12 @@ def summary_line(report: dict[str, Any]) -> Text:
     notices = sum(1 for n in report["notices"] if n["level"] != "info")
     if notices:
         line.append(f"; {notices} input warnings")
+    missed = scan.get("incomplete")
+    if missed:
+        first = missed[0]
+        line.append(
+            f"; INCOMPLETE: {len(missed)} input(s) not scanned "
+            f"({first['path']}: {first['reason']})",
+            style="bold red",
+        )
     return line

@@ -40,6 +40,7 @@ from policyctl.sources.tabular import (
     read_parquet,
     sniff_layout,
 )
+from policyctl.sources.text import SNIFF_BYTES, bom_encoding, magic_format
 
 DATA_KINDS: tuple[str, ...] = ("log", "csv", "jsonl", "json", "parquet")
 STDIN = "-"
@@ -63,8 +64,19 @@ _EXTENSIONS = {
 _ROTATED_LOG = re.compile(r"\.log(?:[.\-_]\d[\d\-_]*)$")
 
 
-def kind_for_name(name: str) -> str | None:
-    """The data kind a file name says, or None for an ordinary file."""
+def kind_for_name(name: str, json_documents: bool = False) -> str | None:
+    """The data kind a file name says, or None for an ordinary file: the one decision
+    `scan` and `redact` share. A plain `.json` file is ordinary text to `scan` (in a
+    code repository it is configuration far more often than a dataset; `--as json`
+    says otherwise) but a JSON document to `redact` (`json_documents`), whose copy
+    must stay valid JSON, which replacing values as text cannot promise."""
+    kind = _kind_by_extension(name)
+    if kind is None and json_documents and name.lower().removesuffix(".gz").endswith(".json"):
+        return "json"
+    return kind
+
+
+def _kind_by_extension(name: str) -> str | None:
     lower = name.lower()
     compressed = lower.endswith(".gz")
     if compressed:
@@ -77,6 +89,19 @@ def kind_for_name(name: str) -> str | None:
     if compressed and not lower.endswith((".tar", ".json")) and "." in lower.rsplit("/", 1)[-1]:
         return None
     return "log" if compressed else None
+
+
+def tab_separated(name: str) -> bool:
+    """Whether a table's name says its cells are separated by tabs (else commas)."""
+    return name.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
+
+
+def is_json_object(line: bytes) -> bool:
+    """Whether a line (the first of a log) is a JSON object: the log is JSON lines."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -130,6 +155,8 @@ class DataItem:
     options: DataOptions
     part: int = 0
     parts: int = 1
+    content: bytes | None = None
+    """The file's bytes when they do not come from `path` (a blob read from git)."""
 
     @property
     def counts_as_file(self) -> bool:
@@ -143,20 +170,30 @@ class DataItem:
                 return
             with self._open() as stream:
                 raw = io.BufferedReader(stream)
+                found = magic_format(raw.peek(SNIFF_BYTES)[:SNIFF_BYTES])
                 if self.kind == "log":
                     yield from _log_chunks(raw, self.display, notices)
+                elif found is not None:
+                    if self.part == 0:
+                        yield Notice(
+                            self.display, f"skipped: {found}, though its name says {self.kind}"
+                        )
                 else:
-                    yield from self._cells(self._records(open_text(raw)), notices)
+                    text = open_text(raw, keep_bom=False)
+                    yield from self._cells(self._records(text), notices)
                 yield from notices.flush()
                 if stream.problem and self.part == 0:
-                    yield Notice(self.display, stream.problem)
+                    yield Notice(self.display, stream.problem, stream.level)
         except OSError as exc:
             yield from notices.flush()
             yield Notice(self.display, f"cannot be read: {_short_error(exc)}")
 
     def _parquet(self, notices: _NoticeLimit) -> Iterator[Chunk | Notice]:
         try:
-            yield from self._cells(read_parquet(self.path, PARQUET_BATCH_ROWS, self.limit), notices)
+            source: str | IO[bytes] = (
+                self.path if self.content is None else io.BytesIO(self.content)
+            )
+            yield from self._cells(read_parquet(source, PARQUET_BATCH_ROWS, self.limit), notices)
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             if self.part == 0:
                 yield Notice(self.display, f"not a readable Parquet file: {_short_error(exc)}")
@@ -167,11 +204,14 @@ class DataItem:
 
     @contextmanager
     def _open(self) -> Iterator[_GuardedStream]:
+        if self.content is not None:
+            yield _GuardedStream(decompressed(io.BytesIO(self.content)))
+            return
         if self.path == STDIN:
-            yield _GuardedStream(decompressed(sys.stdin.buffer))
+            yield _GuardedStream.over(sys.stdin.buffer)
             return
         with open(self.path, "rb") as raw:
-            yield _GuardedStream(decompressed(raw))
+            yield _GuardedStream.over(raw)
 
     def _records(self, stream: IO[str]) -> Iterator[Record | Malformed]:
         if self.kind == "jsonl":
@@ -180,8 +220,7 @@ class DataItem:
             return read_json(stream, self.limit)
         sample = stream.read(SNIFF_CHARS)
         sample += stream.readline()  # end the sample on a line break
-        tab = self.display.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
-        layout = sniff_layout(sample, "\t" if tab else ",")
+        layout = sniff_layout(sample, "\t" if tab_separated(self.display) else ",")
         return read_csv(_chain_text(sample, stream), layout, self.limit)
 
     def _cells(
@@ -233,38 +272,99 @@ class _NoticeLimit:
         self.count = min(self.count, MAX_NOTICES_PER_FILE)
 
 
-def _log_chunks(raw: IO[bytes], display: str, notices: _NoticeLimit) -> Iterator[Chunk | Notice]:
-    """Plain log lines in blocks; JSON-lines logs as cells located by line and key path."""
-    lines = iter(raw)
+def _log_chunks(
+    raw: io.BufferedReader[Any], display: str, notices: _NoticeLimit
+) -> Iterator[Chunk | Notice]:
+    """Plain log lines in blocks; JSON-lines logs as cells located by line and key path.
+
+    A log is text whatever bytes it holds (a NUL at the start hides nothing); only a known
+    binary format is skipped, with a warning. UTF-16/32 with a byte-order mark is
+    transcoded. Lines are read at most LOG_BLOCK_BYTES at a time, so one endless line
+    never sits in memory whole.
+    """
+    found = magic_format(raw.peek(SNIFF_BYTES)[:SNIFF_BYTES])
+    if found is not None:
+        yield Notice(display, f"skipped: {found}, though its name says a log")
+        return
+    lines = _bounded_lines(raw)
     first_lines: list[bytes] = []
+    seen = 0
     for line in lines:
         first_lines.append(line)
-        if line.strip():
+        seen += len(line)
+        if line.strip() or seen >= SNIFF_BYTES:  # a head of blank lines is not kept whole
             break
-    if first_lines and b"\0" in first_lines[-1][:8192]:
-        yield Notice(display, "skipped: binary data", level="info")
-        return
     head = first_lines[-1].lstrip() if first_lines else b""
     stream = _chain_bytes(first_lines, lines)
-    if head.startswith(b"{") and _is_json_object(head):
+    if head.startswith(b"{") and is_json_object(head):
         yield from _json_log_chunks(stream, display, notices)
     else:
         yield from _text_log_chunks(stream, display)
 
 
+def _bounded_lines(raw: io.BufferedReader[Any]) -> Iterator[bytes]:
+    """The lines of `raw` as UTF-8 bytes, a line longer than LOG_BLOCK_BYTES in pieces
+    (each but the last without its newline); UTF-16/32 with a BOM transcoded."""
+    found = bom_encoding(raw.peek(4)[:4])
+    if found is None or found[0] == "utf-8":
+        if found is not None:
+            raw.read(found[1])
+        while line := raw.readline(LOG_BLOCK_BYTES):
+            yield line
+        return
+    text = io.TextIOWrapper(raw, encoding=found[0], errors="replace", newline="")
+    while decoded := text.readline(LOG_BLOCK_BYTES):
+        yield decoded.encode("utf-8", "replace")
+
+
+LINE_OVERLAP = 8192
+"""Bytes of a long line's window repeated at the start of the next window, so a value
+across the edge is whole in one of them (as wide as the widest match, MAX_WINDOW)."""
+
+
 def _text_log_chunks(lines: Iterator[bytes], display: str) -> Iterator[Chunk]:
+    """Blocks of about LOG_BLOCK_BYTES of whole lines. A longer line is cut into windows
+    that overlap by LINE_OVERLAP bytes; each window knows its line and column."""
     block: list[bytes] = []
     size = 0
-    first_line = 1
+    first_line, first_column, overlap = 1, 1, 0
     for line in lines:
         block.append(line)
         size += len(line)
-        if size >= LOG_BLOCK_BYTES:
-            yield Chunk(b"".join(block), Location(path=display), "logs", first_line)
-            first_line += len(block)
-            block, size = [], 0
+        if size < LOG_BLOCK_BYTES:
+            continue
+        data = b"".join(block)
+        yield Chunk(
+            data,
+            Location(path=display),
+            "logs",
+            first_line,
+            first_column=first_column,
+            overlap=overlap,
+        )
+        ended = data.count(b"\n")
+        tail_start = data.rfind(b"\n") + 1
+        if ended:
+            first_line += ended
+            first_column = 1
+        if tail_start == len(data):
+            block, size, overlap = [], 0, 0
+            continue
+        # the block ends inside a line: the next window repeats the end of this one
+        carry_from = max(tail_start, len(data) - LINE_OVERLAP)
+        first_column += len(data[tail_start:carry_from].decode("utf-8", "replace"))
+        carry = data[carry_from:]
+        block, size, overlap = [carry], len(carry), len(carry)
     if block:
-        yield Chunk(b"".join(block), Location(path=display), "logs", first_line)
+        data = b"".join(block)
+        yield Chunk(
+            data,
+            Location(path=display),
+            "logs",
+            first_line,
+            first_column=first_column,
+            overlap=overlap,
+        )
 
 
 def _json_log_chunks(
@@ -293,13 +393,6 @@ def _json_log_chunks(
     yield from batcher.rest()
 
 
-def _is_json_object(line: bytes) -> bool:
-    try:
-        return isinstance(json.loads(line), dict)
-    except ValueError:
-        return False
-
-
 def _chain_bytes(first: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from first
     yield from rest
@@ -311,13 +404,32 @@ def _chain_text(head: str, stream: IO[str]) -> Iterator[str]:
     yield from stream
 
 
+MAX_DECOMPRESSED_BYTES = 1 << 30
+"""A gzip file decompresses to at most this much; beyond it the scan is incomplete."""
+MAX_RATIO = 100
+"""Decompressed bytes per compressed byte above which a gzip stream is a bomb (text logs
+compress 5 to 20 times; a file of one repeated byte, about a thousand)."""
+RATIO_CHECKED_AFTER = 16 << 20
+"""The ratio is judged once this much is decompressed (small files are never bombs)."""
+
+
 class _GuardedStream(io.RawIOBase):
     """A byte stream that ends, instead of raising, where a gzip stream is truncated or
     corrupt, and keeps the reason: the readers then finish what they have."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], compressed: IO[bytes] | None = None) -> None:
         self.stream = stream
+        self.compressed = compressed
+        """The file under a gzip stream, whose position measures the compression ratio."""
         self.problem: str | None = None
+        self.level = "warning"
+        self.produced = 0
+
+    @classmethod
+    def over(cls, raw: IO[bytes]) -> _GuardedStream:
+        """`raw`, decompressed when it is gzip, guarded."""
+        stream = decompressed(raw)
+        return cls(stream, raw if stream is not raw else None)
 
     def readable(self) -> bool:
         return True
@@ -330,8 +442,30 @@ class _GuardedStream(io.RawIOBase):
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             self.problem = _compression_problem(exc)
             return 0
+        self.produced += len(data)
+        if self.compressed is not None and self.produced > RATIO_CHECKED_AFTER:
+            bomb = self._bomb()
+            if bomb:
+                self.problem, self.level = bomb, "error"  # the rest was not scanned
+                return 0
         buffer[: len(data)] = data
         return len(data)
+
+    def _bomb(self) -> str | None:
+        """Why decompression stops here (a possible gzip bomb), or None to go on."""
+        if self.produced > MAX_DECOMPRESSED_BYTES:
+            limit = f"{MAX_DECOMPRESSED_BYTES >> 20} MiB"
+            return f"decompressed size over {limit}: only the first {limit} scanned"
+        try:
+            consumed = max(1, self.compressed.tell()) if self.compressed else 1
+        except OSError:  # a pipe: only the size is capped
+            return None
+        if self.produced > MAX_RATIO * consumed:
+            return (
+                f"compression ratio over {MAX_RATIO}:1 (a gzip bomb?): only the first "
+                f"{self.produced >> 20} MiB scanned"
+            )
+        return None
 
 
 def _compression_problem(exc: Exception) -> str:

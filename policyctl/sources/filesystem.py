@@ -13,9 +13,10 @@ from policyctl.core.config import DEFAULT_MAX_FILE_SIZE
 from policyctl.core.errors import InputError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk, Location, Notice
+from policyctl.sources.archives import ArchiveOptions, archive_items
 from policyctl.sources.datasets import STDIN, STDIN_DISPLAY, DataItem, DataOptions, data_items
 from policyctl.sources.interface import Item, Source
-from policyctl.sources.text import is_binary, to_scannable
+from policyctl.sources.text import binary_reason, has_text_name, magic_format, to_scannable
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,13 @@ class WalkOptions:
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     use_gitignore: bool = True
+    follow_links: bool = False
+    """Read symlinks whose target is outside the scanned folder (off: a note, not read)."""
     data: DataOptions = field(default_factory=DataOptions)
     """Logs and datasets stream, so --max-file-size does not apply to them."""
+    archives: ArchiveOptions = field(default_factory=lambda: ArchiveOptions(max_depth=0))
+    """How archive files are read inside (policyctl.sources.archives), whatever their
+    size; off unless asked for, so a walk that copies or lists files sees them as files."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class FileItem:
     path: str
     display: str
     size: int
+    limit: int | None = None
+    """Read only the first `limit` bytes (a file over --max-file-size)."""
 
     @property
     def counts_as_file(self) -> bool:
@@ -42,13 +50,27 @@ class FileItem:
     def load(self) -> Iterator[Chunk | Notice]:
         try:
             with open(self.path, "rb") as handle:
-                raw = handle.read()
+                raw = handle.read() if self.limit is None else handle.read(self.limit)
         except OSError as exc:
-            yield Notice(self.display, f"cannot be read: {exc.strerror or type(exc).__name__}")
+            yield Notice(
+                self.display, f"cannot be read: {exc.strerror or type(exc).__name__}", "error"
+            )
             return
-        if is_binary(raw):
-            yield Notice(self.display, "skipped: binary file", level="info")
-            return
+        reason = binary_reason(raw)
+        if reason is not None:
+            if not has_text_name(self.display):
+                yield Notice(self.display, "skipped: binary file", level="info")
+                return
+            if magic_format(raw) is not None:
+                yield Notice(self.display, f"skipped: {reason}, though its name says text")
+                return
+            # a text file padded with control bytes: its text parts are still read
+            yield Notice(self.display, f"{reason} in a text file: its text parts are scanned")
+        if self.limit is not None:
+            yield Notice(
+                self.display,
+                f"only the first {_size(self.limit)} scanned: the file is larger (--max-file-size)",
+            )
         yield Chunk(data=to_scannable(raw), origin=Location(path=self.display))
 
 
@@ -86,9 +108,16 @@ class FileSystemSource(Source):
             if kind == "submodule":
                 yield from self._walk(path, _join(prefix, relative))
             else:
-                yield from self._file(path, _join(prefix, relative))
+                yield from self._file(path, _join(prefix, relative), root=root)
 
-    def _file(self, path: str, display: str, named: bool = False) -> Iterator[Item | Notice]:
+    def _file(
+        self, path: str, display: str, named: bool = False, root: str | None = None
+    ) -> Iterator[Item | Notice]:
+        if root is not None and not self.options.follow_links and _leads_out(path, root):
+            yield Notice(
+                display, "skipped: symlink out of the scanned folder (--follow-links)", "info"
+            )
+            return
         try:
             info = os.stat(path)
         except OSError as exc:
@@ -98,16 +127,26 @@ class FileSystemSource(Source):
             yield Notice(display, "skipped: symlink to a folder (not followed)", level="info")
         elif not stat.S_ISREG(info.st_mode):
             yield Notice(display, "skipped: not a regular file", level="info")
+        elif (not named or not self.options.data.as_kind) and (
+            archived := archive_items(path, display, info.st_size, self.options.archives)
+        ):
+            yield from archived
         elif special := data_items(path, display, info.st_size, self.options.data, named):
             yield from special
         elif info.st_size > self.options.max_file_size:
-            yield Notice(
-                display,
-                f"skipped: {_mib(info.st_size)} is over the {_mib(self.options.max_file_size)}"
-                " limit (--max-file-size)",
-            )
+            limit = self.options.max_file_size
+            yield FileItem(path=path, display=display, size=limit, limit=limit)
         else:
             yield FileItem(path=path, display=display, size=info.st_size)
+
+
+def _leads_out(path: str, root: str) -> bool:
+    """Whether `path` is a symlink (or under one) whose target lies outside `root`."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return os.path.commonpath([target, base]) != base
 
 
 def _stat_notice(path: str, display: str, exc: OSError) -> Notice:
@@ -116,8 +155,8 @@ def _stat_notice(path: str, display: str, exc: OSError) -> Notice:
     if exc.errno == errno.ENOENT and os.path.islink(path):
         return Notice(display, "skipped: broken symlink", level="info")
     if exc.errno == errno.ENOENT:
-        return Notice(display, "does not exist")
-    return Notice(display, f"cannot be read: {exc.strerror}")
+        return Notice(display, "does not exist", "error")
+    return Notice(display, f"cannot be read: {exc.strerror}", "error")
 
 
 Entry = tuple[str, str]
@@ -165,7 +204,7 @@ def _tree(root: str) -> Iterator[Entry | Notice]:
             with os.scandir(os.path.join(root, relative_folder)) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            yield Notice(relative_folder or ".", f"cannot be read: {exc.strerror}")
+            yield Notice(relative_folder or ".", f"cannot be read: {exc.strerror}", "error")
             continue
         folders = []
         for entry in entries:
@@ -191,5 +230,5 @@ def _join(prefix: str, relative: str) -> str:
     return f"{prefix}/{relative}" if prefix else relative
 
 
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MiB"
+def _size(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size} bytes"

@@ -309,117 +309,144 @@ class GitLogSource(Source):
 def parse_log(
     lines: Iterable[bytes], kind: str, exclude: tuple[str, ...] = ()
 ) -> Iterator[FileChange | Notice]:
-    """FileChanges from the output of `git log -p -U0 --cc --full-index --format=...`.
+    """FileChanges from the output of `git log -p -U0 --cc --full-index --format=...`."""
+    return LogParser(kind, exclude).parse(lines)
 
-    One loop with local state, because it runs once per line of the whole history: a
-    commit line starts a commit, `diff ` a file, `@@` a hunk; in a hunk, a line whose
-    prefix is all '+' (one column per parent) was added by this commit.
+
+class LogParser:
+    """Reads `git log -p -U0 --cc --full-index --format=...` output into FileChanges.
+
+    A commit line starts a commit, `diff ` a file, `@@` a hunk; in a hunk, a line whose
+    prefix is all '+' (one column per parent) was added by this commit. The header
+    lines are methods that update the parser's state; the loop over hunk lines keeps
+    its own state in local variables, because it runs once per line of the whole
+    history (bench/history_throughput.py).
     """
-    seen_blobs: set[bytes] = set()
-    submodules: set[str] = set()
-    commit: Location | None = None
-    path: str | None = None
-    skip = True  # nothing to collect until a file with a new blob starts
-    gitlink = False
-    in_hunk = False
-    columns, added = 1, b"+"
-    new_line = 0
-    hunks: list[Hunk] = []
-    run: list[bytes] = []
-    run_start = run_size = hunk_end = 0
 
-    def end_run() -> None:
-        nonlocal run, run_size, hunk_end
-        if not run:
+    def __init__(self, kind: str, exclude: tuple[str, ...] = ()) -> None:
+        self.kind = kind
+        self.exclude = exclude
+        self.seen_blobs: set[bytes] = set()
+        self.submodules: set[str] = set()
+        self.commit: Location | None = None
+        self.path: str | None = None
+        self.skip = True
+        """Nothing to collect until a file with a new blob starts."""
+        self.gitlink = False
+        self.hunks: list[Hunk] = []
+        self.hunk_end = 0
+
+    def parse(self, lines: Iterable[bytes]) -> Iterator[FileChange | Notice]:
+        in_hunk = skip = False
+        columns, added = 1, b"+"
+        new_line = run_start = run_size = 0
+        run: list[bytes] = []
+        for line in lines:
+            if in_hunk:
+                first = line[:1]
+                if first == b"+" or first == b" " or first == b"-" or first == b"\\":
+                    if skip:
+                        continue
+                    prefix = line[:columns]
+                    if b"-" in prefix or first == b"\\":
+                        continue  # removed (from some parent), or "\ No newline at end of file"
+                    if prefix == added:
+                        if not run or run_size >= CHUNK_BYTES:
+                            if run:
+                                self.add_run(run, run_start)
+                                run, run_size = [], 0
+                            run_start = new_line
+                        content = line[columns:]
+                        run.append(content)
+                        run_size += len(content)
+                    elif run:  # kept from a parent: not this commit's line
+                        self.add_run(run, run_start)
+                        run, run_size = [], 0
+                    new_line += 1
+                    continue
+                in_hunk = False
+            if run:
+                self.add_run(run, run_start)
+                run, run_size = [], 0
+            if line.startswith(b"@@"):
+                header = _HUNK_HEADER.match(line)
+                in_hunk = header is not None
+                if header is not None:
+                    columns = len(header.group(1)) - 1
+                    added = b"+" * columns
+                    new_line = int(header.group(2))
+                    skip = self.skip = self.skip or self.path is None
+            elif line[:1] == _COMMIT_MARK:
+                yield from self.end_file()
+                self.start_commit(line)
+            elif line.startswith(b"diff "):
+                yield from self.end_file()
+                self.path, self.skip, self.gitlink = None, False, False
+            elif line.startswith(b"+++ "):
+                self.target(line)
+            elif line.startswith(b"index "):
+                self.index(line)
+            elif line.startswith((b"new file mode ", b"new mode ")) and GITLINK_MODE in line:
+                self.skip = self.gitlink = True
+            elif line.startswith(b"Binary files "):
+                self.skip = True
+        if run:
+            self.add_run(run, run_start)
+        yield from self.end_file()
+        for name in sorted(self.submodules):
+            yield Notice(name, "skipped: submodule (scan its own repository)", level="info")
+
+    def start_commit(self, line: bytes) -> None:
+        sha, author, email, date = line[1:].rstrip(b"\r\n").split(b"\x1f")
+        self.commit = Location(
+            path="",
+            commit=sha.decode(),
+            author=author.decode("utf-8", "replace"),
+            email=email.decode("utf-8", "replace"),
+            date=date.decode(),
+        )
+        self.path, self.skip, self.gitlink = None, True, False
+
+    def target(self, line: bytes) -> None:
+        """`+++ b/path`: the file's path after the commit (/dev/null: deleted)."""
+        target = line[4:].rstrip(b"\r\n").removesuffix(b"\t")
+        if target == b"/dev/null":
+            self.skip = True
             return
+        path = self.path = _unquote(target).removeprefix("b/")
+        self.skip = self.skip or bool(self.exclude and path_matches(path, self.exclude))
+
+    def index(self, line: bytes) -> None:
+        """ "index <old>[,<old2>]..<new> [<mode>]": a blob seen before was scanned before."""
+        fields = line.split()
+        blob = fields[1].rpartition(b"..")[2]
+        if len(fields) > 2 and fields[2] == GITLINK_MODE:
+            self.skip = self.gitlink = True
+        elif _NO_COMMIT.match(blob) or blob in self.seen_blobs:
+            self.skip = True
+        else:
+            self.seen_blobs.add(blob)
+
+    def add_run(self, run: list[bytes], run_start: int) -> None:
+        """A run of added lines becomes a hunk, or joins the last one when only a few
+        lines lie between them."""
         data = b"".join(run)
-        gap = run_start - hunk_end
+        hunks = self.hunks
+        gap = run_start - self.hunk_end
         last = hunks[-1] if hunks else None
         if last and 0 <= gap <= GAP_LINES and last.data.endswith(b"\n") and _small(last):
             hunks[-1] = Hunk(last.first_line, last.data + b"\n" * gap + data)
         else:
             hunks.append(Hunk(run_start, data))
-        hunk_end = run_start + len(run)
-        run, run_size = [], 0
+        self.hunk_end = run_start + len(run)
 
-    def end_file() -> Iterator[FileChange]:
-        nonlocal hunks
-        end_run()
-        if hunks and commit is not None and path is not None:
-            origin = replace(commit, path=path)
-            yield FileChange(origin, tuple(hunks), kind)
-        elif gitlink and path is not None:
-            submodules.add(path)
-        hunks = []
-
-    for line in lines:
-        if in_hunk:
-            first = line[:1]
-            if first == b"+" or first == b" " or first == b"-" or first == b"\\":
-                if skip:
-                    continue
-                prefix = line[:columns]
-                if b"-" in prefix or first == b"\\":
-                    continue  # removed (from some parent), or "\ No newline at end of file"
-                if prefix == added:
-                    if not run or run_size >= CHUNK_BYTES:
-                        end_run()
-                        run_start = new_line
-                    content = line[columns:]
-                    run.append(content)
-                    run_size += len(content)
-                else:
-                    end_run()  # kept from a parent: not this commit's line
-                new_line += 1
-                continue
-            in_hunk = False
-        if line.startswith(b"@@"):
-            header = _HUNK_HEADER.match(line)
-            end_run()
-            in_hunk = header is not None
-            if header is not None:
-                columns = len(header.group(1)) - 1
-                added = b"+" * columns
-                new_line = int(header.group(2))
-                skip = skip or path is None
-        elif line[:1] == _COMMIT_MARK:
-            yield from end_file()
-            sha, author, email, date = line[1:].rstrip(b"\r\n").split(b"\x1f")
-            commit = Location(
-                path="",
-                commit=sha.decode(),
-                author=author.decode("utf-8", "replace"),
-                email=email.decode("utf-8", "replace"),
-                date=date.decode(),
-            )
-            path, skip, gitlink = None, True, False
-        elif line.startswith(b"diff "):
-            yield from end_file()
-            path, skip, gitlink = None, False, False
-        elif line.startswith(b"+++ "):
-            target = line[4:].rstrip(b"\r\n").removesuffix(b"\t")
-            if target == b"/dev/null":
-                skip = True
-            else:
-                path = _unquote(target).removeprefix("b/")
-                skip = skip or bool(exclude and path_matches(path, exclude))
-        elif line.startswith(b"index "):
-            # "index <old>[,<old2>]..<new> [<mode>]": a blob seen before was scanned before.
-            fields = line.split()
-            blob = fields[1].rpartition(b"..")[2]
-            if len(fields) > 2 and fields[2] == GITLINK_MODE:
-                skip = gitlink = True
-            elif _NO_COMMIT.match(blob) or blob in seen_blobs:
-                skip = True
-            else:
-                seen_blobs.add(blob)
-        elif line.startswith((b"new file mode ", b"new mode ")) and GITLINK_MODE in line:
-            skip = gitlink = True
-        elif line.startswith(b"Binary files "):
-            skip = True
-    yield from end_file()
-    for name in sorted(submodules):
-        yield Notice(name, "skipped: submodule (scan its own repository)", level="info")
+    def end_file(self) -> Iterator[FileChange]:
+        if self.hunks and self.commit is not None and self.path is not None:
+            origin = replace(self.commit, path=self.path)
+            yield FileChange(origin, tuple(self.hunks), self.kind)
+        elif self.gitlink and self.path is not None:
+            self.submodules.add(self.path)
+        self.hunks = []
 
 
 class StagedSource(Source):

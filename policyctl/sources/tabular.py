@@ -13,7 +13,6 @@ import csv
 import gzip
 import io
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal, NamedTuple, cast, overload
@@ -68,13 +67,17 @@ def decompressed(raw: IO[bytes]) -> IO[bytes]:
     return raw
 
 
-def open_text(raw: IO[bytes], errors: str = "replace") -> IO[str]:
+def open_text(raw: IO[bytes], errors: str = "replace", keep_bom: bool = True) -> IO[str]:
     """Text from bytes: UTF-8 (with or without BOM), UTF-16/32 by BOM; bad bytes replaced
-    (or, with errors="surrogateescape", kept so that writing the text back restores them)."""
+    (or, with errors="surrogateescape", kept so that writing the text back restores them).
+    A UTF-16/32 mark is read as the text's first character (so a copy writes it back)
+    unless `keep_bom` is false (readers of JSON and CSV, for which it is no character)."""
     peek = getattr(raw, "peek", None)
     head = peek(4)[:4] if peek is not None else b""
     found = bom_encoding(head)
     encoding = "utf-8-sig" if found is None or found[0] == "utf-8" else found[0]
+    if not keep_bom and found is not None and found[0] != "utf-8":
+        encoding = found[0][:6]  # utf-16 / utf-32: the codec reads the mark and the order
     # newline="" lets the csv module see quoted line breaks as they are
     return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
 
@@ -186,6 +189,13 @@ def read_csv(
                     yield taken() or ""
                 continue
         number += 1
+        swallowed = _swallowing_cell(values, layout.delimiter)
+        if swallowed:
+            yield Malformed(
+                f"row {number} (line {line})",
+                f"a quoted cell runs over {swallowed} lines holding delimiters "
+                "(an unbalanced quote?): read as one cell",
+            )
         if len(values) != len(names):
             yield Malformed(
                 f"row {number} (line {line})",
@@ -194,6 +204,18 @@ def read_csv(
             if len(values) > len(names):
                 names = column_names(header, len(values))
         yield Record(number, line, names, values, taken())
+
+
+def _swallowing_cell(values: list[str], delimiter: str) -> int:
+    """The line count of a cell that looks like rows swallowed by an unbalanced quote
+    (several of its lines hold the delimiter), or 0. A quoted address over three lines
+    is an ordinary cell; a quote never closed takes every later row into one cell."""
+    for value in values:
+        if value.count("\n") >= 2:
+            lines = value.split("\n")
+            if sum(1 for line in lines if delimiter in line) >= 2:
+                return len(lines)
+    return 0
 
 
 def _recording(stream: Iterable[str], consumed: list[str]) -> Iterator[str]:
@@ -412,7 +434,7 @@ def parquet_supported() -> bool:
     return True
 
 
-def parquet_file(path: str) -> Any:
+def parquet_file(path: str | IO[bytes]) -> Any:
     """The file as a `pyarrow.parquet.ParquetFile` (its schema, its batches)."""
     try:
         import pyarrow.parquet as parquet
@@ -430,7 +452,9 @@ def parquet_leaves(name: str, value: Any) -> Iterator[tuple[str, Any]]:
         yield name, value
 
 
-def read_parquet(path: str, batch_rows: int, limit: int | None = None) -> Iterator[Record]:
+def read_parquet(
+    path: str | IO[bytes], batch_rows: int, limit: int | None = None
+) -> Iterator[Record]:
     """Rows of a Parquet file, read a batch at a time (never the whole file)."""
     table = parquet_file(path)
     number = 0
@@ -445,10 +469,3 @@ def read_parquet(path: str, batch_rows: int, limit: int | None = None) -> Iterat
             for name, values in zip(names, columns, strict=True):
                 fields.extend(parquet_leaves(name, values[index]))
             yield Record.of_pairs(number, None, fields)
-
-
-def file_size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0

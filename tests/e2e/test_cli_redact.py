@@ -184,7 +184,7 @@ def test_a_keyed_strategy_without_a_key_is_refused_before_anything_is_written(
 def test_a_binary_input_is_skipped_with_a_warning_and_the_others_are_redacted(
     workspace: Path, run_policyctl: RunPolicyctl
 ) -> None:
-    (workspace / "blob.bin").write_bytes(b"\x00\x01\x02" + EMAIL.encode())
+    (workspace / "blob.bin").write_bytes(b"\x00\x01\x02" * 30 + EMAIL.encode())
     done = redact(run_policyctl, workspace, "blob.bin", "app.log", "-o", "out")
     assert done.code == 1
     assert "blob.bin: not redacted: binary file (no copy written)" in done.err

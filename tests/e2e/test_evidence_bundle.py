@@ -4,6 +4,7 @@ tools an auditor already has, and fails on every tampered copy."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from policyctl.evidence import bundle, keys
 from policyctl.evidence.sbom import sbom_problems
 from policyctl.evidence.verify import verify_bundle
 from tests import fakes
-from tests.conftest import RunPolicyctl, assert_no_secret_in, git
+from tests.conftest import RunPolicyctl, assert_no_secret_in, git, write_files
 from tests.evidence_helpers import flip, init_repo, make_scanned_repo
 
 EXPECTED_FILES = {
@@ -359,3 +360,63 @@ def test_with_source_date_epoch_two_runs_give_identical_report_and_sbom(
     assert json.loads((tmp_path / "one/sbom.cdx.json").read_text())["metadata"]["timestamp"] == (
         "2023-11-14T22:13:20+00:00"
     )
+
+
+def test_the_output_file_the_bundle_and_the_audit_log_share_the_same_report_bytes(
+    git_repo: Path, tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    make_scanned_repo(git_repo)
+    log = tmp_path / "audit.jsonl"
+    result = policyctl_in_process(
+        "scan",
+        git_repo,
+        "--format",
+        "json",
+        "--output",
+        tmp_path / "out.json",
+        "--evidence",
+        tmp_path / "evidence",
+        "--audit-log",
+        log,
+        "--no-progress",
+        env={"POLICYCTL_SIGN_KEY": ""},
+    )
+    assert result.code == 1, result.all_output
+    written = (tmp_path / "out.json").read_bytes()
+    assert (tmp_path / "evidence/report.json").read_bytes() == written
+    entry = json.loads(log.read_text().splitlines()[-1])
+    assert entry["report_sha256"] == hashlib.sha256(written).hexdigest()
+    assert (entry["findings"], entry["exit_code"]) == (
+        json.loads(written)["summary"]["findings"],
+        1,
+    )
+
+
+def test_the_sbom_lists_only_the_manifests_the_scan_walked(
+    git_repo: Path, tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    make_scanned_repo(git_repo)
+    write_files(
+        git_repo,
+        {
+            "skipped/requirements.txt": "django==5.0.1\n",
+            "ignored/requirements.txt": "numpy==1.26.0\n",
+            ".gitignore": "ignored/\n",
+        },
+    )
+    result = policyctl_in_process(
+        "scan",
+        git_repo,
+        "--exclude",
+        "skipped/",
+        "--evidence",
+        tmp_path / "evidence",
+        "--no-progress",
+        "--no-audit",
+        env={"POLICYCTL_SIGN_KEY": ""},
+    )
+    assert result.code == 1, result.all_output
+    sbom = json.loads((tmp_path / "evidence/sbom.cdx.json").read_text())
+    names = {component["name"] for component in sbom["components"]}
+    assert {"requests", "flask", "lodash"} <= names
+    assert not names & {"django", "numpy"}

@@ -72,10 +72,15 @@ def test_several_targets_are_named_with_their_prefix(
     assert scanned_paths("one", "two", "c.txt") == ["one/a.txt", "two/b.txt", "c.txt"]
 
 
-def test_files_over_the_size_limit_are_skipped_with_a_note(tmp_path: Path) -> None:
+def test_files_over_the_size_limit_are_scanned_up_to_it_with_a_note(tmp_path: Path) -> None:
     write_files(tmp_path, {"big.txt": "x" * 3000, "small.txt": "x"})
-    assert scanned_paths(tmp_path, max_file_size=1000) == ["small.txt"]
-    assert "over the 0.0 MiB limit" in notices(tmp_path, max_file_size=1000)["big.txt"]
+    source = FileSystemSource([str(tmp_path)], WalkOptions(max_file_size=1000))
+    [big, _small] = [i for i in source.items() if isinstance(i, FileItem)]
+    [note, chunk] = big.load()
+    assert note == Notice(
+        "big.txt", "only the first 1000 bytes scanned: the file is larger (--max-file-size)"
+    )
+    assert isinstance(chunk, Chunk) and chunk.data == b"x" * 1000
 
 
 def test_symlink_loops_and_folder_links_are_not_followed(tmp_path: Path) -> None:
@@ -97,8 +102,8 @@ def test_devices_and_fifos_are_skipped(tmp_path: Path) -> None:
 
 
 def test_binary_files_are_skipped(tmp_path: Path) -> None:
-    (tmp_path / "x.bin").write_bytes(b"\x00\x01" + TOKEN.encode())
-    [piece] = FileItem(str(tmp_path / "x.bin"), "x.bin", 40).load()
+    (tmp_path / "x.bin").write_bytes(b"\x00\x01" * 40 + TOKEN.encode())
+    [piece] = FileItem(str(tmp_path / "x.bin"), "x.bin", 120).load()
     assert piece == Notice("x.bin", "skipped: binary file", level="info")
 
 
@@ -118,12 +123,12 @@ def test_latin1_text_is_scanned_as_it_is(tmp_path: Path, run_policyctl: RunPolic
     assert finding["location"]["line"] == 2
 
 
-def test_a_file_that_cannot_be_read_is_one_warning_and_the_scan_goes_on(
+def test_a_file_that_cannot_be_read_is_one_error_and_the_scan_goes_on(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "was-a-file").mkdir()  # replaced by a folder between walk and read
     [piece] = FileItem(str(tmp_path / "was-a-file"), "was-a-file", 10).load()
-    assert piece == Notice("was-a-file", "cannot be read: Is a directory")
+    assert piece == Notice("was-a-file", "cannot be read: Is a directory", "error")
 
 
 def test_submodules_are_scanned_through_their_own_listing(tmp_path: Path, git_repo: Path) -> None:

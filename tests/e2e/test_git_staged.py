@@ -111,7 +111,7 @@ def test_a_deleted_file_is_not_scanned_and_a_staged_binary_is_skipped(
 ) -> None:
     commit_all(git_repo, "base", {"gone.py": f"k = '{fakes.github_pat('gone')}'\n"})
     git(git_repo, "rm", "-q", "gone.py")
-    write_files(git_repo, {"blob.bin": b"\0\1\2" + fakes.github_pat("bin").encode()})
+    write_files(git_repo, {"blob.bin": b"\0\1\2" * 30 + fakes.github_pat("bin").encode()})
     git(git_repo, "add", "blob.bin")
 
     report = staged(policyctl_in_process, git_repo, "-v")

@@ -94,6 +94,9 @@ def test_the_action_declares_the_documented_inputs_and_outputs() -> None:
         "baseline",
         "diff-base",
         "sarif-file",
+        "config-trust",
+        "config",
+        "allow-incomplete",
         "args",
         "version",
     }

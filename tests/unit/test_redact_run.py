@@ -159,7 +159,7 @@ def test_a_missing_input_is_a_warning_and_the_others_are_redacted(workspace: Pat
     outcome = run_redaction(request, env={})
     assert outcome.exit_code == 1
     assert outcome.report["notices"] == [
-        {"path": "missing.log", "message": "does not exist", "level": "warning"}
+        {"path": "missing.log", "message": "does not exist", "level": "error"}
     ]
     assert EMAIL not in (workspace / "clean" / "app.log").read_text()
 

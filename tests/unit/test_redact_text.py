@@ -11,7 +11,7 @@ import pytest
 from policyctl.core.model import Rule
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.rules import compile_ruleset, load_rules
-from policyctl.redaction import text
+from policyctl.redaction.formats import text
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.policy import RedactionPolicy
 from policyctl.redaction.redactor import Edit, Redactor
@@ -173,7 +173,7 @@ def test_utf16_text_is_written_back_in_utf16_with_its_mark(redactor: Redactor) -
 
 def test_binary_input_is_not_text(redactor: Redactor) -> None:
     with pytest.raises(text.NotText):
-        redact_bytes(b"\x00\x01binary" + EMAIL.encode(), redactor)
+        redact_bytes(b"\x00\x01" * 40 + b"binary" + EMAIL.encode(), redactor)
 
 
 def test_lines_are_counted_with_or_without_a_final_line_break(redactor: Redactor) -> None:

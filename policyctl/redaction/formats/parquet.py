@@ -1,5 +1,5 @@
-"""Redact Parquet files into Parquet files with the same schema (pyarrow, the `datasets`
-extra), a batch of rows at a time.
+"""The Parquet format: Parquet files redacted into Parquet files with the same schema
+(pyarrow, the `datasets` extra), a batch of rows at a time.
 
 Cells are named and detected as the scanner does (`sources.tabular.parquet_leaves`:
 a column's name, or key paths inside structs and lists). A column with nothing to
@@ -16,9 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from policyctl.redaction.cells import Change, DataResult, redact_cells
-from policyctl.redaction.records import replaced_leaves, typed_like
+from policyctl.redaction.formats.interface import Input, NotRedactable, RedactFormat
+from policyctl.redaction.formats.json import replaced_leaves, typed_like
+from policyctl.redaction.outputs import STDIO
 from policyctl.redaction.redactor import Redactor
-from policyctl.redaction.text import Writer
+from policyctl.redaction.streams import Writer
 from policyctl.sources.cells import CellBatcher
 from policyctl.sources.datasets import cell_text
 from policyctl.sources.tabular import parquet_file, parquet_leaves
@@ -45,6 +47,17 @@ class _Sink:
 
     def tell(self) -> int:
         return self.position
+
+
+def sniff(name_kind: str | None, item: Input) -> bool:
+    """A Parquet file is known by its name (.parquet, .pq)."""
+    return name_kind == "parquet"
+
+
+def redact(item: Input, sink: Writer, redactor: Redactor) -> DataResult:
+    if item.path == STDIO:
+        raise NotRedactable("a Parquet file must be read from a file, not standard input")
+    return redact_parquet(item.path, sink, redactor, item.display)
 
 
 def redact_parquet(path: str, out: Writer, redactor: Redactor, display: str) -> DataResult:
@@ -129,3 +142,6 @@ def _scalar(change: Change, original: Any, kind: Any) -> Any:
         return change.text.encode("utf-8", "surrogateescape")
     made = typed_like(change.text, original)
     return made if type(made) is type(original) else None
+
+
+FORMAT = RedactFormat("parquet", sniff, redact)

@@ -1,4 +1,5 @@
-"""Redact CSV and TSV files into a file of the same dialect, streamed in bounded memory.
+"""The CSV format: CSV and TSV files redacted into a file of the same dialect, streamed in
+bounded memory.
 
 Rows are read by the scanner's own reader (`sources.tabular.read_csv`, which keeps each
 row's text when asked) and detected a batch of cells at a time. A row with nothing to
@@ -15,23 +16,30 @@ import csv
 import functools
 import io
 import itertools
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import IO, cast
+from collections.abc import Sequence
 
 from policyctl.redaction.batches import RecordFormat, write_records
 from policyctl.redaction.cells import Change, DataResult
+from policyctl.redaction.formats.interface import Input, RedactFormat
 from policyctl.redaction.redactor import Redactor
-from policyctl.redaction.text import Reader, Writer, same_compression
+from policyctl.redaction.streams import Reader, Writer, same_compression, text_streams
+from policyctl.sources.datasets import tab_separated
 from policyctl.sources.tabular import (
     SNIFF_CHARS,
     Record,
     TableLayout,
-    open_text,
     read_csv,
     sniff_layout,
 )
-from policyctl.sources.text import bom_encoding
+
+
+def sniff(name_kind: str | None, item: Input) -> bool:
+    """A table is known by its name (.csv, .tsv, .tab, .psv, and these .gz)."""
+    return name_kind == "csv"
+
+
+def redact(item: Input, sink: Writer, redactor: Redactor) -> DataResult:
+    return redact_csv(item.source, sink, redactor, item.display, tab_separated(item.display))
 
 
 def redact_csv(
@@ -120,48 +128,4 @@ def quote_field(value: str, layout: TableLayout, force: bool = False) -> str:
     return value
 
 
-class _ReadAdapter(io.RawIOBase):
-    """A Reader as a raw binary stream, for io's buffered and text layers."""
-
-    def __init__(self, reader: Reader) -> None:
-        self.reader = reader
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.reader.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
-class _WriteAdapter(io.RawIOBase):
-    """A Writer as a raw binary stream; closing it leaves the Writer open."""
-
-    def __init__(self, writer: Writer) -> None:
-        self.writer = writer
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
-        self.writer.write(bytes(data))
-        return len(data)
-
-
-@contextmanager
-def text_streams(reader: Reader, writer: Writer) -> Iterator[tuple[IO[str], IO[str]]]:
-    """Text read from `reader` and text written to `writer` in the same encoding (UTF-8,
-    or the one a byte-order mark says, the mark written back). Bytes that are not
-    valid in it pass through unchanged; the text written is flushed on exit."""
-    buffered = io.BufferedReader(_ReadAdapter(reader), 1 << 16)
-    found = bom_encoding(buffered.peek(4)[:4])
-    encoding = "utf-8" if found is None else ("utf-8-sig" if found[0] == "utf-8" else found[0])
-    written = io.TextIOWrapper(
-        io.BufferedWriter(cast(IO[bytes], _WriteAdapter(writer)), 1 << 16),
-        encoding=encoding,
-        errors="surrogateescape",
-        newline="",
-    )
-    yield open_text(buffered, errors="surrogateescape"), written
-    written.flush()
+FORMAT = RedactFormat("csv", sniff, redact)

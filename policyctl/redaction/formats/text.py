@@ -1,5 +1,5 @@
-"""Redact text: plain files, .log files, rotated logs, gzip-compressed or not, streamed in
-bounded memory whatever their size.
+"""The text format: plain files, .log files, rotated logs, gzip-compressed or not, streamed
+in bounded memory whatever their size.
 
 The text is read a block at a time. Each pass scans the bytes not yet written plus
 some already written before them (for context words and for matches that start
@@ -15,58 +15,32 @@ with a UTF-16/32 byte-order mark is written back in its own encoding.
 from __future__ import annotations
 
 import codecs
-import gzip
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import IO, Protocol, cast
+from collections.abc import Sequence
 
 from policyctl.core.model import Location
 from policyctl.engine.regex_safety import MAX_WINDOW
-from policyctl.redaction.redactor import Edit, Redactor, SpanChunk
+from policyctl.redaction.formats.interface import Input, RedactFormat, TextResult
+from policyctl.redaction.redactor import Edit, Redactor, SpanChunk, apply_edits
+from policyctl.redaction.streams import Reader, Writer, same_compression
 from policyctl.sources.text import SNIFF_BYTES, bom_encoding, is_binary
 
 BLOCK_BYTES = 1 << 20
 CONTEXT_BYTES = 1024
 """Room for context words before a match (rules look 80 characters around by default)."""
 OVERLAP = MAX_WINDOW + CONTEXT_BYTES
-GZIP_MAGIC = b"\x1f\x8b"
-GZIP_LEVEL = 6
-"""gzip's own default: level 9 costs several times the time for a percent or two."""
-
-
-class Reader(Protocol):
-    def read(self, size: int = -1) -> bytes: ...
-
-
-class Writer(Protocol):
-    def write(self, data: bytes) -> int: ...
-
-    def flush(self) -> None: ...
 
 
 class NotText(Exception):
     """The input is binary: there is no text to redact in it."""
 
 
-@dataclass(frozen=True)
-class TextResult:
-    format: str
-    lines: int
+def sniff(name_kind: str | None, item: Input) -> bool:
+    """Every input no other format takes is redacted as text."""
+    return True
 
 
-@contextmanager
-def same_compression(raw: Reader, out: Writer) -> Iterator[tuple[Reader, Writer, bool]]:
-    """`raw` decompressed when it is gzip (by its magic number, whatever its name), an
-    output that compresses alike, and whether they do; the output is finished on exit."""
-    if _peek(raw, 2) != GZIP_MAGIC:
-        yield raw, out, False
-        return
-    # GzipFile only reads forwards, so any reader will do (its stub asks for seek too)
-    reader = gzip.GzipFile(fileobj=cast(IO[bytes], raw), mode="rb")
-    sink = gzip.GzipFile(filename="", mode="wb", fileobj=out, compresslevel=GZIP_LEVEL, mtime=0)
-    yield reader, sink, True
-    sink.close()
+def redact(item: Input, sink: Writer, redactor: Redactor) -> TextResult:
+    return redact_text_file(item.source, sink, redactor, item.display)
 
 
 def redact_text_file(raw: Reader, out: Writer, redactor: Redactor, display: str) -> TextResult:
@@ -131,29 +105,6 @@ def cut_point(data: bytes, edits: Sequence[Edit], start: int, limit: int) -> int
     return cut
 
 
-def apply_edits(data: bytes, base: int, cut: int, edits: Sequence[Edit]) -> bytes:
-    """data[base:cut] with the edits that fall in it applied. An edit that began before
-    `base` (already written) has its remaining part masked."""
-    parts: list[bytes] = []
-    position = base
-    for edit in edits:
-        if edit.end <= base or edit.start >= cut:
-            continue
-        if edit.start < base:
-            parts.append(b"*" * (edit.end - base))
-        else:
-            parts.append(data[position : edit.start])
-            parts.append(edit.text)
-        position = edit.end
-    parts.append(data[position:cut])
-    return b"".join(parts)
-
-
-def _peek(raw: Reader, size: int) -> bytes:
-    peek = getattr(raw, "peek", None)
-    return peek(size)[:size] if peek is not None else b""
-
-
 class _Prefixed:
     """`head` (already read to sniff the input), then the rest of `reader`."""
 
@@ -200,3 +151,6 @@ class _Utf8Writer:
 
     def close(self) -> None:
         self.sink.write(self.encoder.encode(self.decoder.decode(b"", final=True), final=True))
+
+
+FORMAT = RedactFormat("text", sniff, redact)

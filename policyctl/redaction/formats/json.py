@@ -1,4 +1,5 @@
-"""Redact JSON documents and JSON-lines files into valid JSON of the same shape.
+"""The JSON format: JSON documents (and, for formats.jsonl, JSON-lines files) redacted into
+valid JSON of the same shape.
 
 Records are read by the scanner's own readers (`read_jsonl`, `read_json`, which keep
 each record's text when asked) and their values detected a batch at a time, located by
@@ -24,14 +25,23 @@ from typing import Any
 
 from policyctl.redaction.batches import RecordFormat, write_records
 from policyctl.redaction.cells import Change, DataResult
+from policyctl.redaction.formats.interface import Input, RedactFormat
 from policyctl.redaction.redactor import Redactor
-from policyctl.redaction.tables import text_streams
-from policyctl.redaction.text import Reader, Writer, same_compression
+from policyctl.redaction.streams import Reader, Writer, same_compression, text_streams
 from policyctl.sources.datasets import cell_text
 from policyctl.sources.tabular import Record, read_json, read_jsonl
 
 _DROP = object()
 _INTEGER = re.compile(r"-?\d+")
+
+
+def sniff(name_kind: str | None, item: Input) -> bool:
+    """A JSON document is known by its name: .json (to `scan`, ordinary text)."""
+    return name_kind == "json"
+
+
+def redact(item: Input, sink: Writer, redactor: Redactor) -> DataResult:
+    return redact_json(item.source, sink, redactor, item.display, lines=False)
 
 
 def redact_json(
@@ -47,6 +57,9 @@ def redact_json(
         items = read_jsonl(text, keep_raw=True) if lines else read_json(text, keep_raw=True)
         write_records(items, JSON_RECORDS, written, redactor, display, result)
     return result
+
+
+FORMAT = RedactFormat("json", sniff, redact)
 
 
 def _leaf_texts(record: Record) -> list[str]:

@@ -1,0 +1,63 @@
+"""A scanned repository's own files may try to narrow the scan: it is never silent."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests import fakes
+from tests.conftest import RunPolicyctl, write_files
+
+
+def test_a_repository_config_turning_every_rule_off_fails_the_scan(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".policyctl.yaml": "version: 1\ndisable: [secret, pii]\n",
+            "app.py": f"t = '{fakes.github_pat('hostile')}'\n",
+        },
+    )
+
+    run = run_policyctl("scan", ".", cwd=tmp_path)
+
+    assert run.code == 2  # never a green gate that looked at nothing
+    assert "left no rule on" in run.err
+
+
+def test_a_gitleaks_toml_allowlisting_everything_is_said_and_its_findings_listed(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".gitleaks.toml": "[allowlist]\npaths = ['''.*''']\n",
+            "app.py": f"t = '{fakes.github_pat('hidden')}'\n",
+        },
+    )
+
+    run = run_policyctl("scan", ".", "--no-progress", "-f", "json", cwd=tmp_path)
+
+    assert "policyctl: warning: .gitleaks.toml: [allowlist] read as an allowlist" in run.err
+    [finding] = run.json()["findings"]
+    assert (finding["location"]["path"], finding["suppressed"]) == ("app.py", "allowlist")
+
+
+def test_a_backtracking_regex_in_a_gitleaks_toml_is_left_out_not_run(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".gitleaks.toml": "[allowlist]\nregexes = ['''^(a+)+$''']\n",
+            "app.py": f"t = '{fakes.github_pat('redos')}'\n" + "a" * 5000 + "!\n",
+        },
+    )
+
+    started = time.monotonic()
+    run = run_policyctl("scan", ".", "--no-progress", cwd=tmp_path)
+
+    assert time.monotonic() - started < 60
+    assert run.code == 1
+    assert "regexes #1: not a usable regular expression" in run.err
