@@ -41,6 +41,17 @@ def slack_bot_token(seed: int | str = 0) -> str:
     )
 
 
+def slack_webhook_url(seed: int | str = 0) -> str:
+    upper = string.ascii_uppercase + string.digits
+    parts = ["T" + pick(upper, 10, seed), "B" + pick(upper, 10, seed), pick(ALNUM, 24, seed)]
+    return "https://hooks." + "slack.com/services/" + "/".join(parts)
+
+
+def password(seed: int | str = 0) -> str:
+    """A random password of the kind a .env or .ini file holds."""
+    return pick(ALNUM, 18, seed) + "#" + pick(string.digits, 2, seed)
+
+
 def stripe_live_key(seed: int | str = 0) -> str:
     return "sk" + "_live_" + pick(ALNUM, 24, seed)
 

@@ -66,7 +66,7 @@ def run_detokenize(
     `keys` is called only once the request is accepted, so a refused run never reads the key.
     """
     settings = request.settings
-    if not settings.audit_log:
+    if settings.audit_log == "":  # None is the default log
         raise ConfigError("detokenize: the audit log is off; every detokenization is recorded")
     reason = request.reason.strip()
     if not reason and settings.detokenize_reason == "required":

@@ -34,6 +34,8 @@ from policyctl.sources.datasets import DataItem, DataOptions
 from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions
 from policyctl.sources.git import GitScan, git_source
 from policyctl.sources.interface import Item, Source
+from policyctl.sources.objects import ObjectStoreSource
+from policyctl.sources.storage import is_url
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
@@ -48,6 +50,8 @@ class ScanRequest:
     git: GitScan | None = None
     command: tuple[str, ...] = ()
     evidence: EvidenceRequest | None = None
+    cluster: str | None = None
+    """A Dask scheduler address, or local / local:N (see detection.cluster)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class ScanOutcome:
     bundle: WrittenBundle | None = None
     stages: dict[str, float] | None = None
     """Seconds per stage (load, compile, detect, assess, report, evidence, audit)."""
+    notices: tuple[Notice, ...] = ()
+    """Learnt after the report was made (the audit log's state)."""
 
     @property
     def exit_code(self) -> int:
@@ -75,17 +81,32 @@ def run_scan_request(
     result = scan_result(request, progress, manifests, stages)
     with stages.stage("report", findings=len(result.findings)):
         report = build_report(result)
+    notices: list[Notice] = []
+    # The entry first: the bundle's signed provenance records the log's head after it.
+    with stages.stage("audit"):
+        entry = audit.record(
+            "scan",
+            audit.scan_fields(report, request.command),
+            request.settings.audit_log,
+            warn=lambda message: notices.append(Notice("audit log", message)),
+        )
     bundle = None
     if request.evidence is not None:
         from policyctl.evidence.bundle import write_bundle
 
         with stages.stage("evidence"):
             bundle = write_bundle(
-                request.evidence, report, result, request.settings, request.command, manifests
+                request.evidence,
+                report,
+                result,
+                request.settings,
+                request.command,
+                manifests,
+                audit_head=audit.Head(entry["hash"], entry["seq"]) if entry else None,
             )
-    with stages.stage("audit"):
-        audit.record("scan", audit.scan_fields(report, request.command), request.settings.audit_log)
-    return ScanOutcome(report=report, bundle=bundle, stages=dict(stages.seconds))
+    return ScanOutcome(
+        report=report, bundle=bundle, stages=dict(stages.seconds), notices=tuple(notices)
+    )
 
 
 def scan_result(
@@ -150,6 +171,7 @@ def scan_result(
             ),
             jobs=jobs,
             progress=progress,
+            cluster=request.cluster,
         )
         counts.update(
             files=scanned.stats.files, bytes=scanned.stats.bytes, findings=len(scanned.findings)
@@ -174,6 +196,7 @@ def scan_result(
         findings=findings,
         notices=[
             *run_notices,
+            *(Notice("config", warning) for warning in settings.warnings),
             *selection.notices("rules"),
             *allowlist_notices,
             *selection_notices(packs, rules),
@@ -189,6 +212,7 @@ def scan_result(
         assessment=assessment,
         coverage=settings.coverage_lowered,
         config_trust=settings.config_trust,
+        cluster=scanned.cluster,
     )
 
 
@@ -209,6 +233,12 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
     """The files under the targets, or the git content the request names. A large table
     is split into `jobs` parts, one per worker."""
     settings = request.settings
+    urls = [target for target in request.targets if is_url(target)]
+    if urls:
+        if len(urls) < len(request.targets):
+            raise ConfigError("give either local paths or object-store URLs, not both")
+        data = DataOptions(as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs)
+        return ObjectStoreSource(request.targets, data, settings.max_file_size)
     if request.git is not None:
         return git_source(
             request.git,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
+import traceback
 from typing import Annotated
 
 import typer
@@ -22,6 +25,8 @@ from policyctl.core.errors import PolicyctlError
 from policyctl.core.stages import flush_traces
 from policyctl.policy.enforce import EXIT_ERROR
 
+DEBUG_FLAG = "--debug"
+
 app = typer.Typer(
     name="policyctl",
     help="Scan code, git history, logs and datasets for secrets and personal data, "
@@ -30,6 +35,8 @@ app = typer.Typer(
     add_completion=False,
     # Rich tracebacks print local variables, which can hold secrets.
     pretty_exceptions_enable=False,
+    # Plain help (click's): rich's boxes cut long words with "…" on narrow terminals.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -48,6 +55,14 @@ def root(
             "--version", help="Print the version and exit.", callback=_show_version, is_eager=True
         ),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            DEBUG_FLAG,
+            help="On an unexpected error, print its traceback (also accepted after the "
+            "command's name).",
+        ),
+    ] = False,
 ) -> None:
     """policyctl: policy-as-code for secrets and personal data."""
 
@@ -64,22 +79,110 @@ profile_commands.register(app)
 
 
 def main() -> None:
-    """Entry point: a PolicyctlError becomes one line on stderr and exit code 2."""
+    """Entry point: exit 0 (pass), 1 (findings block) or 2 (anything else).
+
+    A usage error, a PolicyctlError, an output that cannot be written and any unexpected
+    error become one line on stderr and exit code 2, never 1, which CI reads as
+    "blocked"; the traceback of an unexpected error only with --debug.
+    """
+    debug = DEBUG_FLAG in sys.argv[1:]
+    code = 0
     try:
-        app()
+        result = app(args=[a for a in sys.argv[1:] if a != DEBUG_FLAG], standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+        _flush_stdout()
     except PolicyctlError as exc:
-        event_log_from_env().error(str(exc))
-        sys.exit(EXIT_ERROR)
+        code = _fail(str(exc))
+    except typer.Abort:
+        code = _fail("aborted", 130)
+    except SystemExit as exc:
+        # Outside standalone mode the only exit raised is click's own, on a broken pipe
+        # (it would exit 1, which CI reads as "blocked").
+        if exc.code in (0, None):
+            raise
+        code = _fail(_os_problem(OSError(errno.EPIPE, os.strerror(errno.EPIPE))))
+    except click_exceptions() as exc:
+        code = _usage_error(exc)
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        code = _fail(_os_problem(exc))
+    except Exception as exc:  # the last line of defence: one line and exit 2, never 1
+        if debug:
+            traceback.print_exc()
+        hint = "" if debug else "; run with --debug for the traceback"
+        # The message may quote scanned data, so only the error's kind is printed.
+        code = _fail(f"unexpected error ({type(exc).__name__}){hint}")
     finally:
         flush_traces()
+    sys.exit(code)
+
+
+def click_exceptions() -> type[Exception]:
+    from typer._click.exceptions import ClickException
+
+    return ClickException
+
+
+def _usage_error(exc: Exception) -> int:
+    """A usage error as one line naming the command's help (the help itself when the
+    command was given no arguments)."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+    if isinstance(exc, NoArgsIsHelpError):
+        help_text = exc.ctx.get_help()  # typer's help prints itself and gives ""
+        if help_text:
+            typer.echo(help_text)
+        return 0
+    message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+    if isinstance(exc, UsageError) and exc.ctx is not None:
+        message += f" (see: {exc.ctx.command_path} --help)"
+    return _fail(message)
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> int:
+    from policyctl.report.text import printable
+
+    _flush_stdout()
+    event_log_from_env().error(printable(message))
+    return code
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now; when it cannot take the text (a full disk, a closed
+    pipe), say so once and send what is left nowhere, so Python's own flush at exit
+    neither fails again nor changes the exit code."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        _silence_stdout()
+        raise OSError(exc.errno, exc.strerror, "<stdout>") from None
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _os_problem(exc: OSError) -> str:
+    """An I/O error as a sentence naming the file (or standard output)."""
+    reason = exc.strerror or os.strerror(exc.errno or 0) or type(exc).__name__
+    if exc.filename == "<stdout>" or exc.errno == errno.EPIPE:
+        _silence_stdout()
+        return f"cannot write to standard output: {reason}"
+    if exc.filename is not None:
+        return f"{os.fsdecode(exc.filename)}: {reason}"
+    return reason
 
 
 def event_log_from_env() -> EventLog:
     """The log for an error that ended a command: --log-format as given on the command
     line (the command may have stopped before reading its options), else
     POLICYCTL_LOG_FORMAT."""
-    import os
-
     chosen = os.environ.get("POLICYCTL_LOG_FORMAT", "")
     for index, word in enumerate(sys.argv):
         if word == "--log-format" and index + 1 < len(sys.argv):

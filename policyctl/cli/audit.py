@@ -10,42 +10,71 @@ import typer
 from rich.table import Table
 
 from policyctl.cli.console import stdout
-from policyctl.core.config import DEFAULT_AUDIT_LOG as DEFAULT_LOG
+from policyctl.core.config import DEFAULT_AUDIT_LOG
 
 audit_app = typer.Typer(help="Check and list the tamper-evident audit log.", no_args_is_help=True)
 
 LogOption = Annotated[
-    Path,
+    Path | None,
     typer.Option(
-        "--log", help=f"The audit log (default {DEFAULT_LOG}).", envvar="POLICYCTL_AUDIT_LOG"
+        "--log",
+        help=f"The audit log (default {DEFAULT_AUDIT_LOG}, else "
+        "~/.local/state/policyctl/audit.jsonl).",
+        envvar="POLICYCTL_AUDIT_LOG",
     ),
 ]
 
 
+def _log(log: Path | None) -> Path:
+    from policyctl.core.config import default_audit_log
+
+    return log if log is not None and str(log) else default_audit_log()
+
+
 @audit_app.command("verify")
-def verify_audit(log: LogOption = Path(DEFAULT_LOG)) -> None:
+def verify_audit(
+    log: LogOption = None,
+    expect_head: Annotated[
+        str | None,
+        typer.Option(
+            "--expect-head",
+            metavar="HASH[:COUNT]",
+            help="The head the log must still reach (an evidence bundle's provenance "
+            "records it): catches entries cut from the end, or an emptied log.",
+        ),
+    ] = None,
+) -> None:
     """Check the hash chain (and HMACs when $POLICYCTL_AUDIT_KEY is set).
 
-    Exit code 0: intact; 1: an entry was edited, deleted, inserted or reordered (named).
+    Exit code 0: intact (a torn line from a crash is a warning); 1: an entry was edited,
+    deleted, inserted or reordered, or the expected head is gone (each named).
     """
-    from policyctl.evidence.audit import verify_log
+    from policyctl.evidence.audit import Head, verify_log
 
-    result = verify_log(log)
+    path = _log(log)
+    head = Head.parse(expect_head) if expect_head is not None else None
+    result = verify_log(path, expect=head)
     for problem in result.problems:
-        entry = f"entry {problem.seq}" if problem.seq is not None else "an entry"
-        stdout.print(
-            f"FAIL  {entry} {problem.kind} (line {problem.line}): {problem.message}", markup=False
-        )
-    if result.problems:
-        stdout.print(f"FAILED: {log} was tampered with", markup=False)
+        entry = f"entry {problem.seq}" if problem.seq is not None else "a line"
+        where = f" (line {problem.line})" if problem.line else ""
+        label = "WARN" if problem.warning else "FAIL"
+        stdout.print(f"{label}  {entry} {problem.kind}{where}: {problem.message}", markup=False)
+    if not result.ok:
+        stdout.print(f"FAILED: {path} was tampered with", markup=False)
         raise typer.Exit(1)
     keyed = "hash chain and HMACs" if result.keyed else "hash chain (no HMAC key set)"
-    stdout.print(f"ok: {result.entries} entries, {keyed} intact; last hash {result.last_hash}")
+    reached = f", reaches the expected head {head}" if head is not None else ""
+    newest = f"; head {result.last_hash}:{result.last_seq}" if result.last_hash else ""
+    stdout.print(
+        f"ok: {result.entries} entries, {keyed} intact{reached}{newest}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @audit_app.command("show")
 def show_audit(
-    log: LogOption = Path(DEFAULT_LOG),
+    log: LogOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the entries as JSON lines.")
     ] = False,
@@ -59,7 +88,7 @@ def show_audit(
 
     entries = [
         entry
-        for _, entry in read_log(log)
+        for _, entry in read_log(_log(log))
         if entry is not None and (event is None or entry.get("event") == event)
     ]
     if as_json:
@@ -68,7 +97,7 @@ def show_audit(
         return
     table = Table(show_edge=False, pad_edge=False)
     for column in ("seq", "time", "event", "who", "exit", "findings", "command"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for entry in entries:
         table.add_row(
             str(entry.get("seq")),
@@ -81,7 +110,13 @@ def show_audit(
         )
     stdout.print(table)
     if entries:
-        stdout.print(f"last hash: {entries[-1].get('hash')}", markup=False)
+        newest = entries[-1]
+        stdout.print(
+            f"head: {newest.get('hash')}:{newest.get('seq')} "
+            "(policyctl audit verify --expect-head HEAD checks the log still reaches it)",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -3,23 +3,49 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from policyctl.core import clock
+from policyctl.core.errors import OutputError
 from policyctl.detection.scan import Progress as ProgressCallback
+from policyctl.report.text import printable
 
 stderr = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False, soft_wrap=True)
 """Lines of output are never folded to the terminal's width: piped to grep or a file,
 a line naming a long path stays one line."""
+
+
+def write_file(path: Path, content: str | bytes) -> None:
+    """A report written to `path`, creating missing parent folders; a path that cannot
+    be written (a folder, /dev/full, a read-only place) is an OutputError, one line."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(f"{os.fsdecode(path)}: cannot write the report: {reason}") from None
+
+
+def write_stdout(text: str) -> None:
+    """`text` on standard output, flushed; failing, an OSError that names it."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, "<stdout>") from None
 
 
 def warn(message: str) -> None:
@@ -32,7 +58,7 @@ def print_notices(notices: list[dict[str, Any]], verbose: bool) -> None:
         if notice["level"] != "info" or verbose:
             label = "note" if notice["level"] == "info" else notice["level"]
             stderr.print(
-                f"policyctl: {label}: {notice['path']}: {notice['message']}",
+                printable(f"policyctl: {label}: {notice['path']}: {notice['message']}"),
                 markup=False,
                 soft_wrap=True,
             )
@@ -40,11 +66,115 @@ def print_notices(notices: list[dict[str, Any]], verbose: bool) -> None:
 
 LOG_FORMATS = ("text", "json")
 BLOCKED_HINT = (
-    "blocked. Remove the value (and rotate it if it was ever real). To accept a finding: "
-    "write `policyctl: ignore[RULE-ID]` on its line, or record the current findings with "
-    "`policyctl baseline create` and scan with --baseline .policyctl-baseline.json."
+    "blocked. Remove the value (and rotate it if it was ever real). To accept a finding "
+    "that is not a real problem, paste the comment shown on the line above it (or at the "
+    "end of its line):"
 )
 """After a blocked scan: the ways to accept a finding that is not a real problem."""
+BASELINE_HINT = (
+    "or accept every current finding: policyctl baseline create, then scan with "
+    "--baseline .policyctl-baseline.json."
+)
+
+HINTS_SHOWN = 5
+"""Blocking findings whose exact ignore comment the blocked message shows."""
+
+_COMMENT_STYLES: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        (
+            ".js",
+            ".jsx",
+            ".ts",
+            ".tsx",
+            ".mjs",
+            ".cjs",
+            ".java",
+            ".kt",
+            ".kts",
+            ".scala",
+            ".go",
+            ".rs",
+            ".c",
+            ".h",
+            ".cc",
+            ".cpp",
+            ".hpp",
+            ".cs",
+            ".swift",
+            ".php",
+            ".dart",
+            ".groovy",
+            ".gradle",
+            ".jsonc",
+            ".proto",
+        ),
+        ("// ", ""),
+    ),
+    **dict.fromkeys((".sql", ".lua", ".hs", ".elm"), ("-- ", "")),
+    **dict.fromkeys(
+        (
+            ".html",
+            ".htm",
+            ".xml",
+            ".md",
+            ".markdown",
+            ".vue",
+            ".svelte",
+            ".xaml",
+            ".config",
+            ".csproj",
+            ".plist",
+            ".svg",
+        ),
+        ("<!-- ", " -->"),
+    ),
+    **dict.fromkeys((".css", ".scss", ".less"), ("/* ", " */")),
+    **dict.fromkeys((".ini", ".cfg"), ("; ", "")),
+    **dict.fromkeys((".bat", ".cmd"), ("REM ", "")),
+    **dict.fromkeys((".tex", ".erl"), ("% ", "")),
+}
+
+
+def ignore_comment(path: str, rule_id: str) -> str:
+    """The comment that ignores `rule_id`, in the comment syntax of the file's type
+    (`#` where the type is not known: shell, Python, YAML, TOML, .env ...)."""
+    name = path.rsplit("/", 1)[-1].lower()
+    extension = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    opening, closing = _COMMENT_STYLES.get(extension, ("# ", ""))
+    return f"{opening}policyctl: ignore[{rule_id}]{closing}"
+
+
+def suppress_hints(findings: list[dict[str, Any]]) -> list[str]:
+    """For each blocking finding (the first few): where it is and the exact comment to
+    paste on its line, or, for a table cell or a commit, that only a baseline can accept it."""
+    blocking = [f for f in findings if f["mode"] == "block" and not f["suppressed"]]
+    lines = []
+    for finding in blocking[:HINTS_SHOWN]:
+        where = finding["location"]
+        rule_id = finding["rule_id"]
+        if "field" in where or "row" in where:
+            place = f"{where['path']} row {where.get('row', '?')} {where.get('field', '')}"
+            lines.append(
+                f"  {place.strip()}: a table cell takes no comment; accept it with a baseline"
+            )
+        elif "commit" in where:
+            lines.append(
+                f"  {where['path']} @{where['commit'][:10]}: in history, a commit cannot be "
+                "edited; accept it with a baseline (policyctl baseline create --git)"
+            )
+        else:
+            place = f"{where['path']}:{where['line']}" if "line" in where else where["path"]
+            lines.append(f"  {place}: {ignore_comment(where['path'], rule_id)}")
+    if len(blocking) > HINTS_SHOWN:
+        lines.append(f"  ... and {len(blocking) - HINTS_SHOWN} more blocking finding(s)")
+    return lines
+
+
+def print_suppress_hint(findings: list[dict[str, Any]]) -> None:
+    """After a blocked scan: the ways to accept a finding that is not a real problem,
+    with the exact comment to paste for each blocking finding."""
+    for line in (f"policyctl: {BLOCKED_HINT}", *suppress_hints(findings), BASELINE_HINT):
+        stderr.print(printable(line), markup=False, soft_wrap=True)
 
 
 @dataclass(frozen=True)
@@ -112,11 +242,12 @@ class EventLog:
         else:
             stderr.print(f"policyctl: error: {message}", markup=False, soft_wrap=True)
 
-    def blocked(self) -> None:
+    def blocked(self, findings: list[dict[str, Any]]) -> None:
         if self.json:
-            self.emit("error", "scan.blocked", message=BLOCKED_HINT)
+            hints = [line.strip() for line in suppress_hints(findings)]
+            self.emit("error", "scan.blocked", message=BLOCKED_HINT, accept=hints)
         else:
-            stderr.print(f"policyctl: {BLOCKED_HINT}", markup=False, soft_wrap=True)
+            print_suppress_hint(findings)
 
     def error(self, message: str) -> None:
         if self.json:

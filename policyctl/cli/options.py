@@ -28,7 +28,11 @@ NoIgnore = Annotated[
 ]
 AuditLog = Annotated[
     str | None,
-    typer.Option("--audit-log", help="Audit log to append to (default .policyctl/audit.jsonl)."),
+    typer.Option(
+        "--audit-log",
+        help="Audit log to append to (default $XDG_STATE_HOME/policyctl/audit.jsonl, "
+        "else ~/.local/state/policyctl/audit.jsonl).",
+    ),
 ]
 NoAudit = Annotated[bool, typer.Option("--no-audit", help="Do not append to the audit log.")]
 Jobs = Annotated[

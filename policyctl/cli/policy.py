@@ -45,7 +45,7 @@ def list_packs() -> None:
     """List the built-in policy packs: id, name, framework version and controls."""
     table = Table(show_edge=False, pad_edge=False)
     for column in ("id", "name", "framework version", "controls"):
-        table.add_column(column, no_wrap=column == "id")
+        table.add_column(column, no_wrap=column == "id", overflow="fold")
     for pack_id in builtin_pack_files():
         pack = load_pack(pack_id)
         table.add_row(pack.id, pack.name, pack.framework.version, str(len(pack.controls)))
@@ -73,7 +73,7 @@ def show_pack(
         stdout.print(pack.description.strip(), markup=False)
     table = Table(show_edge=False, pad_edge=False)
     for column in ("control", "mode", "min severity", "scope", "rules", "title"):
-        table.add_column(column, no_wrap=column in ("control", "mode"))
+        table.add_column(column, no_wrap=column in ("control", "mode"), overflow="fold")
     for control in pack.controls:
         scope = ", ".join((*control.sources, *control.paths)) or "everywhere"
         served = "-" if control.unserved else str(len(serving_rules(control, rules)))
@@ -158,7 +158,7 @@ def coverage_matrix(
     else:
         table = Table(show_edge=False, pad_edge=False)
         for column in ("pack", "control", "mode", "rules", "served by"):
-            table.add_column(column, no_wrap=column != "served by")
+            table.add_column(column, no_wrap=column != "served by", overflow="fold")
         for row in rows:
             if row.status == "served":
                 served = Text(_summarise(row.rules))

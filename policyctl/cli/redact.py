@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from policyctl.cli.console import print_notices, stderr
+from policyctl.cli.console import print_notices, stderr, warn, write_file
 from policyctl.cli.options import (
     AuditLog,
     ConfigFile,
@@ -113,6 +113,8 @@ def redact(
         "audit_log": "" if no_audit else audit_log,
     }
     settings = resolve_settings(cli, tuple(inputs))
+    for warning in settings.warnings:
+        warn(warning)
     request = RedactRequest(
         outputs=OutputRequest(
             inputs=tuple(inputs),
@@ -142,7 +144,7 @@ def _write_report(
 
     if path is not None:
         text = render(report, "json", RenderOptions()) if fmt == "json" else render_terminal(report)
-        path.write_text(text, encoding="utf-8")
+        write_file(path, text)
         return
     if quiet:
         return

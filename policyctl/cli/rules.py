@@ -47,7 +47,7 @@ def list_rules(
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("id", no_wrap=True)
     for column in ("category", "severity", "data class", "title"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     shown = [r for r in _chosen(None, extra) if category in (None, r.category)]
     for rule in shown:
         table.add_row(rule.id, rule.category, rule.severity, rule.data_class, rule.title)

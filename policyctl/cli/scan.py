@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from policyctl.app.scan import ScanRequest, run_scan_request
-from policyctl.cli.console import event_log, scan_progress
+from policyctl.cli.console import event_log, scan_progress, write_file, write_stdout
 from policyctl.cli.evidence import evidence_request, print_bundle
 from policyctl.cli.options import (
     AuditLog,
@@ -284,6 +285,15 @@ def scan(
     audit_log: AuditLog = None,
     no_audit: NoAudit = False,
     log_format: LogFormat = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            envvar="POLICYCTL_CLUSTER",
+            help="Run detection on a Dask cluster: local, local:N (N worker processes here) "
+            "or a scheduler address tcp://HOST:PORT (needs policyctl[cluster]).",
+        ),
+    ] = None,
     metrics_file: Annotated[
         Path | None,
         typer.Option(
@@ -353,6 +363,7 @@ def scan(
         git=git,
         command=tuple(sys.argv),
         evidence=evidence_request(evidence, sign_key, encrypt_to),
+        cluster=cluster,
     )
     events = event_log(log_format)
     with scan_progress(enabled=not (no_progress or quiet or events.json)) as progress:
@@ -363,6 +374,7 @@ def scan(
     events.scan_finished(report.document, outcome.stages or {})
     if not quiet:
         events.notices(report.document["notices"], verbose)
+        events.notices([asdict(n) for n in outcome.notices], verbose)
         if outcome.bundle is not None:
             print_bundle(outcome.bundle, verbose)
     else:  # errors, and what the repository's config did to lower coverage, even so
@@ -375,7 +387,7 @@ def scan(
     else:
         write_report(report, formats[0], output, quiet)
     if outcome.exit_code == 1 and not quiet:
-        events.blocked()
+        events.blocked(report.document["findings"])
     raise typer.Exit(outcome.exit_code)
 
 
@@ -468,22 +480,21 @@ def git_scan(
 
 def write_reports(report: Report, formats: list[str], output_dir: Path) -> None:
     """Each format to `output_dir/report.<extension>`."""
-    output_dir.mkdir(parents=True, exist_ok=True)
     for name in formats:
         path = output_dir / f"report.{FORMATS[name].extension}"
-        path.write_bytes(report.encoded(name, RenderOptions()))
+        write_file(path, report.encoded(name, RenderOptions()))
 
 
 def write_report(report: Report, output_format: str, output: Path | None, quiet: bool) -> None:
     """To the file when one is given, else to stdout (in colour on a terminal)."""
     if output is not None:
-        output.write_bytes(report.encoded(output_format, RenderOptions()))
+        write_file(output, report.encoded(output_format, RenderOptions()))
         return
     if quiet and output_format == "terminal" and not report.document["findings"]:
         return
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((120, 24)).columns if tty else 120
-    sys.stdout.write(report.render(output_format, RenderOptions(color=tty, width=width)))
+    write_stdout(report.render(output_format, RenderOptions(color=tty, width=width)))
 
 
 def register(app: typer.Typer) -> None:

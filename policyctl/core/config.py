@@ -26,13 +26,15 @@ CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
 # The defaults every layer reads: here, so that configuration depends on nothing above it.
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
-DEFAULT_AUDIT_LOG = ".policyctl/audit.jsonl"
 DEFAULT_TIME_BUDGET = 60.0
 """Seconds one file (or one block of a log or table) may take to scan."""
 DEFAULT_MAX_ARCHIVE_DEPTH = 2
 """Archives are opened this many levels deep (1: not the archives inside them; 0: none)."""
 DEFAULT_MAX_ARCHIVE_SIZE = 256 * 1024 * 1024
 """Decompressed bytes one archive on disk may yield, everything nested in it included."""
+DEFAULT_AUDIT_LOG = "$XDG_STATE_HOME/policyctl/audit.jsonl"
+"""Where the audit log goes unless the command line, the environment or a config says
+otherwise (see `default_audit_log`): never into the scanned tree."""
 RUN_MODES = ("warn", "block")
 """The modes --mode may force on every control."""
 CONFIG_TRUSTS = ("repo", "none")
@@ -57,8 +59,8 @@ class Settings:
     packs: tuple[str, ...] = ()
     mode: str | None = None
     waivers: tuple[Waiver, ...] = ()
-    audit_log: str = DEFAULT_AUDIT_LOG
-    """Where each scan appends its audit entry; "" turns the audit log off."""
+    audit_log: str | None = None
+    """Where each scan appends its audit entry: None for `default_audit_log()`, "" for none."""
     as_kind: str | None = None
     per_cell: bool = False
     sample_rows: int | None = None
@@ -88,6 +90,8 @@ class Settings:
     """Rule ids (globs), tags or categories not to scan with."""
     detokenize_reason: str = "required"
     """`detokenize: {reason: optional}` lets detokenize run without --reason."""
+    warnings: tuple[str, ...] = ()
+    """Settings a repository's config asked for and did not get, said once per run."""
 
 
 LIST_FIELDS = (
@@ -215,8 +219,10 @@ def resolve_settings(
     path = find_config(explicit, targets) if explicit or trust == "repo" else None
     file_values = dict(load_config_file(path)) if path else {}
     lowered: tuple[str, ...] = ()
+    warnings: list[str] = []
     if path is not None and not explicit:
         lowered = coverage_lowered(file_values)
+        file_values = confine_writes(file_values, path, warnings)
     env_layer = env_values(env)
     capped = None
     for layer in (file_values, env_layer):  # only the command line may ask for more
@@ -229,6 +235,7 @@ def resolve_settings(
         config_trust=trust,
         coverage_lowered=lowered,
         jobs_capped=capped if not cli.get("jobs") else None,
+        warnings=tuple(warnings),
     )
 
 
@@ -273,6 +280,35 @@ def coverage_lowered(values: Mapping[str, Any]) -> tuple[str, ...]:
     if values.get("sample_rows"):
         lowered.append(f"sample_rows: {values['sample_rows']} (only the first rows of tables)")
     return tuple(lowered)
+
+
+def default_audit_log(env: Mapping[str, str] | None = None) -> Path:
+    """The user's audit log: `$XDG_STATE_HOME/policyctl/audit.jsonl`, else
+    `~/.local/state/policyctl/audit.jsonl` (XDG: a relative XDG_STATE_HOME is ignored)."""
+    env = os.environ if env is None else env
+    state = env.get("XDG_STATE_HOME", "")
+    base = Path(state) if os.path.isabs(state) else Path.home() / ".local" / "state"
+    return base / "policyctl" / "audit.jsonl"
+
+
+def confine_writes(values: dict[str, Any], path: Path, warnings: list[str]) -> dict[str, Any]:
+    """A config found in the scanned tree (not named by --config) is the repository's: it
+    may put the audit log inside its own folder, never elsewhere and never through a
+    symbolic link. Anything else is dropped with a warning (the default log is used)."""
+    log = values.get("audit_log")
+    if not log:
+        return values
+    root = os.path.realpath(path.parent)
+    target = os.path.join(os.path.realpath(os.path.dirname(log)), os.path.basename(log))
+    if os.path.commonpath([root, target]) != root or os.path.islink(log):
+        why = "is a symbolic link" if os.path.islink(log) else "is outside the repository"
+        warnings.append(
+            f"{path}: audit_log {log!r} {why}; a repository config may not choose where "
+            "policyctl writes outside its tree, so the default audit log is used "
+            "(name the log with --audit-log, POLICYCTL_AUDIT_LOG or --config)"
+        )
+        return {k: v for k, v in values.items() if k != "audit_log"}
+    return values
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)

@@ -19,3 +19,7 @@ class PolicyError(PolicyctlError):
 
 class InputError(PolicyctlError):
     """An input cannot be read at all (as opposed to one file in a tree, which is a notice)."""
+
+
+class OutputError(PolicyctlError):
+    """A report or other output cannot be written where it was asked for."""

@@ -12,6 +12,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from policyctl.core.globs import path_matches
+from policyctl.core.spans import Spans
 
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 CATEGORIES: tuple[str, ...] = ("secret", "pii")
@@ -220,6 +221,9 @@ class Finding:
     """0-100, set by policyctl.policy.scoring once the finding is judged against the packs."""
     decoded: str | None = None
     """How the value was found inside an encoded blob ("base64", "url", "base64>url")."""
+    cells: Spans = ()
+    """For a column finding (policyctl.detection.profiles): the places of the cells it
+    stands for, file lines (rows where the format has none); a baseline records them."""
 
 
 @dataclass(frozen=True)

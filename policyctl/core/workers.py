@@ -3,7 +3,9 @@
 Work is handed to the pool as it is produced (files to scan, batches of records to
 redact), never all at once: at most `jobs * per_job` tasks are in flight, so memory
 stays bounded however large the input. The pool starts with the first task, so an
-input too small to fill one never waits for processes to start.
+input too small to fill one never waits for processes to start. A worker dies with
+the process that started it (policyctl.core.lifetime), so `kill -9` of a scan leaves
+none running.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
+
+from policyctl.core.lifetime import die_with_parent
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -48,7 +52,9 @@ def map_bounded(
     try:
         for task in tasks:
             if pool is None:
-                pool = futures.ProcessPoolExecutor(jobs, initializer=initializer, initargs=initargs)
+                pool = futures.ProcessPoolExecutor(
+                    jobs, initializer=_start_worker, initargs=(initializer, initargs)
+                )
             if ordered:
                 waiting.append(pool.submit(work, task))
                 while len(waiting) > limit:
@@ -66,3 +72,8 @@ def map_bounded(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _start_worker(initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
+    die_with_parent()
+    initializer(*initargs)

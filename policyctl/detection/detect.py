@@ -390,7 +390,11 @@ def finding_for(
     config's allowlist says so."""
     rule = ruleset.rules[verdict.match.rule]
     value = verdict.value
-    location = chunk.locate(verdict.match.value_start)
+    match = verdict.match
+    # A value over several lines (a PEM key's body) is reported where the whole match
+    # starts, its `-----BEGIN` line, not at the line break that opens the body.
+    multiline = "\n" in value and match.start < match.value_start
+    location = chunk.locate(match.start if multiline else match.value_start)
     identity = (
         value if rule.category == "secret" else place_identity(chunk, verdict.match, location)
     )
@@ -558,5 +562,7 @@ def fingerprint(rule_id: str, value: str, path: str) -> str:
     """Identity of a finding across runs and line moves: rule, normalised identity (the
     value for secrets, see place_identity for personal data), path."""
     normalised = "".join(value.split())
-    digest = hashlib.sha256(f"policyctl-v1\0{rule_id}\0{normalised}\0{path}".encode())
+    identity = f"policyctl-v1\0{rule_id}\0{normalised}\0{path}"
+    # A file name that is not UTF-8 holds lone surrogates: hashed as its own bytes.
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:32]

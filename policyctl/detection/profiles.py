@@ -9,9 +9,10 @@ tally is kept per file while its chunks are scanned, so memory does not grow wit
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from policyctl.core.model import Chunk, ColumnMatch, ColumnProfile, Finding
+from policyctl.core.spans import SpanBuilder, union
 from policyctl.detection.detect import DetectOptions, assess_chunk, finding_for, fingerprint
 from policyctl.detection.rules import Ruleset
 from policyctl.sources.cells import CellLocations, column_key
@@ -27,6 +28,8 @@ class _RuleTally:
     validated: int = 0
     last_row: object = None
     confidence: float = 0.0
+    cells: SpanBuilder = field(default_factory=SpanBuilder)
+    """Places (file lines, else rows) of the matching cells: what a baseline records."""
 
 
 class ColumnTally:
@@ -76,6 +79,9 @@ class ColumnTally:
                 tally.rows += 1
                 tally.validated += bool(verdict.validated)
                 tally.last_row = row
+                place = row[1] if row[1] is not None else row[0]
+                if place is not None:
+                    tally.cells.add(place)
             if verdict.confidence > tally.confidence:
                 tally.confidence = verdict.confidence  # rounded once, in column_findings
         if options.per_cell:
@@ -101,6 +107,7 @@ class ColumnTally:
                     fingerprint=fingerprint(rule_id, f"column:{column}", self.path),
                     validated=True if tally.validated else first.validated,
                     occurrences=tally.rows,
+                    cells=tally.cells.spans(),
                 )
             )
         return found
@@ -180,6 +187,7 @@ def merge_column_findings(findings: list[Finding]) -> list[Finding]:
         merged[finding.fingerprint] = replace(
             first,
             occurrences=seen.occurrences + finding.occurrences,
+            cells=union(seen.cells, finding.cells),
             confidence=max(seen.confidence, finding.confidence),
             validated=True if (seen.validated or finding.validated) else first.validated,
         )

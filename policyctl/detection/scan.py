@@ -17,6 +17,7 @@ from itertools import chain
 
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
 from policyctl.core.workers import map_bounded
+from policyctl.detection.cluster import ClusterInfo
 from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.detection.rules import Ruleset
@@ -39,6 +40,8 @@ class BatchResult:
     notices: list[Notice] = field(default_factory=list)
     stats: ScanStats = field(default_factory=ScanStats)
     columns: list[ColumnProfile] = field(default_factory=list)
+    cluster: ClusterInfo | None = None
+    """Set when the scan ran on a Dask cluster (--cluster)."""
 
     def merge(self, other: BatchResult) -> None:
         self.findings.extend(other.findings)
@@ -53,9 +56,22 @@ def run_scan(
     options: DetectOptions,
     jobs: int,
     progress: Progress | None = None,
+    cluster: str | None = None,
 ) -> BatchResult:
-    """Scan every item; findings sorted by place, notices sorted by path."""
+    """Scan every item; findings sorted by place, notices sorted by path. With `cluster`
+    (an address, see detection.cluster) the batches run on a Dask cluster."""
     total = BatchResult()
+    if cluster is not None:
+        from policyctl.detection.cluster import scan_on_cluster
+
+        total.cluster = scan_on_cluster(
+            _batches(iter(items)),
+            ruleset,
+            options,
+            cluster,
+            lambda result: _report(total, result, progress),
+        )
+        return _finished(total)
     stream = iter(items)
     head: list[Item | Notice] = []
     head_bytes = 0
@@ -70,6 +86,11 @@ def run_scan(
             _report(total, scan_batch(batch, ruleset, options), progress)
     else:
         _scan_in_workers(everything, ruleset, options, jobs, total, progress)
+    return _finished(total)
+
+
+def _finished(total: BatchResult) -> BatchResult:
+    """Merge what the batches found, in a deterministic order."""
     total.findings = merge_column_findings(total.findings)
     total.findings.sort(key=finding_order)
     total.notices.sort(key=lambda n: (n.path, n.message))

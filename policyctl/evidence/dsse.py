@@ -15,6 +15,10 @@ from policyctl.evidence import signing
 from policyctl.evidence.keys import PrivateKey, PublicKey, keyid
 
 INTOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json"
+ENVELOPE_FIELDS = frozenset({"payload", "payloadType", "signatures"})
+SIGNATURE_FIELDS = frozenset({"keyid", "sig"})
+"""What the DSSE v1 envelope defines: anything else is refused, not carried along
+unsigned (the signature covers only the payload and its type)."""
 
 
 def pae(payload_type: str, payload: bytes) -> bytes:
@@ -55,6 +59,9 @@ def open_envelope(envelope: Any, key: PublicKey | None) -> OpenedEnvelope:
     """
     if not isinstance(envelope, dict):
         raise ValueError("not a DSSE envelope (a JSON object)")
+    unknown = sorted(set(envelope) - ENVELOPE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown envelope field {unknown[0][:40]!r}")
     payload_type, payload_text = envelope.get("payloadType"), envelope.get("payload")
     signatures = envelope.get("signatures")
     if not isinstance(payload_type, str) or not isinstance(payload_text, str):
@@ -67,6 +74,10 @@ def open_envelope(envelope: Any, key: PublicKey | None) -> OpenedEnvelope:
     for entry in signatures:
         if not isinstance(entry, dict) or not isinstance(entry.get("sig"), str):
             raise ValueError("a signature entry has no 'sig'")
+        extra = sorted(set(entry) - SIGNATURE_FIELDS)
+        if extra or not isinstance(entry.get("keyid", ""), str):
+            what = f"unknown field {extra[0][:40]!r}" if extra else "a keyid that is not text"
+            raise ValueError(f"a signature entry has {what}")
         if key is not None and signing.verify(key, _b64(entry["sig"], "sig"), message):
             verified.append(keyid(key))
     return OpenedEnvelope(payload_type, payload, len(signatures), tuple(verified))

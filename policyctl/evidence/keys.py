@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,17 +109,41 @@ def keyid(key: PublicKey) -> str:
 def load_signing_key(
     path: str | None, env: Mapping[str, str] | None = None
 ) -> tuple[PrivateKey, str] | None:
-    """The private key to sign with and where it came from: the file `path`, else the
-    POLICYCTL_SIGN_KEY variable (the PEM itself, for CI secrets, or a file name), else None."""
+    """The private key to sign with and where it came from: the file `path` (--sign-key),
+    else the POLICYCTL_SIGN_KEY variable (the PEM itself, for CI secrets, or a file name),
+    else None.
+
+    No message ever holds key material: a value that is not a file is never echoed, and
+    --sign-key refuses the key itself (a command line is visible to other users, and the
+    audit log and the provenance record it)."""
     env = os.environ if env is None else env
     if path:
-        return load_private_key(read_key_file(Path(path)), path, env), path
+        if "-----" in path or "\n" in path:
+            raise ConfigError(
+                "--sign-key: takes the name of a key file, not the key itself (a command "
+                f"line is visible to other users and recorded); use a file or {SIGN_KEY_VARIABLE}"
+            )
+        return load_private_key(read_key_file(Path(path), "--sign-key"), path, env), path
     value = env.get(SIGN_KEY_VARIABLE, "")
     if not value.strip():
         return None
     if value.lstrip().startswith("-----BEGIN"):
         return load_private_key(value.encode(), SIGN_KEY_VARIABLE, env), SIGN_KEY_VARIABLE
+    if "\n" in value or not os.path.isfile(value):
+        raise ConfigError(
+            f"{SIGN_KEY_VARIABLE}: is neither a PEM private key (-----BEGIN ...) nor the name "
+            "of a key file (its value is not shown)"
+        )
     return load_private_key(read_key_file(Path(value)), value, env), value
+
+
+_KEY_TEXT = re.compile(r"[A-Za-z0-9+=]{40,}")
+
+
+def _looks_like_key(value: str) -> bool:
+    """Text that may be a key rather than a file name (PEM armour, several lines, a long
+    run of base64): then an error names the option, not the text."""
+    return "-----" in value or "\n" in value or bool(_KEY_TEXT.search(value))
 
 
 def load_private_key(pem: bytes, name: str, env: Mapping[str, str] | None = None) -> PrivateKey:
@@ -163,8 +188,11 @@ def _supported(key: object, name: str) -> object:
     raise ConfigError(f"{name}: unsupported key type (use {', '.join(KEY_TYPES)})")
 
 
-def read_key_file(path: Path) -> bytes:
+def read_key_file(path: Path, option: str | None = None) -> bytes:
+    """The bytes of a key file; the error names the file (or only `option` when the
+    name could be key material)."""
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the key: {exc.strerror or exc}") from None
+        name = option if option and _looks_like_key(str(path)) else str(path)
+        raise ConfigError(f"{name}: cannot read the key: {exc.strerror or 'error'}") from None

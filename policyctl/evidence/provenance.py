@@ -39,6 +39,12 @@ class ScanRun:
     packs: tuple[PackRef, ...]
     started: str
     finished: str
+    audit_head: tuple[str, int] | None = None
+    """The audit log's newest entry after this scan's: its hash and number."""
+
+
+AUDIT_HEAD = "audit-log-head"
+"""The byproduct that records the audit log's head (digest: the entry's hash)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,15 @@ def statement(subjects: Mapping[str, str], run: ScanRun, builder: Builder) -> di
     details.metadata.invocation_id = builder.invocation_id
     details.metadata.started_on.FromJsonString(run.started)
     details.metadata.finished_on.FromJsonString(run.finished)
+    if run.audit_head is not None:
+        digest, count = run.audit_head
+        head = ResourceDescriptor(
+            name=AUDIT_HEAD,
+            digest={"sha256": digest},
+            annotations={"head": f"{digest}:{count}", "entries": str(count)},
+        )
+        head.validate()
+        details.byproducts.append(head.pb)
     predicate = json_format.MessageToDict(provenance)
     subject_list = [
         ResourceDescriptor(name=name, digest={"sha256": digest}).pb
@@ -142,6 +157,16 @@ def subjects_of(document: Any) -> dict[str, str]:
             raise ValueError("a subject has no name or sha256 digest")
         found[name] = digest
     return found
+
+
+def audit_head_of(document: Any) -> str | None:
+    """The `HASH:COUNT` of the audit log head a statement records, if any."""
+    details = ((document.get("predicate") or {}).get("runDetails") or {}) if document else {}
+    for byproduct in details.get("byproducts") or []:
+        if isinstance(byproduct, dict) and byproduct.get("name") == AUDIT_HEAD:
+            head = (byproduct.get("annotations") or {}).get("head")
+            return head if isinstance(head, str) else None
+    return None
 
 
 def command_line(argv: Sequence[str]) -> tuple[str, ...]:

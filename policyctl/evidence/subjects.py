@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from policyctl.core.model import PolicyPack, Rule
 from policyctl.policy.packs import pack_digest
+from policyctl.sources import gitrun
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,6 @@ def without_credentials(url: str) -> str:
 
 
 def _git(folder: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    value = done.stdout.strip()
-    return value if done.returncode == 0 and value else None
+    found = gitrun.output(folder, *args, timeout=30)
+    value = found.decode("utf-8", "replace").strip() if found is not None else ""
+    return value or None

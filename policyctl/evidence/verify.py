@@ -2,6 +2,10 @@
 every subject digest, the detached signature of the report and the report's schema. Each
 check names its file; one failed check fails the bundle.
 
+SHA256SUMS is for auditors without policyctl and is not signed; what proves the bundle is
+the signed provenance, whose subjects must name every file in the folder but itself and
+SHA256SUMS. A file no bundle holds, or one the statement does not name, fails.
+
 The SBOM is checked by its digest (signed, as a provenance subject), not against the
 CycloneDX schema: that validation grows with the square of the components (seconds for a
 large monorepo), and what the signer wrote is what the digest proves.
@@ -56,6 +60,7 @@ def verify_bundle(
     if not folder.is_dir():
         raise InputError(f"{folder}: no such bundle folder")
     checks: list[Check] = []
+    checks += _check_names(folder)
     checks += _check_sums(folder)
     signer, key_checks = _signer_key(folder, key)
     checks += key_checks
@@ -65,6 +70,17 @@ def verify_bundle(
     return Verification(
         tuple(checks), keys.keyid(signer) if signer is not None else None, key is not None
     )
+
+
+def _check_names(folder: Path) -> list[Check]:
+    """Only the files a bundle holds, and only files."""
+    checks = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name not in bundle.KNOWN_NAMES:
+            checks.append(Check(entry.name, False, "is not a file of an evidence bundle (added?)"))
+        elif entry.is_symlink() or not entry.is_file():
+            checks.append(Check(entry.name, False, "is not a regular file"))
+    return checks
 
 
 def _check_sums(folder: Path) -> list[Check]:
@@ -129,8 +145,9 @@ def _check_provenance(
         opened = dsse.open_envelope(json.loads(lines[0]), key)
         if opened.payload_type != dsse.INTOTO_PAYLOAD_TYPE:
             raise ValueError(f"payloadType is not {dsse.INTOTO_PAYLOAD_TYPE}")
-        subjects = provenance.subjects_of(json.loads(opened.payload))
-    except (ValueError, UnicodeDecodeError) as exc:
+        statement = json.loads(opened.payload)
+        subjects = provenance.subjects_of(statement)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         # json's messages quote positions only, never content
         return [Check(name, False, f"not a valid provenance envelope: {exc}")]
     verified = bool(opened.verified_keyids) if opened.signatures else None
@@ -138,9 +155,24 @@ def _check_provenance(
     for required in (bundle.REPORT, bundle.SBOM):
         if required not in subjects:
             checks.append(Check(name, False, f"does not name {required} as a subject"))
+    for file in sorted(folder.iterdir()):
+        if file.name not in subjects and file.name not in bundle.UNSIGNED_NAMES:
+            checks.append(Check(file.name, False, "is not a subject of the signed provenance"))
+    head = provenance.audit_head_of(statement)
+    if head is not None:
+        checks.append(
+            Check(
+                name,
+                True,
+                f"records the audit log head {head} (check the log with "
+                f"`policyctl audit verify --expect-head {head}`)",
+            )
+        )
     for subject, digest in sorted(subjects.items()):
         file = folder / subject
-        if file.is_file():
+        if subject in bundle.UNSIGNED_NAMES or subject not in bundle.KNOWN_NAMES:
+            checks.append(Check(name, False, f"names {subject!r}, which no bundle signs"))
+        elif file.is_file():
             same = bundle.sha256(file.read_bytes()) == digest
             message = "matches" if same else "sha256 differs from"
             checks.append(Check(subject, same, f"{message} its provenance subject digest"))

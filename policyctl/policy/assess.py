@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from policyctl.core.model import ColumnProfile, Finding, Notice, Rule, ScanStats, Waiver
+from policyctl.detection.cluster import ClusterInfo
 from policyctl.policy import enforce, scoring
 from policyctl.policy.waivers import WaiverOutcome, apply_waivers
 
@@ -63,3 +64,5 @@ class ScanResult:
     coverage: tuple[str, ...] = ()
     """What the scanned repository's own config changed that lowers coverage."""
     config_trust: str = "repo"
+    cluster: ClusterInfo | None = None
+    """Set when detection ran on a Dask cluster."""

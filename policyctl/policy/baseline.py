@@ -8,6 +8,10 @@ and has no timestamps, so two branches that each accept a finding merge cleanly.
 An entry may carry a `verdict` from `policyctl baseline audit` (or from an imported
 detect-secrets baseline's `is_secret`): "true-positive" (a real value, accepted for now:
 rotate it) or "false-positive". It records the triage; every entry suppresses alike.
+
+A column finding stands for many cells of a table, so its entry also records which
+(`cells`: their file lines, or rows, as runs such as `2-40`): a row appended later with
+a new SSN in the same column is a new finding, not hidden by the column's entry.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from policyctl.core.cache import memoized
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import Finding
+from policyctl.core.spans import Spans, minus, parse, render, size, union
 from policyctl.schemas import schema_problems
 
 DEFAULT_BASELINE = ".policyctl-baseline.json"
@@ -36,6 +41,8 @@ VERDICTS = (TRUE_POSITIVE, FALSE_POSITIVE)
 class BaselineEntry:
     rule_id: str
     fingerprint: str
+    cells: Spans = ()
+    """The cells a column finding stood for when it was accepted (empty otherwise)."""
     verdict: str | None = field(default=None, compare=False)
     """TRUE_POSITIVE, FALSE_POSITIVE or None (not audited); not part of the identity."""
 
@@ -48,12 +55,19 @@ class Baseline:
     def fingerprints(self) -> frozenset[str]:
         return frozenset(e.fingerprint for e in self.entries)
 
+    def accepted_cells(self) -> dict[str, Spans]:
+        """The cells recorded for each fingerprint (empty for a finding without cells)."""
+        found: dict[str, Spans] = {}
+        for entry in self.entries:
+            found[entry.fingerprint] = union(found.get(entry.fingerprint, ()), entry.cells)
+        return found
+
 
 def baseline_of(findings: Iterable[Finding]) -> Baseline:
     """Every finding not already suppressed another way (inline ignore, waiver)."""
     return Baseline(
         frozenset(
-            BaselineEntry(f.rule_id, f.fingerprint)
+            BaselineEntry(f.rule_id, f.fingerprint, f.cells)
             for f in findings
             if f.suppressed in (None, SUPPRESSED_BY_BASELINE)
         )
@@ -62,14 +76,33 @@ def baseline_of(findings: Iterable[Finding]) -> Baseline:
 
 def apply_baseline(findings: Iterable[Finding], baseline: Baseline) -> list[Finding]:
     """Mark findings in the baseline as suppressed; a finding already suppressed keeps
-    its first reason."""
-    accepted = baseline.fingerprints
-    return [
-        replace(f, suppressed=SUPPRESSED_BY_BASELINE)
-        if f.suppressed is None and f.fingerprint in accepted
-        else f
-        for f in findings
-    ]
+    its first reason. A column finding is suppressed only when every cell it stands for
+    was recorded; otherwise it stays, standing for the cells that were not."""
+    accepted = baseline.accepted_cells()
+    judged = []
+    for finding in findings:
+        recorded = accepted.get(finding.fingerprint)
+        if finding.suppressed is not None or recorded is None:
+            judged.append(finding)
+            continue
+        new = minus(finding.cells, recorded)
+        if not new:
+            judged.append(replace(finding, suppressed=SUPPRESSED_BY_BASELINE))
+        else:
+            judged.append(_only_cells(finding, new))
+    return judged
+
+
+def _only_cells(finding: Finding, cells: Spans) -> Finding:
+    """A column finding narrowed to some of its cells: counted and located by them."""
+    first = cells[0][0]
+    where = finding.location
+    if where.line is not None:
+        moved = where.row + first - where.line if where.row is not None else None
+        where = replace(where, line=first, row=moved)
+    else:
+        where = replace(where, row=first)
+    return replace(finding, cells=cells, occurrences=size(cells), location=where)
 
 
 def stale_entries(baseline: Baseline, findings: Iterable[Finding]) -> list[BaselineEntry]:
@@ -112,6 +145,8 @@ def render_baseline(baseline: Baseline) -> str:
 
 def _entry_document(entry: BaselineEntry) -> dict[str, str]:
     document = {"rule_id": entry.rule_id, "fingerprint": entry.fingerprint}
+    if entry.cells:
+        document["cells"] = render(entry.cells)
     if entry.verdict is not None:
         document["verdict"] = entry.verdict
     return document
@@ -154,12 +189,16 @@ def _load_baseline(path: Path) -> Baseline:
     if problems:
         where = ".".join(map(str, problems[0].path)) or "file"
         raise ConfigError(f"{path}: field '{where}': {problems[0].message}")
-    return Baseline(
-        frozenset(
-            BaselineEntry(e["rule_id"], e["fingerprint"], e.get("verdict"))
+    try:
+        entries = frozenset(
+            BaselineEntry(
+                e["rule_id"], e["fingerprint"], parse(e.get("cells", "")), e.get("verdict")
+            )
             for e in document["findings"]
         )
-    )
+    except ValueError as exc:
+        raise ConfigError(f"{path}: field 'cells': {exc}") from None
+    return Baseline(entries)
 
 
 def write_baseline(path: Path, baseline: Baseline) -> None:

@@ -173,7 +173,7 @@ def map_entries(foreign: Sequence[ForeignEntry], findings: Sequence[Finding]) ->
             continue
         matched.append(entry)
         for finding in chosen:
-            accepted = BaselineEntry(finding.rule_id, finding.fingerprint, entry.verdict)
+            accepted = BaselineEntry(finding.rule_id, finding.fingerprint, verdict=entry.verdict)
             if accepted not in entries or entries[accepted].verdict is None:
                 entries[accepted] = accepted
     return Mapping(tuple(sorted(entries.values())), tuple(matched), tuple(unmatched))

@@ -9,9 +9,11 @@ written.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -65,6 +67,13 @@ def plan_targets(request: OutputRequest) -> tuple[list[Target], list[Notice]]:
                 raise InputError("standard input (-) needs --output FILE or --output -")
             targets.append(Target(STDIO, "<stdin>", request.output or STDIO))
             continue
+        _check_input(given)
+        if exclude_root and _inside(given, exclude_root):
+            raise InputError(
+                f"--output {request.output}: holds the input {given}, so its copies would "
+                "replace or mix with what they are made from; choose a folder outside the "
+                "inputs (or --in-place)"
+            )
         for entry in _files(given, request):
             if isinstance(entry, Notice):
                 notices.append(entry)
@@ -76,6 +85,23 @@ def plan_targets(request: OutputRequest) -> tuple[list[Target], list[Notice]]:
     _check_destinations(targets, request)
     _check_report(targets, request.report)
     return targets, notices
+
+
+def _check_input(given: str) -> None:
+    """An input named on the command line that exists is a file or a folder: a link loop,
+    a FIFO or a device is an error, never "0 files redacted". (A missing input is a
+    warning and exit code 1, like any input that could not be redacted.)"""
+    try:
+        mode = os.stat(given).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"{given}: is a symbolic link loop") from None
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputError(
+            f"{given}: is a FIFO, socket or device, not a file; to redact a stream, "
+            f"pipe it in: policyctl redact - --output FILE < {given}"
+        )
 
 
 def _output_is_folder(request: OutputRequest) -> bool:
@@ -161,31 +187,75 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.realpath(a) == os.path.realpath(b)
 
 
+TEMPORARY_SUFFIX = ".policyctl-tmp"
+
+
 @contextmanager
 def atomic_output(destination: str, like: str | None = None) -> Iterator[IO[bytes]]:
     """A file to write the copy to; on success it replaces `destination` in one rename,
-    with the permissions of `like` (the input). On failure nothing is left behind."""
+    with the permissions of `like` (the input). On failure nothing is left behind.
+
+    The temporary copy (`.NAME.XXXX.policyctl-tmp` beside the destination) is locked while
+    it is written; one left by a run that was killed (nothing holds its lock) is removed
+    by the next run writing the same destination."""
     if destination == STDIO:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     folder = os.path.dirname(os.path.abspath(destination))
     os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=folder, prefix=f".{os.path.basename(destination)}.", suffix=".policyctl-tmp"
-    )
+    prefix = f".{os.path.basename(destination)}."
+    remove_abandoned_copies(folder, prefix)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=TEMPORARY_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as out:
+            _lock(out.fileno(), wait=True)
             yield out
             out.flush()
             os.fsync(out.fileno())
-        if like is not None and like != STDIO:
-            shutil.copymode(like, temporary)
-        os.replace(temporary, destination)
+            if like is not None and like != STDIO:
+                shutil.copymode(like, temporary)
+            os.replace(temporary, destination)  # still locked: never taken for abandoned
     except BaseException:
         with suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def remove_abandoned_copies(folder: str, prefix: str) -> None:
+    """Remove the temporary copies `prefix*.policyctl-tmp` in `folder` that no running
+    redaction holds (a killed run's): a lock nobody holds is a copy nobody writes."""
+    try:
+        names = [
+            n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(TEMPORARY_SUFFIX)
+        ]
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if stat.S_ISREG(os.fstat(descriptor).st_mode) and _lock(descriptor, wait=False):
+                os.unlink(path)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
+
+
+def _lock(descriptor: int, wait: bool) -> bool:
+    """An exclusive lock on the open file (released when it is closed): False when
+    another process holds it and `wait` is off."""
+    import fcntl
+
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
 
 
 class DigestReader:

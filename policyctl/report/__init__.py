@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policyctl.report.interface import Renderer, RenderOptions
+from policyctl.report.text import display
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,18 @@ FORMATS: dict[str, Format] = {
 }
 
 
+JSON_FORMATS = ("json", "sarif")
+"""Formats that keep file names that are not UTF-8 as JSON escapes themselves."""
+
+
 def renderer(name: str) -> Renderer:
+    """The format's render function; in the text formats, a file name's undecodable bytes
+    come out as `\\xNN` (policyctl.report.text), so every format can be written as UTF-8."""
     module = importlib.import_module(FORMATS[name].module)
     render: Renderer = module.render
-    return render
+    if name in JSON_FORMATS:
+        return render
+    return lambda document, options: display(render(document, options))
 
 
 def render(document: dict[str, Any], name: str, options: RenderOptions) -> str:

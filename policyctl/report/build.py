@@ -100,7 +100,16 @@ def scan_section(result: ScanResult, policy: Policy) -> dict[str, Any]:
         "bytes": result.stats.bytes,
         "engine": result.engine,
         "rules": len(result.rules),
+        "executor": "dask" if result.cluster is not None else "local",
     }
+    if result.cluster is not None:
+        info = result.cluster
+        scan["cluster"] = {
+            "scheduler": info.scheduler,
+            "workers": info.workers,
+            "tasks": info.tasks,
+            "failed_tasks": info.failed_tasks,
+        }
     if policy.severity_floor is not None:
         scan["fail_on"] = policy.severity_floor
     if policy.mode is not None:

@@ -9,10 +9,12 @@ suppressed results, so code scanning shows them closed rather than forgetting th
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 from urllib.parse import quote
 
 from policyctl.report.interface import RenderOptions
+from policyctl.report.text import json_text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "policyctl/v1"
@@ -38,7 +40,7 @@ REMEDIATION = {
 
 
 def render(report: dict[str, Any], options: RenderOptions) -> str:
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(sarif_log(report), indent=2, ensure_ascii=False)) + "\n"
 
 
 def sarif_log(report: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +137,8 @@ def _result(finding: dict[str, Any], index: dict[str, int]) -> dict[str, Any]:
 
 def _physical(where: dict[str, Any]) -> dict[str, Any]:
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": quote(where["path"]), "uriBaseId": "%SRCROOT%"}
+        # The file name's own bytes, percent-encoded: lossless when they are not UTF-8.
+        "artifactLocation": {"uri": quote(os.fsencode(where["path"])), "uriBaseId": "%SRCROOT%"}
     }
     if "line" in where:
         region: dict[str, Any] = {"startLine": where["line"]}

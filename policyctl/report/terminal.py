@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from policyctl.report.interface import RenderOptions
+from policyctl.report.text import printable
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -38,7 +39,7 @@ def render(report: dict[str, Any], options: RenderOptions) -> str:
         console.print(compliance_table(report["compliance"]))
     for line in waiver_lines(report["waivers"]):
         console.print(line)
-    if report.get("columns"):
+    if any(column["matches"] for column in report.get("columns", [])):
         console.print(columns_table(report["columns"]))
     console.print(summary_line(report))
     return buffer.getvalue()
@@ -61,17 +62,19 @@ def findings_table(findings: list[dict[str, Any]]) -> Table:
         severity = finding["severity"]
         suppressed = finding["suppressed"]
         mode = f"suppressed: {suppressed}" if suppressed else finding["mode"]
+        # Names and values come from the scanned files: escaped, so a file name with
+        # terminal escape codes is shown, never obeyed.
         row = [
             Text(severity, style=SEVERITY_STYLE[severity]),
-            Text(finding["rule_id"]),
-            Text(where(finding["location"]) + rows_note(finding)),
-            Text(finding["preview"]),
+            Text(printable(finding["rule_id"])),
+            Text(printable(where(finding["location"]) + rows_note(finding))),
+            Text(printable(finding["preview"])),
             Text(mode, style="bold" if mode == "block" else "dim"),
         ]
         if show_controls:
-            row.append(Text(first_few(finding.get("controls", [])), style="dim"))
+            row.append(Text(printable(first_few(finding.get("controls", []))), style="dim"))
         if show_secret:
-            row.append(Text(finding.get("secret", "")))
+            row.append(Text(printable(finding.get("secret", ""))))
         table.add_row(*row)
     return table
 
@@ -94,7 +97,7 @@ def compliance_table(compliance: list[dict[str, Any]]) -> Table:
     for pack in compliance:
         assessed = len(pack["controls"]) - pack["not_assessed"]
         table.add_row(
-            Text(pack["pack"]),
+            Text(printable(pack["pack"])),
             Text(str(assessed)),
             Text(str(pack["passed"]), style="green" if pack["passed"] == assessed else ""),
             Text(str(pack["logged"])),
@@ -117,7 +120,8 @@ def waiver_lines(waivers: list[dict[str, Any]]) -> list[Text]:
             if waiver["status"] == "expired"
             else "stale: it covers no finding"
         )
-        lines.append(Text(f"waiver {scope} ({waiver['owner']}): {state}", style="yellow"))
+        text = printable(f"waiver {scope} ({waiver['owner']}): {state}")
+        lines.append(Text(text, style="yellow"))
     applied = sum(1 for w in waivers if w["status"] == "applied")
     if applied:
         lines.append(Text(f"{applied} waiver(s) applied", style="dim"))
@@ -160,7 +164,12 @@ def columns_table(columns: list[dict[str, Any]]) -> Table:
             f"{m['rule_id']} {m['share']:.0%} of {column['rows']:,}" for m in column["matches"]
         )
         style = "bold" if column["verdict"] == "pii" else ""
-        table.add_row(column["path"], column["field"], Text(column["verdict"], style=style), kinds)
+        table.add_row(
+            Text(printable(column["path"])),
+            Text(printable(column["field"])),
+            Text(column["verdict"], style=style),
+            Text(printable(kinds)),
+        )
     return table
 
 

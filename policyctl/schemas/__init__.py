@@ -50,12 +50,18 @@ def schema_problems(document: Any, name: str) -> list[SchemaProblem]:
 def _short(error: jsonschema.ValidationError) -> str:
     """A one-line message that never quotes the offending value (it could hold a secret)."""
     keyword, expected = str(error.validator), _any(error.validator_value)
+    schema = error.schema if isinstance(error.schema, dict) else {}
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
-        schema = error.schema if isinstance(error.schema, dict) else {}
-        extra = sorted(set(error.instance) - set(schema.get("properties", {})))
-        return f"unknown field(s): {', '.join(map(str, extra))}"
-    if keyword == "required":
-        return f"is missing a required field (one of: {', '.join(map(str, expected))})"
+        known = list(schema.get("properties", {}))
+        extra = sorted(map(str, set(error.instance) - set(known)))
+        listed = ", ".join(_named(name, _closest(name, known)) for name in extra)
+        return f"unknown field{'s' if len(extra) > 1 else ''} {listed}"
+    if keyword == "required" and isinstance(error.instance, dict):
+        given = list(map(str, error.instance))
+        missing = [str(name) for name in expected if name not in error.instance]
+        unknown = [name for name in given if name not in schema.get("properties", {})]
+        listed = ", ".join(_missing(name, _closest(name, unknown)) for name in missing)
+        return f"is missing the required field{'s' if len(missing) > 1 else ''} {listed}"
     messages: dict[str, Callable[[], str]] = {
         "enum": lambda: f"must be one of: {', '.join(map(str, expected))}",
         "const": lambda: f"must be {expected!r}",
@@ -75,3 +81,19 @@ def _short(error: jsonschema.ValidationError) -> str:
 
 def _any(value: object) -> Any:
     return value
+
+
+def _closest(name: str, candidates: list[str]) -> str | None:
+    """The candidate `name` most likely is a misspelling of (or of which it is one)."""
+    import difflib
+
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.7)
+    return found[0] if found else None
+
+
+def _named(unknown: str, suggestion: str | None) -> str:
+    return f"'{unknown}'" + (f" (did you mean '{suggestion}'?)" if suggestion else "")
+
+
+def _missing(name: str, given: str | None) -> str:
+    return f"'{name}'" + (f" ('{given}' is given: a misspelling?)" if given else "")

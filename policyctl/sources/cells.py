@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import overload
 
 from policyctl.core.model import Chunk, LineLocations, Location
@@ -26,6 +26,8 @@ class CellLocations(LineLocations):
     rows: list[int | None] = field(default_factory=list)
     fields: list[str | None] = field(default_factory=list)
     lines: list[int | None] = field(default_factory=list)
+    origin: Location | None = None
+    """Where the cells come from when more than a path says it (a commit, for git)."""
 
     def __len__(self) -> int:
         return len(self.fields)
@@ -43,6 +45,13 @@ class CellLocations(LineLocations):
     def __getitem__(self, index: int | slice) -> Location | Sequence[Location]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
+        if self.origin is not None:
+            return replace(
+                self.origin,
+                line=self.lines[index],
+                row=self.rows[index],
+                field=self.fields[index],
+            )
         return Location(
             path=self.path, line=self.lines[index], row=self.rows[index], field=self.fields[index]
         )
@@ -59,15 +68,18 @@ def column_key(field_name: str) -> str:
 class CellBatcher:
     """Collects (text, row, field, line) cells and hands out chunks of about CHUNK_CHARS."""
 
-    def __init__(self, path: str, kind: str, limit: int = CHUNK_CHARS) -> None:
+    def __init__(
+        self, path: str, kind: str, limit: int = CHUNK_CHARS, origin: Location | None = None
+    ) -> None:
         self.path = path
         self.kind = kind
         self.limit = limit
+        self.origin = origin
         self._reset()
 
     def _reset(self) -> None:
         self.texts: list[str] = []
-        self.where = CellLocations(self.path)
+        self.where = CellLocations(self.path, origin=self.origin)
         self.size = 0
 
     def add(self, text: str, row: int | None, field_name: str | None, line: int | None) -> None:
@@ -113,7 +125,10 @@ class CellBatcher:
             return None
         data = "\n".join(self.texts).encode("utf-8", "replace")
         chunk = Chunk(
-            data=data, origin=Location(path=self.path), kind=self.kind, line_locations=self.where
+            data=data,
+            origin=self.origin or Location(path=self.path),
+            kind=self.kind,
+            line_locations=self.where,
         )
         self._reset()
         return chunk

@@ -27,6 +27,7 @@ from typing import IO, Any
 from policyctl.core.errors import InputError
 from policyctl.core.model import Chunk, Location, Notice
 from policyctl.sources.cells import CellBatcher
+from policyctl.sources.storage import open_binary
 from policyctl.sources.tabular import (
     SNIFF_CHARS,
     Malformed,
@@ -205,12 +206,12 @@ class DataItem:
     @contextmanager
     def _open(self) -> Iterator[_GuardedStream]:
         if self.content is not None:
-            yield _GuardedStream(decompressed(io.BytesIO(self.content)))
+            yield _GuardedStream.over(io.BytesIO(self.content))
             return
         if self.path == STDIN:
             yield _GuardedStream.over(sys.stdin.buffer)
             return
-        with open(self.path, "rb") as raw:
+        with open_binary(self.path) as raw:
             yield _GuardedStream.over(raw)
 
     def _records(self, stream: IO[str]) -> Iterator[Record | Malformed]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -13,9 +12,11 @@ from policyctl.core.config import DEFAULT_MAX_FILE_SIZE
 from policyctl.core.errors import InputError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk, Location, Notice
+from policyctl.sources import gitrun
 from policyctl.sources.archives import ArchiveOptions, archive_items
 from policyctl.sources.datasets import STDIN, STDIN_DISPLAY, DataItem, DataOptions, data_items
 from policyctl.sources.interface import Item, Source
+from policyctl.sources.storage import open_binary
 from policyctl.sources.text import binary_reason, has_text_name, magic_format, to_scannable
 
 
@@ -49,7 +50,7 @@ class FileItem:
 
     def load(self) -> Iterator[Chunk | Notice]:
         try:
-            with open(self.path, "rb") as handle:
+            with open_binary(self.path) as handle:
                 raw = handle.read() if self.limit is None else handle.read(self.limit)
         except OSError as exc:
             yield Notice(
@@ -185,13 +186,7 @@ def _git_listing(root: str) -> list[Entry] | None:
 
 def _git(root: str, *args: str) -> bytes | None:
     """git's stdout when it succeeds in `root`, else None (no git, not a repository)."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", root, *args], capture_output=True, check=False, timeout=300
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
+    return gitrun.output(root, *args)
 
 
 def _tree(root: str) -> Iterator[Entry | Notice]:

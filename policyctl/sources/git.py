@@ -12,6 +12,9 @@ The staged source reads the index (what `git commit` will record), never the wor
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import subprocess
 import tempfile
@@ -24,7 +27,17 @@ from typing import IO
 from policyctl.core.errors import InputError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk, Location, Notice
+from policyctl.sources import gitrun
+from policyctl.sources.cells import CellBatcher
+from policyctl.sources.datasets import (
+    DATASETS_EXTRA,
+    DataItem,
+    DataOptions,
+    cell_text,
+    kind_for_name,
+)
 from policyctl.sources.interface import Item, Source
+from policyctl.sources.tabular import SNIFF_CHARS, column_names, json_leaves, sniff_layout
 from policyctl.sources.text import is_binary, to_scannable
 
 MODES = ("history", "staged", "diff", "pre-push")
@@ -42,21 +55,6 @@ _COMMIT_MARK = b"\x1e"
 _LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%aI"
 _HUNK_HEADER = re.compile(rb"^(@@+) [^@]*?\+(\d+)(?:,\d+)? @@")
 _NO_COMMIT = re.compile(rb"^0+$")
-
-# Settings that would change what `git log -p` prints are pinned, whatever the user's
-# git config says (prefixes, quoting, colours, external diff drivers).
-_GIT_CONFIG = (
-    "-c",
-    "core.quotePath=false",
-    "-c",
-    "diff.noprefix=false",
-    "-c",
-    "diff.mnemonicPrefix=false",
-    "-c",
-    "log.showSignature=false",
-    "-c",
-    "color.ui=false",
-)
 
 
 @dataclass(frozen=True)
@@ -88,11 +86,20 @@ class Hunk:
 
 @dataclass(frozen=True)
 class FileChange:
-    """What one commit added to one file: an item of work for a scanner process."""
+    """What one commit added to one file: an item of work for a scanner process.
+
+    `data_kind` is what the file's name says it is (kind_for_name: "log", "csv",
+    "jsonl"), as for `policyctl scan PATH`: its added lines are then read as log lines or
+    table cells, so the rules for logs and datasets apply. A table's added rows are named
+    by `header`, the first lines of the new version of the file (`blob`).
+    """
 
     origin: Location
     hunks: tuple[Hunk, ...]
     kind: str
+    blob: str | None = None
+    data_kind: str | None = None
+    header: str | None = None
 
     @property
     def display(self) -> str:
@@ -107,8 +114,86 @@ class FileChange:
         return True
 
     def load(self) -> Iterator[Chunk | Notice]:
-        for hunk in self.hunks:
-            yield Chunk(hunk.data, self.origin, kind=self.kind, first_line=hunk.first_line)
+        if self.data_kind == "log":
+            yield from _log_hunks(self.hunks, self.origin)
+        elif self.data_kind == "jsonl":
+            yield from _jsonl_hunks(self.hunks, self.origin)
+        elif self.data_kind == "csv" and self.header is not None:
+            yield from _csv_hunks(self.hunks, self.origin, self.header)
+        else:
+            for hunk in self.hunks:
+                yield Chunk(hunk.data, self.origin, kind=self.kind, first_line=hunk.first_line)
+
+
+def _added_lines(hunks: Iterable[Hunk]) -> Iterator[tuple[int, str]]:
+    """(file line, text) of each non-blank added line (gap lines are blank)."""
+    for hunk in hunks:
+        for offset, raw in enumerate(hunk.data.split(b"\n")):
+            text = raw.decode("utf-8", "replace").rstrip("\r")
+            if text.strip():
+                yield hunk.first_line + offset, text
+
+
+def _log_hunks(hunks: Iterable[Hunk], origin: Location) -> Iterator[Chunk]:
+    """Added log lines: JSON records as cells at (line, key path), as `scan FILE.log`
+    reads a JSON-lines log, and the other lines as text."""
+    batcher = CellBatcher(origin.path, "logs", origin=origin)
+    for hunk in hunks:
+        head = hunk.data.lstrip()[:1]
+        if head != b"{":
+            yield Chunk(hunk.data, origin, kind="logs", first_line=hunk.first_line)
+            continue
+        for number, text in _added_lines([hunk]):
+            _add_json(batcher, text, None, number)
+            yield from batcher.ready()
+    yield from batcher.rest()
+
+
+def _jsonl_hunks(hunks: Iterable[Hunk], origin: Location) -> Iterator[Chunk]:
+    """Added JSON lines as dataset cells, each record's row its line number."""
+    batcher = CellBatcher(origin.path, "datasets", origin=origin)
+    for number, text in _added_lines(hunks):
+        _add_json(batcher, text, number, number)
+        yield from batcher.ready()
+    yield from batcher.rest()
+
+
+def _add_json(batcher: CellBatcher, text: str, row: int | None, line: int) -> None:
+    try:
+        record = json.loads(text)
+    except ValueError:
+        batcher.add(text, row, None, line)  # not JSON: still scanned, as text
+        return
+    for path, value in json_leaves(record):
+        batcher.add(value if isinstance(value, str) else cell_text(value), row, path, line)
+
+
+def _csv_hunks(hunks: Iterable[Hunk], origin: Location, header: str) -> Iterator[Chunk]:
+    """Added rows of a table as cells named by the header, as `scan FILE.csv` reads them:
+    same column names, and row N is file line N + the header's lines (a row written on
+    one line, as nearly all are), so a baseline made by `scan .` serves git scans too."""
+    tab = origin.path.lower().removesuffix(".gz").endswith((".tsv", ".tab"))
+    layout = sniff_layout(header, "\t" if tab else ",")
+    reader = csv.reader(io.StringIO(header), delimiter=layout.delimiter, quotechar=layout.quotechar)
+    first: list[str] = next((row for row in reader if row), [])
+    header_lines = reader.line_num if layout.has_header else 0
+    titles = first if layout.has_header else []
+    width = len(first)
+    names = column_names(titles, width)
+    batcher = CellBatcher(origin.path, "datasets", origin=origin)
+    delimiter, quote = layout.delimiter, layout.quotechar
+    for number, text in _added_lines(hunks):
+        if number <= header_lines:
+            continue
+        try:
+            values = next(csv.reader([text], delimiter=delimiter, quotechar=quote))
+        except (csv.Error, StopIteration):
+            values = [text]
+        if len(values) != len(names):
+            names = column_names(titles, max(width, len(values)))
+        batcher.add_row(values, names, number - header_lines, number)
+        yield from batcher.ready()
+    yield from batcher.rest()
 
 
 @dataclass(frozen=True)
@@ -186,6 +271,11 @@ def repository_root(target: str) -> Path:
     if completed.returncode != 0:
         raise InputError(f"{target}: not inside a git repository (the git modes need one)")
     return Path(completed.stdout.decode("utf-8", "surrogateescape").strip())
+
+
+def blob_head(root: Path, blob: str) -> str:
+    """The first lines of a blob (about SNIFF_CHARS), enough to read a table's header."""
+    return gitrun.head(root, ("cat-file", "blob", blob), SNIFF_CHARS).decode("utf-8", "replace")
 
 
 def has_commits(root: Path) -> bool:
@@ -303,6 +393,8 @@ class GitLogSource(Source):
                 if isinstance(entry, FileChange) and entry.origin.commit:
                     order = self._commit_order
                     order.setdefault(entry.origin.commit, len(order))
+                if isinstance(entry, FileChange) and entry.data_kind == "csv" and entry.blob:
+                    entry = replace(entry, header=blob_head(self.root, entry.blob))
                 yield entry
 
 
@@ -333,6 +425,8 @@ class LogParser:
         self.skip = True
         """Nothing to collect until a file with a new blob starts."""
         self.gitlink = False
+        self.blob: str | None = None
+        """The new version's blob of the file being read (a table's header is read from it)."""
         self.hunks: list[Hunk] = []
         self.hunk_end = 0
 
@@ -381,7 +475,7 @@ class LogParser:
                 self.start_commit(line)
             elif line.startswith(b"diff "):
                 yield from self.end_file()
-                self.path, self.skip, self.gitlink = None, False, False
+                self.path, self.skip, self.gitlink, self.blob = None, False, False, None
             elif line.startswith(b"+++ "):
                 self.target(line)
             elif line.startswith(b"index "):
@@ -397,14 +491,7 @@ class LogParser:
             yield Notice(name, "skipped: submodule (scan its own repository)", level="info")
 
     def start_commit(self, line: bytes) -> None:
-        sha, author, email, date = line[1:].rstrip(b"\r\n").split(b"\x1f")
-        self.commit = Location(
-            path="",
-            commit=sha.decode(),
-            author=author.decode("utf-8", "replace"),
-            email=email.decode("utf-8", "replace"),
-            date=date.decode(),
-        )
+        self.commit = _commit_header(line)
         self.path, self.skip, self.gitlink = None, True, False
 
     def target(self, line: bytes) -> None:
@@ -419,6 +506,8 @@ class LogParser:
     def index(self, line: bytes) -> None:
         """ "index <old>[,<old2>]..<new> [<mode>]": a blob seen before was scanned before."""
         fields = line.split()
+        if len(fields) < 2:
+            return
         blob = fields[1].rpartition(b"..")[2]
         if len(fields) > 2 and fields[2] == GITLINK_MODE:
             self.skip = self.gitlink = True
@@ -426,6 +515,7 @@ class LogParser:
             self.skip = True
         else:
             self.seen_blobs.add(blob)
+            self.blob = blob.decode("ascii", "replace")
 
     def add_run(self, run: list[bytes], run_start: int) -> None:
         """A run of added lines becomes a hunk, or joins the last one when only a few
@@ -443,7 +533,8 @@ class LogParser:
     def end_file(self) -> Iterator[FileChange]:
         if self.hunks and self.commit is not None and self.path is not None:
             origin = replace(self.commit, path=self.path)
-            yield FileChange(origin, tuple(self.hunks), self.kind)
+            data_kind = kind_for_name(self.path)
+            yield FileChange(origin, tuple(self.hunks), self.kind, self.blob, data_kind)
         elif self.gitlink and self.path is not None:
             self.submodules.add(self.path)
         self.hunks = []
@@ -531,7 +622,10 @@ class StagedSource(Source):
                     size = int(header[2])
                     data = stream.read(size)
                     stream.read(1)  # the newline after each object
-                    if size > self.max_file_size:
+                    data_kind = kind_for_name(path)
+                    if data_kind is not None:
+                        yield from _staged_data(path, data, data_kind)
+                    elif size > self.max_file_size:
                         yield Notice(
                             path, f"skipped: {size} bytes is over the --max-file-size limit"
                         )
@@ -539,6 +633,18 @@ class StagedSource(Source):
                         yield Notice(path, "skipped: binary file", level="info")
                     else:
                         yield StagedFile(path, data)
+
+
+def _staged_data(path: str, data: bytes, kind: str) -> Iterator[Item | Notice]:
+    """A staged log or dataset, read as `scan PATH` reads the file: the same kind,
+    cells and fingerprints."""
+    if kind == "parquet":
+        from policyctl.sources.tabular import parquet_supported
+
+        if not parquet_supported():
+            yield Notice(path, f"skipped: {DATASETS_EXTRA}")
+            return
+    yield DataItem(path, path, len(data), kind, DataOptions(), content=data)
 
 
 def _staged_changes(root: Path) -> list[tuple[bytes, bytes, str]]:
@@ -560,6 +666,23 @@ def _staged_changes(root: Path) -> list[tuple[bytes, bytes, str]]:
             _, mode, _, blob, _ = header[1:].split(b" ", 4)
             changes.append((mode, blob, name.decode("utf-8", "replace")))
     return changes
+
+
+def _commit_header(line: bytes) -> Location:
+    """The commit of a `_LOG_FORMAT` line. The hash comes first and the date last; the
+    author's name is what lies between the hash and the e-mail, so a name holding the
+    separator (a hand-made commit object can hold any byte) cannot shift the fields."""
+    fields = line[1:].rstrip(b"\r\n")
+    sha, _, rest = fields.partition(b"\x1f")
+    rest, _, date = rest.rpartition(b"\x1f")
+    author, _, email = rest.rpartition(b"\x1f")
+    return Location(
+        path="",
+        commit=sha.decode("ascii", "replace"),
+        author=author.decode("utf-8", "replace"),
+        email=email.decode("utf-8", "replace"),
+        date=date.decode("ascii", "replace"),
+    )
 
 
 def _small(hunk: Hunk) -> bool:
@@ -603,51 +726,12 @@ def _unquote(raw: bytes) -> str:
 
 
 def _run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    try:
-        completed = subprocess.run(
-            ["git", *_GIT_CONFIG, *args], cwd=cwd, capture_output=True, check=False
-        )
-    except OSError as exc:
-        raise InputError(f"cannot run git: {exc.strerror or type(exc).__name__}") from None
-    if check and completed.returncode != 0:
-        raise InputError(f"git {args[0]} failed in {cwd}: {_first_line(completed.stderr)}")
-    return completed
+    return gitrun.run(cwd, *args, check=check)
 
 
 @contextmanager
 def _streamed_git(
     cwd: Path, args: list[str], stdin: IO[bytes] | None = None
 ) -> Iterator[IO[bytes]]:
-    """`git ARGS` with its stdout as a stream; git failing is an error once the stream ends.
-
-    stderr goes to a temporary file, so a chatty git can never block on a full pipe.
-    """
-    with tempfile.TemporaryFile() as errors:
-        try:
-            process = subprocess.Popen(
-                ["git", *_GIT_CONFIG, *args],
-                cwd=cwd,
-                stdin=stdin if stdin is not None else subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                bufsize=1024 * 1024,
-            )
-        except OSError as exc:
-            raise InputError(f"cannot run git: {exc.strerror or type(exc).__name__}") from None
-        assert process.stdout is not None
-        try:
-            yield process.stdout
-        except BaseException:
-            process.kill()
-            raise
-        finally:
-            process.stdout.close()
-            code = process.wait()
-        if code != 0:
-            errors.seek(0)
-            raise InputError(f"git {args[0]} failed: {_first_line(errors.read())}")
-
-
-def _first_line(stderr: bytes) -> str:
-    text = stderr.decode("utf-8", "replace").strip()
-    return text.splitlines()[0] if text else "no message"
+    with gitrun.stream(cwd, args, stdin) as stdout:
+        yield stdout

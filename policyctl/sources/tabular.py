@@ -455,8 +455,18 @@ def parquet_leaves(name: str, value: Any) -> Iterator[tuple[str, Any]]:
 def read_parquet(
     path: str | IO[bytes], batch_rows: int, limit: int | None = None
 ) -> Iterator[Record]:
-    """Rows of a Parquet file, read a batch at a time (never the whole file)."""
-    table = parquet_file(path)
+    """Rows of a Parquet file (a path, an object-store URL, or bytes already open), read
+    a batch at a time (never the whole file)."""
+    from policyctl.sources.storage import is_url, open_binary
+
+    if isinstance(path, str) and is_url(path):
+        with open_binary(path) as handle:
+            yield from _parquet_records(parquet_file(handle), batch_rows, limit)
+    else:
+        yield from _parquet_records(parquet_file(path), batch_rows, limit)
+
+
+def _parquet_records(table: Any, batch_rows: int, limit: int | None) -> Iterator[Record]:
     number = 0
     for batch in table.iter_batches(batch_size=batch_rows):
         columns = [column.to_pylist() for column in batch.columns]

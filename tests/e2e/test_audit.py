@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from policyctl.evidence import audit
-from tests.conftest import RunPolicyctl
+from tests.conftest import RunPolicyctl, git
 from tests.evidence_helpers import make_scanned_repo
 
 KEY = {"POLICYCTL_AUDIT_KEY": "audit-key-for-tests"}
@@ -163,11 +163,14 @@ def test_every_scan_appends_an_entry_with_the_report_digest(
     git_repo: Path, tmp_path: Path, run_policyctl: RunPolicyctl
 ) -> None:
     make_scanned_repo(git_repo)
-    default = {"POLICYCTL_AUDIT_LOG": ""}  # unset: the default log, in the current folder
+    # unset: the default log, in the user's state folder
+    default = {"POLICYCTL_AUDIT_LOG": "", "XDG_STATE_HOME": str(tmp_path / "state")}
     result = run_policyctl(
-        "scan", git_repo, "--format", "json", "--no-progress", cwd=tmp_path, env=default
+        "scan", git_repo, "--format", "json", "--no-progress", cwd=git_repo, env=default
     )
-    entries = [json.loads(line) for line in (tmp_path / ".policyctl/audit.jsonl").open()]
+    assert git(git_repo, "status", "--porcelain") == ""  # nothing written in the scanned tree
+    log = tmp_path / "state/policyctl/audit.jsonl"
+    entries = [json.loads(line) for line in log.open()]
     assert len(entries) == 1
     assert entries[0]["event"] == "scan"
     assert entries[0]["exit_code"] == result.code == 1
@@ -179,16 +182,16 @@ def test_no_audit_and_a_configured_log_path_are_honoured(
     git_repo: Path, tmp_path: Path, run_policyctl: RunPolicyctl
 ) -> None:
     make_scanned_repo(git_repo)
-    default = {"POLICYCTL_AUDIT_LOG": ""}
+    default = {"POLICYCTL_AUDIT_LOG": "", "XDG_STATE_HOME": str(tmp_path / "state")}
     run_policyctl("scan", git_repo, "--no-audit", "-q", cwd=tmp_path, env=default)
-    assert not (tmp_path / ".policyctl").exists()
+    assert not (tmp_path / "state").exists()
     run_policyctl("scan", git_repo, "-q", cwd=tmp_path, env={"POLICYCTL_AUDIT_LOG": "logs/a.jsonl"})
     assert len((tmp_path / "logs/a.jsonl").read_text().splitlines()) == 1
     (tmp_path / "cfg.yaml").write_text("version: 1\naudit_log: false\n")
     run_policyctl(
         "scan", git_repo, "-q", "--config", tmp_path / "cfg.yaml", cwd=tmp_path, env=default
     )
-    assert not (tmp_path / ".policyctl").exists()
+    assert not (tmp_path / "state").exists()
 
 
 def test_audit_verify_and_show_from_the_command_line(

@@ -55,7 +55,8 @@ def step(name: str) -> dict[str, Any]:
 def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """RUNNER_TEMP after the action's install step has run (once per session)."""
     temp = tmp_path_factory.mktemp("runner-temp")
-    installed = run_step(step("Install policyctl"), {}, {"RUNNER_TEMP": str(temp)}, temp)
+    runner = {"RUNNER_TEMP": str(temp), "HOME": str(temp / "home")}
+    installed = run_step(step("Install policyctl"), {}, runner, temp)
     assert installed.returncode == 0, installed.stderr
     assert installed.stdout.startswith("policyctl ")
     return temp
@@ -77,6 +78,7 @@ def runner_env(repo: Path, temp: Path, event_name: str, event: dict[str, Any]) -
         "GITHUB_REPOSITORY": "example/app",
         "GITHUB_SHA": git(repo, "rev-parse", "HEAD").strip(),
         "RUNNER_TEMP": str(temp),
+        "HOME": str(temp / "home"),
     }
 
 
@@ -183,27 +185,104 @@ def test_a_pull_request_base_missing_from_a_shallow_checkout_fails_with_a_clear_
     assert "::error title=policyctl::" in scanned.stdout
 
 
-def test_the_cache_folder_is_restored_and_saved_under_the_rule_set_digest(
-    runner_temp: Path, tmp_path: Path
-) -> None:
-    """A CI runner starts with an empty cache; actions/cache brings back the compiled
-    rules (and Hyperscan database) of the last run with the same policyctl and rules."""
-    (tmp_path / "output").write_text("")
-    (tmp_path / "env").write_text("")
-    runner = {
-        "RUNNER_TEMP": str(runner_temp),
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_ENV": str(tmp_path / "env"),
+def normal(name: str) -> str:
+    """A distribution name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_dependencies_are_installed_at_pinned_versions_and_hashes(runner_temp: Path) -> None:
+    lock = (PROJECT / "action" / "requirements.txt").read_text()
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+) \\$", lock, flags=re.MULTILINE)
+    assert {"typer", "rich", "pyyaml", "cryptography", "hyperscan", "hatchling"} <= {
+        name for name, _ in pins
     }
-    located = run_step(step("Locate the policyctl cache"), {}, runner, tmp_path)
-    assert located.returncode == 0, located.stderr
-    digest = (tmp_path / "output").read_text().strip().removeprefix("digest=")
-    assert re.fullmatch(r"[0-9a-f]{32}", digest)
-    cache = f"{runner_temp}/policyctl-cache"
-    assert (tmp_path / "env").read_text() == f"POLICYCTL_CACHE_DIR={cache}\n"
-    restore = step("Restore and save the policyctl cache")
-    assert restore["uses"].startswith("actions/cache@")
-    assert restore["with"]["path"] == "${{ runner.temp }}/policyctl-cache"
-    assert "${{ steps.policyctl-cache.outputs.digest }}" in restore["with"]["key"]
-    order = [s["name"] for s in ACTION["runs"]["steps"]]
-    assert order.index("Restore and save the policyctl cache") < order.index("Scan")
+    blocks = re.split(r"\n(?=[A-Za-z])", lock.split("\n\n", 1)[-1].strip())
+    assert all("--hash=sha256:" in block for block in blocks if not block.startswith("#"))
+    install = step("Install policyctl")["run"]
+    assert "--require-hashes" in install and "action/requirements.txt" in install
+    pip = runner_temp / "policyctl-venv" / "bin" / "pip"
+    frozen = subprocess.run([pip, "freeze"], capture_output=True, text=True, check=True).stdout
+    installed = {
+        normal(line.split("==")[0]): line.split("==")[1]
+        for line in frozen.splitlines()
+        if "==" in line
+    }
+    for name, version in pins:
+        assert installed.get(normal(name)) == version, name
+
+
+def test_pip_and_the_policyctl_cache_are_restored_between_runs() -> None:
+    cache = next(
+        s for s in ACTION["runs"]["steps"] if s.get("uses", "").startswith("actions/cache")
+    )
+    paths = cache["with"]["path"].split()
+    assert paths == ["~/.cache/policyctl-action/pip", "~/.cache/policyctl-action/policyctl"]
+    assert 'PIP_CACHE_DIR="$HOME/.cache/policyctl-action/pip"' in step("Install policyctl")["run"]
+    assert 'POLICYCTL_CACHE_DIR="$HOME/.cache/policyctl-action/policyctl"' in step("Scan")["run"]
+
+
+def test_a_push_scans_the_commits_it_pushed(runner_temp: Path, git_repo: Path) -> None:
+    before = commit_all(git_repo, "old", {"old.py": f"k = '{fakes.github_pat('pushed-old')}'\n"})
+    after = commit_all(git_repo, "new", {"new.py": f"k = '{fakes.aws_access_key_id('pushed')}'\n"})
+    env = runner_env(git_repo, runner_temp, "push", {"before": before, "after": after})
+
+    scanned = run_step(step("Scan"), {}, env, git_repo)
+
+    assert scanned.returncode == 1, scanned.stderr
+    assert f"--diff {before}..{after}" in scanned.stdout
+    report = json.loads(Path(outputs(runner_temp)["report"]).read_text())
+    assert [f["location"]["path"] for f in report["findings"]] == ["new.py"]
+
+
+def test_a_push_whose_before_commit_is_not_checked_out_scans_the_files(
+    runner_temp: Path, git_repo: Path
+) -> None:
+    after = commit_all(git_repo, "new", {"new.py": f"k = '{fakes.aws_access_key_id('shallow')}'\n"})
+    env = runner_env(git_repo, runner_temp, "push", {"before": "1" * 40, "after": after})
+
+    scanned = run_step(step("Scan"), {}, env, git_repo)
+
+    assert scanned.returncode == 1, scanned.stderr
+    assert "--diff" not in scanned.stdout
+    assert "::warning title=policyctl::the pushed commits are not all in the checkout" in (
+        scanned.stdout
+    )
+
+
+def test_each_blocking_finding_is_an_error_annotation_at_its_file_and_line(
+    runner_temp: Path, git_repo: Path
+) -> None:
+    token = fakes.github_pat("annotate")
+    commit_all(git_repo, "k", {"src/app.py": f"\n\nTOKEN = '{token}'\n"})
+    env = runner_env(git_repo, runner_temp, "push", {})
+
+    scanned = run_step(step("Scan"), {"path": "src"}, env, git_repo)
+
+    assert scanned.returncode == 1, scanned.stderr
+    errors = [line for line in scanned.stdout.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        "::error file=src/app.py,title=policyctl secret.github-pat-classic,line=3,col=10::"
+    )
+    assert_no_secret_in([scanned.stdout, scanned.stderr], [token])
+
+
+def test_the_mode_input_takes_the_modes_the_cli_takes(runner_temp: Path, git_repo: Path) -> None:
+    from policyctl.core.config import RUN_MODES
+
+    described = ACTION["inputs"]["mode"]["description"]
+    assert re.findall(r"\b(block|warn|log)\b", described) == ["warn", "block"]
+    assert set(RUN_MODES) == {"warn", "block"}
+    commit_all(git_repo, "k", {"a.py": f"k = '{fakes.github_pat('action-mode')}'\n"})
+    env = runner_env(git_repo, runner_temp, "push", {})
+
+    warned = run_step(step("Scan"), {"mode": "warn"}, env, git_repo)
+    refused = run_step(step("Scan"), {"mode": "log"}, env, git_repo)
+
+    assert warned.returncode == 0, warned.stderr
+    assert outputs(runner_temp)["findings"] == "1"
+    assert refused.returncode == 2
+    assert refused.stdout.splitlines() == [
+        "::error title=policyctl::input mode: 'log' is not one of block, warn "
+        "(or empty, to keep each control's own mode)"
+    ]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests import fakes
-from tests.conftest import assert_no_secret_in, commit_all, git, write_files
+from tests.conftest import POLICYCTL, assert_no_secret_in, commit_all, git, write_files
 
 PROJECT = Path(__file__).resolve().parents[2]
 PRE_COMMIT = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
@@ -70,8 +70,10 @@ def hooked_repo(git_repo: Path, hook_repository: tuple[Path, str], pre_commit_ho
     return git_repo
 
 
-def run(repo: Path, home: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+def run(
+    repo: Path, home: Path, *command: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **(env or {}), "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     env.pop("POLICYCTL_CACHE_DIR", None)  # the hook runs as a user's would
     env["XDG_CACHE_HOME"] = str(home / "xdg-cache")
     return subprocess.run(
@@ -92,7 +94,7 @@ def test_a_commit_with_a_staged_secret_is_refused_with_redacted_findings(
     assert committed.returncode != 0, output
     assert "secret.github-pat-classic" in output
     assert "settings.py:1" in output
-    assert "policyctl: ignore[RULE-ID]" in output  # how to suppress one
+    assert "settings.py:1: # policyctl: ignore[secret.github-pat-classic]" in output
     assert_no_secret_in([output], [token])
     assert git(hooked_repo, "log", "--format=%s").splitlines()[0] == "configure pre-commit"
 
@@ -146,3 +148,63 @@ def test_the_push_hook_refuses_commits_that_add_a_secret(
 
     assert pushed.returncode != 0
     assert "deploy.py:1" in pushed.stdout
+
+
+def test_a_password_in_an_env_file_blocks_the_commit_without_packs(
+    hooked_repo: Path, pre_commit_home: Path
+) -> None:
+    secret = fakes.password("env")
+    write_files(hooked_repo, {"deploy/.env": f"DB_PASSWORD={secret}\n"})
+    git(hooked_repo, "add", "deploy/.env")
+
+    committed = run(hooked_repo, pre_commit_home, "git", "commit", "-m", "env")
+
+    output = committed.stdout + committed.stderr
+    assert committed.returncode != 0, output
+    assert "deploy/.env:1" in output
+    assert_no_secret_in([output], [secret])
+
+
+def test_warnings_show_in_the_hook_output_when_the_commit_passes(
+    hooked_repo: Path, pre_commit_home: Path
+) -> None:
+    token = fakes.jwt("warn")  # medium severity: a warning, not a block
+    write_files(hooked_repo, {"client.py": f"SAMPLE = '{token}'\n"})
+    git(hooked_repo, "add", "client.py")
+
+    committed = run(hooked_repo, pre_commit_home, "git", "commit", "-m", "contact")
+
+    output = committed.stdout + committed.stderr
+    assert committed.returncode == 0, output
+    assert "secret.jwt" in output
+    assert "client.py:1" in output
+    assert_no_secret_in([output], [token])
+
+
+def readme_local_hooks() -> str:
+    """The `.pre-commit-config.yaml` the README's pre-commit section gives, as written."""
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## pre-commit\n", 1)[1]
+    return section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_s_local_hook_configuration_refuses_a_leak(
+    git_repo: Path, pre_commit_home: Path
+) -> None:
+    config = readme_local_hooks()
+    assert "OWNER" not in config and "REF" not in config
+    commit_all(git_repo, "configure", {".pre-commit-config.yaml": config})
+    bin_folder = str(Path(POLICYCTL).parent)
+    path = {"PATH": bin_folder + os.pathsep + os.environ.get("PATH", "")}
+    installed = run(git_repo, pre_commit_home, PRE_COMMIT, "install", "-t", "pre-commit")
+    assert installed.returncode == 0, installed.stderr
+    token = fakes.github_pat("readme-hook")
+    write_files(git_repo, {"app.py": f"TOKEN = '{token}'\n"})
+    git(git_repo, "add", "app.py")
+
+    committed = run(git_repo, pre_commit_home, "git", "commit", "-m", "leak", env=path)
+
+    output = committed.stdout + committed.stderr
+    assert committed.returncode != 0, output
+    assert "app.py:1: # policyctl: ignore[secret.github-pat-classic]" in output
+    assert_no_secret_in([output], [token])

@@ -41,7 +41,10 @@ def test_a_valid_rule_file_loads_its_rules(tmp_path: Path) -> None:
     [
         (("severity: high", "severity: urgent"), "rule custom.token: field 'severity': must be"),
         (("category: secret", "category: secrets"), "field 'category'"),
-        (("    title: Custom token\n", ""), "rule custom.token: is missing a required field"),
+        (
+            ("    title: Custom token\n", ""),
+            "rule custom.token: is missing the required field 'title'",
+        ),
         (("data_class: credential", "data_class: credential\n    colour: red"), "colour"),
         (("pattern: '\\bctok_[a-z0-9]{16}\\b'", "pattern: '(ctok'"), "field 'pattern'"),
         (("keywords: [ctok_]", "keywords: [ctok_]\n    validator: nope"), "no validator named"),

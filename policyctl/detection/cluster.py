@@ -1,0 +1,185 @@
+"""The same scan on a Dask cluster: batches of item references go to workers, findings
+come back, and everything after detection stays on the client.
+
+`--cluster local` (or `local:N`) starts a LocalCluster of N worker processes on this
+machine; `--cluster tcp://HOST:PORT` uses a running scheduler. Items are references
+(paths, object URLs, table parts), never contents: each worker reads its inputs itself,
+from a shared file system or object storage. The rules travel once per worker
+(scattered), and each worker process compiles them once and keeps the ruleset. A task is
+retried once by Dask; a batch that fails twice becomes an error notice per input, so the
+scan says it is incomplete rather than quietly passing. Dask is the `cluster` extra,
+imported only here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from policyctl.core.errors import ConfigError
+from policyctl.core.model import Notice
+from policyctl.detection.detect import DetectOptions
+from policyctl.detection.rules import Ruleset, compile_ruleset
+
+IN_FLIGHT_PER_WORKER = 3
+RETRIES = 1
+"""Dask retries a failed task this many times before it counts as failed."""
+CLUSTER_EXTRA = "the cluster needs Dask: pip install 'policyctl[cluster]'"
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    """What the report says about where the scan ran (never credentials)."""
+
+    executor: str
+    scheduler: str
+    workers: int
+    tasks: int = 0
+    failed_tasks: int = 0
+
+
+def redacted_address(address: str) -> str:
+    """The scheduler address without any user or password it may carry."""
+    if address.startswith("local"):
+        return address
+    parts = urlsplit(address)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def local_workers(address: str) -> int | None:
+    """N for `local:N`, None for `local` (one per CPU); a ConfigError for anything else
+    that starts with `local`."""
+    _, _, count = address.partition(":")
+    if not count:
+        return None
+    if not count.isdigit() or int(count) < 1:
+        raise ConfigError(f"--cluster {address}: write local or local:N with N at least 1")
+    return int(count)
+
+
+def connect(address: str) -> tuple[Any, Any]:
+    """A Dask client for `address` and the LocalCluster it started (or None)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ConfigError(CLUSTER_EXTRA) from None
+    if address.startswith("local"):
+        workers = local_workers(address)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        return Client(cluster), cluster
+    if not address.startswith(("tcp://", "tls://", "ws://", "wss://")):
+        raise ConfigError(
+            f"--cluster {redacted_address(address)}: give local, local:N or a scheduler "
+            "address such as tcp://HOST:8786"
+        )
+    try:
+        return Client(address, timeout="20s"), None
+    except OSError as exc:
+        raise ConfigError(
+            f"--cluster {redacted_address(address)}: cannot reach the scheduler ({exc})"
+        ) from None
+
+
+_compiled: dict[str, Ruleset] = {}
+"""Per worker process: the rulesets it has compiled, by digest of rules and backend."""
+
+
+def worker_ruleset(digest: str) -> Ruleset:
+    """The rule set the plugin brought this worker, compiled on its first task."""
+    if digest not in _compiled:
+        from policyctl.detection.cluster_plugin import payloads
+
+        _, rules, backend = payloads[digest]
+        _compiled[digest] = compile_ruleset(rules, backend)
+    return _compiled[digest]
+
+
+def _scan_batch_on_worker(batch: list[Any], digest: str, options: DetectOptions) -> Any:
+    from policyctl.detection.scan import scan_batch
+
+    return scan_batch(batch, worker_ruleset(digest), options)
+
+
+def scan_on_cluster(
+    batches: Iterator[list[Any]],
+    ruleset: Ruleset,
+    options: DetectOptions,
+    address: str,
+    report: Callable[[Any], None],
+) -> ClusterInfo:
+    """Send every batch to the cluster; `report` gets each batch's result as it comes."""
+    from distributed import as_completed
+
+    client, cluster = connect(address)
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        from policyctl.detection.cluster_plugin import RulesPlugin
+
+        digest = _digest(ruleset)
+        # A plugin, not scattered data: a worker that joins or restarts mid-scan gets the
+        # rules too, where scattered data would be lost with the worker that held it.
+        client.register_plugin(RulesPlugin((digest, ruleset.rules, ruleset.backend)))
+        tasks = failed = 0
+        limit = workers * IN_FLIGHT_PER_WORKER
+        running = as_completed()
+        sent: dict[str, list[Any]] = {}
+        pending = iter(batches)
+
+        def submit(batch: list[Any]) -> None:
+            nonlocal tasks
+            future = client.submit(
+                _scan_batch_on_worker, batch, digest, options, retries=RETRIES, pure=False
+            )
+            sent[future.key] = batch
+            running.add(future)
+            tasks += 1
+
+        for batch in pending:
+            submit(batch)
+            if tasks >= limit:
+                break
+        for future in running:
+            batch = sent.pop(future.key)
+            if future.status == "finished":
+                report(future.result())
+            else:
+                failed += 1
+                report(_failed(batch, future))
+            following = next(pending, None)
+            if following is not None:
+                submit(following)
+        return ClusterInfo("dask", redacted_address(address), workers, tasks, failed)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _failed(batch: list[Any], future: Any) -> Any:
+    """A batch whose task failed twice: an error notice for each of its inputs."""
+    from policyctl.detection.scan import BatchResult
+
+    kind = type(future.exception()).__name__ if future.status == "error" else future.status
+    result = BatchResult()
+    for entry in batch:
+        if isinstance(entry, Notice):
+            result.notices.append(entry)
+        else:
+            message = f"could not be scanned: its cluster task failed twice ({kind})"
+            result.notices.append(Notice(entry.display, message, "error"))
+    return result
+
+
+def _digest(ruleset: Ruleset) -> str:
+    return hashlib.sha256(pickle.dumps((ruleset.rules, ruleset.backend))).hexdigest()

@@ -1,0 +1,277 @@
+"""--cluster: the same findings from real Dask workers; object storage from a real S3
+server (moto's); a worker killed in the middle of a scan."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import fakes
+from tests import pii_samples as pii
+from tests.conftest import RunPolicyctl, assert_no_secret_in, commit_all
+
+pytest.importorskip("distributed")
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fingerprints(report: dict[str, object]) -> list[tuple[str, str]]:
+    return [(f["fingerprint"], f["rule_id"]) for f in report["findings"]]  # type: ignore[index,union-attr]
+
+
+class Scheduler:
+    """`dask scheduler` and `dask worker` processes, as an operator would start them."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.file = folder / "scheduler.json"
+        self.folder = folder
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.process = subprocess.Popen(
+            [
+                BIN / "dask",
+                "scheduler",
+                "--scheduler-file",
+                self.file,
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not self.file.exists():
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.2)
+        self.address = json.loads(self.file.read_text(encoding="utf-8"))["address"]
+
+    def add_worker(self) -> subprocess.Popen[bytes]:
+        worker = subprocess.Popen(
+            [
+                BIN / "dask",
+                "worker",
+                "--scheduler-file",
+                self.file,
+                "--nthreads",
+                "1",
+                "--no-nanny",
+                "--no-dashboard",
+                "--local-directory",
+                self.folder,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.workers.append(worker)
+        return worker
+
+    def wait_for_workers(self, count: int) -> None:
+        from distributed import Client
+
+        with Client(self.address, timeout="30s") as client:
+            client.wait_for_workers(count, timeout=60)
+
+    def stop(self) -> None:
+        for process in [*self.workers, self.process]:
+            process.kill()
+            process.wait(timeout=30)
+
+
+@pytest.fixture
+def scheduler(tmp_path: Path) -> Iterator[Scheduler]:
+    running = Scheduler(tmp_path / "dask")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def mixed_tree(root: Path) -> list[str]:
+    """Code with a secret, a log and a CSV and JSON-lines table with personal data."""
+    secret = fakes.github_pat("cluster")
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "app.py").write_text(f"token = '{secret}'\n", encoding="utf-8")
+    (root / "app.log").write_text(f"login by {pii.email(1)} from {pii.ipv4()}\n", encoding="utf-8")
+    with (root / "people.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "email", "ssn"])
+        for n in range(50):
+            writer.writerow([n, pii.email(n), pii.ssn()])
+    (root / "events.jsonl").write_text(
+        "".join(json.dumps({"user": pii.email(n), "card": pii.card()}) + "\n" for n in range(20)),
+        encoding="utf-8",
+    )
+    return [secret]
+
+
+def scan_json(
+    run: RunPolicyctl, *args: object, env: dict[str, str] | None = None
+) -> dict[str, object]:
+    result = run("scan", *map(str, args), "-f", "json", "--no-audit", env=env)
+    assert result.code in (0, 1), result.err
+    return result.json()  # type: ignore[no-any-return]
+
+
+def test_a_running_scheduler_gives_the_same_findings_as_a_local_scan(
+    tmp_path: Path, run_policyctl: RunPolicyctl, scheduler: Scheduler
+) -> None:
+    secrets = mixed_tree(tmp_path / "tree")
+    scheduler.add_worker()
+    scheduler.add_worker()
+    scheduler.wait_for_workers(2)
+    local = scan_json(run_policyctl, tmp_path / "tree")
+    remote = scan_json(run_policyctl, tmp_path / "tree", "--cluster", scheduler.address)
+    assert fingerprints(remote) == fingerprints(local) and fingerprints(local)
+    assert remote["columns"] == local["columns"]
+    assert remote["scan"]["executor"] == "dask" and local["scan"]["executor"] == "local"  # type: ignore[index]
+    assert remote["scan"]["cluster"]["workers"] == 2  # type: ignore[index]
+    assert_no_secret_in([json.dumps(remote)], secrets)
+
+
+def test_git_history_on_a_local_cluster_gives_the_same_findings(
+    git_repo: Path, run_policyctl: RunPolicyctl
+) -> None:
+    secret = fakes.github_pat("history")
+    commit_all(
+        git_repo,
+        "add",
+        {"config.py": f"key = '{secret}'\n", "users.csv": f"email\n{pii.email(3)}\n"},
+    )
+    commit_all(git_repo, "remove", {"config.py": "key = None\n"})
+    local = scan_json(run_policyctl, git_repo, "--git")
+    remote = scan_json(run_policyctl, git_repo, "--git", "--cluster", "local:2")
+    assert fingerprints(remote) == fingerprints(local) and fingerprints(local)
+    assert remote["scan"]["cluster"]["scheduler"] == "local:2"  # type: ignore[index]
+
+
+def test_a_worker_killed_in_the_middle_of_a_scan_loses_no_finding(
+    tmp_path: Path, run_policyctl: RunPolicyctl, scheduler: Scheduler
+) -> None:
+    tree = tmp_path / "many"
+    tree.mkdir()
+    for n in range(3000):  # about a dozen batches
+        (tree / f"f{n:04}.log").write_text(f"user {pii.email(n)} signed in\n", encoding="utf-8")
+    local = scan_json(run_policyctl, tree)
+    doomed = scheduler.add_worker()
+    scheduler.wait_for_workers(1)
+    scan = subprocess.Popen(
+        [
+            BIN / "policyctl",
+            "scan",
+            tree,
+            "--cluster",
+            scheduler.address,
+            "-f",
+            "json",
+            "--no-audit",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    from distributed import Client
+
+    with Client(scheduler.address, timeout="30s") as client:
+        deadline = time.monotonic() + 120
+        while not any(client.processing().values()):  # the first tasks are running
+            assert time.monotonic() < deadline and scan.poll() is None
+            time.sleep(0.05)
+    scheduler.add_worker()
+    doomed.send_signal(signal.SIGKILL)
+    out, err = scan.communicate(timeout=300)
+    assert scan.returncode in (0, 1), err
+    remote = json.loads(out)
+    assert fingerprints(remote) == fingerprints(local)
+    assert remote["scan"]["cluster"]["failed_tasks"] == 0  # type: ignore[index]
+
+
+@pytest.fixture
+def s3(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """moto's standalone S3 server on a free port, with a test-only identity."""
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN / "moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    env = {
+        "AWS_ACCESS_KEY_ID": "policyctl-test-" + "identity",
+        "AWS_SECRET_ACCESS_KEY": "not-a-real-" + "secret-key-for-moto",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
+    }
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(endpoint + "/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "moto's server did not start"
+                time.sleep(0.2)
+        yield env
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_objects_in_an_s3_bucket_are_scanned_as_files_of_their_names(
+    tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for name, value in s3.items():
+        monkeypatch.setenv(name, value)
+    bucket = boto3.client("s3")
+    bucket.create_bucket(Bucket="lake")
+    ssn = pii.ssn()
+    bucket.put_object(
+        Bucket="lake", Key="raw/users.csv", Body=f"id,email\n1,{pii.email(7)}\n".encode()
+    )
+    bucket.put_object(Bucket="lake", Key="raw/2026/app.log", Body=f"check ssn {ssn}\n".encode())
+    table = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"email": [pii.email(8)], "n": [1]}), table)
+    bucket.put_object(Bucket="lake", Key="raw/t.parquet", Body=table.read_bytes())
+    local = scan_json(run_policyctl, "s3://lake/raw/", env=s3)
+    places = {
+        (f["rule_id"], f["location"]["path"], f["location"].get("row")) for f in local["findings"]
+    }  # type: ignore[index,union-attr]
+    assert ("pii.us-ssn", "s3://lake/raw/2026/app.log", None) in places
+    assert ("pii.email-address", "s3://lake/raw/users.csv", 1) in places
+    assert ("pii.email-address", "s3://lake/raw/t.parquet", 1) in places
+    remote = scan_json(run_policyctl, "s3://lake/raw/", "--cluster", "local:2", env=s3)
+    assert fingerprints(remote) == fingerprints(local)
+    text = run_policyctl("scan", "s3://lake/raw/", "--no-audit", env=s3).all_output
+    assert_no_secret_in([json.dumps(local), text], [s3["AWS_SECRET_ACCESS_KEY"]])
+    assert ssn not in text
+
+
+def test_a_missing_bucket_is_one_error_line_and_exit_2(
+    run_policyctl: RunPolicyctl, s3: dict[str, str]
+) -> None:
+    result = run_policyctl("scan", "s3://no-such-bucket/x/", "--no-audit", env=s3)
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1 and "s3://no-such-bucket/x/" in result.err

@@ -1,0 +1,126 @@
+"""Issue 14.21: `kill -9` of policyctl leaves no worker running and, after the next run,
+no temporary copy behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import POLICYCTL, RunPolicyctl
+
+LINE = "2026-12-05T10:00:00Z user=alice@example.com action=login ip=10.1.2.3 ok\n"
+
+
+def children_of(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is `pid`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_for(condition: Callable[[], object], seconds: float) -> object:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.02)
+    return None
+
+
+def kill_once_workers_run(command: list[str | Path], workers: int) -> list[int]:
+    """Start `command`, SIGKILL it as soon as `workers` children run; their pids."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        pids = wait_for(lambda: (c := children_of(process.pid)) and len(c) >= workers and c, 60)
+        assert pids, "the workers never started"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    assert isinstance(pids, list)
+    return pids
+
+
+def reap(pids: list[int]) -> None:
+    """Kill what a failed test left running: workers that outlived their parent."""
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_scan_workers_die_with_their_parent(tmp_path: Path) -> None:
+    target = tmp_path / "logs"
+    target.mkdir()
+    for number in range(12):
+        (target / f"app-{number}.txt").write_text(LINE * 14_000)  # about 1 MB each
+    pids = kill_once_workers_run(
+        [POLICYCTL, "scan", target, "--jobs", "2", "--no-progress", "--no-audit"], 2
+    )
+    try:
+        assert wait_for(lambda: not any(alive(p) for p in pids), 10), "workers outlived it"
+    finally:
+        reap(pids)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_redact_workers_die_with_their_parent(tmp_path: Path) -> None:
+    table = tmp_path / "users.csv"
+    rows = "".join(f"{n},user{n}@example.com,+1 415 555 {n % 10000:04d}\n" for n in range(120_000))
+    table.write_text("id,email,phone\n" + rows)
+    pids = kill_once_workers_run(
+        [POLICYCTL, "redact", table, "--output", tmp_path / "out.csv", "--jobs", "2", "--no-audit"],
+        2,
+    )
+    try:
+        assert wait_for(lambda: not any(alive(p) for p in pids), 10), "workers outlived it"
+    finally:
+        reap(pids)
+
+
+def test_the_next_in_place_run_removes_a_killed_runs_temporary_copy(
+    tmp_path: Path, run_policyctl: RunPolicyctl
+) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(LINE * 5_000)  # redacted for a second or more
+    before = log.read_bytes()
+    process = subprocess.Popen(
+        [POLICYCTL, "redact", log, "--in-place", "--no-audit"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        copy = wait_for(lambda: [p for p in tmp_path.iterdir() if p.name.endswith("-tmp")], 60)
+        assert copy, "no temporary copy was seen"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    if log.read_bytes() != before:
+        pytest.skip("the run finished before it was killed")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".policyctl-tmp")]
+    again = run_policyctl("redact", log, "--in-place", "--no-audit", "-q", timeout=300)
+    assert again.code == 0, again.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.log"]
