@@ -59,26 +59,6 @@ def code_digest() -> bytes:
     return digest.digest()
 
 
-def install_digest() -> str:
-    """A digest of this installation's code, built-in rules and packs, and Hyperscan
-    version: the key under which a CI job may save and restore the cache folder
-    (action.yml), since every entry the built-in rule set needs depends only on these."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from policyctl.core.builtin import builtin_dir
-
-    digest = hashlib.sha256(code_digest())
-    try:
-        digest.update(version("hyperscan").encode())
-    except PackageNotFoundError:
-        digest.update(b"no hyperscan")
-    for name in ("rules", "policies"):
-        for path in sorted(builtin_dir(name).rglob("*")):
-            if path.is_file():
-                digest.update(f"{name}/{path.name}".encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:32]
-
-
 def entry_name(namespace: str, key: bytes, suffix: str = "json") -> str:
     """The file name of the entry for `key`, which also depends on policyctl's code."""
     digest = hashlib.sha256(code_digest() + namespace.encode() + b"\0" + key).hexdigest()
