@@ -1,6 +1,7 @@
-"""Recall on an independent public collection of identifier test cases: the valid numbers
-listed in python-stdnum's own test suite (the `numbers = '''...'''` blocks of its
-doctests, in the sdist from PyPI), for the types policyctl has a rule for.
+"""Recall on an independent public collection of identifier test cases: the numbers
+listed in python-stdnum's own test suite (the `numbers = '''...'''` blocks and single
+`validate(...)` calls of its doctests) and in its modules' doctests, in the sdist from
+PyPI, for the types policyctl has a rule for.
 
     python bench/pii_public_vectors.py [--version 2.2]
 
@@ -32,26 +33,44 @@ from measure import CACHE, policyctl_command
 
 HERE = CACHE / "stdnum-vectors"
 
-TYPES = {
-    # python-stdnum test file: (policyctl rule, the column name people would use)
-    "ar_cuit": ("pii.ar-cuit", "cuit"),
-    "au_abn": ("pii.au-abn", "abn"),
-    "au_tfn": ("pii.au-tfn", "tfn"),
-    "bic": ("pii.swift-bic", "bic"),
-    "bitcoin": ("pii.bitcoin-address", "bitcoin address"),
-    "br_cnpj": ("pii.br-cnpj", "cnpj"),
-    "cl_rut": ("pii.cl-rut", "rut"),
-    "eu_vat": ("pii.eu-vat-id", "vat number"),
-    "iban": ("pii.iban", "iban"),
-    "in_pan": ("pii.in-pan", "pan"),
-    "it_codicefiscale": ("pii.it-fiscal-code", "codice fiscale"),
-    "kr_rrn": ("pii.kr-rrn", "rrn"),
-    "mx_curp": ("pii.mx-curp", "curp"),
-    "no_fodselsnummer": ("pii.no-birth-number", "fodselsnummer"),
-    "se_personnummer": ("pii.se-personnummer", "personnummer"),
-    "tr_tckimlik": ("pii.tr-identity-number", "tc kimlik"),
-    "za_idnr": ("pii.za-identity-number", "id number"),
+TYPES: dict[str, tuple[tuple[str, ...], str]] = {
+    # python-stdnum module: (the policyctl rules that may report it, the column name
+    # people would use); the module's test file and its own doctests give the values
+    "ar_cuit": (("pii.ar-cuit",), "cuit"),
+    "au_abn": (("pii.au-abn",), "abn"),
+    "au_tfn": (("pii.au-tfn",), "tfn"),
+    "bic": (("pii.swift-bic",), "bic"),
+    "bitcoin": (("pii.bitcoin-address",), "bitcoin address"),
+    "br_cnpj": (("pii.br-cnpj",), "cnpj"),
+    "cl_rut": (("pii.cl-rut",), "rut"),
+    "eu_vat": (("pii.eu-vat-id", "pii.de-vat-id"), "vat number"),
+    "iban": (("pii.iban",), "iban"),
+    "in_pan": (("pii.in-pan",), "pan"),
+    "it_codicefiscale": (("pii.it-fiscal-code",), "codice fiscale"),
+    "kr_rrn": (
+        ("pii.kr-rrn", "pii.kr-rrn-digits", "pii.kr-foreigner-registration-number"),
+        "rrn",
+    ),
+    "mx_curp": (("pii.mx-curp",), "curp"),
+    "no_fodselsnummer": (("pii.no-birth-number",), "fodselsnummer"),
+    "se_personnummer": (("pii.se-personnummer",), "personnummer"),
+    "tr_tckimlik": (("pii.tr-identity-number",), "tc kimlik"),
+    "za_idnr": (("pii.za-identity-number",), "id number"),
+    # types added with issue 17, and types whose only vectors are the module's doctests
+    "au_acn": (("pii.au-acn",), "acn"),
+    "de_handelsregisternummer": (("pii.de-commercial-register-number",), "handelsregister"),
+    "de_stnr": (("pii.de-tax-number",), "steuernummer"),
+    "fi_hetu": (("pii.fi-hetu",), "hetu"),
+    "in_aadhaar": (("pii.in-aadhaar", "pii.in-aadhaar-digits"), "aadhaar"),
+    "in_epic": (("pii.in-voter-id",), "voter id"),
+    "in_gstin": (("pii.in-gstin",), "gstin"),
+    "kr_brn": (("pii.kr-business-registration-number",), "business registration number"),
+    "se_orgnr": (("pii.se-organisation-number",), "organisationsnummer"),
+    "sg_uen": (("pii.sg-uen",), "uen"),
+    "th_pin": (("pii.th-national-id", "pii.th-national-id-digits"), "national id"),
 }
+FIRST_SET = 17
+"""The first 17 types: the collection the README's earlier figures were measured on."""
 
 _BLOCK = re.compile(r"numbers = '''\n(.*?)'''\n(?:>>> )?(.*?)\n", re.S)
 _VALID_CHECK = re.compile(r"if x and not \w+\.(?:is_valid|validate)\(x")
@@ -94,6 +113,47 @@ def vectors(text: str) -> tuple[list[str], list[str]]:
     return valid, invalid
 
 
+_CALL = re.compile(r">>> (?:\w+\.)?(validate|is_valid)\('([^'\n]*)'\)[^\n]*\n([^\n]*)")
+
+
+def calls(text: str) -> tuple[list[str], list[str]]:
+    """The valid and the invalid values of single doctest calls: `validate('x')` followed
+    by the value (valid) or a Traceback (invalid), `is_valid('x')` followed by True or
+    False. Calls with more arguments (a region, a company form) are left out."""
+    valid: list[str] = []
+    invalid: list[str] = []
+    for function, value, answer in _CALL.findall(text):
+        answer = answer.strip()
+        if function == "is_valid" and answer in ("True", "False"):
+            (valid if answer == "True" else invalid).append(value)
+        elif function == "validate" and answer.startswith("Traceback"):
+            invalid.append(value)
+        elif function == "validate" and answer.startswith("'"):
+            valid.append(value)
+    return valid, invalid
+
+
+def type_vectors(tests: Path, name: str) -> tuple[list[str], list[str]]:
+    """A type's values: its test file's blocks and calls, and its module's doctests;
+    each value once, the valid ones first."""
+    country, _, rest = name.partition("_")
+    module = Path(country + ".py") if not rest else Path(country, rest + ".py")
+    if country == "in":  # a keyword in Python, so the package is in_
+        module = Path("in_", rest + ".py")
+    sources = [tests / f"test_{name}.doctest", tests.parent / "stdnum" / module]
+    valid: list[str] = []
+    invalid: list[str] = []
+    for source in sources:
+        if not source.is_file():
+            continue
+        text = source.read_text(encoding="utf-8")
+        for found in (vectors(text), calls(text)):
+            valid += found[0]
+            invalid += found[1]
+    valid = list(dict.fromkeys(valid))
+    return valid, [v for v in dict.fromkeys(invalid) if v not in valid]
+
+
 def scan(path: Path, *extra: str) -> list[dict[str, object]]:
     command = [policyctl_command(), "scan", str(path), "--per-cell", "-f", "json"]
     done = subprocess.run([*command, "--no-progress", *extra], capture_output=True, text=True)
@@ -103,12 +163,14 @@ def scan(path: Path, *extra: str) -> list[dict[str, object]]:
     return findings
 
 
-def found_at(findings: Iterable[dict[str, object]], rule: str, key: str) -> set[object]:
-    """The lines (key "line") or rows (key "row") where `rule` was reported."""
+def found_at(
+    findings: Iterable[dict[str, object]], rules: tuple[str, ...], key: str
+) -> set[object]:
+    """The lines (key "line") or rows (key "row") where one of `rules` was reported."""
     return {
         f["location"][key]  # type: ignore[index]
         for f in findings
-        if f["rule_id"] == rule
+        if f["rule_id"] in rules
     }
 
 
@@ -129,8 +191,12 @@ def main() -> None:
         f" {'invalid':>7} {'alone':>6} {'column':>6}"
     )
     totals = [0] * 7
-    for name, (rule, column) in TYPES.items():
-        valid, invalid = vectors((tests / f"test_{name}.doctest").read_text(encoding="utf-8"))
+    first_totals = [0] * 7
+    for number, (name, (rule, column)) in enumerate(TYPES.items()):
+        valid, invalid = type_vectors(tests, name)
+        if not valid and not invalid:
+            print(f"{name:18} no vectors")
+            continue
         values = valid + invalid  # line (row) n <= len(valid): a valid value
         log = HERE / f"{name}.log"
         log.write_text("".join(v + "\n" for v in values), encoding="utf-8")
@@ -148,18 +214,27 @@ def main() -> None:
         counts += [len(invalid)]
         counts += [alone_bad, column_bad]
         totals = [t + c for t, c in zip(totals, counts, strict=True)]
+        if number < FIRST_SET:
+            first_totals = [t + c for t, c in zip(first_totals, counts, strict=True)]
         print(
             f"{name:18} {counts[0]:5} {counts[1]:6} {counts[2]:6} {counts[3]:5}"
             f" {counts[4]:7} {counts[5]:6} {counts[6]:6}"
         )
-    valid_total, invalid_total = totals[0], totals[4]
-    print(
-        f"recall: {totals[1] / valid_total:.1%} alone, {totals[2] / valid_total:.1%} in a named"
-        f" column, {totals[3] / valid_total:.1%} at any confidence ({valid_total} valid values)"
+    summary("all types", totals)
+    summary(f"the first {FIRST_SET} types", first_totals)
+    summary(
+        f"the {len(TYPES) - FIRST_SET} types added since",
+        [a - b for a, b in zip(totals, first_totals, strict=True)],
     )
+
+
+def summary(label: str, totals: list[int]) -> None:
+    valid_total = max(totals[0], 1)
     print(
-        f"false positives: {totals[5] / invalid_total:.1%} alone, {totals[6] / invalid_total:.1%}"
-        f" in a named column ({invalid_total} invalid values: reported as the type)"
+        f"{label}: recall {totals[1] / valid_total:.1%} alone, {totals[2] / valid_total:.1%}"
+        f" in a named column, {totals[3] / valid_total:.1%} at any confidence"
+        f" ({valid_total} valid values); invalid values reported as the type:"
+        f" {totals[5]} alone, {totals[6]} in a named column (of {totals[4]})"
     )
 
 

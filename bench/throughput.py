@@ -1,11 +1,17 @@
-"""Scan throughput and peak memory of policyctl on the real-code corpus, beside
-detect-secrets 1.5.0 in the same run.
+"""Scan throughput and peak memory of policyctl beside kingfisher-bin in the same run.
 
-    python bench/throughput.py [--runs 3] [--jobs 2] [--skip-detect-secrets | --ds-subset-mb 20]
+    python bench/throughput.py [--corpus pinned|local] [--subset-mb 60] [--runs 3] [--jobs 2]
+    python bench/throughput.py --detect-secrets-mb 20      # also detect-secrets 1.5.0
 
-Prints files, MB, seconds, MB/s and peak RSS (whole process tree) for each tool, the
-median of --runs runs for policyctl, and the ratio. Files are read once first so both
-tools scan from the page cache. Target (issue 2): >= 135 MB/s with --jobs 2, < 300 MB.
+The corpus is bench/corpus.py's pinned sdists, or with `--corpus local` the real code
+installed on this machine (bench/local_corpus.py); `--subset-mb` takes a fixed sample of
+it (corpus.subset), to keep a run short on a shared machine; `--uncompressed` leaves
+out .gz and other compressed files (botocore's and moto's JSON data). Both tools scan the same
+folder with every rule enabled: policyctl `--jobs N`, kingfisher-bin 2.14 `--no-validate
+--no-update-check --jobs N`. After one untimed run each (page cache, each tool's rule
+cache warm), the tools run alternately, --runs times each; printed: medians of wall
+seconds and MB/s, peak RSS summed over each tool's processes, and the ratio (issue 18's
+target: >= 2.0x kingfisher-bin, <= 300 MB).
 """
 
 from __future__ import annotations
@@ -16,7 +22,10 @@ import tempfile
 from pathlib import Path
 
 import corpus
+import local_corpus
 from measure import median, policyctl_command, run_measured, tool_venv, warm_page_cache
+
+KINGFISHER = "kingfisher-bin==2.14.0"
 
 
 def scan_policyctl(root: Path, jobs: int) -> tuple[float, float, dict[str, object]]:
@@ -30,6 +39,7 @@ def scan_policyctl(root: Path, jobs: int) -> tuple[float, float, dict[str, objec
                 "--jobs",
                 str(jobs),
                 "--no-progress",
+                "--no-audit",
                 "--format",
                 "json",
                 "--output",
@@ -40,6 +50,32 @@ def scan_policyctl(root: Path, jobs: int) -> tuple[float, float, dict[str, objec
         if result.returncode not in (0, 1):
             raise SystemExit(f"policyctl failed ({result.returncode}): {result.stderr[-500:]}")
         return result.seconds, result.peak_rss_mb, json.loads(report.read_text())
+
+
+def scan_kingfisher(root: Path, jobs: int) -> tuple[float, float, int]:
+    tools = tool_venv("kingfisher", KINGFISHER)
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "kingfisher.json"
+        result = run_measured(
+            [
+                str(tools / "kingfisher"),
+                "scan",
+                str(root),
+                "--no-validate",
+                "--no-update-check",
+                "--jobs",
+                str(jobs),
+                "--format",
+                "json",
+                "--output",
+                str(report),
+            ]
+        )
+        # 0: nothing found; 200: findings (kingfisher's documented exit codes)
+        if result.returncode not in (0, 200, 205):
+            raise SystemExit(f"kingfisher failed ({result.returncode}): {result.stderr[-500:]}")
+        findings = json.loads(report.read_text())["findings"] if report.exists() else []
+        return result.seconds, result.peak_rss_mb, len(findings)
 
 
 def scan_detect_secrets(root: Path, jobs: int) -> tuple[float, float, int]:
@@ -53,64 +89,98 @@ def scan_detect_secrets(root: Path, jobs: int) -> tuple[float, float, int]:
     return result.seconds, result.peak_rss_mb, sum(len(v) for v in found.values())
 
 
+COMPRESSED = (".gz", ".bz2", ".xz", ".zip")
+
+
+def corpus_root(kind: str, subset_mb: float | None, uncompressed: bool) -> Path:
+    root = corpus.build() if kind == "pinned" else local_corpus.build()
+    if subset_mb is None and not uncompressed:
+        return root
+    names = [
+        n
+        for n in corpus.subset(root, subset_mb if subset_mb is not None else float("inf"))
+        if not n.endswith("MANIFEST") and not (uncompressed and n.endswith(COMPRESSED))
+    ]
+    label = f"{subset_mb:g}MB" if subset_mb is not None else "all"
+    label += "-uncompressed" if uncompressed else ""
+    return corpus.copy_out(root, names, corpus.CACHE / f"throughput-{kind}-{label}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=("pinned", "local"), default="pinned")
+    parser.add_argument("--subset-mb", type=float, help="scan a fixed sample of this many MB")
+    parser.add_argument(
+        "--uncompressed",
+        action="store_true",
+        help="leave out compressed files (both tools decompress and scan them: policyctl as "
+        "logs, with every personal-data rule)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--skip-detect-secrets", action="store_true")
     parser.add_argument(
-        "--ds-subset-mb",
+        "--detect-secrets-mb",
         type=float,
-        help="time detect-secrets on a fixed subset of this many MB (it takes about an hour "
-        "on the whole corpus) and compare MB/s",
+        help="also time detect-secrets 1.5.0 on a fixed sample of this many MB",
     )
     args = parser.parse_args()
 
-    root = corpus.build()
+    root = corpus_root(args.corpus, args.subset_mb, args.uncompressed)
     files, size = corpus.describe(root)
     warm_page_cache(root)
     megabytes = size / 1e6
-    print(f"corpus: {files} files, {megabytes:.1f} MB ({root})")
+    print(f"corpus ({args.corpus}): {files} files, {megabytes:.1f} MB ({root})")
 
-    timings, peaks = [], []
+    scan_policyctl(root, args.jobs)  # untimed: rule caches of both tools, page cache
+    scan_kingfisher(root, args.jobs)
+    ours, theirs, our_peaks, their_peaks = [], [], [], []
     report: dict[str, object] = {}
+    their_findings = 0
     for run in range(args.runs):
         seconds, peak, report = scan_policyctl(root, args.jobs)
-        timings.append(seconds)
-        peaks.append(peak)
+        ours.append(seconds)
+        our_peaks.append(peak)
+        their_seconds, their_peak, their_findings = scan_kingfisher(root, args.jobs)
+        theirs.append(their_seconds)
+        their_peaks.append(their_peak)
         print(
-            f"  policyctl run {run + 1}: {seconds:.2f} s, {megabytes / seconds:.1f} MB/s, "
-            f"peak {peak:.0f} MB"
+            f"  run {run + 1}: policyctl {seconds:.2f} s ({megabytes / seconds:.1f} MB/s, "
+            f"{peak:.0f} MB), kingfisher {their_seconds:.2f} s "
+            f"({megabytes / their_seconds:.1f} MB/s, {their_peak:.0f} MB)"
         )
     scan = report["scan"]
-    assert isinstance(scan, dict)
-    ours = median(timings)
+    summary = report["summary"]
+    assert isinstance(scan, dict) and isinstance(summary, dict)
     print(
-        f"policyctl --jobs {args.jobs}: files scanned {scan['files']}, "
-        f"{scan['rules']} rules, engine {scan['engine']}"
+        f"policyctl --jobs {args.jobs}: {scan['files']} files scanned, {scan['rules']} rules, "
+        f"engine {scan['engine']}, {summary['findings']} findings"
+    )
+    print(f"kingfisher-bin --jobs {args.jobs}: {their_findings} findings")
+    mine, other = median(ours), median(theirs)
+    print(
+        f"policyctl       median {mine:7.2f} s {megabytes / mine:8.1f} MB/s  "
+        f"peak RSS {max(our_peaks):5.0f} MB"
     )
     print(
-        f"policyctl      median {ours:7.2f} s  {megabytes / ours:8.1f} MB/s  "
-        f"peak RSS {max(peaks):6.0f} MB"
+        f"kingfisher-bin  median {other:7.2f} s {megabytes / other:8.1f} MB/s  "
+        f"peak RSS {max(their_peaks):5.0f} MB"
     )
-    if args.skip_detect_secrets:
+    print(f"ratio: policyctl {other / mine:.2f}x kingfisher-bin's throughput")
+
+    if args.detect_secrets_mb is None:
         return
-    where, their_megabytes = root, megabytes
-    if args.ds_subset_mb is not None:
-        names = corpus.subset(root, args.ds_subset_mb)
-        where = corpus.copy_out(
-            root, names, corpus.CACHE / f"throughput-subset-{args.ds_subset_mb:g}MB"
-        )
-        their_megabytes = sum((where / n).stat().st_size for n in names) / 1e6
-        warm_page_cache(where)
-        print(f"detect-secrets on a fixed subset: {len(names)} files, {their_megabytes:.1f} MB")
-    theirs, their_peak, their_findings = scan_detect_secrets(where, args.jobs)
-    print(
-        f"detect-secrets        {theirs:7.2f} s  {their_megabytes / theirs:8.1f} MB/s  "
-        f"peak RSS {their_peak:6.0f} MB  ({their_findings} findings)"
+    names = corpus.subset(root, args.detect_secrets_mb)
+    where = corpus.copy_out(
+        root, names, corpus.CACHE / f"throughput-subset-{args.detect_secrets_mb:g}MB"
     )
-    ratio = (megabytes / ours) / (their_megabytes / theirs)
-    print(f"ratio: policyctl is {ratio:.0f}x faster than detect-secrets 1.5.0 (MB/s)")
+    their_megabytes = sum((where / n).stat().st_size for n in names) / 1e6
+    warm_page_cache(where)
+    seconds, peak, found = scan_detect_secrets(where, args.jobs)
+    print(
+        f"detect-secrets on {len(names)} files, {their_megabytes:.1f} MB: {seconds:.2f} s, "
+        f"{their_megabytes / seconds:.1f} MB/s, peak RSS {peak:.0f} MB ({found} findings); "
+        f"policyctl {(megabytes / mine) / (their_megabytes / seconds):.0f}x"
+    )
 
 
 if __name__ == "__main__":

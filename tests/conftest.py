@@ -9,11 +9,16 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from policyctl.detection.rules import Ruleset
 
 POLICYCTL = shutil.which("policyctl") or str(Path(sys.executable).with_name("policyctl"))
 
@@ -37,15 +42,49 @@ class Run:
 RunPolicyctl = Callable[..., Run]
 
 
+_SESSION_CACHE: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One compiled-engine cache folder for the session, set before collection (test
+    modules load the built-in rules to parametrize on them), never the user's home."""
+    _SESSION_CACHE.append(tempfile.mkdtemp(prefix="policyctl-test-cache-"))
+    os.environ["POLICYCTL_CACHE_DIR"] = _SESSION_CACHE[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _SESSION_CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Compiled-engine cache in a per-session folder, never the user's home; the audit
-    log of every scan there too, never in the checkout."""
-    cache = tmp_path_factory.getbasetemp() / "policyctl-cache"
+def _isolated_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test (and every policyctl it runs) uses the session's cache folder, even
+    after a test changed the environment; the audit log of every scan goes there too,
+    never into the checkout."""
+    cache = Path(_SESSION_CACHE[0])
     monkeypatch.setenv("POLICYCTL_CACHE_DIR", str(cache))
     monkeypatch.setenv("POLICYCTL_AUDIT_LOG", str(cache / "audit.jsonl"))
+
+
+@cache
+def compiled_builtin(backend: str = "auto") -> Ruleset:
+    """The built-in rules compiled once per session: a matcher (with Hyperscan, one
+    database) for every kind of input, stored in the session's cache, so that the
+    policyctl runs of later tests load them instead of compiling them again."""
+    from policyctl.core.model import SOURCE_KINDS
+    from policyctl.detection.rules import compile_ruleset, load_rules
+
+    ruleset = compile_ruleset(load_rules(), backend)
+    for kind in SOURCE_KINDS:
+        ruleset.matcher_for(kind)
+    return ruleset
+
+
+@pytest.fixture(scope="session")
+def builtin_ruleset() -> Ruleset:
+    """The built-in rules, compiled once for the whole session (see compiled_builtin)."""
+    return compiled_builtin()
 
 
 @pytest.fixture

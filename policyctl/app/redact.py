@@ -25,6 +25,7 @@ from policyctl.detection.detect import DetectOptions
 from policyctl.detection.rules import compile_ruleset, load_rules
 from policyctl.evidence import audit
 from policyctl.redaction.cells import DataResult
+from policyctl.redaction.columns import plan_privacy
 from policyctl.redaction.formats import Input, NotRedactable, format_for
 from policyctl.redaction.formats.text import NotText
 from policyctl.redaction.keys import keys_from_env
@@ -53,6 +54,10 @@ class RedactRequest:
     """`--strategy` specs, stronger than the config file's `redaction:` section."""
     command: tuple[str, ...] = ()
     """The command line, for the audit log."""
+    columns: tuple[str, ...] = ()
+    """`--columns NAME=STRATEGY[:OPTION=VALUE,...]` specs, over `redaction.columns`."""
+    dp_budget: float | None = None
+    """`--dp-budget`, over `redaction.dp_budget`."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,12 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     settings = request.settings
     started = clock.now(env)
     timer = time.perf_counter()
-    policy = build_policy(settings.redaction, request.strategies, settings.config_path or "config")
+    where = settings.config_path or "config"
+    policy = build_policy(settings.redaction, request.strategies, where, request.columns)
+    budget = request.dp_budget
+    if budget is None:
+        budget = (settings.redaction or {}).get("dp_budget")
+    privacy = plan_privacy(policy.columns, budget)  # refuses before anything is written
     keyed = policy.keyed()
     keys = keys_from_env(env, f"the {' and '.join(keyed)} strategy") if keyed else None
     targets, notices = plan_targets(request.outputs)
@@ -93,6 +103,7 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
         rules=len(rules),
         key_id=keys.key_id if keys else None,
         policy=policy.describe(),
+        privacy=privacy,
     )
     notices.sort(key=lambda n: n.path)  # stable: a file's warnings stay in file order
     report = build_report(records, notices, run, skipped)
@@ -120,12 +131,15 @@ def audit_fields(report: dict[str, Any], command: Sequence[str], exit_code: int)
     }
     if "key_id" in report["redaction"]:
         fields["key_id"] = report["redaction"]["key_id"]
+    if "privacy" in report["redaction"]:
+        fields["privacy"] = report["redaction"]["privacy"]
     return fields
 
 
 def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
     """Redact one input into its destination; a notice (and no output) when it cannot be."""
     redactor.tally.clear()
+    redactor.columns.tally.clear()
     try:
         with open_input(target.source) as raw:
             source = DigestReader(raw)
@@ -155,6 +169,7 @@ def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
         counts=redactor.counts(),
         records=result.records if isinstance(result, DataResult) else None,
         warnings=result.warnings if isinstance(result, DataResult) else [],
+        columns=redactor.columns.tally.copy(),
     )
 
 

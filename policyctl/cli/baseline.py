@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from policyctl.app.scan import ScanRequest, scan_result
 from policyctl.cli.console import stdout
 from policyctl.cli.options import ConfigFile, Exclude, ExtraRules
-from policyctl.core.config import resolve_settings
+from policyctl.core.config import Overrides, resolve_settings
 from policyctl.core.model import Finding
 from policyctl.policy.baseline import (
     DEFAULT_BASELINE,
@@ -228,7 +228,7 @@ def _scan(
     """The findings of a scan of `paths`; `with_values` keeps each raw value in memory
     (to match another tool's entries by value), never printed."""
     targets = tuple(paths or ["."])
-    cli: dict[str, Any] = {"config_path": config, "rules": rules, "exclude": exclude}
+    cli: Overrides = {"config_path": config, "rules": rules, "exclude": exclude}
     settings = resolve_settings(cli, targets)
     request = ScanRequest(
         targets=targets,

@@ -40,11 +40,11 @@ def profile(
     with a value and, for each data class, the rows holding it and their rate, with
     discrete Laplace noise (OpenDP) whose total privacy loss is --epsilon."""
     from policyctl.app.profile import ProfileRequest, run_profile
-    from policyctl.core.config import resolve_settings
+    from policyctl.core.config import Overrides, resolve_settings
 
     if output_format not in ("terminal", "json"):
         raise typer.BadParameter("choose terminal or json", param_hint="--format")
-    cli: dict[str, Any] = {
+    cli: Overrides = {
         "config_path": config,
         "sample_rows": sample_rows,
         "audit_log": "" if no_audit else audit_log,

@@ -54,7 +54,25 @@ def redact(
             "-s",
             help="[DATA_CLASS|RULE=]NAME[:OPTION=VALUE,...] (repeatable), e.g. hash, "
             "contact=partial, pii.us-ssn=fpe. Strategies: mask, partial, remove, hash, "
-            "tokenize, fpe, generalize.",
+            "tokenize, fpe, generalize, replace.",
+        ),
+    ] = None,
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--columns",
+            help="NAME=STRATEGY[:OPTION=VALUE,...] (repeatable): every value of a table "
+            "column or JSON key redacted whole, e.g. email=hash, or noised: "
+            "age=dp:epsilon=0.5,lower=0,upper=120 (options epsilon, sensitivity, lower, "
+            "upper, mechanism=laplace|gaussian, delta; needs policyctl[dp]).",
+        ),
+    ] = None,
+    dp_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--dp-budget",
+            help="Privacy budget (total epsilon) of this run: the dp columns' epsilons add "
+            "up, and a run over it refuses before writing anything.",
         ),
     ] = None,
     config: Annotated[
@@ -95,14 +113,14 @@ def redact(
     2: usage or configuration error.
     """
     from policyctl.app.redact import RedactRequest, run_redaction
-    from policyctl.core.config import resolve_settings
+    from policyctl.core.config import Overrides, resolve_settings
     from policyctl.redaction.outputs import OutputRequest
 
     if report_format not in REPORT_FORMATS:
         raise typer.BadParameter(
             f"choose one of {', '.join(REPORT_FORMATS)}", param_hint="--format"
         )
-    cli: dict[str, Any] = {
+    cli: Overrides = {
         "config_path": config,
         "rules": rules,
         "exclude": exclude,
@@ -128,6 +146,8 @@ def redact(
         settings=settings,
         strategies=tuple(strategy or ()),
         command=tuple(sys.argv),
+        columns=tuple(columns or ()),
+        dp_budget=dp_budget,
     )
     outcome = run_redaction(request)
     print_notices(outcome.report["notices"], verbose=False)

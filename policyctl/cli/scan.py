@@ -25,7 +25,13 @@ from policyctl.cli.options import (
     NoAudit,
     NoIgnore,
 )
-from policyctl.core.config import CONFIG_TRUSTS, RUN_MODES, parse_size, resolve_settings
+from policyctl.core.config import (
+    CONFIG_TRUSTS,
+    RUN_MODES,
+    Overrides,
+    parse_size,
+    resolve_settings,
+)
 from policyctl.core.model import SEVERITIES
 from policyctl.report import FORMATS, RenderOptions
 from policyctl.report.build import Report
@@ -327,7 +333,7 @@ def scan(
         raise typer.BadParameter(
             f"choose one of {', '.join(CONFIG_TRUSTS)}", param_hint="--config-trust"
         )
-    cli: dict[str, Any] = {
+    cli: Overrides = {
         "config_path": config,
         "rules": rules,
         "exclude": exclude,

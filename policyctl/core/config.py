@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from policyctl.core.builtin import resolve_pack_ref
 from policyctl.core.errors import ConfigError
@@ -106,6 +106,36 @@ LIST_FIELDS = (
 )
 
 
+class Overrides(TypedDict, total=False):
+    """The settings a command line sets, typed (None or absent: not set). Each command
+    passes the ones its options give; the file and environment layers fill the rest."""
+
+    config_path: str | None
+    exclude: Sequence[str] | None
+    rules: Sequence[str] | None
+    max_file_size: int | None
+    jobs: int | None
+    fail_on: str | None
+    min_confidence: float | None
+    engine: str | None
+    gitignore: bool | None
+    baseline: str | None
+    packs: Sequence[str] | None
+    mode: str | None
+    audit_log: str | None
+    as_kind: str | None
+    per_cell: bool | None
+    sample_rows: int | None
+    allow_incomplete: bool | None
+    time_budget: float | None
+    follow_links: bool | None
+    config_trust: str | None
+    max_archive_depth: int | None
+    max_archive_size: int | None
+    enable: Sequence[str] | None
+    disable: Sequence[str] | None
+
+
 def find_config(explicit: str | None, targets: Sequence[str]) -> Path | None:
     """The config file: --config (or POLICYCTL_CONFIG), else one in the first scanned
     folder, else one in the current folder."""
@@ -189,12 +219,16 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
 
 
 def merge_settings(*layers: Mapping[str, Any]) -> Settings:
-    """Merge layers from weakest to strongest into Settings (None means 'not set')."""
+    """Merge layers from weakest to strongest into Settings (None means 'not set'). A
+    key that names no setting is an error, never silently dropped."""
     settings = Settings()
     known = {f.name for f in fields(Settings)}
     for layer in layers:
+        unknown = sorted(set(layer) - known)
+        if unknown:
+            raise ConfigError(f"unknown setting {unknown[0]!r}")
         for key, value in layer.items():
-            if value is None or key not in known:
+            if value is None:
                 continue
             if key in LIST_FIELDS:
                 value = tuple(dict.fromkeys((*getattr(settings, key), *value)))
@@ -203,7 +237,7 @@ def merge_settings(*layers: Mapping[str, Any]) -> Settings:
 
 
 def resolve_settings(
-    cli: Mapping[str, Any], targets: Sequence[str], env: Mapping[str, str] | None = None
+    cli: Overrides, targets: Sequence[str], env: Mapping[str, str] | None = None
 ) -> Settings:
     """Settings for a run: defaults, then the config file, then env, then the command line.
 

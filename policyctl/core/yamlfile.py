@@ -12,16 +12,26 @@ from policyctl.core.cache import memoized
 T = TypeVar("T")
 
 
-def cached_yaml(namespace: str, path: Path, read: Callable[[Path], T]) -> T:
+def cached_yaml(
+    namespace: str,
+    path: Path,
+    read: Callable[[Path], T],
+    encode: Callable[[T], Any] | None = None,
+    decode: Callable[[Any], T] | None = None,
+) -> T:
     """`read(path)` (which parses and checks a YAML file), kept in the disk cache keyed
     by the file's path and bytes (policyctl.core.cache): for rule, pack and config files,
     whose parsing and schema checks are most of start-up's cost. A file that cannot be
-    read is handed to `read`, whose load_yaml words the error."""
+    read is handed to `read`, whose load_yaml words the error. The cache keeps JSON:
+    `encode` and `decode` turn a result that is not plain JSON data into it and back."""
     try:
         content = path.read_bytes()
     except OSError:
         return read(path)
-    return memoized(namespace, str(path).encode() + b"\0" + content, lambda: read(path))
+    key = str(path).encode() + b"\0" + content
+    if encode is None or decode is None:
+        return memoized(namespace, key, lambda: read(path))
+    return memoized(namespace, key, lambda: read(path), encode, decode)
 
 
 def load_yaml(path: Path, error: type[Exception]) -> Any:

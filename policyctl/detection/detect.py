@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from policyctl.core.config import DEFAULT_MIN_CONFIDENCE, DEFAULT_TIME_BUDGET
@@ -133,17 +136,25 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
     no match may cross a line: each line is a value of its own."""
     within_lines = chunk.line_locations is not None
     accepted: list[Verdict] = []
-    words: list[bytes] = []
+    present: list[set[int]] = []  # the context words in the chunk, found on first need
+    in_cells: list[set[int]] = []  # and those in its cells alone (not its column names)
 
     def could_pass(rule: int) -> bool | HitFilter:
         if not needs_context(ruleset, rule, options):
             return True
-        if not words:
-            words.append(chunk_words(chunk))
         pattern = ruleset.checks[rule].context_pattern
-        if pattern is None or not _has_word(pattern, words[0]):
+        if pattern is None:
             return False
-        return named_columns_only(chunk, pattern) or True
+        words, of_rule = ruleset.context_words()
+        if not present:
+            present.append(words.present(chunk_words(chunk)))
+        if of_rule[rule].isdisjoint(present[0]):
+            return False
+        if chunk.line_locations is None:
+            return True  # (named_columns_only has nothing to say)
+        if not in_cells:
+            in_cells.append(words.present(chunk.folded))
+        return named_columns_only(chunk, pattern, not of_rule[rule].isdisjoint(in_cells[0]))
 
     demoted = is_test_or_doc_path(chunk.origin.path)
     for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
@@ -166,18 +177,21 @@ def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:
     return definition.confidence < minimum_confidence(definition, options)
 
 
-def named_columns_only(chunk: Chunk, pattern: re.Pattern[bytes]) -> HitFilter | None:
+def named_columns_only(
+    chunk: Chunk, pattern: re.Pattern[bytes], cells_hold_word: bool
+) -> HitFilter | bool:
     """For a chunk of cells where only column names hold a rule's context words (no
     cell does), a filter passing only the hits in those columns: elsewhere nothing is
-    near them, so they cannot reach the threshold (see needs_context). None when the
-    cells hold a word too, or the chunk is not made of cells.
+    near them, so they cannot reach the threshold (see needs_context). True (every
+    hit) when the cells hold a word too (`cells_hold_word`: one of the rule's words
+    is in the chunk's text), or the chunk is not made of cells.
 
     A table with a `dob` column has dates in many columns; only that one's are worth
     confirming and judging one by one.
     """
     locations = chunk.line_locations
-    if locations is None or pattern.search(chunk.folded):
-        return None
+    if locations is None or cells_hold_word:
+        return True
     fields = locations.fields
     named = {name for name in set(fields) if _names_word(pattern, name)}
     in_named = [name in named for name in fields]  # by line, found once
@@ -188,10 +202,6 @@ def named_columns_only(chunk: Chunk, pattern: re.Pattern[bytes]) -> HitFilter | 
         return index < len(in_named) and in_named[index]
 
     return in_named_column
-
-
-def _has_word(pattern: re.Pattern[bytes] | None, text: bytes) -> bool:
-    return pattern is not None and pattern.search(text) is not None
 
 
 def chunk_words(chunk: Chunk) -> bytes:
@@ -220,11 +230,12 @@ def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Ver
         if v.category == "secret":
             key = (v.match.value_start, v.match.value_end)
             best[key] = max(best.get(key, 0.0), v.confidence)
+    overlaps_specific = _overlap_finder([s.match for s in specific])
     kept: list[Verdict] = []
     taken: set[tuple[int, int]] = set()
     for v, g in zip(verdicts, generic, strict=True):
         if g:
-            if not any(_overlap(s.match, v.match) for s in specific):
+            if not overlaps_specific(v.match):
                 kept.append(v)
             continue
         key = (v.match.value_start, v.match.value_end)
@@ -236,8 +247,19 @@ def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Ver
     return kept
 
 
-def _overlap(one: Match, other: Match) -> bool:
-    return one.value_start < other.value_end and other.value_start < one.value_end
+def _overlap_finder(matches: list[Match]) -> Callable[[Match], bool]:
+    """Whether a match's value overlaps the value of any of `matches`, in log time: a
+    table's chunk can hold thousands of generic and specific matches (a date column
+    beside an e-mail column), and comparing every pair would be quadratic."""
+    spans = sorted((m.value_start, m.value_end) for m in matches)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))
+
+    def overlaps(match: Match) -> bool:
+        before_end = bisect_left(starts, match.value_end)  # values that start before it ends
+        return before_end > 0 and reach[before_end - 1] > match.value_start
+
+    return overlaps
 
 
 def drop_contained(verdicts: list[Verdict]) -> list[Verdict]:
@@ -297,6 +319,8 @@ def assess(
     validator then raises the confidence of what it confirms (it never rescues a match
     below the threshold) or lowers what it refutes, and the threshold applies again."""
     rule = ruleset.rules[match.rule]
+    if rule.filters and DECIMAL_FILTER in rule.filters and _in_a_decimal(chunk.data, match):
+        return None  # the decimal_number filter's answer, before any object is made
     checks = ruleset.checks[match.rule]
     value = chunk.data[match.value_start : match.value_end].decode("utf-8", "replace")
     if rule.allow.paths and path_matches(chunk.origin.path, rule.allow.paths):
@@ -321,6 +345,25 @@ def assess(
     if confidence < threshold:
         return None
     return new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
+
+
+DECIMAL_FILTER = "decimal_number"
+_ASCII_DIGITS = frozenset(b"0123456789")
+
+
+def _in_a_decimal(data: bytes, match: Match) -> bool:
+    """True in the common cases where the decimal_number filter
+    (secret_filters.is_part_of_a_decimal_number) rejects a match, decided on the bytes:
+    an ASCII digit and '.' right before the value, or '.' and an ASCII digit right after
+    it. ASCII bytes decode to themselves, so the filter sees those very characters in
+    the candidate's text; any other case (a non-ASCII digit ...) is left to the filter.
+
+    Card-number candidates in code are mostly the digits of floats: this turns them away
+    before their value, candidate and filters are built (issue 18)."""
+    start, end = match.value_start, match.value_end
+    if start >= 2 and data[start - 1] == 0x2E and data[start - 2] in _ASCII_DIGITS:
+        return True
+    return end + 1 < len(data) and data[end] == 0x2E and data[end + 1] in _ASCII_DIGITS
 
 
 CANDIDATE_CONTEXT = 256

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from policyctl.core.cache import memoized
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import Rule
-from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher, pattern_shape
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
 
 BACKENDS = ("auto", "hyperscan", "re")
 
@@ -35,23 +34,24 @@ def build_matcher(
     rules: Sequence[Rule], backend: str = "auto", chosen: Sequence[int] | None = None
 ) -> Matcher:
     """One matcher for the `chosen` rules (by index; default all): Hyperscan when it can
-    be imported, else `re`. Matches name rules by their index in `rules`."""
-    shapes = memoized(
-        "pattern-shapes",
-        b"\0".join(rule.pattern.encode("utf-8") for rule in rules),
-        lambda: [pattern_shape(rule.pattern) for rule in rules],
-    )
-    patterns = [CompiledPattern.from_rule(r, s) for r, s in zip(rules, shapes, strict=True)]
+    be imported, else `re`. Matches name rules by their index in `rules`.
+
+    With `auto`, a database not yet in the cache is compiled only when the input is
+    large enough to repay it (policyctl.engine.adaptive)."""
+    patterns = [CompiledPattern.from_rule(rule) for rule in rules]
     indices = list(range(len(rules)) if chosen is None else chosen)
     if engine_name(backend) == "re":
         from policyctl.engine.re_backend import ReMatcher
 
         return ReMatcher(patterns, indices)
+    names = [rules[i].id for i in indices]
+    if backend == "auto":
+        from policyctl.engine.adaptive import adaptive_or_cached
+
+        return adaptive_or_cached(patterns, indices, names)
     from policyctl.engine.hyperscan_backend import HyperscanMatcher, compile_database
 
-    database = compile_database(
-        [patterns[i].source for i in indices], [rules[i].id for i in indices], indices
-    )
+    database = compile_database([patterns[i].source for i in indices], names, indices)
     return HyperscanMatcher(patterns, database)
 
 

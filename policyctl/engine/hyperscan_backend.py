@@ -17,39 +17,68 @@ from typing import Any
 
 import hyperscan
 
-from policyctl.core.cache import cache_dir, store
+from policyctl.core.cache import entry_name, load_entry, store_entry
 from policyctl.core.errors import RuleError
 from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
 
 
-def compile_database(expressions: list[bytes], names: list[str], ids: list[int]) -> Any:
-    """A block-mode database for `expressions`, each reporting its id from `ids`, from the
-    disk cache when it is there.
+def compile_database(
+    expressions: list[bytes], names: list[str], ids: list[int], flags: int = 0, kind: str = "hs"
+) -> Any:
+    """A block-mode database for `expressions`, each reporting its id from `ids` (each
+    compiled with `flags`), from the disk cache when it is there (entries named by `kind`).
 
     A pattern Hyperscan cannot compile is reported by the name of its rule.
     """
-    digest = hashlib.sha256()
-    for expression, number in zip(expressions, ids, strict=True):
-        digest.update(number.to_bytes(4, "big") + len(expression).to_bytes(4, "big") + expression)
-    version = getattr(hyperscan, "__version__", "0")
-    cached = cache_dir() / f"hs-{version}-{digest.hexdigest()[:32]}.db"
-    try:
-        return hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
-    except (OSError, hyperscan.error):
-        pass
+    cached = cached_database(expressions, ids, flags, kind)
+    if cached is not None:
+        return cached
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
         database.compile(
             expressions=expressions,
             ids=ids,
             elements=len(expressions),
-            flags=0,
+            flags=[flags] * len(expressions) if flags else 0,
         )
     except hyperscan.error:
         _raise_for_first_bad_pattern(expressions, names)
         raise
-    store(cached, hyperscan.dumpb(database))
+    store_entry(_entry_name(expressions, ids, flags, kind), hyperscan.dumpb(database))
     return database
+
+
+def cached_database(
+    expressions: list[bytes], ids: list[int], flags: int = 0, kind: str = "hs"
+) -> Any | None:
+    """The database for `expressions` from the disk cache, or None when it is not there.
+
+    The entry is serialized Hyperscan bytes behind the cache's HMAC (see
+    policyctl.core.cache): nothing in it can run code. A database Hyperscan refuses
+    (corrupt, or built for another version or CPU) is a miss like a missing one.
+    """
+    payload = load_entry(_entry_name(expressions, ids, flags, kind))
+    if payload is None:
+        return None
+    try:
+        database = hyperscan.loadb(payload, hyperscan.HS_MODE_BLOCK)
+        # scanning checks the database's platform, which loading does not
+        database.scan(b"", match_event_handler=_ignore, scratch=hyperscan.Scratch(database))
+    except hyperscan.error:
+        return None
+    return database
+
+
+def _ignore(*_: object) -> None:
+    return None
+
+
+def _entry_name(expressions: list[bytes], ids: list[int], flags: int, kind: str) -> str:
+    digest = hashlib.sha256(flags.to_bytes(4, "big"))
+    for expression, number in zip(expressions, ids, strict=True):
+        digest.update(number.to_bytes(4, "big") + len(expression).to_bytes(4, "big") + expression)
+    version = getattr(hyperscan, "__version__", "0")
+    return entry_name(f"{kind}-{version}", digest.digest(), "db")
 
 
 def compile_problem(expression: bytes) -> str | None:

@@ -30,27 +30,33 @@ class Match(NamedTuple):
 class CompiledPattern:
     """A rule's pattern for Python `re` over bytes, with what the backends need.
 
-    The regex is compiled on first use: the Hyperscan backend only needs it for rules
-    that hit, and compiling hundreds of patterns would dominate a pre-commit run.
+    The regex, the index of its `secret` group and its longest match width are worked
+    out on first use: the Hyperscan backend needs them only for rules that hit, the `re`
+    backend only for rules whose keywords are in the text, and working them out for
+    hundreds of patterns would dominate a pre-commit run on an empty cache.
     """
 
     source: bytes
-    value_group: int
-    width: int
     keywords: tuple[bytes, ...]
 
     @cached_property
     def regex(self) -> re.Pattern[bytes]:
         return re.compile(self.source)
 
+    @cached_property
+    def value_group(self) -> int:
+        """The index of the `secret` group (0: the whole match)."""
+        return self.regex.groupindex.get("secret", 0)
+
+    @cached_property
+    def width(self) -> int:
+        """The longest match (regex_safety.max_width)."""
+        return max_width(self.source.decode("utf-8"))
+
     @classmethod
-    def from_rule(cls, rule: Rule, shape: tuple[int, int] | None = None) -> CompiledPattern:
-        """`shape` is (value group, width) when known already (see `pattern_shape`)."""
-        value_group, width = shape or pattern_shape(rule.pattern)
+    def from_rule(cls, rule: Rule) -> CompiledPattern:
         return cls(
             source=rule.pattern.encode("utf-8"),
-            value_group=value_group,
-            width=width,
             keywords=tuple(k.lower().encode("utf-8") for k in rule.keywords),
         )
 
@@ -66,12 +72,6 @@ new_tuple = tuple.__new__
 """Makes a named tuple from a tuple of its fields, without the named tuple's
 Python-level __new__ (half the cost): for the records a dataset scan makes for every
 matching cell (a Match, a Verdict)."""
-
-
-def pattern_shape(pattern: str) -> tuple[int, int]:
-    """The index of the `secret` group (0: the whole match) and the longest match width."""
-    regex = re.compile(pattern.encode("utf-8"))
-    return regex.groupindex.get("secret", 0), max_width(pattern)
 
 
 HitFilter = Callable[[int], bool]

@@ -163,7 +163,13 @@ def load_baseline(path: Path) -> Baseline:
         content = None
     if content is None:
         return _load_baseline(path)  # words the error
-    return memoized("baseline", str(path).encode() + b"\0" + content, lambda: _load_baseline(path))
+    return memoized(
+        "baseline",
+        str(path).encode() + b"\0" + content,
+        lambda: _load_baseline(path),
+        lambda baseline: sorted([e.rule_id, e.fingerprint] for e in baseline.entries),
+        lambda pairs: Baseline(frozenset(BaselineEntry(*pair) for pair in pairs)),
+    )
 
 
 def _load_baseline(path: Path) -> Baseline:

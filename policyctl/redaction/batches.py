@@ -24,6 +24,7 @@ from typing import IO
 
 from policyctl.core.workers import map_bounded
 from policyctl.redaction.cells import Change, DataResult, redact_cells, redact_loose_text
+from policyctl.redaction.columns import ColumnTally
 from policyctl.redaction.redactor import Redactor
 from policyctl.sources.cells import CHUNK_CHARS, CellBatcher
 from policyctl.sources.tabular import Malformed, Record
@@ -87,7 +88,7 @@ def write_records(
         for batch, before in full_batches():
             write(redacted_batch(batch, before, form, redactor, display))
     else:
-        for text, tally in map_bounded(
+        for text, tally, column_tally in map_bounded(
             _in_worker,
             ((batch, before, form, display) for batch, before in full_batches()),
             redactor.jobs,
@@ -97,6 +98,7 @@ def write_records(
             ordered=True,
         ):
             redactor.tally.update(tally)
+            redactor.columns.tally.update(column_tally)
             write(text)
     batch, before = last[0]
     write(redacted_batch(batch, before, form, redactor, display))
@@ -150,10 +152,11 @@ def _init_worker(*args: object) -> None:
     _worker = Redactor(*args)  # type: ignore[arg-type]
 
 
-def _in_worker(task: tuple[Batch, str, RecordFormat, str]) -> tuple[str, Tally]:
+def _in_worker(task: tuple[Batch, str, RecordFormat, str]) -> tuple[str, Tally, ColumnTally]:
     """One batch's text and what its redactions count, in a worker."""
     assert _worker is not None, "worker used before its initializer ran"
     batch, before, form, display = task
     _worker.tally.clear()
+    _worker.columns.tally.clear()
     text = redacted_batch(batch, before, form, _worker, display)
-    return text, _worker.tally
+    return text, _worker.tally, _worker.columns.tally

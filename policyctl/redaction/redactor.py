@@ -17,9 +17,10 @@ from typing import NamedTuple
 from policyctl.core.model import Chunk, Location, Rule
 from policyctl.detection.detect import DetectOptions, Verdict, assess_chunk
 from policyctl.detection.rules import Ruleset
+from policyctl.redaction.columns import ColumnRedactor
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.policy import SECRET_CATEGORY, RedactionPolicy
-from policyctl.redaction.strategies import KEYED, Strategy, maker
+from policyctl.redaction.strategies import KEYED, Strategy, entity_name, maker
 
 CACHE_ENTRIES = 1 << 16
 """Stand-ins of a keyed strategy remembered per value: logs repeat the same address or
@@ -61,10 +62,12 @@ class StandIns:
     value) are remembered, the latest CACHE_ENTRIES of them; the others cost less to
     make than to look up."""
 
-    def __init__(self, strategy: Strategy, keys: RedactionKeys | None) -> None:
+    def __init__(
+        self, strategy: Strategy, keys: RedactionKeys | None, entity: str | None = None
+    ) -> None:
         self.strategy = strategy
         self.name = str(strategy)
-        self.maker = maker(strategy, keys)
+        self.maker = maker(strategy, keys, entity)
         self.remember = strategy.name in KEYED
         self.made: dict[str, tuple[str, str]] = {}
 
@@ -101,7 +104,9 @@ class Redactor:
         self.tally: Counter[tuple[str, str | None, str]] = Counter()
         """Values replaced, by rule id, column and strategy (see `counts`)."""
         self._rules = {rule.id: rule for rule in ruleset.rules}
-        self._makers: dict[Strategy, StandIns] = {}
+        self.columns = ColumnRedactor(policy.columns, keys)
+        """Named columns redacted whole (`--columns`); its tally counts their cells."""
+        self._makers: dict[tuple[Strategy, str | None], StandIns] = {}
         self._by_rule: dict[str, StandIns] = {}
 
     def edits(self, chunk: SpanChunk, column: str | None = None) -> list[Edit]:
@@ -147,9 +152,11 @@ class Redactor:
         stand_ins = self._by_rule.get(rule.id)
         if stand_ins is None:
             strategy = self.policy.strategy_for(rule.id, rule.data_class, rule.category)
-            stand_ins = self._makers.get(strategy)
+            entity = entity_name(rule.id) if strategy.name == "replace" else None
+            stand_ins = self._makers.get((strategy, entity))
             if stand_ins is None:
-                stand_ins = self._makers[strategy] = StandIns(strategy, self.keys)
+                stand_ins = StandIns(strategy, self.keys, entity)
+                self._makers[strategy, entity] = stand_ins
             self._by_rule[rule.id] = stand_ins
         made = stand_ins.make(value)
         self.tally[rule.id, column, made[1]] += 1

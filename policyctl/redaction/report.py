@@ -13,6 +13,7 @@ from typing import Any
 
 from policyctl import __version__
 from policyctl.core.model import Notice
+from policyctl.redaction.columns import LEFT, MASKED, REPLACED, ColumnTally
 from policyctl.redaction.redactor import CountKey
 
 SCHEMA_VERSION = "1.0"
@@ -35,6 +36,8 @@ class FileRecord:
     """Rows or JSON records, for tables and JSON."""
     warnings: list[str] = field(default_factory=list)
     """Malformed parts passed through (the copy was still written)."""
+    columns: ColumnTally = field(default_factory=Counter)
+    """Cells of named columns (`--columns`): replaced, masked or left, per column."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class RunInfo:
     rules: int
     key_id: str | None
     policy: dict[str, Any]
+    privacy: dict[str, Any] | None = None
+    """The dp columns' spend of the privacy budget (columns.plan_privacy)."""
 
 
 def build_report(
@@ -57,6 +62,9 @@ def build_report(
         for key, count in record.counts.items():
             totals[key.strategy] += count
             by_rule[key.rule_id] += count
+        for (_column, strategy, outcome), count in record.columns.items():
+            if outcome != LEFT:
+                totals[strategy if outcome == REPLACED else "mask"] += count
     redaction: dict[str, Any] = {
         "started": run.started,
         "finished": run.finished,
@@ -67,6 +75,8 @@ def build_report(
     }
     if run.key_id is not None:
         redaction["key_id"] = run.key_id
+    if run.privacy is not None:
+        redaction["privacy"] = run.privacy
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "policyctl", "version": __version__},
@@ -105,12 +115,28 @@ def file_document(record: FileRecord) -> dict[str, Any]:
         "input_bytes": record.input_bytes,
         "output_bytes": record.output_bytes,
         "lines": record.lines,
-        "redactions": sum(record.counts.values()),
+        "redactions": sum(record.counts.values())
+        + sum(n for (_c, _s, outcome), n in record.columns.items() if outcome != LEFT),
         "counts": counts,
     }
+    if record.columns:
+        document["columns"] = column_counts(record.columns)
     if record.records is not None:
         document["records"] = record.records
     return document
+
+
+def column_counts(tally: ColumnTally) -> list[dict[str, Any]]:
+    """Per named column: its strategy and how many cells it replaced, masked instead
+    (a secret, or a strategy that did not fit) and left (a dp cell that is no number)."""
+    entries: dict[tuple[str, str], dict[str, Any]] = {}
+    for (column, strategy, outcome), count in sorted(tally.items()):
+        entry = entries.setdefault(
+            (column, strategy),
+            {"column": column, "strategy": strategy, REPLACED: 0, MASKED: 0, LEFT: 0},
+        )
+        entry[outcome] += count
+    return list(entries.values())
 
 
 def _count_order(key: CountKey) -> tuple[str, str, str]:
@@ -128,6 +154,11 @@ def render_terminal(report: dict[str, Any], color: bool = False, width: int = 12
         file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False
     )
     rows = [(f, c) for f in report["files"] for c in f["counts"]]
+    rows += [
+        (f, {"rule_id": "(whole column)", **c, "count": c[REPLACED] + c[MASKED]})
+        for f in report["files"]
+        for c in f.get("columns", [])
+    ]
     if rows:
         columns = any("column" in count for _, count in rows)  # tables and JSON have them
         table = Table(show_edge=False, pad_edge=False)
@@ -155,4 +186,20 @@ def render_terminal(report: dict[str, Any], color: bool = False, width: int = 12
     if summary["skipped"]:
         line += f"; {summary['skipped']} inputs not redacted"
     console.print(line, markup=False, soft_wrap=True)
+    left = sum(c[LEFT] for f in report["files"] for c in f.get("columns", []))
+    if left:
+        console.print(f"{left} cells of dp columns were not numbers: not noised, left to the rules")
+    privacy = report["redaction"].get("privacy")
+    if privacy is not None:
+        budget = "no budget" if privacy["budget"] is None else f"budget {privacy['budget']:g}"
+        spent = "; ".join(
+            f"{c['column']} {c['mechanism']} epsilon {c['epsilon']:g} scale {c['scale']:.4g}"
+            for c in privacy["columns"]
+        )
+        console.print(
+            f"privacy: epsilon {privacy['spent']:g} spent ({budget})"
+            + (f": {spent}" if spent else ""),
+            markup=False,
+            soft_wrap=True,
+        )
     return buffer.getvalue()

@@ -10,6 +10,8 @@
     fpe         FF3-1 format-preserving encryption (see fpe.py)
     generalize  dates to their year, US ZIP codes to their first three digits
                 (HIPAA Safe Harbor, 45 CFR 164.514(b)(2))
+    replace     the kind of value instead of the value (`<EMAIL_ADDRESS>`), from the
+                rule's id; the label's form is an option (`label=[{entity}]`)
 
 A strategy that does not fit a value (fpe of a 4-digit number, generalize of something
 that is neither a date nor a ZIP code) masks it instead; `apply` says which one ran.
@@ -39,6 +41,7 @@ OPTIONS: dict[str, dict[str, type]] = {
     "tokenize": {},
     "fpe": {"luhn": bool},
     "generalize": {},
+    "replace": {"label": str},
 }
 """Every strategy and the options it takes, with their types."""
 
@@ -51,6 +54,7 @@ PARTIAL_MIN_MASKED = 5
 HASH_LENGTH = 16
 HASH_PREFIX = "h_"
 TOKEN_PREFIX = "tok_"
+REPLACE_LABEL = "<{entity}>"
 _TOKEN_CONTEXT = b"policyctl-token-v1"
 
 
@@ -207,12 +211,24 @@ def generalize(value: str) -> str | None:
     return first + "**" + ("-****" if found["plus"] else "")
 
 
+def entity_name(rule_id: str) -> str:
+    """A rule's kind of value as a label: `pii.email-address` is EMAIL_ADDRESS."""
+    return rule_id.split(".", 1)[-1].replace("-", "_").upper()
+
+
+def replace_label(entity: str, label: str = REPLACE_LABEL) -> str:
+    """The label that stands for a value: `label` with `{entity}` filled in."""
+    return label.replace("{entity}", entity)
+
+
 @cache
 def fpe_cipher(keys: RedactionKeys) -> FormatPreservingCipher:
     return FormatPreservingCipher(keys.fpe_key, keys.fpe_tweak)
 
 
 Maker = Callable[[str, dict[str, Any], RedactionKeys], str | None]
+"""A strategy's function: the value, the strategy's options (`entity` added for
+replace), the keys."""
 
 _MAKERS: dict[str, Maker] = {
     "mask": lambda v, o, _: mask(v, o.get("char", MASK_CHAR), o.get("length")),
@@ -230,17 +246,23 @@ _MAKERS: dict[str, Maker] = {
     ),
     "tokenize": lambda v, o, k: tokenize(v, k.token_key),
     "fpe": lambda v, o, k: fpe_cipher(k).encrypt(v, luhn=o.get("luhn", False)),
+    "replace": lambda v, o, _: replace_label(o.get("entity", "PII"), o.get("label", REPLACE_LABEL)),
 }
 
 
-def maker(strategy: Strategy, keys: RedactionKeys | None) -> Callable[[str], tuple[str, Strategy]]:
+def maker(
+    strategy: Strategy, keys: RedactionKeys | None, entity: str | None = None
+) -> Callable[[str], tuple[str, Strategy]]:
     """A function giving the stand-in for a value and the strategy that made it: mask
-    when the one asked for does not fit the value. Keyed strategies need `keys`. The
-    options are read once, not for each of a table's million values."""
+    when the one asked for does not fit the value. Keyed strategies need `keys`;
+    `entity` is the kind of value, which `replace` writes. The options are read once,
+    not for each of a table's million values."""
     if keys is None and strategy.name in KEYED:
         raise ValueError(f"the {strategy.name} strategy needs the redaction key")
     make = _MAKERS[strategy.name]
     options = dict(strategy.options)
+    if entity is not None:
+        options["entity"] = entity
 
     def stand_in(value: str) -> tuple[str, Strategy]:
         made = make(value, options, keys)  # type: ignore[arg-type]

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from policyctl.validators import (
+    americas,
+    asia_pacific,
     checksums,
     contact,
+    europe,
     financial,
-    national_ids,
     network,
     password_hashes,
     records,
@@ -30,7 +32,9 @@ VALIDATORS: dict[str, Validator] = {
     **network.VALIDATORS,
     **financial.VALIDATORS,
     **us_ids.VALIDATORS,
-    **national_ids.VALIDATORS,
+    **americas.VALIDATORS,
+    **europe.VALIDATORS,
+    **asia_pacific.VALIDATORS,
     **records.VALIDATORS,
 }
 

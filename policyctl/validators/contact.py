@@ -125,7 +125,40 @@ def _valid_in_region(national: str, region: str) -> bool:
     return _matches(general, national) and any(_matches(t, national) for t in types)
 
 
+MOBILE_TRUNK_REGIONS: tuple[str, ...] = ("GB", "PH", "TR")
+"""Regions whose mobile numbers, dialled with the trunk prefix 0, have a shape of their
+own (07xxx xxxxxx, 09xx xxx xxxx, 05xx xxx xx xx): reported without a context word."""
+
+
+@cache
+def _mobile_desc(region: str) -> _Desc:
+    mobile = _phonenumbers().PhoneMetadata.metadata_for_region(region).mobile
+    return tuple(mobile.possible_length or ()), re.compile(mobile.national_number_pattern)
+
+
+@lru_cache(maxsize=65536)
+def national_mobile(value: str) -> bool:
+    """A mobile number written with the trunk prefix 0 and no country code, valid as a
+    mobile number (by libphonenumber's metadata) in the United Kingdom, the Philippines
+    or Turkey."""
+    digits = _NON_DIGITS.sub("", value)
+    if len(digits) != 11 or digits[0] != "0" or len(set(digits)) < 3:
+        return False
+    return any(
+        _valid_in_region(digits[1:], region) and _matches(_mobile_desc(region), digits[1:])
+        for region in MOBILE_TRUNK_REGIONS
+    )
+
+
+def phone_number_national(value: str) -> bool:
+    """phone_number, for numbers in national format that are not a national mobile
+    number of MOBILE_TRUNK_REGIONS (those are pii.phone-number-mobile-national's)."""
+    return phone_number(value) and not national_mobile(value)
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "email": email,
     "phone_number": phone_number,
+    "national_mobile": national_mobile,
+    "phone_number_national": phone_number_national,
 }

@@ -1,4 +1,4 @@
-"""Validators for network identifiers: public IP addresses and MAC addresses."""
+"""Validators for network identifiers: public IP addresses, MAC addresses, web addresses."""
 
 from __future__ import annotations
 
@@ -52,7 +52,58 @@ def mac_address(value: str) -> bool:
     return hex_digits not in ("000000000000", "FFFFFFFFFFFF") and len(set(hex_digits)) > 2
 
 
+_INTERNAL_V4 = tuple(
+    ipaddress.IPv4Network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+_INTERNAL_V6 = tuple(ipaddress.IPv6Network(n) for n in ("fc00::/7", "fe80::/10"))
+
+
+def ip_internal(value: str) -> bool:
+    """An IP address of a private network (RFC 1918 and carrier-grade NAT for IPv4,
+    unique local and link-local for IPv6): a device inside an organisation or a home.
+    Loopback, unspecified, documentation and multicast addresses are not."""
+    if ":" in value:
+        try:
+            v6 = ipaddress.IPv6Address(value)
+        except ValueError:
+            return False
+        return any(v6 in network for network in _INTERNAL_V6)
+    parts = value.split(".")
+    if len(parts) != 4 or any(len(p) > 1 and p.startswith("0") for p in parts):
+        return False
+    try:
+        v4 = ipaddress.IPv4Address(value)
+    except ValueError:
+        return False
+    return any(v4 in network for network in _INTERNAL_V4)
+
+
+_RESERVED_HOSTS = re.compile(
+    r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost|local)$", re.IGNORECASE
+)
+_URL_HOST = re.compile(r"(?:[a-z][a-z0-9+.\-]*://)?(?:[^@/?#\s]*@)?([^/:?#\s]+)", re.IGNORECASE)
+
+
+def web_address(value: str) -> bool:
+    """A web address whose host is a domain name with a top-level domain of letters, or
+    a public IP address; not the names RFC 2606 and 6761 reserve for examples and
+    tests (example.com, .test, .invalid, localhost ...)."""
+    found = _URL_HOST.match(value)
+    if found is None:
+        return False
+    host = found[1].rstrip(".").lower()
+    if _RESERVED_HOSTS.search(host):
+        return False
+    if host.replace(".", "").isdigit():
+        return ipv4_public(host)
+    labels = host.split(".")
+    return len(labels) >= 2 and all(labels) and labels[-1].isalpha() and len(labels[-1]) >= 2
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "ip_internal": ip_internal,
+    "web_address": web_address,
     "ipv4_public": ipv4_public,
     "ipv6_public": ipv6_public,
     "mac_address": mac_address,

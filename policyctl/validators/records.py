@@ -65,6 +65,17 @@ def date_of_birth(value: str) -> bool:
     return any(date(1900, 1, 1) <= d <= today for d in date_candidates(value))
 
 
+_CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s?([ap])\.?m\.?", re.IGNORECASE)
+
+
+def date_or_time(value: str) -> bool:
+    """A date that exists in the calendar (either day/month order), or a time of day on
+    the 12-hour clock (1:00 to 12:59, am or pm)."""
+    if found := _CLOCK_TIME.fullmatch(value.strip()):
+        return 1 <= int(found[1]) <= 12 and int(found[2]) < 60 and int(found[3] or 0) < 60
+    return bool(date_candidates(value))
+
+
 _VIN_VALUES = {
     **{str(d): d for d in range(10)},
     **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
@@ -148,6 +159,7 @@ def passport_mrz(value: str) -> bool:
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "date_or_time": date_or_time,
     "date_of_birth": date_of_birth,
     "vin": vin,
     "geo_coordinates": geo_coordinates,

@@ -212,8 +212,8 @@ def test_audit_verify_and_show_from_the_command_line(
 
 
 def test_audit_verify_on_a_missing_log_is_a_clear_error(
-    tmp_path: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    result = run_policyctl("audit", "verify", "--log", tmp_path / "none.jsonl")
+    result = policyctl_in_process("audit", "verify", "--log", tmp_path / "none.jsonl")
     assert result.code == 2
     assert "does not exist" in result.err

@@ -58,7 +58,7 @@ def findings_in(run: RunPolicyctl, workspace: Path, path: Path) -> list[dict[str
 
 
 def test_scanning_the_redacted_copies_finds_none_of_the_redacted_values(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     copies = workspace / "copies"
     copies.mkdir()
@@ -66,10 +66,16 @@ def test_scanning_the_redacted_copies_finds_none_of_the_redacted_values(
     strategies = ["mask", "hash", "tokenize", "remove", "generalize"]
     for strategy in strategies:
         done = redact(
-            run_policyctl, workspace, "app.log", "-o", f"copies/{strategy}.log", "-s", strategy
+            policyctl_in_process,
+            workspace,
+            "app.log",
+            "-o",
+            f"copies/{strategy}.log",
+            "-s",
+            strategy,
         )
         assert done.code == 0, done.err
-    found = findings_in(run_policyctl, workspace, copies)
+    found = findings_in(policyctl_in_process, workspace, copies)
     by_file = {str(f["location"]["path"]) for f in found}  # type: ignore[index]
     assert by_file == {"original.log"}
     assert {f["rule_id"] for f in found} == {*PLANTED_RULE_IDS, "secret.aws-secret-access-key"}
@@ -78,8 +84,10 @@ def test_scanning_the_redacted_copies_finds_none_of_the_redacted_values(
         assert not [value for value in SENSITIVE if value in copy], strategy
 
 
-def test_only_the_sensitive_values_change(workspace: Path, run_policyctl: RunPolicyctl) -> None:
-    done = redact(run_policyctl, workspace, "app.log", "-o", "clean.log")
+def test_only_the_sensitive_values_change(
+    workspace: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    done = redact(policyctl_in_process, workspace, "app.log", "-o", "clean.log")
     assert done.code == 0, done.err
     copy = (workspace / "clean.log").read_text(encoding="utf-8")
     assert stand_ins(copy) == all_masked()
@@ -139,31 +147,35 @@ def test_fpe_keeps_length_and_character_classes_and_card_numbers_valid(
 
 
 def test_a_gzip_log_is_redacted_into_a_gzip_copy(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     (workspace / "app.log.1.gz").write_bytes(gzip.compress(fill(TEMPLATE, VALUES).encode()))
-    done = redact(run_policyctl, workspace, "app.log.1.gz", "-o", "clean.log.gz", "-f", "json")
+    done = redact(
+        policyctl_in_process, workspace, "app.log.1.gz", "-o", "clean.log.gz", "-f", "json"
+    )
     assert done.code == 0, done.err
     assert done.json()["files"][0]["format"] == "gzip text"
     copy = gzip.decompress((workspace / "clean.log.gz").read_bytes()).decode()
     assert stand_ins(copy) == all_masked()
 
 
-def test_the_input_is_never_overwritten(workspace: Path, run_policyctl: RunPolicyctl) -> None:
+def test_the_input_is_never_overwritten(
+    workspace: Path, policyctl_in_process: RunPolicyctl
+) -> None:
     original = (workspace / "app.log").read_bytes()
-    done = redact(run_policyctl, workspace, "app.log", "-o", "./app.log")
+    done = redact(policyctl_in_process, workspace, "app.log", "-o", "./app.log")
     assert done.code == 2
     assert "is an input; redact never overwrites its input" in done.err
     assert (workspace / "app.log").read_bytes() == original
 
 
 def test_in_place_replaces_the_input_whole_and_keeps_its_permissions(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     log = workspace / "app.log"
     log.chmod(0o640)
     inode_before = log.stat().st_ino
-    done = redact(run_policyctl, workspace, "app.log", "--in-place")
+    done = redact(policyctl_in_process, workspace, "app.log", "--in-place")
     assert done.code == 0, done.err
     assert EMAIL not in log.read_text() and "DEBUG cache warm, 42 entries" in log.read_text()
     assert stat.S_IMODE(log.stat().st_mode) == 0o640
@@ -182,23 +194,23 @@ def test_a_keyed_strategy_without_a_key_is_refused_before_anything_is_written(
 
 
 def test_a_binary_input_is_skipped_with_a_warning_and_the_others_are_redacted(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     (workspace / "blob.bin").write_bytes(b"\x00\x01\x02" * 30 + EMAIL.encode())
-    done = redact(run_policyctl, workspace, "blob.bin", "app.log", "-o", "out")
+    done = redact(policyctl_in_process, workspace, "blob.bin", "app.log", "-o", "out")
     assert done.code == 1
     assert "blob.bin: not redacted: binary file (no copy written)" in done.err
     assert sorted(p.name for p in (workspace / "out").iterdir()) == ["app.log"]
 
 
 def test_a_folder_is_redacted_into_a_folder_of_the_same_shape(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     logs = workspace / "logs"
     (logs / "web").mkdir(parents=True)
     (logs / "web" / "access.log").write_text(f"GET / user={EMAIL}\n")
     (logs / "worker.log").write_text(f"job for {CUSTOMER} done\n")
-    done = redact(run_policyctl, workspace, "logs", "-o", "clean")
+    done = redact(policyctl_in_process, workspace, "logs", "-o", "clean")
     assert done.code == 0, done.err
     assert (workspace / "clean" / "web" / "access.log").read_text() == "GET / user=" + "*" * len(
         EMAIL
@@ -221,11 +233,11 @@ def test_standard_input_to_standard_output_puts_the_report_on_stderr(
 
 
 def test_the_json_report_follows_its_schema_and_its_digests_match_the_files(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     report_options = ["--report", "r.json", "-f", "json"]
     done = redact(
-        run_policyctl, workspace, "app.log", "-o", "clean.log", "-s", "hash", *report_options
+        policyctl_in_process, workspace, "app.log", "-o", "clean.log", "-s", "hash", *report_options
     )
     assert done.code == 0, done.err
     report = json.loads((workspace / "r.json").read_text())
@@ -252,9 +264,9 @@ def test_the_json_report_follows_its_schema_and_its_digests_match_the_files(
 
 
 def test_the_terminal_report_counts_per_rule_and_shows_no_redacted_value(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    done = redact(run_policyctl, workspace, "app.log", "-o", "a.log", "-s", "tokenize")
+    done = redact(policyctl_in_process, workspace, "app.log", "-o", "a.log", "-s", "tokenize")
     assert done.code == 0, done.err
     assert "pii.email-address" in done.out and "sha256 in" in done.out
     assert "7 values: 1 mask, 6 tokenize" in done.out
@@ -262,21 +274,21 @@ def test_the_terminal_report_counts_per_rule_and_shows_no_redacted_value(
 
 
 def test_a_bad_redaction_section_is_exit_2_naming_the_file_and_field(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     (workspace / ".policyctl.yaml").write_text("version: 1\nredaction:\n  rules:\n    x.y: shred\n")
-    done = redact(run_policyctl, workspace, "app.log", "-o", "clean.log")
+    done = redact(policyctl_in_process, workspace, "app.log", "-o", "clean.log")
     assert done.code == 2
     assert ".policyctl.yaml: redaction.rules.x.y: unknown strategy 'shred'" in done.err
     assert len(done.err.strip().splitlines()) == 1
 
 
 def test_each_redaction_appends_one_entry_to_the_audit_log(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     log = workspace / "audit.jsonl"
     options = ["-s", "hash", "--report", "r.json", "-f", "json", "--audit-log", str(log)]
-    done = redact(run_policyctl, workspace, "app.log", "-o", "clean.log", *options)
+    done = redact(policyctl_in_process, workspace, "app.log", "-o", "clean.log", *options)
     assert done.code == 0, done.err
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     assert len(entries) == 1
@@ -287,5 +299,5 @@ def test_each_redaction_appends_one_entry_to_the_audit_log(
     assert entry["report_sha256"] == hashlib.sha256(report_bytes).hexdigest()
     assert entry["key_id"] == json.loads(report_bytes)["redaction"]["key_id"]
     assert_no_secret_in([log.read_text()], [v for v in SENSITIVE if len(v) >= 10])
-    verified = run_policyctl("audit", "verify", "--log", log)
+    verified = policyctl_in_process("audit", "verify", "--log", log)
     assert verified.code == 0, verified.all_output

@@ -51,9 +51,9 @@ def test_planted_aws_key_pair_and_github_token_fail_the_scan_redacted(
     assert_no_secret_in([result.out, result.err], PLANTED)
 
 
-def test_a_clean_folder_passes(tmp_path: Path, run_policyctl: RunPolicyctl) -> None:
+def test_a_clean_folder_passes(tmp_path: Path, policyctl_in_process: RunPolicyctl) -> None:
     write_files(tmp_path, {"main.py": "print('hello')\n", "docs/guide.md": "# Guide\n"})
-    result = run_policyctl("scan", tmp_path)
+    result = policyctl_in_process("scan", tmp_path)
     assert result.code == 0
     assert "findings: none" in result.out
 
@@ -69,30 +69,32 @@ def test_no_output_channel_shows_a_raw_secret(
 
 
 def test_report_file_holds_no_raw_secret(
-    planted: Path, tmp_path: Path, run_policyctl: RunPolicyctl
+    planted: Path, tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     report = tmp_path / "report.json"
-    run_policyctl("scan", planted, "--format", "json", "--output", report)
+    policyctl_in_process("scan", planted, "--format", "json", "--output", report)
     assert_no_secret_in([report.read_text()], PLANTED)
 
 
 def test_show_secrets_puts_the_raw_values_in_the_output(
-    planted: Path, run_policyctl: RunPolicyctl
+    planted: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    result = run_policyctl("scan", planted, "--format", "json", "--show-secrets")
+    result = policyctl_in_process("scan", planted, "--format", "json", "--show-secrets")
     secrets = {f["secret"] for f in result.json()["findings"]}
     assert secrets == set(PLANTED)
 
 
-def test_the_json_report_follows_its_schema(planted: Path, run_policyctl: RunPolicyctl) -> None:
-    result = run_policyctl("scan", planted, "--format", "json")
+def test_the_json_report_follows_its_schema(
+    planted: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    result = policyctl_in_process("scan", planted, "--format", "json")
     jsonschema.validate(result.json(), load_schema("report"))
 
 
 def test_terminal_output_lists_findings_and_a_summary(
-    planted: Path, run_policyctl: RunPolicyctl
+    planted: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    result = run_policyctl("scan", planted)
+    result = policyctl_in_process("scan", planted)
     assert "secret.github-pat-classic" in result.out
     assert "scripts/deploy.sh:2" in result.out
     assert "findings: 2 critical, 1 high" in result.out
@@ -100,11 +102,11 @@ def test_terminal_output_lists_findings_and_a_summary(
 
 
 def test_fail_on_critical_lets_high_findings_pass(
-    tmp_path: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     write_files(tmp_path, {"a.env": f"AWS_ACCESS_KEY_ID={AWS_ID}\n"})
-    assert run_policyctl("scan", tmp_path).code == 1
-    relaxed = run_policyctl("scan", tmp_path, "--fail-on", "critical", "--format", "json")
+    assert policyctl_in_process("scan", tmp_path).code == 1
+    relaxed = policyctl_in_process("scan", tmp_path, "--fail-on", "critical", "--format", "json")
     assert relaxed.code == 0
     assert relaxed.json()["findings"][0]["mode"] == "warn"
 
@@ -121,44 +123,46 @@ def test_a_malformed_config_is_exit_2_with_one_line(
 
 
 def test_a_config_with_an_unknown_field_is_exit_2_naming_it(
-    planted: Path, run_policyctl: RunPolicyctl
+    planted: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     (planted / ".policyctl.yaml").write_text("version: 1\nexcludes: [docs]\n")
-    result = run_policyctl("scan", planted)
+    result = policyctl_in_process("scan", planted)
     assert result.code == 2
     assert "excludes" in result.err
 
 
 def test_a_config_given_with_config_that_does_not_exist_is_exit_2(
-    planted: Path, run_policyctl: RunPolicyctl
+    planted: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    result = run_policyctl("scan", planted, "--config", planted / "missing.yaml")
+    result = policyctl_in_process("scan", planted, "--config", planted / "missing.yaml")
     assert result.code == 2
     assert "missing.yaml: config file not found" in result.err
 
 
 def test_a_malformed_rule_file_is_exit_2_with_one_line(
-    planted: Path, tmp_path: Path, run_policyctl: RunPolicyctl
+    planted: Path, tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     bad = tmp_path / "bad-rules.yaml"
     bad.write_text("rules:\n  - id: custom.x\n    category: secret\n")
-    result = run_policyctl("scan", planted, "--rules", bad)
+    result = policyctl_in_process("scan", planted, "--rules", bad)
     assert result.code == 2
     [line] = result.err.strip().splitlines()
     assert "bad-rules.yaml: rule custom.x" in line
 
 
 def test_config_excludes_and_cli_excludes_are_joined(
-    planted: Path, run_policyctl: RunPolicyctl
+    planted: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     (planted / ".policyctl.yaml").write_text("version: 1\nexclude: [scripts/]\n")
-    result = run_policyctl("scan", planted, "--exclude", "settings.py", "--format", "json")
+    result = policyctl_in_process("scan", planted, "--exclude", "settings.py", "--format", "json")
     assert result.code == 0
     assert result.json()["findings"] == []
 
 
-def test_an_unknown_format_is_a_usage_error(planted: Path, run_policyctl: RunPolicyctl) -> None:
-    result = run_policyctl("scan", planted, "--format", "xml")
+def test_an_unknown_format_is_a_usage_error(
+    planted: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    result = policyctl_in_process("scan", planted, "--format", "xml")
     assert result.code == 2
     assert "--format" in result.err
 
@@ -191,10 +195,10 @@ def test_version_and_help(run_policyctl: RunPolicyctl) -> None:
 
 
 def test_output_option_writes_the_report_to_a_file(
-    planted: Path, tmp_path: Path, run_policyctl: RunPolicyctl
+    planted: Path, tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     report = tmp_path / "out.json"
-    result = run_policyctl("scan", planted, "--format", "json", "--output", report)
+    result = policyctl_in_process("scan", planted, "--format", "json", "--output", report)
     assert result.code == 1
     assert result.out == ""
     assert json.loads(report.read_text())["summary"]["findings"] == 3

@@ -116,9 +116,11 @@ def test_text_with_a_byte_order_mark_is_transcoded_to_utf8(tmp_path: Path, encod
     assert piece.data == f"token: {TOKEN}\n".encode()
 
 
-def test_latin1_text_is_scanned_as_it_is(tmp_path: Path, run_policyctl: RunPolicyctl) -> None:
+def test_latin1_text_is_scanned_as_it_is(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
     (tmp_path / "l.txt").write_bytes("café = 'ñ'\ntoken=".encode("latin-1") + TOKEN.encode())
-    result = run_policyctl("scan", tmp_path, "--format", "json")
+    result = policyctl_in_process("scan", tmp_path, "--format", "json")
     [finding] = result.json()["findings"]
     assert finding["location"]["line"] == 2
 

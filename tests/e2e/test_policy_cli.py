@@ -39,9 +39,9 @@ def scan_json(run_policyctl: RunPolicyctl, project: Path, *args: str, **kw: Any)
 
 
 def test_a_hard_coded_token_under_soc2_blocks_and_names_the_controls(
-    run_policyctl: RunPolicyctl, leaky: Path
+    policyctl_in_process: RunPolicyctl, leaky: Path
 ) -> None:
-    code, report = scan_json(run_policyctl, leaky, "--pack", "soc2")
+    code, report = scan_json(policyctl_in_process, leaky, "--pack", "soc2")
     finding = token_finding(report)
     assert code == 1
     assert finding["mode"] == "block"
@@ -53,8 +53,10 @@ def test_a_hard_coded_token_under_soc2_blocks_and_names_the_controls(
     assert report["scan"]["packs"][0]["id"] == "soc2"
 
 
-def test_mode_warn_makes_the_same_scan_advisory(run_policyctl: RunPolicyctl, leaky: Path) -> None:
-    code, report = scan_json(run_policyctl, leaky, "--pack", "soc2", "--mode", "warn")
+def test_mode_warn_makes_the_same_scan_advisory(
+    policyctl_in_process: RunPolicyctl, leaky: Path
+) -> None:
+    code, report = scan_json(policyctl_in_process, leaky, "--pack", "soc2", "--mode", "warn")
     assert code == 0
     assert token_finding(report)["mode"] == "warn"
     assert report["scan"]["mode"] == "warn"
@@ -73,7 +75,7 @@ def test_packs_and_mode_come_from_the_config_file_and_the_environment(
 
 
 def test_a_user_pack_that_extends_soc2_can_turn_its_blocks_into_warnings(
-    run_policyctl: RunPolicyctl, leaky: Path, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, leaky: Path, tmp_path: Path
 ) -> None:
     write_files(
         tmp_path,
@@ -82,7 +84,7 @@ def test_a_user_pack_that_extends_soc2_can_turn_its_blocks_into_warnings(
             "overrides:\n  CC6.1: {mode: warn}\n  CC8.1: {mode: warn}\n"
         },
     )
-    code, report = scan_json(run_policyctl, leaky, "--pack", str(tmp_path / "relaxed.yaml"))
+    code, report = scan_json(policyctl_in_process, leaky, "--pack", str(tmp_path / "relaxed.yaml"))
     assert code == 0
     assert token_finding(report)["mode"] == "warn"
     assert report["scan"]["packs"][0] == {
@@ -102,12 +104,12 @@ def waiver_config(expires: str, **scope: str) -> str:
 
 
 def test_a_live_waiver_suppresses_the_finding_and_reports_it_waived(
-    run_policyctl: RunPolicyctl, leaky: Path
+    policyctl_in_process: RunPolicyctl, leaky: Path
 ) -> None:
-    _, first = scan_json(run_policyctl, leaky, "--pack", "soc2")
+    _, first = scan_json(policyctl_in_process, leaky, "--pack", "soc2")
     fingerprint = token_finding(first)["fingerprint"]
     write_files(leaky, {".policyctl.yaml": waiver_config("2999-12-31", fingerprint=fingerprint)})
-    code, report = scan_json(run_policyctl, leaky)
+    code, report = scan_json(policyctl_in_process, leaky)
     assert code == 0
     assert token_finding(report)["suppressed"] == "waiver"
     assert report["summary"]["waived"] == 1
@@ -116,41 +118,45 @@ def test_a_live_waiver_suppresses_the_finding_and_reports_it_waived(
 
 
 def test_a_waiver_with_a_past_expiry_no_longer_suppresses(
-    run_policyctl: RunPolicyctl, leaky: Path
+    policyctl_in_process: RunPolicyctl, leaky: Path
 ) -> None:
     config = waiver_config("2020-01-31", rule="secret.github-*", path="src/")
     write_files(leaky, {".policyctl.yaml": config})
-    code, report = scan_json(run_policyctl, leaky)
+    code, report = scan_json(policyctl_in_process, leaky)
     assert code == 1
     assert token_finding(report)["suppressed"] is None
     assert report["waivers"][0]["status"] == "expired"
-    terminal = run_policyctl("scan", leaky, "--no-progress")
+    terminal = policyctl_in_process("scan", leaky, "--no-progress")
     assert "expired (its last day was 2020-01-31), no longer applies" in terminal.out
 
 
 def test_a_waiver_that_matches_nothing_is_reported_stale(
-    run_policyctl: RunPolicyctl, leaky: Path
+    policyctl_in_process: RunPolicyctl, leaky: Path
 ) -> None:
     write_files(leaky, {".policyctl.yaml": waiver_config("2999-01-31", rule="pii.*", path="x/")})
-    _, report = scan_json(run_policyctl, leaky)
+    _, report = scan_json(policyctl_in_process, leaky)
     assert report["waivers"][0]["status"] == "stale"
 
 
-def test_scores_are_the_same_on_the_same_input(run_policyctl: RunPolicyctl, leaky: Path) -> None:
+def test_scores_are_the_same_on_the_same_input(
+    policyctl_in_process: RunPolicyctl, leaky: Path
+) -> None:
     def stable(report: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in report.items() if k != "scan"}
 
     packs = ("--pack", "soc2", "--pack", "hipaa", "--pack", "pci-dss")
-    _, first = scan_json(run_policyctl, leaky, *packs)
-    _, second = scan_json(run_policyctl, leaky, *packs)
+    _, first = scan_json(policyctl_in_process, leaky, *packs)
+    _, second = scan_json(policyctl_in_process, leaky, *packs)
     assert stable(first) == stable(second)
     assert first["summary"]["risk"]["grade"] in "ABCDF"
 
 
 def test_the_terminal_summary_has_a_row_per_pack_and_the_risk_grade(
-    run_policyctl: RunPolicyctl, leaky: Path
+    policyctl_in_process: RunPolicyctl, leaky: Path
 ) -> None:
-    result = run_policyctl("scan", leaky, "--no-progress", "--pack", "soc2", "--pack", "gdpr")
+    result = policyctl_in_process(
+        "scan", leaky, "--no-progress", "--pack", "soc2", "--pack", "gdpr"
+    )
     table = result.out.splitlines()
     header = next(line for line in table if line.startswith("pack"))
     for column in ("controls", "passed", "warned", "blocked", "score"):
@@ -162,9 +168,9 @@ def test_the_terminal_summary_has_a_row_per_pack_and_the_risk_grade(
 
 
 def test_an_unknown_pack_is_one_line_and_exit_code_2(
-    run_policyctl: RunPolicyctl, leaky: Path
+    policyctl_in_process: RunPolicyctl, leaky: Path
 ) -> None:
-    result = run_policyctl("scan", leaky, "--pack", "sox")
+    result = policyctl_in_process("scan", leaky, "--pack", "sox")
     assert result.code == 2
     assert result.err.strip().count("\n") == 0
     assert "no built-in policy pack 'sox'" in result.err
@@ -180,22 +186,22 @@ def pack_yaml(pack_id: str, *controls: str) -> str:
     return head + "".join(f"  - {control}\n" for control in controls)
 
 
-def test_policy_list_shows_every_built_in_pack(run_policyctl: RunPolicyctl) -> None:
-    result = run_policyctl("policy", "list")
+def test_policy_list_shows_every_built_in_pack(policyctl_in_process: RunPolicyctl) -> None:
+    result = policyctl_in_process("policy", "list")
     assert result.code == 0
     for pack_id in ("soc2", "iso27001", "gdpr", "hipaa", "pci-dss", "ccpa", "nist-800-53"):
         assert pack_id in result.out
 
 
-def test_policy_show_lists_the_controls_of_a_pack(run_policyctl: RunPolicyctl) -> None:
-    result = run_policyctl("policy", "show", "hipaa")
+def test_policy_show_lists_the_controls_of_a_pack(policyctl_in_process: RunPolicyctl) -> None:
+    result = policyctl_in_process("policy", "show", "hipaa")
     assert result.code == 0
     assert "164.514(b)(2)(i)(G)" in result.out
     assert "164.312(a)(2)(iv)" in result.out
 
 
 def test_policy_validate_accepts_a_good_pack_and_rejects_a_bad_one(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     base = pack_yaml(
         "base",
@@ -205,16 +211,16 @@ def test_policy_validate_accepts_a_good_pack_and_rejects_a_bad_one(
     good = 'id: ours\nname: Ours\nversion: "1"\nextends: base.yaml\ndisable: [PEM]\n'
     bad = good.replace("PEM", "P9.9")
     write_files(tmp_path, {"base.yaml": base, "good.yaml": good, "bad.yaml": bad})
-    result = run_policyctl("policy", "validate", tmp_path / "good.yaml")
+    result = policyctl_in_process("policy", "validate", tmp_path / "good.yaml")
     assert result.code == 0, result.err
     assert "pack ours, 1 controls" in result.out
-    result = run_policyctl("policy", "validate", tmp_path / "bad.yaml")
+    result = policyctl_in_process("policy", "validate", tmp_path / "bad.yaml")
     assert result.code == 2
     assert "bad.yaml: field 'disable': pack 'base' has no control 'P9.9'" in result.err
 
 
 def test_policy_validate_reports_selections_of_rules_that_do_not_exist(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     pack = pack_yaml(
         "typo",
@@ -222,13 +228,13 @@ def test_policy_validate_reports_selections_of_rules_that_do_not_exist(
         "selects: [{rules: [secret.github-pat-clasic]}]}",
     )
     write_files(tmp_path, {"typo.yaml": pack})
-    result = run_policyctl("policy", "validate", tmp_path / "typo.yaml")
+    result = policyctl_in_process("policy", "validate", tmp_path / "typo.yaml")
     assert result.code == 2
     assert "control C1: selects unknown rule 'secret.github-pat-clasic'" in result.err
 
 
 def test_policy_coverage_maps_controls_to_rules_and_flags_unserved_ones(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     pack = pack_yaml(
         "mixed",
@@ -238,14 +244,16 @@ def test_policy_coverage_maps_controls_to_rules_and_flags_unserved_ones(
         "unserved: photographs are images}",
     )
     write_files(tmp_path, {"mixed.yaml": pack})
-    result = run_policyctl("policy", "coverage", "--pack", tmp_path / "mixed.yaml", "-f", "json")
+    result = policyctl_in_process(
+        "policy", "coverage", "--pack", tmp_path / "mixed.yaml", "-f", "json"
+    )
     assert result.code == 1
     rows = {row["control"]: row for row in result.json()}
     assert "secret.private-key-pem" in rows["KEYS"]["rules"]
     assert rows["NONE"]["status"] == "unserved"
     assert rows["PHOTO"] == {**rows["PHOTO"], "status": "not-assessed"}
     assert rows["PHOTO"]["reason"] == "photographs are images"
-    text = run_policyctl("policy", "coverage", "--pack", tmp_path / "mixed.yaml")
+    text = policyctl_in_process("policy", "coverage", "--pack", tmp_path / "mixed.yaml")
     assert "UNSERVED" in text.out
     assert "not assessed: photographs are images" in text.out
 
@@ -254,28 +262,28 @@ def test_policy_coverage_maps_controls_to_rules_and_flags_unserved_ones(
 
 
 def test_init_writes_a_commented_config_that_loads(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
-    result = run_policyctl("init", tmp_path, "--pack", "hipaa")
+    result = policyctl_in_process("init", tmp_path, "--pack", "hipaa")
     assert result.code == 0
     text = (tmp_path / ".policyctl.yaml").read_text()
     assert "\n  - hipaa" in text and "#   - gdpr" in text
     assert "# waivers:" in text
     write_files(tmp_path, {"notes.txt": "nothing to see\n"})
-    scan = run_policyctl("scan", tmp_path, "-f", "json", "--no-progress")
+    scan = policyctl_in_process("scan", tmp_path, "-f", "json", "--no-progress")
     assert scan.code == 0, scan.err
     assert [p["id"] for p in scan.json()["scan"]["packs"]] == ["hipaa"]
 
 
 def test_init_never_overwrites_an_existing_config_without_force(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     write_files(tmp_path, {".policyctl.yaml": "version: 1\n# mine\n"})
-    result = run_policyctl("init", tmp_path)
+    result = policyctl_in_process("init", tmp_path)
     assert result.code == 2
     assert "already exists; use --force" in result.err
     assert (tmp_path / ".policyctl.yaml").read_text() == "version: 1\n# mine\n"
-    assert run_policyctl("init", tmp_path, "--force").code == 0
+    assert policyctl_in_process("init", tmp_path, "--force").code == 0
     assert "# packs:" in (tmp_path / ".policyctl.yaml").read_text()
 
 
@@ -305,14 +313,14 @@ def patients(tmp_path: Path) -> tuple[Path, list[str]]:
 
 
 def test_hipaa_blocks_a_csv_of_patient_records_with_ssns_and_names_safe_harbor(
-    run_policyctl: RunPolicyctl, patients: tuple[Path, list[str]]
+    policyctl_in_process: RunPolicyctl, patients: tuple[Path, list[str]]
 ) -> None:
     folder, ssns = patients
-    result = run_policyctl("scan", folder, "--pack", "hipaa", "--no-progress")
+    result = policyctl_in_process("scan", folder, "--pack", "hipaa", "--no-progress")
     assert result.code == 1, result.err
     assert "164.514(b)(2)" in result.out
     assert_no_secret_in([result.out, result.err], ssns)
-    report = run_policyctl("scan", folder, "--pack", "hipaa", "-f", "json").json()
+    report = policyctl_in_process("scan", folder, "--pack", "hipaa", "-f", "json").json()
     ssn_findings = [f for f in report["findings"] if "ssn" in f.get("tags", [])]
     assert ssn_findings
     for finding in ssn_findings:
@@ -321,21 +329,23 @@ def test_hipaa_blocks_a_csv_of_patient_records_with_ssns_and_names_safe_harbor(
 
 
 def test_the_same_hipaa_scan_with_mode_warn_exits_0(
-    run_policyctl: RunPolicyctl, patients: tuple[Path, list[str]]
+    policyctl_in_process: RunPolicyctl, patients: tuple[Path, list[str]]
 ) -> None:
     folder, ssns = patients
-    result = run_policyctl("scan", folder, "--pack", "hipaa", "--mode", "warn", "--no-progress")
+    result = policyctl_in_process(
+        "scan", folder, "--pack", "hipaa", "--mode", "warn", "--no-progress"
+    )
     assert result.code == 0, result.err
     assert "164.514(b)(2)" in result.out
     assert_no_secret_in([result.out, result.err], ssns)
 
 
 def test_a_token_deleted_but_still_in_git_history_meets_the_history_scoped_controls(
-    run_policyctl: RunPolicyctl, git_repo: Path
+    policyctl_in_process: RunPolicyctl, git_repo: Path
 ) -> None:
     commit_all(git_repo, "add config", {"config.py": f'TOKEN = "{TOKEN}"\n'})
     commit_all(git_repo, "remove it", {"config.py": "TOKEN = None\n"})
-    code, report = scan_json(run_policyctl, git_repo, "--git", "--pack", "soc2")
+    code, report = scan_json(policyctl_in_process, git_repo, "--git", "--pack", "soc2")
     finding = token_finding(report)
     assert code == 1
     assert finding["source_kind"] == "history"
@@ -344,7 +354,7 @@ def test_a_token_deleted_but_still_in_git_history_meets_the_history_scoped_contr
 
 
 def test_a_pack_selecting_an_unknown_rule_is_a_warning_and_the_scan_goes_on(
-    run_policyctl: RunPolicyctl, leaky: Path, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, leaky: Path, tmp_path: Path
 ) -> None:
     pack = pack_yaml(
         "typo",
@@ -352,16 +362,16 @@ def test_a_pack_selecting_an_unknown_rule_is_a_warning_and_the_scan_goes_on(
         "{id: C2, title: t, description: d, mode: block, selects: [{categories: [secret]}]}",
     )
     write_files(tmp_path, {"typo.yaml": pack})
-    result = run_policyctl("scan", leaky, "--pack", tmp_path / "typo.yaml", "--no-progress")
+    result = policyctl_in_process("scan", leaky, "--pack", tmp_path / "typo.yaml", "--no-progress")
     assert result.code == 1
     assert "pack typo: control C1: selects unknown rule 'secret.nope'" in result.err
     assert "typo:C2" in result.out
 
 
 def test_policy_show_prints_the_breach_duties_and_rights_of_a_privacy_pack(
-    run_policyctl: RunPolicyctl,
+    policyctl_in_process: RunPolicyctl,
 ) -> None:
-    result = run_policyctl("policy", "show", "pipl")
+    result = policyctl_in_process("policy", "show", "pipl")
     assert result.code == 0
     assert (
         "Art. 57: the departments performing personal information protection duties" in result.out

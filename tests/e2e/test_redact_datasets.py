@@ -175,42 +175,44 @@ def copy_name(name: str, tag: str) -> str:
 
 @pytest.mark.parametrize("strategy", ["mask", "hash"])
 def test_scanning_the_redacted_copies_finds_none_of_the_redacted_classes(
-    workspace: Path, run_policyctl: RunPolicyctl, strategy: str
+    workspace: Path, policyctl_in_process: RunPolicyctl, strategy: str
 ) -> None:
     originals = workspace / "originals"
     originals.mkdir()
     for name in KINDS:
         (originals / name).write_bytes((workspace / name).read_bytes())
-    redact(run_policyctl, workspace, *KINDS, "-o", "copies/", "-s", strategy)
+    redact(policyctl_in_process, workspace, *KINDS, "-o", "copies/", "-s", strategy)
     assert sorted(p.name for p in (workspace / "copies").iterdir()) == sorted(KINDS)
     planted = {
         n: PARQUET_PLANTED if n.endswith(".parquet") else set(PLANTED_RULE_IDS) for n in KINDS
     }
-    assert rule_ids_by_file(run_policyctl, workspace, "originals") == planted
-    assert rule_ids_by_file(run_policyctl, workspace, "copies") == {}
+    assert rule_ids_by_file(policyctl_in_process, workspace, "originals") == planted
+    assert rule_ids_by_file(policyctl_in_process, workspace, "copies") == {}
 
 
 @pytest.mark.parametrize("delimiter", [",", "\t"])
 def test_a_table_copy_changes_only_its_sensitive_cells(
-    workspace: Path, run_policyctl: RunPolicyctl, delimiter: str
+    workspace: Path, policyctl_in_process: RunPolicyctl, delimiter: str
 ) -> None:
     name = "people.csv" if delimiter == "," else "people.tsv"
-    redact(run_policyctl, workspace, name, "-o", copy_name(name, "clean"))
+    redact(policyctl_in_process, workspace, name, "-o", copy_name(name, "clean"))
     copy = (workspace / copy_name(name, "clean")).read_bytes()
     assert copy == table_text(masked_rows(), delimiter).encode()
 
 
-def test_a_gzip_table_gives_a_gzip_copy(workspace: Path, run_policyctl: RunPolicyctl) -> None:
-    redact(run_policyctl, workspace, "people.csv.gz", "-o", "clean.csv.gz")
+def test_a_gzip_table_gives_a_gzip_copy(
+    workspace: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    redact(policyctl_in_process, workspace, "people.csv.gz", "-o", "clean.csv.gz")
     copy = (workspace / "clean.csv.gz").read_bytes()
     assert copy[:2] == b"\x1f\x8b"
     assert gzip.decompress(copy) == table_text(masked_rows()).encode()
 
 
 def test_remove_empties_a_table_cell_and_keeps_the_columns(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    redact(run_policyctl, workspace, "people.csv", "-o", "removed.csv", "-s", "remove")
+    redact(policyctl_in_process, workspace, "people.csv", "-o", "removed.csv", "-s", "remove")
     rows = list(csv.reader(io.StringIO((workspace / "removed.csv").read_text())))
     assert rows[0] == HEADER
     expected = [["" if v in SENSITIVE else v for v in row] for row in ROWS]
@@ -218,11 +220,11 @@ def test_remove_empties_a_table_cell_and_keeps_the_columns(
 
 
 def test_a_row_with_the_wrong_number_of_fields_is_kept_redacted_with_a_warning(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     text = table_text(ROWS) + f"5,Short,{EMAIL}\r\n6,Fine,,,,,,1.00,end\r\n"
     (workspace / "ragged.csv").write_text(text, encoding="utf-8")
-    done = redact(run_policyctl, workspace, "ragged.csv", "-o", "clean.csv")
+    done = redact(policyctl_in_process, workspace, "ragged.csv", "-o", "clean.csv")
     copy = (workspace / "clean.csv").read_bytes().decode("utf-8")
     assert (
         copy
@@ -236,9 +238,9 @@ def json_lines(path: Path) -> list[str]:
 
 
 def test_a_json_lines_copy_changes_only_the_records_with_sensitive_values(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    redact(run_policyctl, workspace, "people.jsonl", "-o", "clean.jsonl")
+    redact(policyctl_in_process, workspace, "people.jsonl", "-o", "clean.jsonl")
     original, copy = json_lines(workspace / "people.jsonl"), json_lines(workspace / "clean.jsonl")
     assert copy[1] == original[1]  # nothing sensitive: byte for byte
     first = json.loads(copy[0])
@@ -257,9 +259,9 @@ def test_a_json_lines_copy_changes_only_the_records_with_sensitive_values(
 
 
 def test_a_json_document_keeps_its_layout_keys_and_types(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    redact(run_policyctl, workspace, "people.json", "-o", "clean.json", "-s", "tokenize")
+    redact(policyctl_in_process, workspace, "people.json", "-o", "clean.json", "-s", "tokenize")
     copy = (workspace / "clean.json").read_text(encoding="utf-8")
     records = json.loads(copy)
     assert copy == json.dumps(records, indent=2) + "\n"
@@ -270,49 +272,51 @@ def test_a_json_document_keeps_its_layout_keys_and_types(
 
 
 def test_a_number_keeps_its_type_when_the_stand_in_is_a_number(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     card = int(CARD.replace(" ", ""))
     (workspace / "cards.jsonl").write_text(json.dumps({"card": card}) + "\n")
-    redact(run_policyctl, workspace, "cards.jsonl", "-o", "fpe.jsonl", "-s", "fpe:luhn=true")
-    redact(run_policyctl, workspace, "cards.jsonl", "-o", "masked.jsonl")
+    redact(policyctl_in_process, workspace, "cards.jsonl", "-o", "fpe.jsonl", "-s", "fpe:luhn=true")
+    redact(policyctl_in_process, workspace, "cards.jsonl", "-o", "masked.jsonl")
     encrypted = json.loads((workspace / "fpe.jsonl").read_text())["card"]
     assert isinstance(encrypted, int) and encrypted != card and luhn(str(encrypted))
     assert json.loads((workspace / "masked.jsonl").read_text())["card"] == "*" * len(str(card))
 
 
-def test_remove_drops_the_json_field(workspace: Path, run_policyctl: RunPolicyctl) -> None:
-    redact(run_policyctl, workspace, "people.jsonl", "-o", "removed.jsonl", "-s", "remove")
+def test_remove_drops_the_json_field(workspace: Path, policyctl_in_process: RunPolicyctl) -> None:
+    redact(policyctl_in_process, workspace, "people.jsonl", "-o", "removed.jsonl", "-s", "remove")
     first = json.loads(json_lines(workspace / "removed.jsonl")[0])
     assert first["customer"] == {"tags": ["vip", None]}
     assert "card" not in first
 
 
 def test_a_line_that_is_not_json_is_kept_redacted_with_a_warning(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     broken = f'{{"user": "{EMAIL}", oops\n'
     text = (workspace / "people.jsonl").read_text() + broken
     (workspace / "broken.jsonl").write_text(text)
-    done = redact(run_policyctl, workspace, "broken.jsonl", "-o", "clean.jsonl")
+    done = redact(policyctl_in_process, workspace, "broken.jsonl", "-o", "clean.jsonl")
     assert json_lines(workspace / "clean.jsonl")[-1] == broken.replace(EMAIL, "*" * len(EMAIL))
     assert "broken.jsonl: line 4: not valid JSON" in done.err
 
 
-def test_a_json_lines_log_stays_valid_json(workspace: Path, run_policyctl: RunPolicyctl) -> None:
+def test_a_json_lines_log_stays_valid_json(
+    workspace: Path, policyctl_in_process: RunPolicyctl
+) -> None:
     card = int(CARD.replace(" ", ""))
     log = f'{{"level":"info","user":"{EMAIL}","card":{card}}}\n{{"level":"debug","n":1}}\n'
     (workspace / "app.log").write_text(log)
-    redact(run_policyctl, workspace, "app.log", "-o", "clean.log")
+    redact(policyctl_in_process, workspace, "app.log", "-o", "clean.log")
     lines = json_lines(workspace / "clean.log")
     assert json.loads(lines[0]) == {"level": "info", "user": "*" * len(EMAIL), "card": "*" * 16}
     assert lines[1] == log.splitlines(keepends=True)[1]
 
 
 def test_a_parquet_copy_keeps_the_schema_and_the_untouched_columns(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    redact(run_policyctl, workspace, "people.parquet", "-o", "clean.parquet")
+    redact(policyctl_in_process, workspace, "people.parquet", "-o", "clean.parquet")
     original, copy = (
         pq.read_table(workspace / "people.parquet"),
         pq.read_table(workspace / "clean.parquet"),
@@ -336,9 +340,9 @@ def test_a_parquet_copy_keeps_the_schema_and_the_untouched_columns(
 
 
 def test_parquet_fpe_keeps_a_number_column_numeric(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    redact(run_policyctl, workspace, "people.parquet", "-o", "fpe.parquet", "-s", "fpe")
+    redact(policyctl_in_process, workspace, "people.parquet", "-o", "fpe.parquet", "-s", "fpe")
     cards = pq.read_table(workspace / "fpe.parquet").column("card").to_pylist()
     original = int(CARD.replace(" ", ""))
     assert cards[1:] == [5, None, 7]
@@ -363,10 +367,12 @@ def values_at(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("name", ["people.csv", "people.jsonl", "people.parquet"])
 def test_hash_is_stable_with_the_same_key_and_differs_with_another(
-    workspace: Path, run_policyctl: RunPolicyctl, name: str
+    workspace: Path, policyctl_in_process: RunPolicyctl, name: str
 ) -> None:
     for tag, key in (("a", REDACT_KEY), ("b", REDACT_KEY), ("other", OTHER_REDACT_KEY)):
-        redact(run_policyctl, workspace, name, "-o", copy_name(name, tag), "-s", "hash", key=key)
+        redact(
+            policyctl_in_process, workspace, name, "-o", copy_name(name, tag), "-s", "hash", key=key
+        )
     first, again, other = (workspace / copy_name(name, t) for t in ("a", "b", "other"))
     assert first.read_bytes() == again.read_bytes()
     hashed = [v for v in values_at(first) if v.startswith("h_")]
@@ -402,10 +408,10 @@ def character_classes(text: str) -> str:
 
 @pytest.mark.parametrize("name", ["people.csv", "people.jsonl"])
 def test_fpe_keeps_length_and_character_classes(
-    workspace: Path, run_policyctl: RunPolicyctl, name: str
+    workspace: Path, policyctl_in_process: RunPolicyctl, name: str
 ) -> None:
     copy = copy_name(name, "fpe")
-    redact(run_policyctl, workspace, name, "-o", copy, "-s", "fpe:luhn=true")
+    redact(policyctl_in_process, workspace, name, "-o", copy, "-s", "fpe:luhn=true")
     if name.endswith(".csv"):
         row = list(csv.reader(io.StringIO((workspace / copy).read_text())))[1]
         card, email = row[HEADER.index("card")], row[HEADER.index("email")]
@@ -418,10 +424,10 @@ def test_fpe_keeps_length_and_character_classes(
 
 
 def test_the_report_counts_per_rule_and_column(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     done = redact(
-        run_policyctl, workspace, "people.csv", "people.jsonl", "-o", "copies", "-f", "json"
+        policyctl_in_process, workspace, "people.csv", "people.jsonl", "-o", "copies", "-f", "json"
     )
     report = done.json()
     assert schema_problems(report, "redaction") == []
@@ -445,7 +451,7 @@ so that its batches go to worker processes."""
 
 
 def test_a_large_table_is_redacted_alike_by_worker_processes(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     rows = ROWS * COPIES
     text = table_text(rows)
@@ -454,7 +460,7 @@ def test_a_large_table_is_redacted_alike_by_worker_processes(
     counts = {}
     for jobs in ("1", "2"):
         done = redact(
-            run_policyctl,
+            policyctl_in_process,
             workspace,
             "big.csv",
             "-o",
@@ -475,7 +481,7 @@ def test_a_large_table_is_redacted_alike_by_worker_processes(
 
 
 def test_a_large_json_document_is_redacted_alike_by_worker_processes(
-    workspace: Path, run_policyctl: RunPolicyctl
+    workspace: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     (workspace / "big.json").write_text(json.dumps(RECORDS * 3000, indent=2) + "\n")
     (workspace / "big.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS * 3000))
@@ -483,7 +489,7 @@ def test_a_large_json_document_is_redacted_alike_by_worker_processes(
         copies = []
         for jobs in ("1", "2"):
             copy = copy_name(name, jobs)
-            redact(run_policyctl, workspace, name, "-o", copy, "--jobs", jobs, "-s", "hash")
+            redact(policyctl_in_process, workspace, name, "-o", copy, "--jobs", jobs, "-s", "hash")
             copies.append((workspace / copy).read_bytes())
         assert copies[0] == copies[1]
         redacted = (

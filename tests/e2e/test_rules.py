@@ -84,52 +84,52 @@ def test_every_builtin_rule_has_examples_and_negative_examples() -> None:
         assert rule.negative_examples, rule.id
 
 
-def test_rules_test_passes_for_every_builtin_rule(run_policyctl: RunPolicyctl) -> None:
-    result = run_policyctl("rules", "test")
+def test_rules_test_passes_for_every_builtin_rule(policyctl_in_process: RunPolicyctl) -> None:
+    result = policyctl_in_process("rules", "test")
     assert result.code == 0, result.out
     assert result.out.startswith("ok: ")
 
 
 def test_rules_test_reports_a_failing_example_by_rule(
-    tmp_path: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     failing = VALID_RULE.replace(
         "negative_examples: ['ctok_short']", "negative_examples: ['ctok_aaaabbbbccccdddd']"
     )
     path = rule_file(tmp_path, failing)
-    result = run_policyctl("rules", "test", path)
+    result = policyctl_in_process("rules", "test", path)
     assert result.code == 1
     assert "FAIL custom.token: negative example #1 was found" in result.out
 
 
 def test_rules_validate_reports_a_bad_file_with_exit_2(
-    tmp_path: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     path = rule_file(tmp_path, VALID_RULE.replace("severity: high", "severity: urgent"))
-    result = run_policyctl("rules", "validate", path)
+    result = policyctl_in_process("rules", "validate", path)
     assert result.code == 2
     assert result.err.strip().count("\n") == 0
     assert "custom.token" in result.err and "severity" in result.err
 
 
-def test_rules_list_and_show(tmp_path: Path, run_policyctl: RunPolicyctl) -> None:
-    listed = run_policyctl("rules", "list")
+def test_rules_list_and_show(tmp_path: Path, policyctl_in_process: RunPolicyctl) -> None:
+    listed = policyctl_in_process("rules", "list")
     assert listed.code == 0
     assert "secret.github-pat-classic" in listed.out
-    shown = run_policyctl("rules", "show", "secret.github-pat-classic")
+    shown = policyctl_in_process("rules", "show", "secret.github-pat-classic")
     assert shown.code == 0
     assert "pattern:" in shown.out and "ghp_" in shown.out
-    unknown = run_policyctl("rules", "show", "secret.nope")
+    unknown = policyctl_in_process("rules", "show", "secret.nope")
     assert unknown.code == 2
 
 
 def test_extra_rules_folders_are_added_to_the_builtin_ones(
-    tmp_path: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     (tmp_path / "rules").mkdir()
     rule_file(tmp_path / "rules", VALID_RULE)
     write_files(tmp_path, {"code/app.py": "TOKEN = 'ctok_" + "9f8e7d6c5b4a3210" + "'\n"})
-    result = run_policyctl(
+    result = policyctl_in_process(
         "scan", tmp_path / "code", "--rules", tmp_path / "rules", "--format", "json"
     )
     assert result.code == 1

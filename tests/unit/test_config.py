@@ -126,3 +126,8 @@ def test_sizes_are_read_with_units(text: str | int, bytes_: int) -> None:
 def test_a_bad_size_is_a_config_error(text: str) -> None:
     with pytest.raises(ConfigError):
         parse_size(text, "--max-file-size")
+
+
+def test_a_setting_no_layer_knows_is_an_error_not_ignored() -> None:
+    with pytest.raises(ConfigError, match="unknown setting 'max_filesize'"):
+        merge_settings({"exclude": ["x"]}, {"max_filesize": 10})

@@ -84,3 +84,24 @@ def test_the_budget_adds_up_per_column_and_refuses_before_spending() -> None:
         budget.plan({"score": 0.3})
     assert budget.spent == {"age": 0.4, "salary": 0.4}
     Budget(total=None).plan({"any": 100.0})
+
+
+def test_many_values_at_once_get_the_same_noise_as_one_at_a_time() -> None:
+    laplace = mechanism(NoiseSpec(epsilon=1.0, sensitivity=3.0))
+    draws = [d - 10.0 for d in laplace.noisy_many([10.0] * DRAWS)]
+    assert abs(statistics.fmean(draws)) < 5 * 3.0 * math.sqrt(2 / DRAWS)
+    assert statistics.fmean(abs(d) for d in draws) == pytest.approx(3.0, rel=0.1)
+    gaussian = mechanism(NoiseSpec(epsilon=1.0, sensitivity=3.0, mechanism="gaussian"))
+    spread = statistics.pstdev(gaussian.noisy_many([0.0] * DRAWS))
+    assert spread == pytest.approx(gaussian.scale, rel=0.1)
+    clamped = mechanism(NoiseSpec(epsilon=1e6, lower=0.0, upper=1.0)).noisy_many([-5.0, 9.0])
+    assert clamped == pytest.approx([0.0, 1.0], abs=1e-3)
+    assert laplace.noisy_many([]) == []
+
+
+def test_gaussian_noise_scales_with_a_large_sensitivity() -> None:
+    # Unbounded, OpenDP's search overflowed at sensitivity 1000 (and took a minute).
+    small = mechanism(NoiseSpec(epsilon=1.0, sensitivity=10.0, mechanism="gaussian"))
+    large = mechanism(NoiseSpec(epsilon=1.0, sensitivity=1000.0, mechanism="gaussian"))
+    assert large.scale == pytest.approx(100 * small.scale, rel=1e-3)  # sigma is linear in it
+    assert large.epsilon == pytest.approx(1.0)

@@ -18,9 +18,9 @@ from policyctl.sources import datasets
 from tests import pii_samples as pii
 
 
-@pytest.fixture(scope="module")
-def ruleset() -> Ruleset:
-    return compile_ruleset(load_rules())
+@pytest.fixture
+def ruleset(builtin_ruleset: Ruleset) -> Ruleset:
+    return builtin_ruleset
 
 
 def found(ruleset: Ruleset, text: str, **options: Any) -> dict[str, float]:

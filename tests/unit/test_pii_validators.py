@@ -13,9 +13,11 @@ import pytest
 
 from policyctl.validators import (
     VALIDATORS,
+    americas,
+    asia_pacific,
     contact,
+    europe,
     financial,
-    national_ids,
     network,
     records,
     us_ids,
@@ -92,7 +94,7 @@ VALID: dict[str, list[str]] = {
     "be_national_number": [j("85.07.30", "-033.28")],
     "pl_pesel": [j("440514", "01359")],
     "se_personnummer": [j("811228", "-9874")],
-    "fi_hetu": [j("131052", "-308T")],
+    "fi_hetu": [j("131052", "-308T"), j("131052", "-9085")],
     "no_birth_number": [j("150765", "00565")],
     "dk_cpr": [j("070761", "-4285")],
     "pt_nif": [j("1234", "56789")],
@@ -138,6 +140,51 @@ VALID: dict[str, list[str]] = {
     "geo_coordinates": [j("40.748817,", " -73.985428"), j("51.50722", ",-0.12750")],
     "icd10_code": [j("E1", "1.9"), j("J4", "5.909"), j("U0", "7.1")],
     "passport_mrz": [j("L898902C36UTO7408122F120", "4159ZE184226B<<<<<10")],
+    # added with issue 17: specimens the issuers publish (ASIC's ACN, DVLA's licence,
+    # Royal Mail's postcodes) or check characters worked out from the published method
+    "au_acn": [j("004 085", " 616"), j("123456", "780")],
+    "in_gstin": [j("33AAGPS4567", "K2Z8"), j("29AABCT1332", "L1ZA")],
+    "in_vehicle_registration": [
+        j("MH 12 ", "AB 1234"),
+        j("DL3C", "AB1234"),
+        j("22 BH ", "1234 AA"),
+    ],
+    "in_epic": [j("ABC12", "34566"), j("XYZ76", "54320")],
+    "kr_brn": [j("220-88", "-12340"), j("101810", "0001")],
+    "kr_frn": [j("850315", "-5123458"), j("020101", "7123456")],
+    "kr_driving_licence": [j("11-85-", "123456-78"), j("28021", "2345678")],
+    "sg_uen": [j("53012", "345B"), j("2019123", "45R"), j("T09LL", "0001D")],
+    "th_national_id": [j("1-1017-", "00123-45-6"), j("51234567", "89017")],
+    "de_lanr": [j("123456", "601"), j("234567", "714")],
+    "de_bsnr": [j("381234", "500")],
+    "de_postcode": [j("803", "31"), j("D-10", "115"), j("010", "67")],
+    "de_tax_number": [j("181/815", "/08155"), j("93815/", "08152"), j("918108", "1508155")],
+    "de_commercial_register": [j("HRB ", "123456"), j("HRA", "4711 B"), j("GnR ", "12")],
+    "de_vehicle_registration": [j("M-AB ", "1234"), j("B MW ", "123E"), j("HH-X ", "1")],
+    "se_organisation_number": [j("212000", "-0142"), j("802479", "1132")],
+    "uk_postcode": [j("SW1A ", "2AA"), j("M1 ", "1AE"), j("GIR ", "0AA"), j("EC1A ", "1BB")],
+    "uk_vehicle_registration": [j("BD51 ", "SMR"), j("LV24", "HKT")],
+    "uk_driving_licence": [j("MORGA6570", "54SM9IJ"), j("JONES7102", "38J99AB")],
+    "tr_licence_plate": [j("34 ", "ABC 123"), j("06 A ", "1234"), j("81AB", "123")],
+    "date_or_time": [
+        j("14/03/", "2024"),
+        j("March 14, ", "2024"),
+        j("10:30 ", "pm"),
+        j("2024", "-02-29"),
+    ],
+    "web_address": [
+        j("https://shop.acme", "-widgets.co.uk/a"),
+        j("www.jane", "doe.net"),
+        j("http://8.8.", "4.4/"),
+    ],
+    "national_mobile": [j("0917 123", " 4567"), j("0532 123", " 45 67"), j("07400 ", "123456")],
+    "phone_number_national": [j("020 7946", " 0958"), j("030 90", "1820")],
+    "ip_internal": [
+        j("192.168", ".1.23"),
+        j("10.0", ".0.1"),
+        j("100.64", ".3.9"),
+        j("fe80::1ff:", "fe23:4567:890a"),
+    ],
 }
 
 INVALID: dict[str, list[str]] = {
@@ -211,7 +258,7 @@ INVALID: dict[str, list[str]] = {
     "be_national_number": [j("85.07.30", "-033.29")],
     "pl_pesel": [j("440514", "01358"), j("441354", "01359")],
     "se_personnummer": [j("811228", "-9873"), j("811328", "-9874")],
-    "fi_hetu": [j("131052", "-308U"), j("131352", "-308T")],
+    "fi_hetu": [j("131052", "-308U"), j("131352", "-308T"), j("131052", "-001W")],
     "no_birth_number": [j("150765", "00566")],
     "dk_cpr": [j("320161", "-4285"), j("071361", "-4285")],
     "pt_nif": [j("1234", "56780"), j("4234", "56789")],
@@ -255,9 +302,53 @@ INVALID: dict[str, list[str]] = {
     ],
     "icd10_code": [j("E1", "X.0"), "E1", j("11", ".9")],
     "passport_mrz": [j("L898902C37UTO7408122F120", "4159ZE184226B<<<<<10")],
+    # added with issue 17: each breaks one rule (check character, table, range, date)
+    "au_acn": [j("004 085", " 617"), "0" * 9],
+    "in_gstin": [j("33AAGPS4567", "K2Z9"), j("45AAGPS4567", "K2Z8"), j("33AAGQS4567", "K2Z8")],
+    "in_vehicle_registration": [
+        j("XX 12 ", "AB 1234"),
+        j("MH 00 ", "AB 1234"),
+        j("19 BH ", "1234 AA"),
+    ],
+    "in_epic": [j("ABC12", "34567"), j("AB123", "45666"), "ABC0000000"],
+    "kr_brn": [j("220-88", "-12341"), j("099-88", "-12340"), j("220-00", "-12340")],
+    "kr_frn": [j("850315", "-5123459"), j("850315", "-1123458"), j("851315", "-5123458")],
+    "kr_driving_licence": [j("31-85-", "123456-78"), j("11-85-", "000000-78")],
+    "sg_uen": [j("53012", "345C"), j("2019123", "45Q"), j("T09LL", "0001E")],
+    "th_national_id": [j("1-1017-", "00123-45-7"), j("9-1017-", "00123-45-6")],
+    "de_lanr": [j("123456", "701"), j("123456", "600"), "1" * 9],
+    "de_bsnr": [j("001234", "500"), "5" * 9],
+    "de_postcode": [j("001", "23"), j("432", "10"), j("010", "00")],
+    "de_tax_number": [j("918118", "1508155"), j("12345", "678"), j("471108", "1508155")],
+    "de_commercial_register": [j("HRB ", "0"), j("HRC ", "12345")],
+    "de_vehicle_registration": [j("ABC-DE ", "12345"), j("ABC-DE ", "1234"), j("M-AB ", "0123")],
+    "se_organisation_number": [j("212000", "-0143"), j("851212", "-0144")],
+    "uk_postcode": [j("QQ1 ", "1AA"), j("SW1A ", "1CA"), j("A1 ", "1AA")],
+    "uk_vehicle_registration": [j("ZZ51 ", "SMR"), j("BD99 ", "SMR"), j("BD51 ", "SQR")],
+    "uk_driving_licence": [
+        j("MORGA6573", "54SM9IJ"),
+        j("MORGA6133", "54SM9IJ"),
+        j("9ORGA6570", "54SM9IJ"),
+    ],
+    "tr_licence_plate": [j("34 A ", "12"), j("90 AB ", "123"), j("34 ABQ ", "12")],
+    "date_or_time": [j("31/02/", "2024"), j("13:30 ", "pm"), j("2023", "-02-29")],
+    "web_address": [
+        j("https://example", ".com/docs"),
+        j("http://local", "host:8080/"),
+        j("http://10.0", ".0.1/"),
+    ],
+    "national_mobile": [j("0900 123", " 4567"), j("020 7946", " 0958"), j("+63 917 123", " 4567")],
+    "phone_number_national": [j("0917 123", " 4567"), j("020 0000", " 0000")],
+    "ip_internal": [
+        j("8.8.", "8.8"),
+        j("127.0", ".0.1"),
+        j("192.168", ".01.1"),
+        "::1",
+        j("2001:db8", "::1"),
+    ],
 }
 
-MODULES = (contact, network, financial, us_ids, national_ids, records)
+MODULES = (contact, network, financial, us_ids, americas, europe, asia_pacific, records)
 PII_VALIDATORS = sorted(name for module in MODULES for name in module.VALIDATORS)
 
 

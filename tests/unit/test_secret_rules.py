@@ -14,16 +14,19 @@ from policyctl.core.model import Chunk, Location, Rule
 from policyctl.detection.detect import DetectOptions, detect, is_test_or_doc_path
 from policyctl.detection.rules import compile_ruleset, load_rules
 from policyctl.validators import get_validator
+from tests.conftest import compiled_builtin
 from tests.fakes import ALNUM, URLSAFE, aws_access_key_id, github_pat, pick, private_key_pem
 
 BUILTIN = load_rules()
 SECRETS = [r for r in BUILTIN if r.category == "secret"]
-RULESET = compile_ruleset(BUILTIN)
 
 
 def found(text: str, path: str = "src/settings.py") -> list[tuple[str, float, bool | None]]:
     chunk = Chunk(data=text.encode(), origin=Location(path=path))
-    return [(f.rule_id, f.confidence, f.validated) for f in detect(chunk, RULESET, DetectOptions())]
+    return [
+        (f.rule_id, f.confidence, f.validated)
+        for f in detect(chunk, compiled_builtin(), DetectOptions())
+    ]
 
 
 def test_there_are_at_least_250_provider_rules_each_with_its_own_proof() -> None:
@@ -60,7 +63,7 @@ def test_a_validator_that_confirms_raises_confidence_and_one_that_refutes_drops_
     assert found(private_key_pem("der")) == [("secret.private-key-pem", 1.0, True)]
     assert found(pem_with_body(pick(ALNUM, 600, "not-der").encode())) == []
     chunk = Chunk(data=pem_with_body(pick(ALNUM, 600).encode()).encode(), origin=Location("k"))
-    refuted = detect(chunk, RULESET, DetectOptions(min_confidence=0.3))
+    refuted = detect(chunk, compiled_builtin(), DetectOptions(min_confidence=0.3))
     assert [(f.rule_id, f.confidence, f.validated) for f in refuted] == [
         ("secret.private-key-pem", 0.3, False)
     ]

@@ -133,6 +133,8 @@ def _replaced(value: Any, changes: dict[int, Change], counter: list[int]) -> Any
         return value
     if change.removed:
         return _DROP
+    if change.number is not None and isinstance(value, float):
+        return change.number  # a dp column's noisy value, not its rounded text
     return typed_like(change.text, value)
 
 

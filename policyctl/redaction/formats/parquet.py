@@ -140,6 +140,8 @@ def _scalar(change: Change, original: Any, kind: Any) -> Any:
         return change.text
     if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
         return change.text.encode("utf-8", "surrogateescape")
+    if change.number is not None and isinstance(original, float):
+        return change.number  # a dp column's noisy value, not its rounded text
     made = typed_like(change.text, original)
     return made if type(made) is type(original) else None
 

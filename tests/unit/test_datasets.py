@@ -1,5 +1,5 @@
-"""Logs and datasets scanned end to end with the installed command: each planted value is
-reported with the right type at the right row and column, or line and key path."""
+"""Logs and datasets scanned through the CLI (in process): each planted value is reported
+with the right type at the right row and column, or line and key path."""
 
 from __future__ import annotations
 
@@ -48,9 +48,9 @@ def people_csv(tmp_path: Path) -> Path:
 
 
 def test_csv_cells_are_reported_at_their_row_and_column(
-    run_policyctl: RunPolicyctl, people_csv: Path
+    policyctl_in_process: RunPolicyctl, people_csv: Path
 ) -> None:
-    report = scan_json(run_policyctl, people_csv, "--per-cell")
+    report = scan_json(policyctl_in_process, people_csv, "--per-cell")
     assert [(w["row"], w["field"]) for w in where(report, "pii.email-address")] == [
         (1, "email"),
         (2, "email"),
@@ -62,18 +62,18 @@ def test_csv_cells_are_reported_at_their_row_and_column(
 
 
 def test_quoted_line_breaks_keep_rows_and_file_lines_apart(
-    run_policyctl: RunPolicyctl, people_csv: Path
+    policyctl_in_process: RunPolicyctl, people_csv: Path
 ) -> None:
-    report = scan_json(run_policyctl, people_csv, "--per-cell")
+    report = scan_json(policyctl_in_process, people_csv, "--per-cell")
     (card,) = where(report, "pii.payment-card-number")
     # row 1 spans file lines 2-3, so row 3 starts on line 5
     assert (card["row"], card["line"]) == (3, 5)
 
 
 def test_a_column_gives_one_finding_with_a_count_by_default(
-    run_policyctl: RunPolicyctl, people_csv: Path
+    policyctl_in_process: RunPolicyctl, people_csv: Path
 ) -> None:
-    report = scan_json(run_policyctl, people_csv)
+    report = scan_json(policyctl_in_process, people_csv)
     emails = [f for f in report["findings"] if f["rule_id"] == "pii.email-address"]
     assert len(emails) == 1
     assert emails[0]["occurrences"] == 2
@@ -81,9 +81,9 @@ def test_a_column_gives_one_finding_with_a_count_by_default(
 
 
 def test_column_profiles_give_share_of_rows_and_verdict(
-    run_policyctl: RunPolicyctl, people_csv: Path
+    policyctl_in_process: RunPolicyctl, people_csv: Path
 ) -> None:
-    report = scan_json(run_policyctl, people_csv)
+    report = scan_json(policyctl_in_process, people_csv)
     columns = {c["field"]: c for c in report["columns"]}
     assert list(columns) == ["id", "name", "email", "ssn", "notes"]
     email = columns["email"]
@@ -99,54 +99,60 @@ def test_column_profiles_give_share_of_rows_and_verdict(
     assert columns["notes"]["verdict"] == "partial"
 
 
-def test_raw_values_stay_out_of_every_output(run_policyctl: RunPolicyctl, people_csv: Path) -> None:
-    json_run = run_policyctl("scan", people_csv, "--per-cell", "-f", "json", "--no-progress")
-    terminal_run = run_policyctl("scan", people_csv, "--per-cell", "--no-progress")
+def test_raw_values_stay_out_of_every_output(
+    policyctl_in_process: RunPolicyctl, people_csv: Path
+) -> None:
+    json_run = policyctl_in_process("scan", people_csv, "--per-cell", "-f", "json", "--no-progress")
+    terminal_run = policyctl_in_process("scan", people_csv, "--per-cell", "--no-progress")
     outputs = [json_run.out, json_run.err, terminal_run.out, terminal_run.err]
     assert_no_secret_in(outputs, [pii.ssn(), pii.card(), pii.email(1)])
 
 
-def test_semicolon_dialect_is_sniffed(run_policyctl: RunPolicyctl, tmp_path: Path) -> None:
+def test_semicolon_dialect_is_sniffed(policyctl_in_process: RunPolicyctl, tmp_path: Path) -> None:
     rows = [["kunde", "telefon", "iban"], ["Meier", "030 " + "901820", pii.iban()]]
-    report = scan_json(run_policyctl, write_csv(tmp_path / "kunden.csv", rows, ";"))
+    report = scan_json(policyctl_in_process, write_csv(tmp_path / "kunden.csv", rows, ";"))
     assert [(w["row"], w["field"]) for w in where(report, "pii.iban")] == [(1, "iban")]
 
 
-def test_tsv_columns_are_split_on_tabs(run_policyctl: RunPolicyctl, tmp_path: Path) -> None:
+def test_tsv_columns_are_split_on_tabs(policyctl_in_process: RunPolicyctl, tmp_path: Path) -> None:
     rows = [["patient", "nhs number"], ["A. Smith", pii.nhs()], ["B. Jones", ""]]
-    report = scan_json(run_policyctl, write_csv(tmp_path / "ward.tsv", rows, "\t"))
+    report = scan_json(policyctl_in_process, write_csv(tmp_path / "ward.tsv", rows, "\t"))
     assert [(w["row"], w["field"]) for w in where(report, "pii.uk-nhs-number")] == [
         (1, "nhs number")
     ]
 
 
 def test_a_column_name_is_context_for_its_cells(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     rows = [["ssn", "amount"], [pii.ssn_digits(), pii.ssn_digits()]]
-    report = scan_json(run_policyctl, write_csv(tmp_path / "t.csv", rows))
+    report = scan_json(policyctl_in_process, write_csv(tmp_path / "t.csv", rows))
     assert [w["field"] for w in where(report, "pii.us-ssn-digits")] == ["ssn"]
 
 
 def test_a_ragged_row_is_a_warning_and_the_scan_goes_on(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     path = tmp_path / "ragged.csv"
     path.write_text(f"a,email\n1\n2,{pii.email()}\n", encoding="utf-8")
-    report = scan_json(run_policyctl, path)
+    report = scan_json(policyctl_in_process, path)
     assert any("row 1 (line 2)" in n["message"] for n in report["notices"])
     assert [w["row"] for w in where(report, "pii.email-address")] == [2]
 
 
-def test_sample_rows_scans_only_the_first_rows(run_policyctl: RunPolicyctl, tmp_path: Path) -> None:
+def test_sample_rows_scans_only_the_first_rows(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
     rows = [["email"]] + [[pii.email(n)] for n in range(10)]
-    report = scan_json(run_policyctl, write_csv(tmp_path / "t.csv", rows), "--sample-rows", "4")
+    report = scan_json(
+        policyctl_in_process, write_csv(tmp_path / "t.csv", rows), "--sample-rows", "4"
+    )
     assert report["columns"][0]["rows"] == 4
     assert report["findings"][0]["occurrences"] == 4
 
 
 def test_jsonl_log_lines_are_located_by_line_and_key_path(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     lines = [
         {"level": "info", "msg": "start"},
@@ -154,7 +160,7 @@ def test_jsonl_log_lines_are_located_by_line_and_key_path(
     ]
     path = tmp_path / "app.log"
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
-    report = scan_json(run_policyctl, path)
+    report = scan_json(policyctl_in_process, path)
     assert where(report, "pii.email-address") == [
         {"path": str(path), "line": 2, "field": "$.user.email"}
     ]
@@ -162,42 +168,44 @@ def test_jsonl_log_lines_are_located_by_line_and_key_path(
 
 
 def test_a_broken_json_log_line_is_a_warning_and_still_scanned(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     path = tmp_path / "app.log"
     path.write_text('{"msg": "ok"}\n{"msg": "cut ' + pii.ssn() + "\n", encoding="utf-8")
-    report = scan_json(run_policyctl, path)
+    report = scan_json(policyctl_in_process, path)
     assert any("line 2: not valid JSON" in n["message"] for n in report["notices"])
     assert [w["line"] for w in where(report, "pii.us-ssn")] == [2]
 
 
-def test_gzip_rotated_log_is_read_through(run_policyctl: RunPolicyctl, tmp_path: Path) -> None:
+def test_gzip_rotated_log_is_read_through(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
     path = tmp_path / "app.log.2.gz"
     text = "".join(f"line {n} ok\n" for n in range(1, 50)) + f"user {pii.email()} login\n"
     path.write_bytes(gzip.compress(text.encode()))
-    report = scan_json(run_policyctl, path)
+    report = scan_json(policyctl_in_process, path)
     assert [w["line"] for w in where(report, "pii.email-address")] == [50]
 
 
 def test_a_truncated_gzip_log_is_a_warning_and_its_start_is_scanned(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     text = f"user {pii.email()} login\n" + "".join(f"{n} padding line\n" for n in range(5000))
     blob = gzip.compress(text.encode())
     path = tmp_path / "app.log.gz"
     path.write_bytes(blob[: len(blob) // 2])
-    report = scan_json(run_policyctl, path)
+    report = scan_json(policyctl_in_process, path)
     assert any("truncated gzip" in n["message"] for n in report["notices"])
     assert [w["line"] for w in where(report, "pii.email-address")] == [1]
 
 
 def test_jsonl_dataset_is_located_by_record_and_key_path(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     records = [{"id": 1}, {"id": 2, "customer": {"phones": ["none", pii.phone()]}}]
     path = tmp_path / "customers.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    report = scan_json(run_policyctl, path, "--per-cell")
+    report = scan_json(policyctl_in_process, path, "--per-cell")
     assert [(w["row"], w["line"], w["field"]) for w in where(report, "pii.phone-number")] == [
         (2, 2, "$.customer.phones[1]")
     ]
@@ -206,35 +214,11 @@ def test_jsonl_dataset_is_located_by_record_and_key_path(
 
 
 def test_json_document_read_as_json_gives_element_and_key_path(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     path = tmp_path / "export.json"
     path.write_text(json.dumps([{"name": "x"}, {"contact": {"email": pii.email()}}]), "utf-8")
-    report = scan_json(run_policyctl, path, "--as", "json")
+    report = scan_json(policyctl_in_process, path, "--as", "json")
     assert [(w["row"], w["field"]) for w in where(report, "pii.email-address")] == [
         (2, "$.contact.email")
     ]
-
-
-def test_standard_input_is_scanned_as_a_log(run_policyctl: RunPolicyctl) -> None:
-    result = run_policyctl(
-        "scan", "-", "-f", "json", "--no-progress", input=f"hello\nmail {pii.email()}\n"
-    )
-    findings = result.json()["findings"]
-    assert [(f["rule_id"], f["location"]) for f in findings] == [
-        ("pii.email-address", {"path": "<stdin>", "line": 2, "column": 6})
-    ]
-
-
-def test_standard_input_can_be_read_as_csv(run_policyctl: RunPolicyctl) -> None:
-    result = run_policyctl(
-        "scan", "-", "--as", "csv", "-f", "json", "--no-progress", input=f"email\n{pii.email()}\n"
-    )
-    (finding,) = result.json()["findings"]
-    assert (finding["location"]["row"], finding["location"]["field"]) == (1, "email")
-
-
-def test_an_unknown_kind_for_as_is_a_usage_error(run_policyctl: RunPolicyctl) -> None:
-    result = run_policyctl("scan", "-", "--as", "xml", input="x")
-    assert result.code == 2
-    assert "--as" in result.err

@@ -64,7 +64,7 @@ def test_a_bad_allowlist_entry_is_a_config_error_naming_it() -> None:
 
 
 def test_suppressed_findings_are_reported_counted_apart_and_do_not_block(
-    tmp_path: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     other = stripe_live_key("suppress")
     write_files(
@@ -75,7 +75,7 @@ def test_suppressed_findings_are_reported_counted_apart_and_do_not_block(
             ".policyctl.yaml": "version: 1\nallowlist:\n  paths: [vendor]\n",
         },
     )
-    result = run_policyctl("scan", tmp_path, "--format", "json", "--no-ignore")
+    result = policyctl_in_process("scan", tmp_path, "--format", "json", "--no-ignore")
     assert result.code == 0, result.all_output
     report = result.json()
     reasons = {f["location"]["path"]: f["suppressed"] for f in report["findings"]}
@@ -86,7 +86,7 @@ def test_suppressed_findings_are_reported_counted_apart_and_do_not_block(
 
 
 def test_a_value_allowlisted_by_sha256_in_the_config_is_suppressed(
-    tmp_path: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     digest = hashlib.sha256(TOKEN.encode()).hexdigest()
     write_files(
@@ -96,6 +96,6 @@ def test_a_value_allowlisted_by_sha256_in_the_config_is_suppressed(
             ".policyctl.yaml": f"version: 1\nallowlist:\n  sha256: ['{digest}']\n",
         },
     )
-    result = run_policyctl("scan", tmp_path, "--format", "json", "--no-ignore")
+    result = policyctl_in_process("scan", tmp_path, "--format", "json", "--no-ignore")
     assert result.code == 0
     assert [f["suppressed"] for f in result.json()["findings"]] == ["allowlist"]

@@ -9,16 +9,13 @@ from urllib.parse import quote
 from policyctl.core.model import Chunk, Location
 from policyctl.detection import decode
 from policyctl.detection.detect import DetectOptions, detect
-from policyctl.detection.rules import compile_ruleset, load_rules
-from tests.conftest import RunPolicyctl, assert_no_secret_in, write_files
+from tests.conftest import RunPolicyctl, assert_no_secret_in, compiled_builtin, write_files
 from tests.fakes import ALNUM, github_pat, pick, slack_bot_token
-
-RULESET = compile_ruleset(load_rules())
 
 
 def findings(text: str, **options: object) -> list[tuple[str, str | None]]:
     chunk = Chunk(data=text.encode(), origin=Location(path="deploy/app.yaml"))
-    found = detect(chunk, RULESET, DetectOptions(**options))  # type: ignore[arg-type]
+    found = detect(chunk, compiled_builtin(), DetectOptions(**options))  # type: ignore[arg-type]
     return [(f.rule_id, f.decoded) for f in found]
 
 
@@ -65,14 +62,14 @@ def test_base64_text_accepts_standard_and_url_safe_alphabets() -> None:
 
 
 def test_decoded_findings_are_in_the_report_with_the_blob_location(
-    tmp_path: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     token = github_pat("report")
     write_files(
         tmp_path,
         {"k8s/secret.yaml": f"kind: Secret\napiVersion: v1\ndata:\n  GH: {b64(token)}\n"},
     )
-    result = run_policyctl("scan", tmp_path, "--format", "json", "--no-ignore")
+    result = policyctl_in_process("scan", tmp_path, "--format", "json", "--no-ignore")
     assert result.code == 1
     found = [f for f in result.json()["findings"] if f.get("decoded")]
     assert [(f["rule_id"], f["location"]["line"], f["decoded"]) for f in found] == [

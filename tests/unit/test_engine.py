@@ -1,0 +1,103 @@
+"""The matching engine: both backends agree, and windows equal whole-text matching."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from policyctl.core.errors import RuleError
+from policyctl.core.model import Chunk, Location, Rule
+from policyctl.detection.detect import DetectOptions, detect
+from policyctl.detection.rules import Ruleset, load_rules
+from policyctl.engine import build_matcher
+from tests.conftest import compiled_builtin
+
+BUILTIN = load_rules()
+
+
+def _ruleset(backend: str) -> Ruleset:
+    return compiled_builtin(backend)
+
+
+def _findings(text: str, backend: str) -> list[tuple[str, int | None, int | None, str]]:
+    ruleset = _ruleset(backend)
+    # every built-in rule applies to logs (some only to logs and datasets)
+    chunk = Chunk(data=text.encode("utf-8"), origin=Location(path="example.log"), kind="logs")
+    return [
+        (f.rule_id, f.location.line, f.location.column, f.fingerprint)
+        for f in detect(chunk, ruleset, DetectOptions())
+    ]
+
+
+@pytest.mark.parametrize("rule", BUILTIN, ids=lambda r: r.id)
+def test_both_backends_find_the_same_in_every_example_of_a_rule(rule: Rule) -> None:
+    for text in (*rule.examples, *rule.negative_examples):
+        assert _findings(text, "hyperscan") == _findings(text, "re")
+
+
+def test_both_backends_find_the_same_in_all_examples_joined_into_one_text() -> None:
+    texts = [t for rule in BUILTIN for t in (*rule.examples, *rule.negative_examples)]
+    random.Random(7).shuffle(texts)
+    joined = "\n".join(texts)
+    hyperscan_findings = _findings(joined, "hyperscan")
+    assert hyperscan_findings == _findings(joined, "re")
+    assert len({f[0] for f in hyperscan_findings}) == len(BUILTIN)
+
+
+def _rule(pattern: str, rule_id: str = "custom.test") -> Rule:
+    return Rule(
+        id=rule_id,
+        category="secret",
+        title="t",
+        severity="high",
+        confidence=0.9,
+        data_class="credential",
+        pattern=pattern,
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"tok_[a-z0-9]{4,40}",
+        r"(?i)key\s{0,4}=\s{0,4}(?P<secret>[A-Z0-9]{6,12})\b",
+        r"(?m)^x[0-9]{2,5}$",
+        r"[ab]{3,9}c",
+    ],
+)
+def test_windowed_confirmation_equals_matching_the_whole_text(pattern: str) -> None:
+    rng = random.Random(pattern)
+    fragments = ["tok_", "key", "KEY", "x", "=", " ", "\n", "a", "b", "c", "z", "0", "19", "_"]
+    text = "".join(rng.choice(fragments) for _ in range(20_000)).encode()
+    rules = [_rule(pattern)]
+    windowed = build_matcher(rules, "hyperscan").matches(text)
+    whole = build_matcher(rules, "re").matches(text)
+    assert windowed == whole
+    assert whole, "the generated text should contain matches"
+
+
+def test_a_hit_filter_keeps_the_same_lines_in_both_backends() -> None:
+    cells = b"\n".join(b"x tok_%04d y tok_%04d" % (n, n + 1) for n in range(200))
+    even_lines = {n for n in range(200) if n % 2 == 0}
+
+    def on_even_lines(end: int) -> bool:
+        return cells.count(b"\n", 0, end) in even_lines
+
+    rules = [_rule(r"tok_[0-9]{4}")]
+    found = {
+        backend: build_matcher(rules, backend).matches(cells, True, lambda _: on_even_lines)
+        for backend in ("hyperscan", "re")
+    }
+    assert found["hyperscan"] == found["re"]
+    assert len(found["re"]) == 200  # two in each of the 100 even lines
+
+
+def test_a_pattern_hyperscan_cannot_compile_is_rejected_by_rule_name() -> None:
+    with pytest.raises(RuleError, match=r"rule custom.lookahead: field 'pattern': Hyperscan"):
+        build_matcher([_rule(r"secret(?=[0-9]{8})", "custom.lookahead")], "hyperscan")
+
+
+def test_a_rule_that_can_match_nothing_is_rejected() -> None:
+    with pytest.raises(RuleError, match=r"custom\.empty"):
+        build_matcher([_rule(r"x*", "custom.empty")], "hyperscan")
