@@ -10,6 +10,7 @@ import base64
 import json
 import random
 import string
+import zlib
 
 ALNUM = string.ascii_letters + string.digits
 BASE32 = string.ascii_uppercase + "234567"
@@ -30,8 +31,27 @@ def aws_secret_access_key(seed: int | str = 0) -> str:
     return pick(BASE64, 40, seed)
 
 
+def crc32_base62(text: str) -> str:
+    """The 6-character checksum GitHub and npm tokens end with: CRC32 of the random part
+    in base 62 (0-9, A-Z, a-z), zero-padded. Written here from GitHub's description of the
+    format, apart from the validator it tests."""
+    number = zlib.crc32(text.encode())
+    digits = string.digits + string.ascii_uppercase + string.ascii_lowercase
+    out = ""
+    for _ in range(6):
+        number, remainder = divmod(number, 62)
+        out = digits[remainder] + out
+    return out
+
+
+def checksummed_token(prefix: str, seed: int | str = 0) -> str:
+    """`prefix` + 30 random base62 characters + their CRC32 checksum (GitHub, npm)."""
+    body = pick(ALNUM, 30, f"{prefix}{seed}")
+    return prefix + body + crc32_base62(body)
+
+
 def github_pat(seed: int | str = 0) -> str:
-    return "gh" + "p_" + pick(ALNUM, 36, seed)
+    return checksummed_token("gh" + "p_", seed)
 
 
 def slack_bot_token(seed: int | str = 0) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from policyctl.detection.entropy import shannon_entropy
+from policyctl.validators.tokens import crc32_checksum_token
 
 
 @dataclass(frozen=True)
@@ -131,11 +132,13 @@ def is_placeholder(c: Candidate) -> bool:
 _TEMPLATE = re.compile(
     r"\$\{[^}]*\}?|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|#\{[^}]*\}|%\([A-Za-z_]+\)[sd]|%[A-Za-z_]+%"
     r"|^\$[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_][A-Za-z0-9_.]*\}$|^@[A-Za-z_.]+@$|^__[A-Z_]+__$"
+    r"|^@[A-Z][A-Z0-9_]+$"
 )
 
 
 def is_templated(c: Candidate) -> bool:
-    """`${VAR}`, `{{ secret }}`, `{% x %}`, `<%= x %>`, `#{x}`, `%(x)s`, `%VAR%`, `$VAR`, `{x}`."""
+    """`${VAR}`, `{{ secret }}`, `{% x %}`, `<%= x %>`, `#{x}`, `%(x)s`, `%VAR%`, `$VAR`, `{x}`,
+    `@SECRET_KEY` (a template's placeholder filled in at build time)."""
     return _TEMPLATE.search(c.value) is not None
 
 
@@ -395,7 +398,8 @@ _NON_SECRET_KEY = re.compile(
     r"|field|header|param|kind|mode|class|model|version|endpoint|scope|scopes|expiry|expires|ttl"
     r"|timeout|policy|regex|pattern|label|placeholder|hint|prompt|message|msg|text|title|env|var"
     r"|location|algorithm|alg|method|provider|store|storage|backend|service|source|description"
-    r"|email|mail|user|username|login)$|author"
+    r"|email|mail|user|username|login|region|zone|locale|date|time|timestamp|used|expiration"
+    r"|lifetime|duration|interval|age)$|author"
     r"|tokeni[sz]|public|^_*(?:no|skip|use|has|is|enable|disable|require)[_\-]",
     re.IGNORECASE,
 )
@@ -434,6 +438,238 @@ def is_made_of_words(c: Candidate) -> bool:
     return len(runs) >= 2 and sum(map(len, runs)) >= 0.7 * len(c.value)
 
 
+_KEY_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def key_words(key: str) -> list[str]:
+    """A key's words, lower-cased: `ClientRequestToken` and `client_request_token` both
+    give client, request, token; `AWSAccessKeyId` gives aws, access, key, id."""
+    return [word.lower() for word in _KEY_WORD.findall(key)]
+
+
+CURSOR_WORDS = frozenset(
+    {
+        "next",
+        "continuation",
+        "continue",
+        "page",
+        "paging",
+        "pagination",
+        "request",
+        "idempotency",
+        "marker",
+        "cursor",
+        "sync",
+        "resume",
+        "start",
+        "end",
+        "previous",
+        "prev",
+        "action",
+        "change",
+        "batch",
+        "follow",
+        "verification",
+    }
+)
+"""Words that, just before `token`, make it a position or an idempotency mark that an API
+hands back (`NextToken`, `ContinuationToken`, `ClientRequestToken`,
+`LifecycleActionToken`), not a credential."""
+
+
+IDENTIFIER_KEY_WORDS = frozenset(
+    {
+        "cache",
+        "cached",
+        "lookup",
+        "sort",
+        "partition",
+        "primary",
+        "foreign",
+        "object",
+        "bucket",
+        "row",
+        "dict",
+        "map",
+        "index",
+        "range",
+        "routing",
+        "shard",
+        "dedup",
+        "idempotency",
+    }
+)
+"""Words that, just before `key`, make it the name of an entry, not a credential:
+`cache_key`, `sort_key`, `partition_key`, `object_key`, `cached_token_key`."""
+
+
+def is_cursor_token_key(c: Candidate) -> bool:
+    """`"NextToken": "..."`, `continuation_token=`, `ClientRequestToken`: a pagination
+    cursor or idempotency token in API models and examples, which anyone may see; a
+    `VerificationToken` that a domain publishes in DNS; and a key that names an entry
+    (`cache_key`, `token_cache_key`, `partition_key`)."""
+    words = key_words(_key_of(c.before))
+    if len(words) < 2:
+        return False
+    if words[-1] in ("token", "tokens"):
+        return words[-2] in CURSOR_WORDS
+    if words[-1] not in ("key", "keys"):
+        return False
+    named = words[:-1]
+    if named[-1] == "token" and len(named) >= 2:
+        named = named[:-1]  # `cached_token_key`: the key of a cached token
+    return named[-1] in IDENTIFIER_KEY_WORDS
+
+
+_TIMESTAMP = re.compile(
+    r"^(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|\d{8}T\d{6}Z?|\d{2}/\d{2}/\d{4}|\d{2}:\d{2}:\d{2}(?:\.\d+)?)$"
+)
+
+
+def is_timestamp(c: Candidate) -> bool:
+    """`2016-09-08T21:47:36Z`, `2024-01-31`, `20240131T120000Z`: a date or time (as under
+    `PasswordLastUsed` or `token_expires`), not a secret."""
+    return _TIMESTAMP.match(c.value) is not None
+
+
+_CLOUD_REGION = re.compile(r"^[a-z]{2,12}(?:-[a-z]{2,12}){1,3}-?[0-9]{1,2}[a-z]?$")
+
+
+_CREDENTIAL_SCOPE = re.compile(r"/[0-9]{8}/[A-Za-z0-9\-]+/[A-Za-z0-9\-]+(?:/aws4_request)?/?$")
+
+
+def is_cloud_region(c: Candidate) -> bool:
+    """`us-east-1`, `europe-west1`, `ap-southeast-2`, `us-central1-a`... a region or zone
+    name (`credential_scope_region`), or an AWS Signature V4 credential scope
+    (`AKID/20110909/us-west-2/ec2/aws4_request`, also URL-encoded): where and when, not a
+    secret."""
+    value = c.value
+    return (
+        _CLOUD_REGION.match(value) is not None
+        or _ZONE.match(value) is not None
+        or _CREDENTIAL_SCOPE.search(value.replace("%2F", "/").replace("%2f", "/")) is not None
+    )
+
+
+_ZONE = re.compile(r"^[a-z]{2,12}-[a-z]{2,12}[0-9]{1,2}-[a-z]$")
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|->|::|-)[A-Za-z0-9_$]+)*$")
+STATEMENT_ENDS = ";?,"
+UNARY_OPERATORS = "!~-+*&"
+NAME_WORD_SHARE = 0.7
+
+
+def is_name_of_the_key(c: Candidate) -> bool:
+    """The value is a name that shares a word with its key: a credential's *name* as its
+    value (`ACCESS_KEY = 'AWSAccessKeyId'`, `RSAPrivateKeyWithSerialization = RSAPrivateKey`,
+    `credentials: Credentials;`, `"libsecret-1.so.0": "libsecret-1-0"`). A random value
+    holds no word of three letters that its key also holds."""
+    value = c.value.rstrip(STATEMENT_ENDS)
+    if _IDENTIFIER.match(value) is None:
+        return False
+    words = [word for word in key_words(value) if len(word) >= 3]
+    if sum(map(len, words)) < NAME_WORD_SHARE * sum(ch.isalnum() for ch in value):
+        return False  # not made of words: `Xq7KeyZp2LmWv9` holds `key` by chance
+    key = {word for word in key_words(_key_of(c.before)) if len(word) >= 3}
+    return any(word in key for word in words)
+
+
+_TYPE_OR_NAME = re.compile(
+    r"^(?:[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*)(?:\[\])?$"
+)
+
+
+def is_declaration(c: Candidate) -> bool:
+    """Code, not a value: a name or type closed by `;`, `?` or `,` (`token.repr = num.repr;`,
+    `credential: Credential;`, `"credentials": "boolean?"`, `withCredentials = !!cfg.x;`),
+    when the name (after any unary operator) is made of words,
+    an identifier or a plain word (see is_variable_reference, is_plain_word)."""
+    if not c.value or c.value[-1] not in STATEMENT_ENDS:
+        return False
+    name = c.value.rstrip(STATEMENT_ENDS).lstrip(UNARY_OPERATORS)
+    if _TYPE_OR_NAME.match(name) is None:
+        return False
+    stripped = Candidate(name, c.before, c.after, c.path)
+    return is_variable_reference(stripped) or is_plain_word(stripped) or is_made_of_words(stripped)
+
+
+_WORD = r"(?:[a-z]{2,10}|[A-Z]{2,10}|[A-Z][a-z]{1,9})"
+_WORDS_AND_DIGITS = re.compile(rf"^{_WORD}(?:[-_:.@ ]{_WORD}){{0,2}}(?:[-_.]?[0-9]{{1,3}})?[!.]?$")
+
+
+def is_words_and_digits(c: Candidate) -> bool:
+    """An obvious test value: a word or three and at most a three-digit number
+    (`hunter42`, `limited123`, `NEW-SECRET`, `admin:secret`, `Orange-2`, `pass1`). A person
+    made it up for a test or a doc; a generated credential does not read this way."""
+    return _WORDS_AND_DIGITS.match(c.value) is not None
+
+
+CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer", ".ca-bundle", ".p7b")
+CERTIFICATE_NAMES = ("cacert", "ca-bundle", "ca-certificates", "ca_bundle", "cabundle")
+_CERTIFICATE_LINE = re.compile(r"(?i)\bserial(?:\s*number)?\b|fingerprint|\bissuer\b")
+
+
+def is_in_certificate_text(c: Candidate) -> bool:
+    """Numbers in a certificate or CA bundle (`# Serial: 6643...` in `cacert.pem`, `Serial
+    Number:` in an `openssl x509 -text` dump): a certificate's serial, not a card."""
+    name = PurePosixPath(c.path).name.lower()
+    if name.endswith(CERTIFICATE_SUFFIXES) or any(part in name for part in CERTIFICATE_NAMES):
+        return True
+    return _CERTIFICATE_LINE.search(c.before) is not None
+
+
+_SVG_DRAWING = re.compile(r"""\s(?:d|points|viewBox|transform)=["'][^"']*$""")
+
+
+def is_vector_drawing(c: Candidate) -> bool:
+    """Numbers in an SVG path, polygon or transform (`d="M6082 1352 2650 ..."`): the
+    coordinates of a drawing, not an identifier."""
+    if PurePosixPath(c.path).suffix.lower() == ".svg":
+        return True
+    return _SVG_DRAWING.search(c.before) is not None
+
+
+_CHECKSUMMED_TOKEN = re.compile(r"^(?:gh[pousr]|npm)_[A-Za-z0-9]{36}$")
+
+
+def is_token_with_a_wrong_checksum(c: Candidate) -> bool:
+    """A GitHub or npm token whose CRC32 checksum does not hold: made up by hand (a test or
+    a doc), never issued. Its own rule refutes it; this keeps the generic rules from
+    reporting it in its place."""
+    return _CHECKSUMMED_TOKEN.match(c.value) is not None and not crc32_checksum_token(c.value)
+
+
+CREDENTIAL_WORDS = frozenset(
+    {
+        "key",
+        "apikey",
+        "token",
+        "secret",
+        "pat",
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "auth",
+        "credential",
+        "credentials",
+        "sid",
+        "license",
+        "access",
+    }
+)
+"""Words of a key that hold a credential. A provider-anchored rule finds the provider's
+name near a value; the key must also say the value is a key, token, secret ..."""
+
+
+def is_key_without_credential_word(c: Candidate) -> bool:
+    """`ASANA_PROJECT_ID = ...`, `"stripe_customer": ...`: the key names a provider but
+    not a credential (no key, token, secret, password, auth ... among its words)."""
+    return not CREDENTIAL_WORDS.intersection(key_words(_key_of(c.before)))
+
+
 FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "placeholder": is_placeholder,
     "templated": is_templated,
@@ -455,6 +691,16 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "keyboard_mash": is_keyboard_mash,
     "hexspeak": is_hexspeak,
     "decimal_number": is_part_of_a_decimal_number,
+    "cursor_token_key": is_cursor_token_key,
+    "timestamp": is_timestamp,
+    "cloud_region": is_cloud_region,
+    "name_of_the_key": is_name_of_the_key,
+    "declaration": is_declaration,
+    "words_and_digits": is_words_and_digits,
+    "certificate_text": is_in_certificate_text,
+    "vector_drawing": is_vector_drawing,
+    "wrong_checksum": is_token_with_a_wrong_checksum,
+    "key_without_credential_word": is_key_without_credential_word,
 }
 
 

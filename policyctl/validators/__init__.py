@@ -16,6 +16,7 @@ from policyctl.validators import (
     europe,
     financial,
     network,
+    password_hashes,
     records,
     tokens,
     us_ids,
@@ -26,6 +27,7 @@ Validator = Callable[[str], bool]
 VALIDATORS: dict[str, Validator] = {
     **checksums.VALIDATORS,
     **tokens.VALIDATORS,
+    **password_hashes.VALIDATORS,
     **contact.VALIDATORS,
     **network.VALIDATORS,
     **financial.VALIDATORS,

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import re
+import zlib
 from collections.abc import Callable
 
 
@@ -116,10 +117,54 @@ def base64_64_bytes(value: str) -> bool:
         return False
 
 
+_PEM_BLOCK = re.compile(
+    r"-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----(.{16,}?)-----END \1-----", re.S
+)
+
+
+def base64_private_key(value: str) -> bool:
+    """Base64 of a PEM private key block (as in a kubeconfig `client-key-data` or a CI
+    variable) whose body holds what private_key_block checks."""
+    try:
+        decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    found = _PEM_BLOCK.search(decoded.decode("latin-1"))
+    return found is not None and private_key_block(found.group(2))
+
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+CHECKSUM_LENGTH = 6
+RANDOM_LENGTH = 30
+
+
+def base62(number: int, width: int = CHECKSUM_LENGTH) -> str:
+    """`number` in base 62 (digits, upper case, lower case), left-padded with zeros."""
+    digits = ""
+    while number:
+        number, remainder = divmod(number, 62)
+        digits = BASE62[remainder] + digits
+    return digits.rjust(width, "0")
+
+
+def crc32_checksum_token(value: str) -> bool:
+    """A GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) or npm (`npm_`) token: 30 random
+    base62 characters after the prefix, then the CRC32 of those 30 in 6 base62 digits, as
+    GitHub documented when it introduced the format (2021). A random string of the same
+    shape passes about once in 57 billion."""
+    _prefix, underscore, body = value.partition("_")
+    if not underscore or len(body) != RANDOM_LENGTH + CHECKSUM_LENGTH:
+        return False
+    random_part, checksum = body[:RANDOM_LENGTH], body[RANDOM_LENGTH:]
+    return base62(zlib.crc32(random_part.encode("ascii", "replace"))) == checksum
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "jwt": jwt,
     "private_key_block": private_key_block,
     "basic_auth_pair": basic_auth_pair,
     "pypi_macaroon": pypi_macaroon,
     "base64_64_bytes": base64_64_bytes,
+    "base64_private_key": base64_private_key,
+    "crc32_checksum_token": crc32_checksum_token,
 }

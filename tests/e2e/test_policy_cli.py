@@ -350,7 +350,7 @@ def test_a_token_deleted_but_still_in_git_history_meets_the_history_scoped_contr
     assert code == 1
     assert finding["source_kind"] == "history"
     assert "soc2:CC6.6" in finding["controls"]  # scoped to history and logs
-    assert finding["risk"] == 90.0  # critical x 0.9 x credential 1.0 x history 1.0
+    assert finding["risk"] == 100.0  # critical x 1.0 (checksum validated) x credential x history
 
 
 def test_a_pack_selecting_an_unknown_rule_is_a_warning_and_the_scan_goes_on(

@@ -8,13 +8,19 @@ from policyctl.detection.secret_filters import (
     FILTERS,
     Candidate,
     entropy_threshold,
+    is_cloud_region,
+    is_cursor_token_key,
+    is_declaration,
     is_env_lookup,
     is_file_path,
     is_hash_under_hash_key,
     is_hexspeak,
+    is_in_certificate_text,
+    is_key_without_credential_word,
     is_keyboard_mash,
     is_lockfile_hash,
     is_low_entropy,
+    is_name_of_the_key,
     is_non_secret_key,
     is_part_of_a_decimal_number,
     is_placeholder,
@@ -22,12 +28,17 @@ from policyctl.detection.secret_filters import (
     is_repeated_characters,
     is_sequence,
     is_templated,
+    is_timestamp,
+    is_token_with_a_wrong_checksum,
     is_url_without_credentials,
     is_uuid_with_plain_key,
     is_variable_reference,
+    is_vector_drawing,
+    is_words_and_digits,
+    key_words,
     rejecting_filter,
 )
-from tests.fakes import ALNUM, pick
+from tests.fakes import ALNUM, github_pat, pick
 
 RANDOM = pick(ALNUM, 24, "filters")
 
@@ -167,3 +178,161 @@ def test_digits_of_a_decimal_number_are_not_an_identifier() -> None:
     assert is_part_of_a_decimal_number(Candidate(digits, before="x = ", after=".25"))
     assert not is_part_of_a_decimal_number(Candidate(digits, before="card: ", after=". Thanks"))
     assert not is_part_of_a_decimal_number(Candidate(digits, before="Version 2. "))
+
+
+def test_key_words_split_camel_case_snake_case_and_acronyms() -> None:
+    assert key_words("ClientRequestToken") == ["client", "request", "token"]
+    assert key_words("NEXT_TOKEN") == ["next", "token"]
+    assert key_words("AWSAccessKeyId") == ["aws", "access", "key", "id"]
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        '"NextToken": "',
+        '"ContinuationToken": "',
+        '"ClientRequestToken": "',
+        '"LifecycleActionToken": "',
+        "page_token = '",
+        'IdempotencyToken: "',
+    ],
+)
+def test_pagination_and_idempotency_tokens_are_rejected_by_their_key(before: str) -> None:
+    assert is_cursor_token_key(c(RANDOM, before=before))
+
+
+@pytest.mark.parametrize(
+    "before", ['"SessionToken": "', 'access_token = "', 'GITHUB_TOKEN="', 'RequestTokenSecret: "']
+)
+def test_credential_tokens_are_not_cursor_tokens(before: str) -> None:
+    assert not is_cursor_token_key(c(RANDOM, before=before))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2016-09-08T21:47:36Z", "2024-01-31", "2024-01-31 12:00:00.123+01:00", "20240131T120000Z"],
+)
+def test_dates_and_timestamps_are_rejected(value: str) -> None:
+    assert is_timestamp(c(value, before='"PasswordLastUsed": "'))
+
+
+def test_a_value_with_digits_and_dashes_that_is_not_a_date_is_kept() -> None:
+    assert not is_timestamp(c("2016-09-08T21:47:36Z" + RANDOM[:4]))
+
+
+@pytest.mark.parametrize(
+    "value", ["us-east-1", "eu-west-2", "europe-west1", "ap-southeast-2", "us-central1-a"]
+)
+def test_cloud_regions_and_zones_are_rejected(value: str) -> None:
+    assert is_cloud_region(c(value, before="credential_scope_region = '"))
+
+
+def test_keys_naming_a_region_or_a_date_are_not_secret_keys() -> None:
+    assert is_non_secret_key(c(RANDOM, before="credential_scope_region = '"))
+    assert is_non_secret_key(c(RANDOM, before='"PasswordLastUsed": "'))
+
+
+@pytest.mark.parametrize(
+    ("before", "value"),
+    [
+        ("ACCESS_KEY = '", "AWSAccessKeyId"),
+        ("RSAPrivateKeyWithSerialization = ", "RSAPrivateKey"),
+        ("  credentials: ", "Credentials;"),
+        ('"libsecret-1.so.0": "', "libsecret-1-0"),
+        ("exports2.SOCKS5_CUSTOM_AUTH_END = ", "SOCKS5_CUSTOM_AUTH_END;"),
+    ],
+)
+def test_a_credential_name_given_as_its_own_value_is_rejected(before: str, value: str) -> None:
+    assert is_name_of_the_key(c(value, before=before))
+
+
+def test_a_random_value_shares_no_word_with_its_key() -> None:
+    assert not is_name_of_the_key(c(RANDOM, before="ACCESS_KEY = '"))
+    assert not is_name_of_the_key(c("Xq7KeyZp2LmWv9", before="secret_key = '"))
+
+
+@pytest.mark.parametrize("value", ["num.repr;", "Credential;", "boolean?", "SOME_CONSTANT,"])
+def test_a_name_or_type_closed_by_punctuation_is_code(value: str) -> None:
+    assert is_declaration(c(value, before="token = "))
+
+
+def test_a_random_value_ending_in_punctuation_is_not_a_declaration() -> None:
+    assert not is_declaration(c(RANDOM + ";"))
+    assert not is_declaration(c(RANDOM))
+
+
+@pytest.mark.parametrize(
+    "value", ["hunter42", "limited123", "NEW-SECRET", "admin:secret", "Guest_Pass"]
+)
+def test_obvious_test_values_are_rejected(value: str) -> None:
+    assert is_words_and_digits(c(value))
+
+
+@pytest.mark.parametrize(
+    "value", [RANDOM, "Tq8vLm2Zx9Wr4Kp7!", "dq6gDLABV3Do#9", "winter" + "7f3a9c2e"]
+)
+def test_generated_looking_values_are_not_words_and_digits(value: str) -> None:
+    assert not is_words_and_digits(c(value))
+
+
+def test_numbers_in_a_ca_bundle_or_a_certificate_dump_are_not_card_numbers() -> None:
+    serial = "66438774" + "97813316402"
+    assert is_in_certificate_text(c(serial, before="# Serial: ", path="certifi/cacert.pem"))
+    assert is_in_certificate_text(c(serial, before="    Serial Number: ", path="notes.txt"))
+    assert not is_in_certificate_text(c(serial, before="card: ", path="orders.csv"))
+
+
+def test_numbers_in_an_svg_drawing_are_coordinates() -> None:
+    assert is_vector_drawing(c("6147 1032 1239", before='<path d="M-6082 1352 ', path="a.html"))
+    assert is_vector_drawing(c("6147 1032 1239", before="M-6082 1352 ", path="icons/logo.svg"))
+    assert not is_vector_drawing(c("6147 1032 1239", before="card: ", path="orders.csv"))
+
+
+def test_a_github_token_with_a_wrong_checksum_is_rejected_and_a_right_one_is_not() -> None:
+    good = github_pat("filter")
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    assert is_token_with_a_wrong_checksum(c(wrong))
+    assert not is_token_with_a_wrong_checksum(c(good))
+    assert not is_token_with_a_wrong_checksum(c(RANDOM))
+
+
+@pytest.mark.parametrize(
+    "before", ['ASANA_PROJECT_ID = "', '"stripe_customer": "', "mailgun_domain: '"]
+)
+def test_a_key_that_names_a_provider_but_no_credential_is_rejected(before: str) -> None:
+    assert is_key_without_credential_word(c(RANDOM, before=before))
+
+
+@pytest.mark.parametrize(
+    "before", ['ASANA_ACCESS_TOKEN = "', '"mailgunApiKey": "', "X-Rapidapi-Key: ", "SMTP_PASS="]
+)
+def test_a_key_that_names_a_credential_is_kept(before: str) -> None:
+    assert not is_key_without_credential_word(c(RANDOM, before=before))
+
+
+def test_a_negated_or_dereferenced_name_is_a_declaration() -> None:
+    assert is_declaration(c("!!_config.withCredentials;", before="request.withCredentials = "))
+    assert is_declaration(c("!response.enableEmailLinkSignin;", before="this.passwordRequired = "))
+
+
+def test_an_upper_case_name_after_an_at_sign_is_a_template_placeholder() -> None:
+    assert is_templated(c("@SECRET_KEY", before="aws_secret_key: "))
+    assert not is_templated(c("@" + RANDOM))
+
+
+@pytest.mark.parametrize(
+    "before", ['token_cache_key = "', "self.cached_token_key = '", 'PartitionKey: "', "sort_key='"]
+)
+def test_keys_naming_an_entry_are_not_credentials(before: str) -> None:
+    assert is_cursor_token_key(c(RANDOM, before=before))
+
+
+def test_a_domain_verification_token_is_public() -> None:
+    assert is_cursor_token_key(c(RANDOM, before='"VerificationToken": "'))
+
+
+def test_an_aws_signature_credential_scope_is_not_a_secret() -> None:
+    scope = "access_key/20110909/us-west-2/ec2/aws4_request"
+    assert is_cloud_region(c(scope, before="expected_credential = '"))
+    encoded = "access_key%2F20170322%2Fus-west-2%2Fsts%2F"
+    assert is_cloud_region(c(encoded, before="X-Amz-Credential="))
