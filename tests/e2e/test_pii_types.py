@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunPolicyctl
+from tests.conftest import POLICYCTL, RunPolicyctl
 
 
 def j(*parts: str) -> str:
@@ -82,7 +82,7 @@ def findings_of_all(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str,
     lines = [line.format(value) for line, value, _ in CASES.values()]
     (folder / "app.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = subprocess.run(
-        ["policyctl", "scan", "app.log", "-f", "json", "--no-progress"],
+        [POLICYCTL, "scan", "app.log", "-f", "json", "--no-progress"],
         cwd=folder,
         capture_output=True,
         text=True,
