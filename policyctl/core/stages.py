@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,19 +32,19 @@ class Stages:
         """Time the block as `name`; the caller may add count attributes to the yielded dict."""
         counts: dict[str, Any] = dict(attributes)
         started = time.perf_counter()
-        if self.tracer is None:
+        traced = (
+            nullcontext(None)
+            if self.tracer is None
+            else self.tracer.start_as_current_span(f"policyctl.{name}")
+        )
+        with traced as span:
             try:
                 yield counts
             finally:
                 self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
-            return
-        with self.tracer.start_as_current_span(f"policyctl.{name}") as span:
-            try:
-                yield counts
-            finally:
-                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
-                for key, value in counts.items():
-                    span.set_attribute(f"policyctl.{key}", value)
+                if span is not None:
+                    for key, value in counts.items():
+                        span.set_attribute(f"policyctl.{key}", value)
 
 
 def start_stages(env: Mapping[str, str] | None = None) -> Stages:

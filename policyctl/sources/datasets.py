@@ -335,14 +335,7 @@ def _text_log_chunks(lines: Iterator[bytes], display: str) -> Iterator[Chunk]:
         if size < LOG_BLOCK_BYTES:
             continue
         data = b"".join(block)
-        yield Chunk(
-            data,
-            Location(path=display),
-            "logs",
-            first_line,
-            first_column=first_column,
-            overlap=overlap,
-        )
+        yield _log_block(data, display, first_line, first_column, overlap)
         ended = data.count(b"\n")
         tail_start = data.rfind(b"\n") + 1
         if ended:
@@ -357,15 +350,12 @@ def _text_log_chunks(lines: Iterator[bytes], display: str) -> Iterator[Chunk]:
         carry = data[carry_from:]
         block, size, overlap = [carry], len(carry), len(carry)
     if block:
-        data = b"".join(block)
-        yield Chunk(
-            data,
-            Location(path=display),
-            "logs",
-            first_line,
-            first_column=first_column,
-            overlap=overlap,
-        )
+        yield _log_block(b"".join(block), display, first_line, first_column, overlap)
+
+
+def _log_block(data: bytes, display: str, line: int, column: int, overlap: int) -> Chunk:
+    """A block of a text log: where it starts, and how much of it repeats the last block."""
+    return Chunk(data, Location(path=display), "logs", line, first_column=column, overlap=overlap)
 
 
 def _json_log_chunks(
