@@ -30,12 +30,12 @@ class PackDuties:
 
 
 def triggers_duties(finding: Finding) -> bool:
-    """Unsuppressed personal data, in block mode, found in committed history."""
+    """Unsuppressed personal data, in block mode, found in a commit (history or a range)."""
     return (
         finding.category == "pii"
         and finding.mode == "block"
         and finding.suppressed is None
-        and finding.source_kind == TRIGGER_SOURCE
+        and (finding.source_kind == TRIGGER_SOURCE or finding.location.commit is not None)
     )
 
 

@@ -19,6 +19,7 @@ from policyctl.core.model import (
 )
 from policyctl.detection.profiles import verdict
 from policyctl.policy.assess import Assessment, ScanResult
+from policyctl.policy.duties import PackDuties, duties_for
 from policyctl.policy.enforce import Policy, exit_code, incomplete_inputs, is_blocking
 from policyctl.policy.packs import pack_digest
 from policyctl.policy.scoring import CONTROL_STATUSES, PackCompliance
@@ -86,7 +87,31 @@ def build_report(result: ScanResult) -> Report:
         "rules": [rule_document(r) for r in sorted(result.rules, key=lambda r: r.id)],
         **({"columns": column_documents(result.columns)} if result.columns else {}),
     }
+    duties = duties_for(findings, assessment.policy.packs)
+    if duties:
+        document["duties"] = [duties_document(d) for d in duties]
     return Report(document, assessment.policy, len(counted), blocking, code)
+
+
+def duties_document(duties: PackDuties) -> dict[str, Any]:
+    """One pack's breach-notification duties and data-subject rights, for the findings
+    in history that may trigger them (guidance, not legal advice)."""
+    return {
+        "pack": duties.pack,
+        "framework": duties.framework,
+        "findings": list(duties.findings),
+        "breach_notification": [
+            {
+                "notify": d.notify,
+                "within": d.within,
+                "source": d.source,
+                **({"hours": d.hours} if d.hours is not None else {}),
+                **({"condition": d.condition} if d.condition else {}),
+            }
+            for d in duties.duties
+        ],
+        "data_subject_rights": [{"right": r.right, "source": r.source} for r in duties.rights],
+    }
 
 
 def scan_section(result: ScanResult, policy: Policy) -> dict[str, Any]:

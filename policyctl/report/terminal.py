@@ -39,10 +39,35 @@ def render(report: dict[str, Any], options: RenderOptions) -> str:
         console.print(compliance_table(report["compliance"]))
     for line in waiver_lines(report["waivers"]):
         console.print(line)
+    for line in duty_lines(report.get("duties", [])):
+        console.print(line)
     if any(column["matches"] for column in report.get("columns", [])):
         console.print(columns_table(report["columns"]))
     console.print(summary_line(report))
     return buffer.getvalue()
+
+
+def duty_lines(duties: list[dict[str, Any]]) -> list[Text]:
+    """When personal data reached git history: each pack's breach-notification duties."""
+    if not duties:
+        return []
+    lines = [
+        Text(
+            "personal data in block mode is in git history (committed, perhaps published); "
+            "breach-notification duties that may apply (guidance, not legal advice):",
+            style="bold yellow",
+        )
+    ]
+    for pack in duties:
+        for duty in pack["breach_notification"]:
+            condition = f" ({duty['condition']})" if duty.get("condition") else ""
+            lines.append(
+                Text(
+                    f"  {pack['pack']} {duty['source']}: notify {duty['notify']}, "
+                    f"{duty['within']}{condition}"
+                )
+            )
+    return lines
 
 
 def findings_table(findings: list[dict[str, Any]]) -> Table:

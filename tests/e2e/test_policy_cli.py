@@ -377,3 +377,37 @@ def test_policy_show_prints_the_breach_duties_and_rights_of_a_privacy_pack(
         "Art. 57: the departments performing personal information protection duties" in result.out
     )
     assert "deletion (Art. 47)" in result.out
+
+
+def test_personal_data_committed_to_history_lists_the_breach_duties_that_may_apply(
+    run_policyctl: RunPolicyctl, git_repo: Path
+) -> None:
+    ssn = "536-22-" + "8411"
+    commit_all(git_repo, "records", {"notes.txt": f"patient record: ssn {ssn}\n"})
+    result = run_policyctl(
+        "scan", ".", "--git", "--pack", "gdpr", "--pack", "hipaa", "-f", "json", cwd=git_repo
+    )
+    assert result.code == 1, result.err
+    report = result.json()
+    assert schema_problems(report, "report") == []
+    by_pack = {d["pack"]: d for d in report["duties"]}
+    assert set(by_pack) == {"gdpr", "hipaa"}
+    hipaa = by_pack["hipaa"]
+    assert any(
+        d["source"] == "45 CFR 164.404(b)" and d["hours"] == 1440
+        for d in hipaa["breach_notification"]
+    )
+    assert hipaa["findings"] == [f["fingerprint"] for f in report["findings"]]
+    terminal = run_policyctl("scan", ".", "--git", "--pack", "hipaa", cwd=git_repo)
+    assert "breach-notification duties that may apply" in terminal.out
+    assert "hipaa 45 CFR 164.404(b): notify the affected individuals" in terminal.out
+    assert ssn not in terminal.all_output + result.out
+
+
+def test_a_working_tree_scan_lists_no_breach_duties(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("patient record: ssn 536-22-" + "8411\n", encoding="utf-8")
+    result = run_policyctl("scan", tmp_path, "--pack", "hipaa", "-f", "json")
+    assert result.code == 1
+    assert "duties" not in result.json()
