@@ -36,6 +36,12 @@ from policyctl.sources.git import GitScan, git_source
 from policyctl.sources.interface import Item, Source
 from policyctl.sources.objects import ObjectStoreSource
 from policyctl.sources.storage import is_url
+from policyctl.sources.targets import (
+    TargetListSource,
+    TargetOptions,
+    TargetsFile,
+    read_targets_file,
+)
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
@@ -52,6 +58,8 @@ class ScanRequest:
     evidence: EvidenceRequest | None = None
     cluster: str | None = None
     """A Dask scheduler address, or local / local:N (see detection.cluster)."""
+    targets_file: TargetsFile | None = None
+    """--targets: many repositories (paths and git URLs), each opened by a worker."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,8 @@ class ScanOutcome:
     """Seconds per stage (load, compile, detect, assess, report, evidence, audit)."""
     notices: tuple[Notice, ...] = ()
     """Learnt after the report was made (the audit log's state)."""
+    target_reports: tuple[Report, ...] = ()
+    """With --targets: one report per target, in the file's order."""
 
     @property
     def exit_code(self) -> int:
@@ -81,6 +91,7 @@ def run_scan_request(
     result = scan_result(request, progress, manifests, stages)
     with stages.stage("report", findings=len(result.findings)):
         report = build_report(result)
+        target_reports = tuple(build_report(part) for part in result.by_target)
     notices: list[Notice] = []
     # The entry first: the bundle's signed provenance records the log's head after it.
     with stages.stage("audit"):
@@ -105,7 +116,11 @@ def run_scan_request(
                 audit_head=audit.Head(entry["hash"], entry["seq"]) if entry else None,
             )
     return ScanOutcome(
-        report=report, bundle=bundle, stages=dict(stages.seconds), notices=tuple(notices)
+        report=report,
+        bundle=bundle,
+        stages=dict(stages.seconds),
+        notices=tuple(notices),
+        target_reports=target_reports,
     )
 
 
@@ -190,9 +205,10 @@ def scan_result(
             mode=settings.mode,
             allow_incomplete=settings.allow_incomplete,
         )
+        unassessed = findings
         findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
         counts.update(findings=len(findings))
-    return ScanResult(
+    result = ScanResult(
         findings=findings,
         notices=[
             *run_notices,
@@ -204,7 +220,7 @@ def scan_result(
         ],
         stats=scanned.stats,
         rules=rules,
-        targets=request.targets,
+        targets=tuple(t.target for t in scanned.targets) or request.targets,
         engine=ruleset.engine,
         started=clock.iso(started_at),
         finished=clock.iso(clock.now()),
@@ -213,7 +229,14 @@ def scan_result(
         coverage=settings.coverage_lowered,
         config_trust=settings.config_trust,
         cluster=scanned.cluster,
+        target_outcomes=tuple(scanned.targets),
     )
+    if not scanned.targets:
+        return result
+    from policyctl.app.targets import target_results
+
+    parts = target_results(result, unassessed, policy, settings.waivers, started_at.date())
+    return replace(result, by_target=parts)
 
 
 def scan_allowlist(settings: Settings, targets: Sequence[str]) -> tuple[Allowlist, list[Notice]]:
@@ -233,6 +256,8 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
     """The files under the targets, or the git content the request names. A large table
     is split into `jobs` parts, one per worker."""
     settings = request.settings
+    if request.targets_file is not None:
+        return targets_source(request)
     urls = [target for target in request.targets if is_url(target)]
     if urls:
         if len(urls) < len(request.targets):
@@ -265,6 +290,28 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             ),
         ),
     )
+
+
+def targets_source(request: ScanRequest) -> Source:
+    """The targets of --targets, each read as `scan PATH` (or `scan --git`) reads one."""
+    settings, listed = request.settings, request.targets_file
+    assert listed is not None
+    walk = WalkOptions(
+        exclude=settings.exclude,
+        max_file_size=settings.max_file_size,
+        use_gitignore=settings.gitignore,
+        follow_links=settings.follow_links,
+        data=DataOptions(as_kind=settings.as_kind, sample_rows=settings.sample_rows),
+        archives=ArchiveOptions(
+            max_depth=settings.max_archive_depth,
+            max_size=settings.max_archive_size,
+            max_file_size=settings.max_file_size,
+            exclude=settings.exclude,
+            data=DataOptions(sample_rows=settings.sample_rows),
+        ),
+    )
+    options = TargetOptions(walk, request.git, listed.clone_timeout, listed.clone_max_size)
+    return TargetListSource(read_targets_file(listed.path, options))
 
 
 def noting_manifests(

@@ -12,16 +12,19 @@ import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 
+from policyctl.core.errors import InputError
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
 from policyctl.core.workers import map_bounded
 from policyctl.detection.cluster import ClusterInfo
 from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
+from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import Ruleset
 from policyctl.sources.interface import Item
+from policyctl.sources.targets import TargetItem, TargetOutcome, open_target
 
 INLINE_BYTES = 4 * 1024 * 1024
 """Inputs smaller than this in all are scanned without worker processes."""
@@ -42,12 +45,15 @@ class BatchResult:
     columns: list[ColumnProfile] = field(default_factory=list)
     cluster: ClusterInfo | None = None
     """Set when the scan ran on a Dask cluster (--cluster)."""
+    targets: list[TargetOutcome] = field(default_factory=list)
+    """With --targets: what became of each target scanned."""
 
     def merge(self, other: BatchResult) -> None:
         self.findings.extend(other.findings)
         self.notices.extend(other.notices)
         self.stats.add(other.stats)
         self.columns.extend(other.columns)
+        self.targets.extend(other.targets)
 
 
 def run_scan(
@@ -95,6 +101,7 @@ def _finished(total: BatchResult) -> BatchResult:
     total.findings.sort(key=finding_order)
     total.notices.sort(key=lambda n: (n.path, n.message))
     total.columns = merge_profiles(total.columns)
+    total.targets.sort(key=lambda t: t.index)
     return total
 
 
@@ -174,9 +181,51 @@ def scan_batch(batch: list[Item | Notice], ruleset: Ruleset, options: DetectOpti
         for entry in batch:
             if isinstance(entry, Notice):
                 result.notices.append(entry)
+            elif isinstance(entry, TargetItem):
+                scan_target(entry, ruleset, options, result, countdown)
             else:
                 scan_item(entry, ruleset, options, result, countdown)
     return result
+
+
+def scan_target(
+    target: TargetItem,
+    ruleset: Ruleset,
+    options: DetectOptions,
+    result: BatchResult,
+    countdown: Countdown,
+) -> None:
+    """Open one target of --targets (cloning a URL here) and scan each of its items;
+    its findings are located by target, repeats across its commits folded here (the
+    commit order is known only where its history was read), and its outcome recorded.
+    A target that cannot be opened is an error notice naming it."""
+    part = BatchResult()
+    error = None
+    order: dict[str, int] = {}
+    try:
+        with open_target(target) as opened:
+            for entry in opened.items():
+                if isinstance(entry, Notice):
+                    part.notices.append(entry)
+                else:
+                    scan_item(entry, ruleset, options, part, countdown)
+            order = dict(opened.commit_order())
+    except InputError as exc:
+        error = str(exc)
+        part.notices.append(Notice(target.display, error, "error"))
+    part.findings = [
+        replace(f, location=replace(f.location, target=target.display))
+        for f in fold_repeats(part.findings, order)
+    ]
+    unscanned = any(n.level == "error" for n in part.notices)
+    status = "scanned" if not unscanned else "incomplete"
+    if error is not None:
+        status = "refused" if target.kind == "refused" else "failed"
+    outcome = TargetOutcome(
+        target.index, target.display, status, part.stats.files, part.stats.bytes, error
+    )
+    part.targets.append(outcome)
+    result.merge(part)
 
 
 def scan_item(
