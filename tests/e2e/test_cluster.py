@@ -275,3 +275,80 @@ def test_a_missing_bucket_is_one_error_line_and_exit_2(
     result = run_policyctl("scan", "s3://no-such-bucket/x/", "--no-audit", env=s3)
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 1 and "s3://no-such-bucket/x/" in result.err
+
+
+def test_redact_writes_redacted_objects_beside_the_originals(
+    tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for name, value in s3.items():
+        monkeypatch.setenv(name, value)
+    bucket = boto3.client("s3")
+    bucket.create_bucket(Bucket="lake")
+    email, ssn = pii.email(11), pii.ssn()
+    bucket.put_object(Bucket="lake", Key="in/users.csv", Body=f"id,email\n1,{email}\n".encode())
+    bucket.put_object(Bucket="lake", Key="in/logs/app.log", Body=f"check ssn {ssn}\n".encode())
+    table = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"email": [email], "n": [1]}), table)
+    bucket.put_object(Bucket="lake", Key="in/t.parquet", Body=table.read_bytes())
+    result = run_policyctl(
+        "redact", "s3://lake/in/", "-o", "s3://lake/out/", "-f", "json", "--no-audit", env=s3
+    )
+    assert result.code == 0, result.err
+    files = {f["input"]: f for f in result.json()["files"]}
+    assert set(files) == {
+        "s3://lake/in/users.csv",
+        "s3://lake/in/logs/app.log",
+        "s3://lake/in/t.parquet",
+    }
+    assert files["s3://lake/in/logs/app.log"]["output"] == "s3://lake/out/logs/app.log"
+    body = {
+        key: bucket.get_object(Bucket="lake", Key=key)["Body"].read()
+        for key in ("out/users.csv", "out/logs/app.log", "out/t.parquet")
+    }
+    assert (
+        body["out/users.csv"].startswith(b"id,email\n1,")
+        and email.encode() not in body["out/users.csv"]
+    )
+    assert (
+        body["out/logs/app.log"].startswith(b"check ssn ")
+        and ssn.encode() not in body["out/logs/app.log"]
+    )
+    (tmp_path / "back.parquet").write_bytes(body["out/t.parquet"])
+    redacted = pq.read_table(tmp_path / "back.parquet").to_pydict()
+    assert redacted["n"] == [1] and redacted["email"] != [email]
+    assert bucket.get_object(Bucket="lake", Key="in/users.csv")["Body"].read().decode().count(email)
+    assert_no_secret_in([result.all_output], [s3["AWS_SECRET_ACCESS_KEY"], email, ssn])
+
+
+def test_redact_writes_a_local_folder_into_a_bucket_and_never_overwrites_unasked(
+    tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    for name, value in s3.items():
+        monkeypatch.setenv(name, value)
+    bucket = boto3.client("s3")
+    bucket.create_bucket(Bucket="shared")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    phone_log = f"call from {pii.email(12)}\n"
+    (exports / "calls.log").write_text(phone_log, encoding="utf-8")
+    args = ("redact", exports, "-o", "s3://shared/clean/", "--no-audit")
+    first = run_policyctl(*args, env=s3)
+    assert first.code == 0, first.err
+    copy = bucket.get_object(Bucket="shared", Key="clean/calls.log")["Body"].read().decode()
+    assert copy.startswith("call from ") and pii.email(12) not in copy
+    again = run_policyctl(*args, env=s3)
+    assert again.code == 2 and "s3://shared/clean/calls.log: already exists" in again.err
+    forced = run_policyctl(*args, "--force", env=s3)
+    assert forced.code == 0, forced.err
+    inside = run_policyctl("redact", "s3://shared/clean/", "-o", "s3://shared/clean/x/", env=s3)
+    assert inside.code == 2 and "inside the input" in inside.err
+    assert_no_secret_in(
+        [first.all_output, again.all_output, forced.all_output, inside.all_output],
+        [s3["AWS_SECRET_ACCESS_KEY"]],
+    )
