@@ -60,6 +60,8 @@ class ScanRequest:
     """A Dask scheduler address, or local / local:N (see detection.cluster)."""
     targets_file: TargetsFile | None = None
     """--targets: many repositories (paths and git URLs), each opened by a worker."""
+    max_bytes_per_file: int | None = None
+    """--max-bytes-per-file: logs, tables and objects are read up to this, as a sample."""
 
 
 @dataclass(frozen=True)
@@ -256,14 +258,18 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
     """The files under the targets, or the git content the request names. A large table
     is split into `jobs` parts, one per worker."""
     settings = request.settings
+    budget = request.max_bytes_per_file
     if request.targets_file is not None:
         return targets_source(request)
     urls = [target for target in request.targets if is_url(target)]
     if urls:
         if len(urls) < len(request.targets):
             raise ConfigError("give either local paths or object-store URLs, not both")
-        data = DataOptions(as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs)
-        return ObjectStoreSource(request.targets, data, settings.max_file_size)
+        data = DataOptions(
+            as_kind=settings.as_kind, sample_rows=settings.sample_rows, max_bytes=budget, parts=jobs
+        )
+        limit = min(settings.max_file_size, budget or settings.max_file_size)
+        return ObjectStoreSource(request.targets, data, limit)
     if request.git is not None:
         return git_source(
             request.git,
@@ -279,14 +285,17 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             use_gitignore=settings.gitignore,
             follow_links=settings.follow_links,
             data=DataOptions(
-                as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs
+                as_kind=settings.as_kind,
+                sample_rows=settings.sample_rows,
+                max_bytes=budget,
+                parts=jobs,
             ),
             archives=ArchiveOptions(
                 max_depth=settings.max_archive_depth,
                 max_size=settings.max_archive_size,
                 max_file_size=settings.max_file_size,
                 exclude=settings.exclude,
-                data=DataOptions(sample_rows=settings.sample_rows),
+                data=DataOptions(sample_rows=settings.sample_rows, max_bytes=budget),
             ),
         ),
     )
@@ -295,19 +304,22 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
 def targets_source(request: ScanRequest) -> Source:
     """The targets of --targets, each read as `scan PATH` (or `scan --git`) reads one."""
     settings, listed = request.settings, request.targets_file
+    budget = request.max_bytes_per_file
     assert listed is not None
     walk = WalkOptions(
         exclude=settings.exclude,
         max_file_size=settings.max_file_size,
         use_gitignore=settings.gitignore,
         follow_links=settings.follow_links,
-        data=DataOptions(as_kind=settings.as_kind, sample_rows=settings.sample_rows),
+        data=DataOptions(
+            as_kind=settings.as_kind, sample_rows=settings.sample_rows, max_bytes=budget
+        ),
         archives=ArchiveOptions(
             max_depth=settings.max_archive_depth,
             max_size=settings.max_archive_size,
             max_file_size=settings.max_file_size,
             exclude=settings.exclude,
-            data=DataOptions(sample_rows=settings.sample_rows),
+            data=DataOptions(sample_rows=settings.sample_rows, max_bytes=budget),
         ),
     )
     options = TargetOptions(walk, request.git, listed.clone_timeout, listed.clone_max_size)

@@ -194,6 +194,14 @@ def scan(
             show_default=False,
         ),
     ] = None,
+    max_bytes_per_file: Annotated[
+        str | None,
+        typer.Option(
+            "--max-bytes-per-file",
+            help="Read each log, table and object only up to this size (10MB, 1GiB), as a "
+            "sample the report names (Parquet: whole row groups within it).",
+        ),
+    ] = None,
     sample_rows: Annotated[
         int | None,
         typer.Option(
@@ -395,6 +403,9 @@ def scan(
         evidence=evidence_request(evidence, sign_key, encrypt_to),
         cluster=cluster,
         targets_file=listed,
+        max_bytes_per_file=(
+            parse_size(max_bytes_per_file, "--max-bytes-per-file") if max_bytes_per_file else None
+        ),
     )
     events = event_log(log_format)
     with scan_progress(enabled=not (no_progress or quiet or events.json)) as progress:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -352,3 +353,64 @@ def test_redact_writes_a_local_folder_into_a_bucket_and_never_overwrites_unasked
         [first.all_output, again.all_output, forced.all_output, inside.all_output],
         [s3["AWS_SECRET_ACCESS_KEY"]],
     )
+
+
+def lake_objects(tmp_path: Path) -> dict[str, bytes]:
+    """A log and a CSV of 400 lines each, a Parquet file of 4 row groups and a text
+    object, each with personal data (or a secret) on every line or row."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = tmp_path / "t.parquet"
+    emails = [pii.email(n) for n in range(400)]
+    pq.write_table(pa.table({"email": emails}), table, row_group_size=100)
+    secret = fakes.github_pat("sampled")
+    return {
+        "app.log": "".join(f"login by {pii.email(n)} ok\n" for n in range(400)).encode(),
+        "users.csv": ("id,email\n" + "".join(f"{n},{e}\n" for n, e in enumerate(emails))).encode(),
+        "t.parquet": table.read_bytes(),
+        "notes.txt": (("filler line\n" * 2000) + f"token = '{secret}'\n").encode(),
+    }
+
+
+def test_a_byte_budget_reads_each_object_only_up_to_it_and_says_so(
+    tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    for name, value in s3.items():
+        monkeypatch.setenv(name, value)
+    bucket = boto3.client("s3")
+    bucket.create_bucket(Bucket="lake")
+    for key, body in lake_objects(tmp_path).items():
+        bucket.put_object(Bucket="lake", Key=f"sweep/{key}", Body=body)
+    whole = scan_json(run_policyctl, "s3://lake/sweep/", "--per-cell", env=s3)
+    sampled = scan_json(
+        run_policyctl, "s3://lake/sweep/", "--per-cell", "--max-bytes-per-file", "2KB", env=s3
+    )
+    assert sampled["scan"]["complete"] is True  # type: ignore[index]
+    notes = {n["path"]: n["message"] for n in sampled["notices"]}  # type: ignore[union-attr,index]
+    assert notes["s3://lake/sweep/app.log"].startswith("sampled: only the first 20")
+    assert notes["s3://lake/sweep/users.csv"].startswith("sampled: only the first 20")
+    groups = re.fullmatch(
+        r"sampled: only the first (\d) of 4 row groups read \(--max-bytes-per-file\)",
+        notes["s3://lake/sweep/t.parquet"],
+    )
+    assert groups and 1 <= int(groups[1]) < 4
+    assert "only the first 2.0 KiB" in notes["s3://lake/sweep/notes.txt"] or (
+        "only the first 2000 bytes" in notes["s3://lake/sweep/notes.txt"]
+    )
+
+    def rows(report: dict[str, object], name: str) -> list[int]:
+        return sorted(
+            f["location"].get("row") or f["location"].get("line")  # type: ignore[index,union-attr]
+            for f in report["findings"]  # type: ignore[union-attr]
+            if f["location"]["path"] == f"s3://lake/sweep/{name}"  # type: ignore[index]
+        )
+
+    for name in ("app.log", "users.csv"):
+        kept = rows(sampled, name)
+        assert kept == rows(whole, name)[: len(kept)] and 30 < len(kept) < 200
+    assert rows(sampled, "t.parquet") == list(range(1, 100 * int(groups[1]) + 1))
+    assert rows(whole, "notes.txt") and not rows(sampled, "notes.txt")
+    assert not [n for n in sampled["notices"] if "malformed" in n["message"]]  # type: ignore[union-attr,index]
