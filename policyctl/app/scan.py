@@ -17,6 +17,7 @@ from policyctl.core.errors import ConfigError, RuleError
 from policyctl.core.model import Notice
 from policyctl.core.stages import Stages, start_stages
 from policyctl.core.workers import worker_count
+from policyctl.detection.cluster import Connection
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules, select_rules
@@ -134,7 +135,24 @@ def scan_result(
 ) -> ScanResult:
     """Findings suppressed and judged against the packs, with what the report says
     about the scan and the policy's assessment of it. When `manifests` is a list, the
-    manifests and lockfiles the walk meets are added to it (for the evidence SBOM)."""
+    manifests and lockfiles the walk meets are added to it (for the evidence SBOM).
+
+    With --cluster, the connection (a LocalCluster's start) is made while the rules load."""
+    connection = Connection(request.cluster) if request.cluster else None
+    try:
+        return _scan_result(request, progress, manifests, stages, connection)
+    finally:
+        if connection is not None:
+            connection.close()  # only when the scan ended before it used the cluster
+
+
+def _scan_result(
+    request: ScanRequest,
+    progress: Progress | None,
+    manifests: list[ManifestFile] | None,
+    stages: Stages | None,
+    connection: Connection | None,
+) -> ScanResult:
     stages = Stages() if stages is None else stages
     settings = request.settings
     started_at = clock.now()
@@ -188,7 +206,7 @@ def scan_result(
             ),
             jobs=jobs,
             progress=progress,
-            cluster=request.cluster,
+            cluster=connection,
         )
         counts.update(
             files=scanned.stats.files, bytes=scanned.stats.bytes, findings=len(scanned.findings)

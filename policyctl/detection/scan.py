@@ -18,7 +18,7 @@ from itertools import chain
 from policyctl.core.errors import InputError
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
 from policyctl.core.workers import map_bounded
-from policyctl.detection.cluster import ClusterInfo
+from policyctl.detection.cluster import ClusterInfo, Connection
 from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.detection.repeats import fold_repeats
@@ -62,7 +62,7 @@ def run_scan(
     options: DetectOptions,
     jobs: int,
     progress: Progress | None = None,
-    cluster: str | None = None,
+    cluster: str | Connection | None = None,
 ) -> BatchResult:
     """Scan every item; findings sorted by place, notices sorted by path. With `cluster`
     (an address, see detection.cluster) the batches run on a Dask cluster."""

@@ -268,9 +268,11 @@ def _watch(process: subprocess.Popen[bytes], dest: Path, timeout: float, max_byt
     while True:
         try:
             process.wait(timeout=pause)
-            return ""
         except subprocess.TimeoutExpired:
             pass
+        else:  # a clone quicker than a look at its size is held to the budget too
+            over = _disk_usage(dest) > max_bytes
+            return f"over the size budget of {max_bytes} bytes" if over else ""
         pause = min(pause * 2, 1.0)
         why = ""
         if time.monotonic() > deadline:
