@@ -81,6 +81,70 @@ def scan(root: Path, extra: list[str]) -> tuple[float, float, dict[str, Any]]:
         return result.seconds, cpu, document
 
 
+def running_workers_cpu(cluster: Any) -> float:
+    """CPU seconds the running cluster's worker processes have used so far."""
+    import psutil
+
+    total = 0.0
+    for nanny in cluster.workers.values():
+        times = psutil.Process(nanny.process.pid).cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def round_trip_seconds(cluster: Any, tasks: int = 400) -> float:
+    """Seconds per task of the client and scheduler for tasks that do nothing: what a
+    task costs outside the workers however small its work (submit, schedule, result)."""
+    from distributed import Client, as_completed
+
+    with Client(cluster) as client:
+        started = time.perf_counter()
+        futures = [client.submit(len, [n], pure=False) for n in range(tasks)]
+        for future in as_completed(futures):
+            future.result()
+        return (time.perf_counter() - started) / tasks
+
+
+TABLE_ROWS = 100_000
+
+
+def parquet_throughput(fixed_cpu: float) -> tuple[float, float, int]:
+    """Rows per CPU-second of one worker (`--jobs 1`, less `fixed_cpu`, the start-up of
+    a one-file scan) on a generated 10-column Parquet table with some personal data, its
+    compressed bytes per row, and its findings."""
+    import random
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = corpus.CACHE / f"cluster-table-{TABLE_ROWS}.parquet"
+    if not path.exists():
+        rng = random.Random(19)
+        words = ["alpha", "delta", "north", "river", "stone", "amber", "cedar", "maple"]
+        columns = {
+            "id": list(range(TABLE_ROWS)),
+            "name": [
+                f"{rng.choice(words).title()} {rng.choice(words).title()}"
+                for _ in range(TABLE_ROWS)
+            ],
+            "email": [f"user{n}@example.org" if n % 3 else "" for n in range(TABLE_ROWS)],
+            "city": [rng.choice(words) for _ in range(TABLE_ROWS)],
+            "amount": [round(rng.uniform(1, 5000), 2) for _ in range(TABLE_ROWS)],
+            "status": [rng.choice(["open", "paid", "late"]) for _ in range(TABLE_ROWS)],
+            "note": [" ".join(rng.choices(words, k=6)) for _ in range(TABLE_ROWS)],
+            "phone": [
+                f"+1 415 555 {n % 10000:04d}" if n % 5 == 0 else "" for n in range(TABLE_ROWS)
+            ],
+            "created": [f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(TABLE_ROWS)],
+            "score": [rng.random() for _ in range(TABLE_ROWS)],
+        }
+        pq.write_table(pa.table(columns), path, row_group_size=20_000)
+    used = median([scan(path, ["--jobs", "1"])[1] for _ in range(3)])
+    _, _, report = scan(path, ["--jobs", "1"])
+    rows_per_s = TABLE_ROWS / max(0.01, used - fixed_cpu)
+    return rows_per_s, path.stat().st_size / TABLE_ROWS, len(report["findings"])
+
+
 def foundation_corpus(subset_mb: float) -> Path:
     try:
         root = corpus.build()
@@ -169,7 +233,9 @@ def main() -> None:
     }
     times: dict[str, list[float]] = {name: [] for name in modes}
     cpu: dict[str, list[float]] = {name: [] for name in modes}
+    detect: dict[str, list[float]] = {name: [] for name in modes}
     reports: dict[str, dict[str, Any]] = {}
+    worker_cpu: list[float] = []
     try:
         scan(root, modes["running"])  # the running cluster's workers compile the rules once
         with tempfile.TemporaryDirectory() as tiny:
@@ -177,9 +243,14 @@ def main() -> None:
             fixed = [scan(Path(tiny), modes["running"])[1] for _ in range(args.runs)]
         for _ in range(args.runs):
             for name, extra in modes.items():
+                before = running_workers_cpu(running)
                 seconds, used, reports[name] = scan(root, extra)
                 times[name].append(seconds)
                 cpu[name].append(used)
+                detect[name].append(reports[name]["_stages"].get("detect", seconds))
+                if name == "running":
+                    worker_cpu.append(running_workers_cpu(running) - before)
+        round_trip = round_trip_seconds(running)
     finally:
         running.close()
     local, remote = reports["local"], reports["running"]
@@ -203,12 +274,20 @@ def main() -> None:
         print(
             f"overhead of {labels[name]}: {overhead:+.1%} of the local wall time (target <= +15%)"
         )
+    used = {name: median(values) for name, values in cpu.items()}
+    used["running"] += median(worker_cpu)
+    print(
+        "CPU seconds (all processes; steadier than wall time on a loaded machine): "
+        + ", ".join(f"{name} {used[name]:.2f}" for name in modes)
+    )
+    for name in ("cluster", "running"):
+        overhead = (used[name] - used["local"]) / used["local"]
+        print(f"CPU overhead of {labels[name]}: {overhead:+.1%}")
     print(f"same findings in all three modes: {same} ({len(remote['findings'])} findings)")
-    detect_s = remote["_stages"].get("detect", wall["running"])
-    started_detect = reports["cluster"]["_stages"].get("detect", 0.0)
+    detect_s = median(detect["running"])
     tasks = max(1, info["tasks"])
     per_task_bytes = scanned / tasks
-    per_task_cpu = detect_s * info["workers"] / tasks
+    per_task_cpu = median(worker_cpu) / tasks
     client_cpu = median(cpu["running"])
     client_fixed = median(fixed)
     client_per_task = max(0.0, client_cpu - client_fixed) / max(1, tasks - 1)
@@ -218,13 +297,15 @@ def main() -> None:
     )
     print(
         f"outside the workers (running cluster): {wall['running'] - detect_s:.2f} s of "
-        f"{wall['running']:.2f} s (start-up, rules, planning, merge, report); with "
-        f"LocalCluster start and stop: {wall['cluster'] - started_detect:.2f} s"
+        f"{wall['running']:.2f} s (start-up, rules, planning, merge, report); a LocalCluster's "
+        f"start and stop add {wall['cluster'] - wall['running']:.2f} s"
     )
     print(
         f"client CPU (running cluster): {client_cpu:.2f} s in all, of which {client_fixed:.2f} s "
         f"for a one-file scan (start-up, rules); {client_per_task * 1000:.1f} ms per further task"
     )
+    print(f"a task's round trip through client and scheduler: {round_trip * 1000:.2f} ms")
+    client_per_task = max(client_per_task, round_trip)
     merge_per_1000, finding_bytes = client_merge_seconds(local)
     print(
         f"client merge: {merge_per_1000 * 1000:.1f} ms per 1,000 findings "
@@ -232,27 +313,46 @@ def main() -> None:
     )
     rate = per_task_bytes / per_task_cpu if per_task_cpu else 0.0
     print(f"worker throughput: {rate / 1e6:.2f} MB per worker-second on this corpus")
+    rows_per_s, row_bytes, table_findings = parquet_throughput(client_fixed)
+    print(
+        f"Parquet, one worker: {rows_per_s:,.0f} rows per CPU-s of 10 columns, "
+        f"{row_bytes:.0f} bytes per row compressed "
+        f"({rows_per_s * row_bytes / 1e6:.2f} MB/s of file), {table_findings} column findings"
+    )
+    big_tasks = 32e6 / rate if rate else 0.0
     print()
     print(f"estimates on {WORKERS_AT_SCALE} workers (from the figures above):")
     findings_per_mb = len(remote["findings"]) / (scanned / 1e6)
-    for label, total, task_bytes in (
-        ("10,000 repositories of 50 MB (one task each)", 10_000 * 50e6, 50e6),
-        ("10 TB of Parquet (64 MB tasks)", 10e12, 64e6),
-    ):
-        task_count = total / task_bytes
-        detect_h = total / (rate * WORKERS_AT_SCALE) / 3600 if rate else float("nan")
-        findings = findings_per_mb * total / 1e6
-        client_h = (task_count * client_per_task + findings / 1000 * merge_per_1000) / 3600
-        print(
-            f"  {label}: {task_count:,.0f} tasks, detection {detect_h:.1f} h, "
-            f"client {client_h:.2f} h for {findings:,.0f} findings at this corpus's density"
-        )
-    if per_task_cpu and client_per_task:
-        limit = per_task_cpu / client_per_task
-        print(
-            f"client saturates at about {limit:,.0f} workers at {per_task_bytes / 1e6:.1f} MB "
-            "tasks (one task's worker-seconds over the client's seconds per task)"
-        )
+    repo_bytes = 50e6
+    repos = 10_000
+    findings = findings_per_mb * repos * repo_bytes / 1e6
+    detect_h = repos * repo_bytes / (rate * WORKERS_AT_SCALE) / 3600
+    client_h = (repos * client_per_task + findings / 1000 * merge_per_1000) / 3600
+    print(
+        f"  {repos:,} repositories of 50 MB, one task each: detection {detect_h:.2f} h "
+        f"(clones and their network time not counted), client {client_h:.2f} h for "
+        f"{findings:,.0f} findings at this corpus's density"
+    )
+    lake = 10e12
+    files = lake / 64e6
+    lake_h = lake / row_bytes / (rows_per_s * WORKERS_AT_SCALE) / 3600
+    lake_findings = files * table_findings
+    lake_client_h = (files * client_per_task + lake_findings / 1000 * merge_per_1000) / 3600
+    print(
+        f"  10 TB of Parquet in 64 MB files: {files:,.0f} tasks, detection {lake_h:,.0f} h, "
+        f"client {lake_client_h:.2f} h for {lake_findings:,.0f} column findings"
+    )
+    if client_per_task:
+        for label, work in (
+            (f"{per_task_bytes / 1e6:.1f} MB code tasks (this run)", per_task_cpu),
+            ("32 MB code tasks (CLUSTER_BATCH_BYTES)", big_tasks),
+            ("one 50 MB repository a task", repo_bytes / rate if rate else 0.0),
+            ("64 MB Parquet files", 64e6 / row_bytes / rows_per_s),
+        ):
+            print(
+                f"  the client saturates at about {work / client_per_task:,.0f} workers with "
+                f"{label} ({work:.2f} worker-s a task over {client_per_task * 1000:.1f} ms)"
+            )
     sys.stdout.flush()
 
 
