@@ -444,8 +444,10 @@ def targets_request(
 ) -> TargetsFile | None:
     """--targets and its clone budget, checked against the options it excludes."""
     if targets_file is None:
-        if clone_max_size is not None or clone_timeout != DEFAULT_CLONE_TIMEOUT:
-            raise typer.BadParameter("needs --targets", param_hint="--clone-timeout/-max-size")
+        if clone_max_size is not None:
+            raise typer.BadParameter("needs --targets", param_hint="--clone-max-size")
+        if clone_timeout != DEFAULT_CLONE_TIMEOUT:
+            raise typer.BadParameter("needs --targets", param_hint="--clone-timeout")
         return None
     if paths:
         raise typer.BadParameter("give paths or --targets FILE, not both", param_hint="--targets")

@@ -17,12 +17,15 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from policyctl.core.errors import InputError
 from policyctl.core.globs import path_matches
 from policyctl.core.model import Notice
 from policyctl.sources.storage import fsspec_module, is_url, shown
+
+if TYPE_CHECKING:
+    from policyctl.redaction.outputs import OutputRequest, Target
 
 
 def involves_objects(inputs: tuple[str, ...], output: str | None) -> bool:
@@ -30,7 +33,7 @@ def involves_objects(inputs: tuple[str, ...], output: str | None) -> bool:
     return any(is_url(given) for given in inputs) or (output is not None and is_url(output))
 
 
-def plan_object_targets(request: Any) -> tuple[list[Any], list[Notice]]:
+def plan_object_targets(request: OutputRequest) -> tuple[list[Target], list[Notice]]:
     """The objects and files to redact and the destination of each, under `--output`
     (a prefix or a folder); an InputError, before anything is written, when the request
     could overwrite what it must not."""
@@ -96,7 +99,7 @@ def _objects(prefix: str) -> list[tuple[str, str]]:
     return found
 
 
-def _check(targets: list[Any], force: bool) -> None:
+def _check(targets: list[Target], force: bool) -> None:
     sources = {t.source for t in targets}
     seen: dict[str, str] = {}
     for target in targets:

@@ -202,4 +202,6 @@ def test_targets_cannot_be_mixed_with_paths_or_with_staged(
     assert both.code == 2 and "not both" in both.err
     staged = policyctl_in_process("scan", "--targets", "targets.txt", "--staged", cwd=tmp_path)
     assert staged.code == 2 and "--staged reads one repository" in staged.err
+    budget = policyctl_in_process("scan", ".", "--clone-max-size", "1MB", cwd=tmp_path)
+    assert budget.code == 2 and "--clone-max-size" in budget.err and "needs --targets" in budget.err
     assert_no_secret_in([both.all_output, staged.all_output], [LIVE, OTHER])
