@@ -142,6 +142,8 @@ def cell_value_text(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, int | timedelta):
         return str(value)
+    if isinstance(value, list):  # rich text (openpyxl's CellRichText): its plain text
+        return str(value) or None
     text = getattr(value, "text", None)  # an array formula
     return text if isinstance(text, str) and text else None
 
