@@ -210,8 +210,9 @@ class DataItem:
         keeps from being read makes the scan incomplete; a broken workbook is a warning."""
         from policyctl.sources import spreadsheet
 
-        if not spreadsheet.sheets_supported():
-            yield Notice(self.display, f"skipped: {spreadsheet.SHEETS_EXTRA}")
+        unavailable = spreadsheet.sheets_unavailable()
+        if unavailable:
+            yield Notice(self.display, f"skipped: {unavailable}")
             return
         over_limit: list[Notice] = []
 

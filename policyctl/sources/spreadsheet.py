@@ -27,7 +27,8 @@ from typing import IO, Any
 
 from policyctl.sources.tabular import Malformed, Record
 
-SHEETS_EXTRA = "reading .xlsx workbooks needs openpyxl: pip install 'policyctl[sheets]'"
+INSTALL = "pip install 'policyctl[sheets]'"
+SHEETS_EXTRA = f"reading .xlsx workbooks needs openpyxl: {INSTALL}"
 
 MAX_PARTS = 10_000
 """Zip entries a workbook may have (a sheet is at least one)."""
@@ -63,14 +64,20 @@ class OverLimit(Malformed):
     """Part of a workbook left unread because it is over a limit (sheets past MAX_SHEETS)."""
 
 
-def sheets_supported() -> bool:
-    """Whether openpyxl is installed and reads XML through defusedxml."""
+def sheets_unavailable() -> str | None:
+    """Why workbooks cannot be read here (openpyxl missing, or reading XML without
+    defusedxml, which refuses entities), or None when they can."""
     try:
-        import defusedxml  # noqa: F401
         import openpyxl
     except ImportError:
-        return False
-    return bool(openpyxl.DEFUSEDXML)
+        return SHEETS_EXTRA
+    try:
+        import defusedxml  # noqa: F401
+    except ImportError:
+        return f"reading .xlsx workbooks safely needs defusedxml: {INSTALL}"
+    if not openpyxl.DEFUSEDXML:
+        return "openpyxl does not use defusedxml here (OPENPYXL_DEFUSEDXML is not True)"
+    return None
 
 
 def check_workbook(archive: zipfile.ZipFile) -> None:

@@ -29,13 +29,12 @@ from policyctl.redaction.streams import Writer
 from policyctl.sources.cells import CellBatcher
 from policyctl.sources.spreadsheet import (
     MAX_SHEETS,
-    SHEETS_EXTRA,
     SheetColumns,
     WorkbookRefused,
     cell_value_text,
     open_checked,
     printable_name,
-    sheets_supported,
+    sheets_unavailable,
     workbook_problem,
 )
 
@@ -51,8 +50,9 @@ def sniff(name_kind: str | None, item: Input) -> bool:
 def redact(item: Input, sink: Writer, redactor: Redactor) -> DataResult:
     if item.path == STDIO:
         raise NotRedactable("an Excel workbook must be read from a file, not standard input")
-    if not sheets_supported():
-        raise NotRedactable(SHEETS_EXTRA)
+    unavailable = sheets_unavailable()
+    if unavailable:
+        raise NotRedactable(unavailable)
     return redact_workbook(item.path, sink, redactor, item.display)
 
 
