@@ -92,13 +92,13 @@ def check_workbook(archive: zipfile.ZipFile) -> None:
         total += size
         limit = MAX_PART_BYTES if _streamed(part.filename) else MAX_HELD_BYTES
         name = printable_name(part.filename)
-        if size > limit:
-            raise WorkbookRefused(
-                f"part {name} expands to {_mib(size)}, over the {_mib(limit)} limit"
-            )
         if size > RATIO_FLOOR and size > MAX_RATIO * max(part.compress_size, 1):
             raise WorkbookRefused(
                 f"part {name} expands more than {MAX_RATIO} times its compressed size (a zip bomb?)"
+            )
+        if size > limit:
+            raise WorkbookRefused(
+                f"part {name} expands to {_mib(size)}, over the {_mib(limit)} limit"
             )
     if total > MAX_TOTAL_BYTES:
         raise WorkbookRefused(f"expands to {_mib(total)}, over the {_mib(MAX_TOTAL_BYTES)} limit")
