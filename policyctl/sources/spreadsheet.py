@@ -194,53 +194,86 @@ def read_xlsx(source: str | IO[bytes], limit: int | None = None) -> Iterator[Rec
     for the cells that hold a value; `limit` rows per sheet at most. WorkbookRefused
     when the workbook is not read at all; a sheet that cannot be read (or past
     MAX_SHEETS) comes as a Malformed item, and the next one is read."""
-    archive = open_checked(source)
-    archive.close()
-    if not isinstance(source, str):
-        source.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's warnings may quote cell values
-        workbook = _load(source)
-        try:
-            sheets = workbook.worksheets
-            for index, sheet in enumerate(sheets):
+        open_checked(source).close()
+        if not isinstance(source, str):
+            source.seek(0)
+        book = _Book.read(source)
+        with book.archive as archive:
+            for index, (title, part) in enumerate(book.sheets):
                 if index >= MAX_SHEETS:
                     yield OverLimit(
-                        f"sheets {MAX_SHEETS + 1}-{len(sheets)}",
-                        f"only the first {MAX_SHEETS:,} of its {len(sheets):,} sheets read "
-                        f"(the limit per workbook)",
+                        f"sheets {MAX_SHEETS + 1}-{len(book.sheets)}",
+                        f"only the first {MAX_SHEETS:,} of its {len(book.sheets):,} sheets "
+                        "read (the limit per workbook)",
                     )
                     break
-                yield from _sheet_records(workbook, sheet, limit)
-        finally:
-            workbook.close()
+                yield from _sheet_records(archive, book, title, part, limit)
 
 
-def _load(source: str | IO[bytes]) -> Any:
-    from openpyxl import load_workbook
+@dataclass
+class _Book:
+    """What reading a sheet needs from the rest of the workbook: the worksheets' titles
+    and parts, the shared strings, and which styles make a number a date."""
 
-    try:
-        return load_workbook(source, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises what its parsers raise on a broken part
-        problem = workbook_problem(exc)
-        level = "error" if problem == ENTITIES else "warning"
-        raise WorkbookRefused(f"not a readable Excel workbook ({problem})", level) from exc
+    archive: zipfile.ZipFile
+    sheets: list[tuple[str, str]]
+    strings: list[str]
+    epoch: Any
+    date_formats: Any
+    timedelta_formats: Any
+
+    @classmethod
+    def read(cls, source: str | IO[bytes]) -> _Book:
+        """openpyxl's read-only reader, up to (not including) its worksheets: opening
+        those it would parse each sheet once more to learn its size, which this reader
+        never needs (it reads only the cells present)."""
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+
+        try:
+            reader = ExcelReader(source, read_only=True, data_only=False, keep_links=False)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            parts = set(reader.valid_files)
+            sheets = [
+                (printable_name(str(sheet.name)), rel.target)
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target in parts and "chartsheet" not in str(rel.Type)
+            ]
+        except Exception as exc:  # openpyxl raises what its parsers raise on a broken part
+            problem = workbook_problem(exc)
+            level = "error" if problem == ENTITIES else "warning"
+            raise WorkbookRefused(f"not a readable Excel workbook ({problem})", level) from exc
+        book = reader.wb
+        return cls(
+            reader.archive,
+            sheets,
+            reader.shared_strings,
+            book.epoch,
+            book._date_formats,
+            book._timedelta_formats,
+        )
 
 
-def _sheet_records(workbook: Any, sheet: Any, limit: int | None) -> Iterator[Record | Malformed]:
+def _sheet_records(
+    archive: zipfile.ZipFile, book: _Book, title: str, part: str, limit: int | None
+) -> Iterator[Record | Malformed]:
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    title = printable_name(str(sheet.title))
     columns = SheetColumns(title)
     try:
-        with workbook._archive.open(sheet._worksheet_path) as stream:
+        with archive.open(part) as stream:
             parser = WorkSheetParser(
                 stream,
-                sheet._shared_strings,
+                book.strings,
                 data_only=False,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
+                epoch=book.epoch,
+                date_formats=book.date_formats,
+                timedelta_formats=book.timedelta_formats,
             )
             for line, parsed in parser.parse():
                 cells = [
