@@ -11,7 +11,7 @@ import pytest
 
 from tests import fakes
 from tests import pii_samples as pii
-from tests.conftest import RunPolicyctl, assert_no_secret_in
+from tests.conftest import RunPolicyctl, assert_no_secret_in, git
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -260,3 +260,14 @@ def test_redact_warns_that_charts_are_not_carried_into_the_copy(
             "charts, images and shapes are not carried into the copy (openpyxl cannot keep them)",
         )
     ]
+
+
+def test_a_staged_workbook_is_read_from_the_index_as_scan_reads_the_file(
+    policyctl_in_process: RunPolicyctl, git_repo: Path
+) -> None:
+    customers_workbook(git_repo / "book.xlsx")
+    git(git_repo, "add", "book.xlsx")
+    (git_repo / "book.xlsx").unlink()  # only the index holds it now
+    report = policyctl_in_process("scan", "--staged", "-f", "json", cwd=git_repo).json()
+    found = {(f["rule_id"], f["location"]["field"]) for f in report["findings"]}
+    assert ("secret.aws-access-key-id", "Keys!token") in found
