@@ -3,6 +3,7 @@ data row and sheet row; `redact` writes a workbook that keeps everything but the
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 
 from tests import fakes
 from tests import pii_samples as pii
-from tests.conftest import RunPolicyctl, assert_no_secret_in, git
+from tests.conftest import POLICYCTL, RunPolicyctl, assert_no_secret_in, git
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -21,10 +22,25 @@ EMAILS = [pii.email(n) for n in range(4)]
 CARD = pii.card()
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _rules_compiled(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compile the rules for tables into the session's cache with one scan of a small
+    table first: under load, compiling them in a test's own scan can take longer than
+    the scan's time budget (which would make that scan incomplete)."""
+    folder = tmp_path_factory.mktemp("warm")
+    (folder / "t.csv").write_text("token\nnone\n", encoding="utf-8")
+    subprocess.run(
+        [POLICYCTL, "scan", folder, "-q", "--time-budget", "0"], capture_output=True, timeout=600
+    )
+
+
 def customers_workbook(path: Path) -> Path:
     """Two sheets: customers (two empty rows, then the header at sheet row 3) and keys (a
     token, a formula holding a token, a merged note), with styles and a plain formula."""
+    from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -43,6 +59,12 @@ def customers_workbook(path: Path) -> Path:
     keys.append(["aws", AWS_ID, f'=HYPERLINK("https://ci.example/?t={GITHUB}","open")'])
     keys["A4"] = "Exported from the CRM"
     keys.merge_cells("A4:C4")
+    sheet.column_dimensions["C"].width = 42
+    sheet.add_data_validation(DataValidation(type="list", formula1='"yes,no"', sqref="F4:F7"))
+    sheet.conditional_formatting.add(
+        "E4:E7", CellIsRule(operator="greaterThan", formula=["20"], font=Font(italic=True))
+    )
+    book.defined_names["totals"] = DefinedName("totals", attr_text="Customers!$E$4:$E$7")
     book.save(path)
     return path
 
@@ -56,7 +78,7 @@ def test_sheet_cells_are_located_by_sheet_column_data_row_and_sheet_row(
 ) -> None:
     path = customers_workbook(tmp_path / "book.xlsx")
     result = run_policyctl("scan", path, "-f", "json", "--no-progress")
-    assert result.code == 1
+    assert result.code == 1, result.err
     found = {
         f["rule_id"]: (f["location"]["field"], f["location"]["row"], f["location"]["line"])
         for f in result.json()["findings"]
@@ -185,6 +207,10 @@ def test_redact_writes_a_workbook_without_the_values_keeping_sheets_styles_and_f
     assert customers["C5"].fill.fgColor.rgb == "FFFFFF00"
     assert customers["B4"].number_format == "@"
     assert [str(r) for r in keys.merged_cells.ranges] == ["A4:C4"]
+    assert customers.column_dimensions["C"].width == 42
+    assert [str(v.sqref) for v in customers.data_validations.dataValidation] == ["F4:F7"]
+    assert [str(r.sqref) for r in customers.conditional_formatting] == ["E4:E7"]
+    assert after.defined_names["totals"].attr_text == "Customers!$E$4:$E$7"
     untouched = [
         (cell.coordinate, cell.value)
         for row in before["Customers"].iter_rows()
