@@ -226,8 +226,8 @@ class DataItem:
         try:
             if self.content is not None:
                 yield from self._cells(records(io.BytesIO(self.content)), notices)
-            elif self.path == STDIN:
-                yield from self._cells(records(io.BytesIO(sys.stdin.buffer.read())), notices)
+            elif self.path == STDIN:  # a zip is read from its end: it would be held whole
+                yield Notice(self.display, "skipped: a workbook cannot be read from standard input")
             else:
                 with open_binary(self.path) as handle:
                     yield from self._cells(records(handle), notices)

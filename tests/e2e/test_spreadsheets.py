@@ -297,3 +297,16 @@ def test_a_staged_workbook_is_read_from_the_index_as_scan_reads_the_file(
     report = policyctl_in_process("scan", "--staged", "-f", "json", cwd=git_repo).json()
     found = {(f["rule_id"], f["location"]["field"]) for f in report["findings"]}
     assert ("secret.aws-access-key-id", "Keys!token") in found
+
+
+def test_a_workbook_on_standard_input_is_refused_with_a_notice(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    result = run_policyctl(
+        "scan", "-", "--as", "xlsx", "-f", "json", "--no-progress", input="x", cwd=tmp_path
+    )
+    (notice,) = result.json()["notices"]
+    assert (notice["path"], notice["message"]) == (
+        "<stdin>",
+        "skipped: a workbook cannot be read from standard input",
+    )
