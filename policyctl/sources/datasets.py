@@ -43,7 +43,7 @@ from policyctl.sources.tabular import (
 )
 from policyctl.sources.text import SNIFF_BYTES, bom_encoding, magic_format
 
-DATA_KINDS: tuple[str, ...] = ("log", "csv", "jsonl", "json", "parquet")
+DATA_KINDS: tuple[str, ...] = ("log", "csv", "jsonl", "json", "parquet", "xlsx")
 STDIN = "-"
 STDIN_DISPLAY = "<stdin>"
 LOG_BLOCK_BYTES = 1 << 20
@@ -60,6 +60,8 @@ _EXTENSIONS = {
     ".ndjson": "jsonl",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
     ".log": "log",
 }
 _ROTATED_LOG = re.compile(r"\.log(?:[.\-_]\d[\d\-_]*)$")
@@ -141,7 +143,8 @@ def data_items(
         if named:
             raise InputError(f"{display}: {DATASETS_EXTRA}")
         return [Notice(display, f"skipped: {DATASETS_EXTRA}")]
-    parts = options.parts if kind != "log" and size >= SPLIT_BYTES else 1
+    # a workbook is not split: parsing its XML, which every part would repeat, costs most
+    parts = options.parts if kind not in ("log", "xlsx") and size >= SPLIT_BYTES else 1
     return [
         DataItem(path, display, size // parts, kind, options, part, parts) for part in range(parts)
     ]
@@ -171,6 +174,9 @@ class DataItem:
         try:
             if self.kind == "parquet":
                 yield from self._parquet(notices)
+                return
+            if self.kind == "xlsx":
+                yield from self._workbook(notices)
                 return
             with self._open() as stream:
                 budget = self.options.max_bytes
@@ -213,6 +219,37 @@ class DataItem:
             if self.part == 0:
                 yield Notice(self.display, f"not a readable Parquet file: {_short_error(exc)}")
 
+    def _workbook(self, notices: _NoticeLimit) -> Iterator[Chunk | Notice]:
+        """An Excel workbook's sheets as tables (see sources.spreadsheet). What a limit
+        keeps from being read makes the scan incomplete; a broken workbook is a warning."""
+        from policyctl.sources import spreadsheet
+
+        unavailable = spreadsheet.sheets_unavailable()
+        if unavailable:
+            yield Notice(self.display, f"skipped: {unavailable}")
+            return
+        over_limit: list[Notice] = []
+
+        def records(source: str | IO[bytes]) -> Iterator[Record | Malformed]:
+            for record in spreadsheet.read_xlsx(source, self.limit):
+                if isinstance(record, spreadsheet.OverLimit):
+                    over_limit.append(Notice(self.display, record.message, "error"))
+                else:
+                    yield record
+
+        try:
+            if self.content is not None:
+                yield from self._cells(records(io.BytesIO(self.content)), notices)
+            elif self.path == STDIN:  # a zip is read from its end: it would be held whole
+                yield Notice(self.display, "skipped: a workbook cannot be read from standard input")
+            else:
+                with open_binary(self.path) as handle:
+                    yield from self._cells(records(handle), notices)
+        except spreadsheet.WorkbookRefused as refused:
+            yield Notice(self.display, f"skipped: {refused}", refused.level)
+        yield from notices.flush()
+        yield from over_limit
+
     @property
     def limit(self) -> int | None:
         return self.options.sample_rows
@@ -250,7 +287,7 @@ class DataItem:
                 continue
             if parts > 1 and (record.number - 1) // STRIDE_ROWS % parts != part:
                 continue
-            if self.kind == "csv":
+            if self.kind in ("csv", "xlsx"):  # cells already text
                 batcher.add_row(record.values, record.names, record.number, record.line)
             else:
                 for name, value in zip(record.names, record.values, strict=True):
