@@ -52,6 +52,8 @@ class ScanRequest:
     evidence: EvidenceRequest | None = None
     cluster: str | None = None
     """A Dask scheduler address, or local / local:N (see detection.cluster)."""
+    ner_model: str | None = None
+    """A spaCy pipeline (package or folder) for names in free text (detection.ner)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,10 @@ def scan_result(
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
     with stages.stage("compile", rules=len(rules)):
         ruleset = compile_ruleset(rules, settings.engine)
+        if request.ner_model is not None:  # a model that cannot load: exit 2 now
+            from policyctl.detection import ner
+
+            ner.load_model(request.ner_model)
     jobs = worker_count(settings.jobs)
     run_notices = [
         Notice(settings.config_path or ".policyctl.yaml", f"lowers coverage: {lowered}")
@@ -168,6 +174,7 @@ def scan_result(
                 per_cell=settings.per_cell,
                 allowlist=allowlist,
                 time_budget=settings.time_budget,
+                ner_model=request.ner_model,
             ),
             jobs=jobs,
             progress=progress,
