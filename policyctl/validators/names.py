@@ -33,6 +33,21 @@ def surnames() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _ranks() -> tuple[dict[str, int], dict[str, int]]:
+    given = {name: rank for rank, name in enumerate(_read_list("given.txt"))}
+    family = {name: rank for rank, name in enumerate(_read_list("surnames.txt"))}
+    return given, family
+
+
+def more_often_given(word: str) -> bool:
+    """Whether a name is more common as a given name than as a surname (`Maria`, not
+    `Brown`), by its rank on each list (each most frequent first)."""
+    given, family = _ranks()
+    lowered = word.lower()
+    return lowered in given and given[lowered] < family.get(lowered, len(family))
+
+
+@lru_cache(maxsize=1)
 def street_suffixes() -> frozenset[str]:
     """USPS Publication 28 street suffixes, names and standard abbreviations, lower case."""
     return frozenset(
