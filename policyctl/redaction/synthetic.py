@@ -145,6 +145,9 @@ def synthetic(value: str, rule_id: str, validator: str | None, key: bytes) -> st
     # A country stays the country: `+44` of a phone number, `GB` of an IBAN or VAT id.
     country = _COUNTRY.match(value)
     kept = country.group() if country else ""
+    if rule_id.startswith("pii.phone-number"):  # and an area code's first digit (2-9 in NANP)
+        first = _FIRST_DIGIT.match(value, len(kept))
+        kept = value[: first.end()] if first else kept
     for _ in range(MAX_DRAWS if check is not None else 1):
         made = kept + same_shape(value[len(kept) :], draw)
         if made != value and (check is None or check(made)):
@@ -152,4 +155,5 @@ def synthetic(value: str, rule_id: str, validator: str | None, key: bytes) -> st
     return None
 
 
+_FIRST_DIGIT = re.compile(r"\D*\d")
 _COUNTRY = re.compile(r"\+\d{1,3}(?=[\s\d(])|[A-Z]{2}(?=\d)")
