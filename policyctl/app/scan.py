@@ -63,6 +63,8 @@ class ScanRequest:
     """--targets: many repositories (paths and git URLs), each opened by a worker."""
     max_bytes_per_file: int | None = None
     """--max-bytes-per-file: logs, tables and objects are read up to this, as a sample."""
+    ner_model: str | None = None
+    """A spaCy pipeline (package or folder) for names in free text (detection.ner)."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,10 @@ def _scan_result(
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
     with stages.stage("compile", rules=len(rules)):
         ruleset = compile_ruleset(rules, settings.engine)
+        if request.ner_model is not None:  # a model that cannot load: exit 2 now
+            from policyctl.detection import ner
+
+            ner.load_model(request.ner_model)
     jobs = worker_count(settings.jobs)
     run_notices = [
         Notice(settings.config_path or ".policyctl.yaml", f"lowers coverage: {lowered}")
@@ -203,6 +209,7 @@ def _scan_result(
                 per_cell=settings.per_cell,
                 allowlist=allowlist,
                 time_budget=settings.time_budget,
+                ner_model=request.ner_model,
             ),
             jobs=jobs,
             progress=progress,

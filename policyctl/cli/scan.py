@@ -208,6 +208,16 @@ def scan(
             "--sample-rows", min=1, help="Datasets: scan only the first N rows of each table."
         ),
     ] = None,
+    ner_model: Annotated[
+        str | None,
+        typer.Option(
+            "--ner-model",
+            metavar="NAME",
+            help="Logs and text documents: also find person, place and organisation names "
+            "with this installed spaCy pipeline (a package name or a folder; needs "
+            "policyctl[ner]).",
+        ),
+    ] = None,
     enable: Annotated[
         list[str] | None,
         typer.Option(
@@ -406,6 +416,7 @@ def scan(
         max_bytes_per_file=(
             parse_size(max_bytes_per_file, "--max-bytes-per-file") if max_bytes_per_file else None
         ),
+        ner_model=ner_model,
     )
     events = event_log(log_format)
     with scan_progress(enabled=not (no_progress or quiet or events.json)) as progress:

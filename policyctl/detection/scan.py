@@ -266,6 +266,10 @@ def scan_item(
                 result.findings.extend(tally.scan(piece))
             else:
                 result.findings.extend(detect(piece, ruleset, options))
+                if options.ner_model is not None:  # imported only when asked for
+                    from policyctl.detection import ner
+
+                    result.findings.extend(ner.entity_findings(piece, options))
         if tally is not None:
             findings, columns = tally.finish()
             result.findings.extend(findings)

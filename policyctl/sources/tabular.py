@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal, NamedTuple, cast, overload
@@ -103,10 +104,35 @@ def sniff_layout(sample: str, default_delimiter: str = ",") -> TableLayout:
     except csv.Error:
         delimiter, quotechar = default_delimiter, '"'
     try:
-        has_header = sniffer.has_header(sample)
+        has_header = sniffer.has_header(sample) or _labels_in_first_row(sample, delimiter)
     except csv.Error:
         has_header = True
     return TableLayout(delimiter=delimiter, quotechar=quotechar, has_header=has_header)
+
+
+_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_ .()/-]{0,63}")
+_CODE_STYLE = re.compile(r"^[a-z0-9_ .()/-]+$|_|[a-z][A-Z]")
+
+
+def _labels_in_first_row(sample: str, delimiter: str) -> bool:
+    """Row 1 names the columns when each of its cells is a short label, written as
+    programs write column names (`name`, `first_name`, `lastName`), that no later row
+    repeats in its column. csv.Sniffer votes only by types and lengths, so a table of
+    text columns (names, cities) gets no vote and would lose its header."""
+    rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    if not sample.endswith("\n"):
+        rows = rows[:-1]  # the sample may end inside a row
+    if len(rows) < 2:
+        return False
+    first, rest = rows[0], rows[1:]
+    if not first or not rest or len(set(first)) != len(first):
+        return False
+    for index, cell in enumerate(first):
+        if not _LABEL.fullmatch(cell) or not _CODE_STYLE.search(cell):
+            return False
+        if any(index < len(row) and row[index] == cell for row in rest):
+            return False
+    return True
 
 
 def column_names(header: list[str], width: int) -> list[str]:
