@@ -218,6 +218,26 @@ def test_an_invalid_international_number_is_not_read_as_a_national_one(
     assert scan_rules(policyctl_in_process, tmp_path, text, name="t.csv") == []
 
 
+# compressed (::) forms, one in a block the IETF reserves (RFC 4291's example)
+IPV6 = [j("1080::8:800:", "200C:417A"), j("2a00:1450:4001:", "81c::200e"), j("2606:4700:", ":1111")]
+
+
+@pytest.mark.parametrize("address", IPV6)
+def test_an_ipv6_address_is_reported_alone_on_a_line(
+    address: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    assert scan_rules(policyctl_in_process, tmp_path, address + "\n") == ["pii.ipv6-address"]
+
+
+@pytest.mark.parametrize(
+    "text", ["a::b", j("fec0::1:", "2:3:4"), j("fe80::1ff:", "fe23:4567:890a")]
+)
+def test_a_local_or_short_ipv6_form_is_not_reported(
+    text: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    assert scan_rules(policyctl_in_process, tmp_path, f"peer {text} up\n") == []
+
+
 def test_a_turkish_mobile_number_is_reported_alone_and_once_with_its_word(
     policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
