@@ -53,8 +53,11 @@ def in_pan(value: str) -> bool:
 
 
 _CN_PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82".split()
+    str(code)
+    for code in (
+        *(11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37),
+        *(41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82),
+    )
 )
 """The province-level divisions of GB/T 2260, the first two digits of the area code."""
 

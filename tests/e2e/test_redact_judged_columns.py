@@ -152,6 +152,5 @@ def test_the_report_counts_the_judged_column(
     report = json.loads((tmp_path / "r.json").read_text())
     [record] = report["files"]
     assert {"column": "email", "strategy": "mask", "replaced": 4} in [
-        {k: c[k] for k in ("column", "strategy", "replaced") if k in c}
-        for c in record["columns"]
+        {k: c[k] for k in ("column", "strategy", "replaced") if k in c} for c in record["columns"]
     ]
