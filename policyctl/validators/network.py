@@ -36,12 +36,14 @@ def ipv6_public(value: str) -> bool:
     if address in _GLOBAL_UNICAST:
         return address.is_global
     # outside it (blocks the IETF reserves, such as RFC 4291's example
-    # 1080::8:800:200C:417A) an address written out as one, with at least four groups,
-    # is reported unless it is local by its prefix; fewer groups (a::b, fields[0::2] in
-    # code) are not an address
+    # 1080::8:800:200C:417A) a compressed address with at least four groups written is
+    # reported unless it is local by its prefix; fewer groups (a::b, fields[0::2] in
+    # code) are not an address, and all eight groups written out there are sample
+    # values in documentation (1111:0000:0000:0000:0000:0000:0000:0111)
     written = sum(1 for group in value.split(":") if group)
     local = address.is_private or address.is_link_local or address.is_site_local
-    return written >= 4 and not (local or address.is_multicast or address.is_loopback)
+    shaped = "::" in value and written >= 4
+    return shaped and not (local or address.is_multicast or address.is_loopback)
 
 
 _GLOBAL_UNICAST = ipaddress.IPv6Network((0x2000 << 112, 3))

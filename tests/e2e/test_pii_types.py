@@ -230,12 +230,25 @@ def test_an_ipv6_address_is_reported_alone_on_a_line(
 
 
 @pytest.mark.parametrize(
-    "text", ["a::b", j("fec0::1:", "2:3:4"), j("fe80::1ff:", "fe23:4567:890a")]
+    "text",
+    [
+        "a::b",
+        j("fec0::1:", "2:3:4"),
+        j("fe80::1ff:", "fe23:4567:890a"),
+        j("1111:0000:0000:0000:", "0000:0000:0000:0111"),  # a sample value in docs
+    ],
 )
 def test_a_local_or_short_ipv6_form_is_not_reported(
     text: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     assert scan_rules(policyctl_in_process, tmp_path, f"peer {text} up\n") == []
+
+
+def test_a_date_and_a_serial_is_not_a_rut(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    # the mod 11 check passes; eight digits that read as a date are a build's, not a RUT
+    assert scan_rules(policyctl_in_process, tmp_path, "epoch " + j("20180914", "-2") + "\n") == []
 
 
 def test_a_turkish_mobile_number_is_reported_alone_and_once_with_its_word(
