@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from policyctl.core import clock
-from policyctl.core.config import Settings
+from policyctl.core.config import RedactSettings
 from policyctl.core.model import Notice
 from policyctl.core.workers import worker_count
 from policyctl.detection.detect import DetectOptions
@@ -49,7 +49,7 @@ EXIT_INPUT_SKIPPED = 1
 @dataclass(frozen=True)
 class RedactRequest:
     outputs: OutputRequest
-    settings: Settings
+    settings: RedactSettings
     strategies: tuple[str, ...] = ()
     """`--strategy` specs, stronger than the config file's `redaction:` section."""
     command: tuple[str, ...] = ()
