@@ -51,7 +51,12 @@ built-in rules are compiled once for the whole run (the cache's writes are atomi
 def pytest_configure(config: pytest.Config) -> None:
     """One compiled-engine cache folder for the session, set before collection (test
     modules load the built-in rules to parametrize on them), never the user's home. With
-    pytest-xdist, the controller makes it and removes it at the end; workers use it."""
+    pytest-xdist, the controller makes it and removes it at the end; workers use it.
+
+    A run of whole test folders (the suite, or `tests/e2e`) compiles the built-in rules'
+    databases here, once, before any test: otherwise the first scans of each kind of
+    input, in both workers at once, would each compile them (seconds each, and inside
+    the scan's time budget). A run of single files compiles only what it uses."""
     shared = os.environ.get(_SHARED_CACHE) if os.environ.get("PYTEST_XDIST_WORKER") else None
     if shared:
         os.environ["POLICYCTL_CACHE_DIR"] = shared
@@ -61,6 +66,9 @@ def pytest_configure(config: pytest.Config) -> None:
     _SESSION_CACHE.append(folder)
     os.environ["POLICYCTL_CACHE_DIR"] = os.environ[_SHARED_CACHE] = folder
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    folders = all(Path(arg.split("::")[0]).is_dir() for arg in config.args)
+    if folders and not config.getoption("collectonly"):
+        compiled_builtin("hyperscan")
 
 
 @pytest.fixture(autouse=True)
