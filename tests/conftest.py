@@ -67,7 +67,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["POLICYCTL_CACHE_DIR"] = os.environ[_SHARED_CACHE] = folder
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
     folders = all(Path(arg.split("::")[0]).is_dir() for arg in config.args)
-    if folders and not config.getoption("collectonly"):
+    listing = any(config.getoption(name, False) for name in ("collectonly", "help", "version"))
+    if folders and not listing:
         compiled_builtin("hyperscan")
 
 
