@@ -43,18 +43,33 @@ RunPolicyctl = Callable[..., Run]
 
 
 _SESSION_CACHE: list[str] = []
+_SHARED_CACHE = "POLICYCTL_TEST_SESSION_CACHE"
+"""Names the session's cache folder to the pytest-xdist workers, which share it: the
+built-in rules are compiled once for the whole run (the cache's writes are atomic)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """One compiled-engine cache folder for the session, set before collection (test
-    modules load the built-in rules to parametrize on them), never the user's home."""
-    _SESSION_CACHE.append(tempfile.mkdtemp(prefix="policyctl-test-cache-"))
-    os.environ["POLICYCTL_CACHE_DIR"] = _SESSION_CACHE[0]
+    modules load the built-in rules to parametrize on them), never the user's home. With
+    pytest-xdist, the controller makes it and removes it at the end; workers use it.
 
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    for folder in _SESSION_CACHE:
-        shutil.rmtree(folder, ignore_errors=True)
+    A run of whole test folders (the suite, or `tests/e2e`) compiles the built-in rules'
+    databases here, once, before any test: otherwise the first scans of each kind of
+    input, in both workers at once, would each compile them (seconds each, and inside
+    the scan's time budget). A run of single files compiles only what it uses."""
+    shared = os.environ.get(_SHARED_CACHE) if os.environ.get("PYTEST_XDIST_WORKER") else None
+    if shared:
+        os.environ["POLICYCTL_CACHE_DIR"] = shared
+        _SESSION_CACHE.append(shared)
+        return
+    folder = tempfile.mkdtemp(prefix="policyctl-test-cache-")
+    _SESSION_CACHE.append(folder)
+    os.environ["POLICYCTL_CACHE_DIR"] = os.environ[_SHARED_CACHE] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    folders = all(Path(arg.split("::")[0]).is_dir() for arg in config.args)
+    listing = any(config.getoption(name, False) for name in ("collectonly", "help", "version"))
+    if folders and not listing:
+        compiled_builtin("hyperscan")
 
 
 @pytest.fixture(autouse=True)
@@ -71,11 +86,28 @@ def _isolated_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 def compiled_builtin(backend: str = "auto") -> Ruleset:
     """The built-in rules compiled once per session: a matcher (with Hyperscan, one
     database) for every kind of input, stored in the session's cache, so that the
-    policyctl runs of later tests load them instead of compiling them again."""
+    policyctl runs of later tests load them instead of compiling them again.
+
+    `auto` alone would not compile: with no database in the cache it matches small
+    inputs with `re` (policyctl.engine.adaptive). So the databases are compiled with the
+    Hyperscan backend first, by one process at a time (xdist workers share the cache: the
+    second one waits and loads what the first compiled)."""
+    import fcntl
+
     from policyctl.core.model import SOURCE_KINDS
     from policyctl.detection.rules import compile_ruleset, load_rules
+    from policyctl.engine import engine_name
 
-    ruleset = compile_ruleset(load_rules(), backend)
+    rules = load_rules()
+    if backend != "re" and engine_name(backend) == "hyperscan":
+        with open(Path(_SESSION_CACHE[0]) / "builtin-compile.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            hyperscan = compile_ruleset(rules, "hyperscan")
+            for kind in SOURCE_KINDS:
+                hyperscan.matcher_for(kind)
+        if backend == "hyperscan":
+            return hyperscan
+    ruleset = compile_ruleset(rules, backend)
     for kind in SOURCE_KINDS:
         ruleset.matcher_for(kind)
     return ruleset

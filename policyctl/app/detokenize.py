@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyctl.core.config import Settings
+from policyctl.core.config import DetokenizeSettings
 from policyctl.core.errors import ConfigError, InputError
 from policyctl.evidence import audit
 from policyctl.redaction.detokenize import RestoreCounts, decrypt_fpe, restore_stream
@@ -29,7 +29,7 @@ from policyctl.redaction.strategies import TokenError, detokenize
 class DetokenizeRequest:
     """One detokenization: values given on the command line, or a file to restore."""
 
-    settings: Settings
+    settings: DetokenizeSettings
     reason: str = ""
     requester: str = ""
     values: tuple[str, ...] = ()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from policyctl.core import clock
-from policyctl.core.config import Settings
+from policyctl.core.config import RedactSettings
 from policyctl.core.model import ColumnProfile, Notice
 from policyctl.core.workers import worker_count
 from policyctl.detection.detect import DetectOptions
@@ -57,7 +57,7 @@ EXIT_INPUT_SKIPPED = 1
 @dataclass(frozen=True)
 class RedactRequest:
     outputs: OutputRequest
-    settings: Settings
+    settings: RedactSettings
     strategies: tuple[str, ...] = ()
     """`--strategy` specs, stronger than the config file's `redaction:` section."""
     command: tuple[str, ...] = ()
@@ -138,7 +138,7 @@ TABLE_KINDS = ("csv", "jsonl", "parquet")
 
 
 def judged_profiles(
-    targets: Sequence[Target], ruleset: Ruleset, settings: Settings, jobs: int
+    targets: Sequence[Target], ruleset: Ruleset, settings: RedactSettings, jobs: int
 ) -> tuple[dict[str, list[ColumnProfile]], list[Notice]]:
     """The column profiles of the tables among the inputs (CSV, JSON lines, Parquet), by
     input path, from a scan of them with the redaction's own rules (the verdicts `scan`

@@ -113,14 +113,14 @@ def redact(
     2: usage or configuration error.
     """
     from policyctl.app.redact import RedactRequest, run_redaction
-    from policyctl.core.config import Overrides, resolve_settings
+    from policyctl.core.config import RedactOverrides, resolve_redact_settings
     from policyctl.redaction.outputs import OutputRequest
 
     if report_format not in REPORT_FORMATS:
         raise typer.BadParameter(
             f"choose one of {', '.join(REPORT_FORMATS)}", param_hint="--format"
         )
-    cli: Overrides = {
+    cli: RedactOverrides = {
         "config_path": config,
         "rules": rules,
         "exclude": exclude,
@@ -130,7 +130,7 @@ def redact(
         "gitignore": False if no_ignore else None,
         "audit_log": "" if no_audit else audit_log,
     }
-    settings = resolve_settings(cli, tuple(inputs))
+    settings = resolve_redact_settings(cli, tuple(inputs))
     for warning in settings.warnings:
         warn(warning)
     request = RedactRequest(
@@ -221,14 +221,14 @@ def detokenize(
     --reason is required unless the configuration says `detokenize: {reason: optional}`.
     """
     from policyctl.app.detokenize import DetokenizeRequest, run_detokenize
-    from policyctl.core.config import resolve_settings
+    from policyctl.core.config import resolve_detokenize_settings
     from policyctl.redaction.keys import keys_from_env
 
     if (file is None) == (not values):
         raise typer.BadParameter("give either values or --file", param_hint="VALUES")
     if fpe and file is not None:
         raise typer.BadParameter("fpe values cannot be found in text: give them as values")
-    settings = resolve_settings({"config_path": config, "audit_log": audit_log}, ())
+    settings = resolve_detokenize_settings({"config_path": config, "audit_log": audit_log})
     request = DetokenizeRequest(
         settings=settings,
         reason=reason,

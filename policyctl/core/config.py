@@ -3,6 +3,12 @@
 Precedence is command line > environment > file > defaults. Scalars take the value of
 the strongest layer that sets them; lists (`exclude`, `rules`) are joined across layers,
 so a command-line `--exclude` adds to the file's excludes instead of replacing them.
+
+Each command reads typed settings: `Settings` for the commands that scan (scan, profile,
+baseline), `RedactSettings` for redact, `DetokenizeSettings` for detokenize; each is
+resolved from the command's typed overrides (`Overrides`, `RedactOverrides`,
+`DetokenizeOverrides`). Every default lives here, in `Settings`, so this module imports
+only the core and the schemas: nothing from detection, sources, policy or evidence.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from policyctl.core.builtin import resolve_pack_ref
 from policyctl.core.errors import ConfigError
@@ -21,10 +27,17 @@ from policyctl.core.model import SEVERITIES, Waiver
 from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.schemas import schema_problems
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Section = TypeVar("_Section", bound="DataclassInstance")
+
 CONFIG_NAMES = (".policyctl.yaml", ".policyctl.yml")
 
 # The defaults every layer reads: here, so that configuration depends on nothing above it.
 DEFAULT_MIN_CONFIDENCE = 0.5
+DEFAULT_FAIL_ON = "high"
+"""Without policy packs (and without --fail-on), findings at or above this severity block."""
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 60.0
 """Seconds one file (or one block of a log or table) may take to scan."""
@@ -44,7 +57,9 @@ ENV_PREFIX = "POLICYCTL_"
 
 @dataclass(frozen=True)
 class Settings:
-    """Every setting a scan reads, after the layers are merged."""
+    """Every setting, after the layers are merged: what the commands that scan read (scan,
+    profile, baseline), and where each default lives (the other commands' settings are
+    typed sections of it: RedactSettings, DetokenizeSettings)."""
 
     exclude: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
@@ -106,23 +121,63 @@ LIST_FIELDS = (
 )
 
 
-class Overrides(TypedDict, total=False):
-    """The settings a command line sets, typed (None or absent: not set). Each command
-    passes the ones its options give; the file and environment layers fill the rest."""
+@dataclass(frozen=True)
+class RedactSettings:
+    """What `policyctl redact` reads: which inputs, the rules and how they match, the
+    `redaction:` section, the worker count and the audit log (defaults: Settings')."""
 
     config_path: str | None
+    rules: tuple[str, ...]
+    exclude: tuple[str, ...]
+    gitignore: bool
+    engine: str
+    min_confidence: float
+    jobs: int
+    sample_rows: int | None
+    """The rows of each table the column verdicts read (whole-column redaction)."""
+    redaction: Mapping[str, Any] | None
+    audit_log: str | None
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DetokenizeSettings:
+    """What `policyctl detokenize` reads: the audit log every run is recorded in, and
+    whether a reason is required (defaults: Settings')."""
+
+    config_path: str | None
+    audit_log: str | None
+    detokenize_reason: str
+
+
+class DetokenizeOverrides(TypedDict, total=False):
+    """The settings detokenize's command line sets, typed (None or absent: not set)."""
+
+    config_path: str | None
+    audit_log: str | None
+
+
+class RedactOverrides(DetokenizeOverrides, total=False):
+    """The settings redact's command line sets, typed (None or absent: not set)."""
+
     exclude: Sequence[str] | None
     rules: Sequence[str] | None
-    max_file_size: int | None
     jobs: int | None
-    fail_on: str | None
     min_confidence: float | None
     engine: str | None
     gitignore: bool | None
+
+
+class Overrides(RedactOverrides, total=False):
+    """The settings the command line of a command that scans sets, typed (None or absent:
+    not set). Each command passes the ones its options give; the file and environment
+    layers fill the rest."""
+
+    max_file_size: int | None
+    fail_on: str | None
     baseline: str | None
     packs: Sequence[str] | None
     mode: str | None
-    audit_log: str | None
     as_kind: str | None
     per_cell: bool | None
     sample_rows: int | None
@@ -222,11 +277,11 @@ def merge_settings(*layers: Mapping[str, Any]) -> Settings:
     """Merge layers from weakest to strongest into Settings (None means 'not set'). A
     key that names no setting is an error, never silently dropped."""
     settings = Settings()
-    known = {f.name for f in fields(Settings)}
+    known = [f.name for f in fields(Settings)]
     for layer in layers:
-        unknown = sorted(set(layer) - known)
+        unknown = sorted(set(layer) - set(known))
         if unknown:
-            raise ConfigError(f"unknown setting {unknown[0]!r}")
+            raise ConfigError(unknown_setting(unknown[0], known))
         for key, value in layer.items():
             if value is None:
                 continue
@@ -236,10 +291,52 @@ def merge_settings(*layers: Mapping[str, Any]) -> Settings:
     return settings
 
 
+def unknown_setting(name: str, known: Sequence[str]) -> str:
+    """The error for a setting no layer knows: its name and the closest known one."""
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"unknown setting {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def resolve_redact_settings(
+    cli: RedactOverrides, targets: Sequence[str], env: Mapping[str, str] | None = None
+) -> RedactSettings:
+    """Redact's settings: the same layers as a scan's (resolve_settings), its section."""
+    return section(_resolve(cli, targets, env), RedactSettings)
+
+
+def resolve_detokenize_settings(
+    cli: DetokenizeOverrides, env: Mapping[str, str] | None = None
+) -> DetokenizeSettings:
+    """Detokenize's settings: the same layers (a config in the current folder counts)."""
+    return section(_resolve(cli, (), env), DetokenizeSettings)
+
+
+def section(settings: Settings, kind: type[_Section]) -> _Section:
+    """The typed section `kind` of the merged settings: the fields it names, each from
+    `settings`; a field that names no setting is an error naming the closest one."""
+    known = [f.name for f in fields(Settings)]
+    values = {}
+    for name in (f.name for f in fields(kind)):
+        if name not in known:
+            raise ConfigError(unknown_setting(name, known))
+        values[name] = getattr(settings, name)
+    return kind(**values)
+
+
 def resolve_settings(
     cli: Overrides, targets: Sequence[str], env: Mapping[str, str] | None = None
 ) -> Settings:
-    """Settings for a run: defaults, then the config file, then env, then the command line.
+    """Settings for a run that scans: defaults, then the config file, then env, then the
+    command line (see _resolve)."""
+    return _resolve(cli, targets, env)
+
+
+def _resolve(
+    cli: Mapping[str, Any], targets: Sequence[str], env: Mapping[str, str] | None
+) -> Settings:
+    """The layers merged: defaults, then the config file, then env, then the command line.
 
     A config named by --config or POLICYCTL_CONFIG is the CI owner's, trusted. One found
     in the scanned folder (or the current one) is the repository's: it is read only under
@@ -301,7 +398,7 @@ def coverage_lowered(values: Mapping[str, Any]) -> tuple[str, ...]:
     if values.get("mode") == "warn":
         lowered.append("mode: warn (no finding blocks)")
     if values.get("fail_on") in _LOWER_FAIL_ON:
-        lowered.append(f"fail_on: {values['fail_on']} (default high)")
+        lowered.append(f"fail_on: {values['fail_on']} (default {DEFAULT_FAIL_ON})")
     for key, what in (("allow_paths", "path globs"), ("allow_values", "values")):
         if values.get(key):
             lowered.append(f"allowlist: {len(values[key])} {what} suppressed")

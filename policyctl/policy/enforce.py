@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from policyctl.core.config import DEFAULT_FAIL_ON
 from policyctl.core.model import Control, Finding, Notice, PolicyPack, mode_rank, severity_rank
 from policyctl.policy.packs import RuleTraits, control_ref, control_selects, in_scope
 
@@ -26,7 +27,6 @@ EXIT_OK = 0
 EXIT_BLOCKED = 1
 EXIT_ERROR = 2
 
-DEFAULT_FAIL_ON = "high"
 UNSELECTED_MODE = "log"
 
 

@@ -36,10 +36,10 @@ def entries(log: Path) -> list[dict[str, object]]:
 
 
 def test_detokenize_without_a_reason_is_refused_and_the_refusal_recorded(
-    tmp_path: Path, run_policyctl: RunPolicyctl, token: str
+    tmp_path: Path, policyctl_in_process: RunPolicyctl, token: str
 ) -> None:
     log = tmp_path / "audit.jsonl"
-    result = run_policyctl("detokenize", token, "--audit-log", log, env=KEY_ENV)
+    result = policyctl_in_process("detokenize", token, "--audit-log", log, env=KEY_ENV)
     assert result.code == 2 and "--reason" in result.err
     assert EMAIL not in result.all_output
     [entry] = entries(log)
@@ -49,10 +49,10 @@ def test_detokenize_without_a_reason_is_refused_and_the_refusal_recorded(
 
 
 def test_detokenize_records_requester_reason_counts_and_outcome_never_the_values(
-    tmp_path: Path, run_policyctl: RunPolicyctl, token: str
+    tmp_path: Path, policyctl_in_process: RunPolicyctl, token: str
 ) -> None:
     log = tmp_path / "audit.jsonl"
-    result = run_policyctl(
+    result = policyctl_in_process(
         "detokenize",
         token,
         "--reason",
@@ -74,10 +74,10 @@ def test_detokenize_records_requester_reason_counts_and_outcome_never_the_values
 
 
 def test_a_failed_detokenization_is_recorded_as_failed(
-    tmp_path: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     log = tmp_path / "audit.jsonl"
-    result = run_policyctl(
+    result = policyctl_in_process(
         "detokenize", "tok_" + "A" * 30, "--reason", "audit", "--audit-log", log, env=KEY_ENV
     )
     assert result.code == 2

@@ -92,10 +92,10 @@ def test_the_encrypted_report_reveals_nothing_of_the_findings(sealed: Sealed) ->
 
 
 def test_decrypt_with_another_key_says_so(
-    sealed: Sealed, tmp_path: Path, run_policyctl: RunPolicyctl
+    sealed: Sealed, tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     folder = sealed.copy(tmp_path)
-    result = run_policyctl("decrypt", folder, "--key", sealed.base / "signer/policyctl.key")
+    result = policyctl_in_process("decrypt", folder, "--key", sealed.base / "signer/policyctl.key")
     assert result.code == 2
     assert "encrypted for another key" in result.err
     assert not (folder / "report.json").exists()
@@ -112,15 +112,15 @@ def test_a_flipped_byte_in_an_encrypted_file_fails_verify(
 
 
 def test_decrypt_never_overwrites_without_force(
-    sealed: Sealed, tmp_path: Path, run_policyctl: RunPolicyctl
+    sealed: Sealed, tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     sealed_file = sealed.copy(tmp_path) / "report.json.enc"
     key = sealed.base / "auditor/policyctl.key"
-    assert run_policyctl("decrypt", sealed_file, "--key", key).code == 0
-    again = run_policyctl("decrypt", sealed_file, "--key", key)
+    assert policyctl_in_process("decrypt", sealed_file, "--key", key).code == 0
+    again = policyctl_in_process("decrypt", sealed_file, "--key", key)
     assert again.code == 2
     assert "already exists" in again.err
-    assert run_policyctl("decrypt", sealed_file, "--key", key, "--force").code == 0
+    assert policyctl_in_process("decrypt", sealed_file, "--key", key, "--force").code == 0
 
 
 def test_an_altered_ciphertext_does_not_decrypt() -> None:

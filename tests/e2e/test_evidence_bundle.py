@@ -164,12 +164,12 @@ def test_a_tampered_report_with_recomputed_sums_is_caught_by_both_signatures(
 
 
 def test_a_bundle_re_signed_with_another_key_fails_against_the_pinned_key(
-    signed: Signed, tmp_path: Path, run_policyctl: RunPolicyctl
+    signed: Signed, tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
-    run_policyctl("keygen", "--out", tmp_path / "mallory")
+    policyctl_in_process("keygen", "--out", tmp_path / "mallory")
     folder = copy_of(signed, tmp_path)
     shutil.copy(tmp_path / "mallory/policyctl.pub", folder / "public-key.pem")
-    result = run_policyctl("verify", folder, "--key", signed.keys / "policyctl.pub")
+    result = policyctl_in_process("verify", folder, "--key", signed.keys / "policyctl.pub")
     assert result.code == 1
     assert "public-key.pem: is not the key given with --key" in result.out
 
@@ -295,10 +295,10 @@ def test_the_builder_is_the_github_actions_run_when_github_says_so() -> None:
 
 
 def test_an_unsigned_bundle_fails_verification_unless_allowed(
-    tmp_path: Path, git_repo: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path, git_repo: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     make_scanned_repo(git_repo)
-    scan = run_policyctl(
+    scan = policyctl_in_process(
         "scan",
         git_repo,
         "--evidence",
@@ -310,10 +310,10 @@ def test_an_unsigned_bundle_fails_verification_unless_allowed(
     )
     assert "not signed" in scan.err
     assert "report.json.sig" not in {p.name for p in (tmp_path / "ev").iterdir()}
-    refused = run_policyctl("verify", tmp_path / "ev")
+    refused = policyctl_in_process("verify", tmp_path / "ev")
     assert refused.code == 1
     assert "nothing proves who made it" in refused.out
-    assert run_policyctl("verify", tmp_path / "ev", "--allow-unsigned").code == 0
+    assert policyctl_in_process("verify", tmp_path / "ev", "--allow-unsigned").code == 0
 
 
 def test_scan_refuses_a_folder_that_already_holds_a_bundle(
@@ -335,12 +335,12 @@ def test_sign_key_without_evidence_is_a_usage_error(
 
 
 def test_with_source_date_epoch_two_runs_give_identical_report_and_sbom(
-    git_repo: Path, tmp_path: Path, run_policyctl: RunPolicyctl
+    git_repo: Path, tmp_path: Path, policyctl_in_process: RunPolicyctl
 ) -> None:
     make_scanned_repo(git_repo)
     env = {"SOURCE_DATE_EPOCH": "1700000000", "POLICYCTL_SIGN_KEY": ""}
     for run in ("one", "two"):
-        run_policyctl(
+        policyctl_in_process(
             "scan",
             git_repo,
             "--evidence",

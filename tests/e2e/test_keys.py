@@ -28,8 +28,8 @@ def test_keygen_writes_a_pem_pair_with_a_private_key_only_its_owner_reads(
     assert keys.keyid(loaded.public_key()) in result.out
 
 
-def test_keygen_default_is_ecdsa_p256(run_policyctl: RunPolicyctl, tmp_path: Path) -> None:
-    run_policyctl("keygen", "--out", tmp_path)
+def test_keygen_default_is_ecdsa_p256(policyctl_in_process: RunPolicyctl, tmp_path: Path) -> None:
+    policyctl_in_process("keygen", "--out", tmp_path)
     described = subprocess.run(
         ["openssl", "pkey", "-pubin", "-in", tmp_path / "policyctl.pub", "-noout", "-text"],
         capture_output=True,
@@ -55,20 +55,22 @@ def test_keygen_encrypts_the_private_key_with_the_passphrase_variable(
 
 
 def test_keygen_never_overwrites_a_key_without_force(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
-    run_policyctl("keygen", "--out", tmp_path)
+    policyctl_in_process("keygen", "--out", tmp_path)
     before = (tmp_path / "policyctl.key").read_bytes()
-    again = run_policyctl("keygen", "--out", tmp_path)
+    again = policyctl_in_process("keygen", "--out", tmp_path)
     assert again.code == 2
     assert "already exists" in again.err
     assert (tmp_path / "policyctl.key").read_bytes() == before
-    assert run_policyctl("keygen", "--out", tmp_path, "--force").code == 0
+    assert policyctl_in_process("keygen", "--out", tmp_path, "--force").code == 0
     assert (tmp_path / "policyctl.key").read_bytes() != before
 
 
-def test_keygen_rejects_an_unknown_key_type(run_policyctl: RunPolicyctl, tmp_path: Path) -> None:
-    result = run_policyctl("keygen", "--out", tmp_path, "--type", "dsa")
+def test_keygen_rejects_an_unknown_key_type(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    result = policyctl_in_process("keygen", "--out", tmp_path, "--type", "dsa")
     assert result.code == 2
     assert "ecdsa-p256" in result.err
 
@@ -92,9 +94,9 @@ def test_a_bad_key_variable_is_one_line_that_does_not_quote_it() -> None:
 
 @pytest.mark.parametrize("key_type", keys.KEY_TYPES)
 def test_openssl_verifies_our_signature_for_every_key_type(
-    key_type: str, run_policyctl: RunPolicyctl, tmp_path: Path
+    key_type: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
-    assert run_policyctl("keygen", "--out", tmp_path, "--type", key_type).code == 0
+    assert policyctl_in_process("keygen", "--out", tmp_path, "--type", key_type).code == 0
     private = keys.load_private_key((tmp_path / "policyctl.key").read_bytes(), "k", env={})
     message = tmp_path / "message.txt"
     message.write_bytes(b"the report\n")

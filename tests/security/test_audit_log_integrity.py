@@ -34,10 +34,13 @@ def head_of(log: Path) -> str:
 
 
 def test_cutting_the_tail_is_caught_when_the_head_is_expected(
-    folder: Path, tmp_path: Path, run_policyctl: RunPolicyctl
+    folder: Path,
+    tmp_path: Path,
+    run_policyctl: RunPolicyctl,
+    policyctl_in_process: RunPolicyctl,
 ) -> None:
     log = tmp_path / "audit.jsonl"
-    scans(run_policyctl, folder, log, 3)
+    scans(policyctl_in_process, folder, log, 3)
     head = head_of(log)
     log.write_text("".join(line + "\n" for line in log.read_text().splitlines()[:2]))
     plain = run_policyctl("audit", "verify", "--log", log)
@@ -48,10 +51,13 @@ def test_cutting_the_tail_is_caught_when_the_head_is_expected(
 
 
 def test_emptying_the_log_is_caught_when_the_head_is_expected(
-    folder: Path, tmp_path: Path, run_policyctl: RunPolicyctl
+    folder: Path,
+    tmp_path: Path,
+    run_policyctl: RunPolicyctl,
+    policyctl_in_process: RunPolicyctl,
 ) -> None:
     log = tmp_path / "audit.jsonl"
-    scans(run_policyctl, folder, log, 2)
+    scans(policyctl_in_process, folder, log, 2)
     head = head_of(log)
     log.write_text("")
     result = run_policyctl("audit", "verify", "--log", log, "--expect-head", head)
@@ -60,11 +66,14 @@ def test_emptying_the_log_is_caught_when_the_head_is_expected(
 
 
 def test_the_head_an_evidence_bundle_signs_checks_the_log(
-    git_repo: Path, tmp_path: Path, run_policyctl: RunPolicyctl
+    git_repo: Path,
+    tmp_path: Path,
+    run_policyctl: RunPolicyctl,
+    policyctl_in_process: RunPolicyctl,
 ) -> None:
     make_scanned_repo(git_repo)
     log = tmp_path / "audit.jsonl"
-    scans(run_policyctl, git_repo, log, 2)
+    scans(policyctl_in_process, git_repo, log, 2)
     run_policyctl("keygen", "--out", tmp_path / "keys")
     bundle = tmp_path / "evidence"
     scanned = run_policyctl(
@@ -89,10 +98,13 @@ def test_the_head_an_evidence_bundle_signs_checks_the_log(
 
 
 def test_a_deeply_nested_line_is_reported_not_a_crash(
-    tmp_path: Path, folder: Path, run_policyctl: RunPolicyctl
+    tmp_path: Path,
+    folder: Path,
+    run_policyctl: RunPolicyctl,
+    policyctl_in_process: RunPolicyctl,
 ) -> None:
     log = tmp_path / "audit.jsonl"
-    scans(run_policyctl, folder, log, 1)
+    scans(policyctl_in_process, folder, log, 1)
     with log.open("a") as handle:
         handle.write("[" * 100_000 + "\n")
         handle.write('{"seq": 2, "x": ' + "[" * 100_000 + "\n")
@@ -106,10 +118,13 @@ def test_a_deeply_nested_line_is_reported_not_a_crash(
 
 
 def test_a_torn_last_line_is_warned_about_and_does_not_poison_later_scans(
-    folder: Path, tmp_path: Path, run_policyctl: RunPolicyctl
+    folder: Path,
+    tmp_path: Path,
+    run_policyctl: RunPolicyctl,
+    policyctl_in_process: RunPolicyctl,
 ) -> None:
     log = tmp_path / "audit.jsonl"
-    scans(run_policyctl, folder, log, 2)
+    scans(policyctl_in_process, folder, log, 2)
     whole = log.read_bytes()
     log.write_bytes(whole + whole.splitlines()[-1][:57])  # a crash mid-write, long ago
     result = run_policyctl("scan", folder, "--no-progress", "--audit-log", log)
@@ -128,10 +143,14 @@ def _limit_file_size(limit: int) -> None:
 
 @pytest.mark.parametrize("room", [0, 10], ids=["no room at all", "room for a torn entry"])
 def test_a_failed_append_is_one_error_line_and_leaves_the_log_whole(
-    folder: Path, tmp_path: Path, run_policyctl: RunPolicyctl, room: int
+    folder: Path,
+    tmp_path: Path,
+    run_policyctl: RunPolicyctl,
+    policyctl_in_process: RunPolicyctl,
+    room: int,
 ) -> None:
     log = tmp_path / "audit.jsonl"
-    scans(run_policyctl, folder, log, 2)
+    scans(policyctl_in_process, folder, log, 2)
     before = log.read_bytes()
     # Files may grow to the log's size (+ room) only: the append fails as on a full disk.
     result = subprocess.run(

@@ -32,34 +32,34 @@ def _repo(tmp_path: Path, config: str) -> Path:
     ],
 )
 def test_a_repository_config_that_lowers_coverage_is_shown_at_warning_level(
-    run_policyctl: RunPolicyctl, tmp_path: Path, config: str, shown: str
+    policyctl_in_process: RunPolicyctl, tmp_path: Path, config: str, shown: str
 ) -> None:
     repo = _repo(tmp_path, config)
-    terminal = run_policyctl("scan", repo)
+    terminal = policyctl_in_process("scan", repo)
     assert f"warning: {repo / '.policyctl.yaml'}: lowers coverage: {shown}" in terminal.err
-    quiet = run_policyctl("scan", repo, "-q")
+    quiet = policyctl_in_process("scan", repo, "-q")
     assert f"lowers coverage: {shown}" in quiet.err
-    report = run_policyctl("scan", repo, "-f", "json").json()
+    report = policyctl_in_process("scan", repo, "-f", "json").json()
     assert any(shown in lowered for lowered in report["scan"]["coverage_lowered"])
     assert any(shown in n["message"] and n["level"] == "warning" for n in report["notices"])
 
 
 def test_a_config_named_by_the_ci_owner_is_trusted_and_not_flagged(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     central = tmp_path / "central.yaml"
     central.write_text("min_confidence: 0.9\n", encoding="utf-8")
     repo = _repo(tmp_path, "version: 1\n")
-    report = run_policyctl("scan", repo, "--config", central, "-f", "json").json()
+    report = policyctl_in_process("scan", repo, "--config", central, "-f", "json").json()
     assert "coverage_lowered" not in report["scan"]
 
 
 def test_config_trust_none_ignores_the_repository_config(
-    run_policyctl: RunPolicyctl, tmp_path: Path
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     repo = _repo(tmp_path, 'mode: warn\nexclude: ["**"]\n')
-    assert run_policyctl("scan", repo, "-q").code == 0  # the repository silenced the gate
-    pinned = run_policyctl("scan", repo, "--config-trust", "none", "-f", "json")
+    assert policyctl_in_process("scan", repo, "-q").code == 0  # the repository silenced the gate
+    pinned = policyctl_in_process("scan", repo, "--config-trust", "none", "-f", "json")
     assert pinned.code == 1
     assert pinned.json()["scan"]["config_trust"] == "none"
     assert pinned.json()["summary"]["blocking"] == 1

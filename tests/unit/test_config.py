@@ -7,12 +7,17 @@ from pathlib import Path
 import pytest
 
 from policyctl.core.config import (
+    DetokenizeSettings,
+    RedactSettings,
     Settings,
     env_values,
     load_config_file,
     merge_settings,
     parse_size,
+    resolve_detokenize_settings,
+    resolve_redact_settings,
     resolve_settings,
+    section,
 )
 from policyctl.core.errors import ConfigError
 
@@ -131,3 +136,44 @@ def test_a_bad_size_is_a_config_error(text: str) -> None:
 def test_a_setting_no_layer_knows_is_an_error_not_ignored() -> None:
     with pytest.raises(ConfigError, match="unknown setting 'max_filesize'"):
         merge_settings({"exclude": ["x"]}, {"max_filesize": 10})
+
+
+def test_an_unknown_setting_names_the_closest_known_one() -> None:
+    with pytest.raises(ConfigError) as raised:
+        merge_settings({"max_filesize": 10})
+    assert str(raised.value) == "unknown setting 'max_filesize' (did you mean 'max_file_size'?)"
+    with pytest.raises(ConfigError) as raised:
+        merge_settings({"zzz": 1})
+    assert str(raised.value) == "unknown setting 'zzz'"
+
+
+def test_redact_reads_its_typed_section_of_every_layer(tmp_path: Path) -> None:
+    (tmp_path / ".policyctl.yaml").write_text(
+        "exclude: [vendor/]\nengine: re\nfail_on: low\nredaction:\n  strategy: mask\n"
+    )
+    env = {"POLICYCTL_MIN_CONFIDENCE": "0.7", "POLICYCTL_EXCLUDE": "build/"}
+    settings = resolve_redact_settings({"jobs": 3, "exclude": ["*.tmp"]}, [str(tmp_path)], env)
+    assert isinstance(settings, RedactSettings)
+    assert settings.exclude == ("vendor/", "build/", "*.tmp")
+    assert (settings.engine, settings.min_confidence, settings.jobs) == ("re", 0.7, 3)
+    assert settings.redaction == {"strategy": "mask"}
+    assert settings.config_path == str(tmp_path / ".policyctl.yaml")
+    assert not hasattr(settings, "fail_on")  # a scan's setting, not redact's
+
+
+def test_detokenize_reads_its_typed_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".policyctl.yaml").write_text("detokenize:\n  reason: optional\n")
+    monkeypatch.chdir(tmp_path)
+    settings = resolve_detokenize_settings({"audit_log": "audit.jsonl"}, env={})
+    assert settings == DetokenizeSettings(
+        config_path=str(tmp_path / ".policyctl.yaml"),
+        audit_log="audit.jsonl",
+        detokenize_reason="optional",
+    )
+
+
+def test_each_section_takes_its_defaults_from_settings() -> None:
+    assert section(Settings(), RedactSettings).min_confidence == Settings().min_confidence
+    assert section(Settings(), DetokenizeSettings).detokenize_reason == "required"

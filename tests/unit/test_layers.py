@@ -65,3 +65,10 @@ def test_no_module_imports_a_layer_above_its_own() -> None:
             if LAYERS.get(target, -1) > own:
                 upward.append(f"{path.relative_to(PACKAGE)}:{line} imports policyctl.{target}")
     assert upward == []
+
+
+def test_the_configuration_imports_only_the_core_and_the_schemas() -> None:
+    """Defaults live in core/config.py, so it needs nothing from detection, sources,
+    policy or the audit log (evidence): importing it stays cheap and cycle-free."""
+    imported = {target for target, _ in imported_packages(PACKAGE / "core" / "config.py")}
+    assert imported <= {"core", "schemas"}, sorted(imported)

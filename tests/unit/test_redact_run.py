@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from policyctl.app.redact import RedactRequest, run_redaction
-from policyctl.core.config import resolve_settings
+from policyctl.core.config import resolve_redact_settings
 from policyctl.core.errors import InputError
 from policyctl.redaction.outputs import OutputRequest, plan_targets
 from tests.redact_samples import (
@@ -39,7 +39,7 @@ def redact(
     *strategies: str, key: str = REDACT_KEY, output: str = "out.log", force: bool = True
 ) -> dict[str, Any]:
     """Redact app.log into `output` with `strategies`; returns the report."""
-    settings = resolve_settings({"rules": ["sample-pii.yaml"]}, ("app.log",), env={})
+    settings = resolve_redact_settings({"rules": ["sample-pii.yaml"]}, ("app.log",), env={})
     request = RedactRequest(
         outputs=OutputRequest(inputs=("app.log",), output=output, force=force),
         settings=settings,
@@ -151,7 +151,7 @@ def test_output_and_in_place_exclude_each_other(workspace: Path) -> None:
 
 
 def test_a_missing_input_is_a_warning_and_the_others_are_redacted(workspace: Path) -> None:
-    settings = resolve_settings({"rules": ["sample-pii.yaml"]}, ("app.log",), env={})
+    settings = resolve_redact_settings({"rules": ["sample-pii.yaml"]}, ("app.log",), env={})
     request = RedactRequest(
         outputs=OutputRequest(inputs=("missing.log", "app.log"), output="clean"),
         settings=settings,
@@ -166,7 +166,7 @@ def test_a_missing_input_is_a_warning_and_the_others_are_redacted(workspace: Pat
 
 def test_in_place_through_a_symlink_redacts_the_file_it_points_to(workspace: Path) -> None:
     (workspace / "current.log").symlink_to("app.log")
-    settings = resolve_settings({"rules": ["sample-pii.yaml"]}, ("current.log",), env={})
+    settings = resolve_redact_settings({"rules": ["sample-pii.yaml"]}, ("current.log",), env={})
     request = RedactRequest(
         outputs=OutputRequest(inputs=("current.log",), in_place=True), settings=settings
     )
