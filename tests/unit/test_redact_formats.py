@@ -25,6 +25,8 @@ def kind_of(display: str, head: bytes = b"") -> str:
         ("events.jsonl", "jsonl"),
         ("events.ndjson", "jsonl"),
         ("orders.parquet", "parquet"),
+        ("book.xlsx", "xlsx"),
+        ("macros.XLSM", "xlsx"),
         ("config.json", "json"),
         ("notes.txt", "text"),
         ("app.log", "text"),
@@ -51,5 +53,5 @@ def test_a_json_file_is_a_document_to_redact_and_ordinary_text_to_scan() -> None
 
 def test_every_format_is_registered_once_and_text_takes_the_rest() -> None:
     kinds = [f.kind for f in FORMATS]
-    assert sorted(kinds) == ["csv", "json", "jsonl", "parquet", "text"]
+    assert sorted(kinds) == ["csv", "json", "jsonl", "parquet", "text", "xlsx"]
     assert kinds[-1] == "text"
