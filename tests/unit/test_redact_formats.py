@@ -25,6 +25,8 @@ def kind_of(display: str, head: bytes = b"") -> str:
         ("events.jsonl", "jsonl"),
         ("events.ndjson", "jsonl"),
         ("orders.parquet", "parquet"),
+        ("book.xlsx", "xlsx"),
+        ("macros.XLSM", "xlsx"),
         ("config.json", "json"),
         ("notes.txt", "text"),
         ("app.log", "text"),
