@@ -22,6 +22,7 @@ from policyctl.core import clock
 from policyctl.core.config import Settings
 from policyctl.core.model import Notice
 from policyctl.core.workers import worker_count
+from policyctl.detection.cluster import Connection
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.rules import compile_ruleset, load_rules
 from policyctl.evidence import audit
@@ -47,6 +48,8 @@ from policyctl.sources.storage import is_url, shown
 
 EXIT_OK = 0
 EXIT_INPUT_SKIPPED = 1
+EXIT_INCOMPLETE = 2
+"""With --cluster: a task failed twice, so the run did not redact everything it planned."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class RedactRequest:
     """`--columns NAME=STRATEGY[:OPTION=VALUE,...]` specs, over `redaction.columns`."""
     dp_budget: float | None = None
     """`--dp-budget`, over `redaction.dp_budget`."""
+    cluster: str | None = None
+    """A Dask scheduler address, or local / local:N: each input is a worker's task."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,22 @@ class RedactOutcome:
 
 
 def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) -> RedactOutcome:
-    """Redact every input; exit code 0, or 1 when an input could not be redacted."""
-    env = os.environ if env is None else env
+    """Redact every input; exit code 0, or 1 when an input could not be redacted (2 when
+    a cluster task failed twice). With --cluster, the connection is made while the rules
+    load."""
+    connection = None
+    if request.cluster:
+        connection = Connection(request.cluster)
+    try:
+        return _run_redaction(request, os.environ if env is None else env, connection)
+    finally:
+        if connection is not None:
+            connection.close()  # only when the run ended before it used the cluster
+
+
+def _run_redaction(
+    request: RedactRequest, env: Mapping[str, str], connection: Connection | None
+) -> RedactOutcome:
     settings = request.settings
     started = clock.now(env)
     timer = time.perf_counter()
@@ -90,14 +109,28 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     redactor = Redactor(ruleset, options, policy, keys, worker_count(settings.jobs))
     records: list[FileRecord] = []
     skipped = sum(1 for n in notices if n.level != "info")  # inputs missing, unreadable
-    for target in targets:
-        done = redact_target(target, redactor)
+    failed = 0
+
+    def note(target: Target, done: FileRecord | Notice, task_failed: bool = False) -> None:
+        nonlocal skipped, failed
         if isinstance(done, Notice):
             notices.append(done)
             skipped += 1
+            failed += task_failed
         else:
             records.append(done)
             notices.extend(Notice(target.display, warning) for warning in done.warnings)
+
+    if connection is None:
+        for target in targets:
+            note(target, redact_target(target, redactor))
+    else:
+        from policyctl.app.redact_cluster import redact_on_cluster
+
+        key_id = keys.key_id if keys else None
+        redact_on_cluster(targets, ruleset, options, policy, key_id, connection, note)
+        order = {target.display: index for index, target in enumerate(targets)}
+        records.sort(key=lambda record: order[record.input])  # as a local run lists them
     run = RunInfo(
         started=clock.iso(started),
         finished=clock.iso(clock.now(env)),
@@ -110,7 +143,7 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     )
     notices.sort(key=lambda n: n.path)  # stable: a file's warnings stay in file order
     report = build_report(records, notices, run, skipped)
-    exit_code = EXIT_INPUT_SKIPPED if skipped else EXIT_OK
+    exit_code = EXIT_INCOMPLETE if failed else EXIT_INPUT_SKIPPED if skipped else EXIT_OK
     audit.record("redact", audit_fields(report, request.command, exit_code), settings.audit_log)
     return RedactOutcome(report, exit_code)
 
