@@ -22,6 +22,7 @@ from policyctl.core import clock
 from policyctl.core.config import RedactSettings
 from policyctl.core.model import ColumnProfile, Notice
 from policyctl.core.workers import worker_count
+from policyctl.detection.cluster import Connection
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.profiles import merge_profiles
 from policyctl.detection.rules import Ruleset, compile_ruleset, load_rules
@@ -43,7 +44,7 @@ from policyctl.redaction.outputs import (
     atomic_output,
     plan_targets,
 )
-from policyctl.redaction.policy import build_policy
+from policyctl.redaction.policy import RedactionPolicy, build_policy
 from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.report import FileRecord, RunInfo, build_report
 from policyctl.sources.datasets import DataOptions, kind_for_name
@@ -52,6 +53,8 @@ from policyctl.sources.storage import is_url, shown
 
 EXIT_OK = 0
 EXIT_INPUT_SKIPPED = 1
+EXIT_INCOMPLETE = 2
+"""With --cluster: a task failed twice, so the run did not redact everything it planned."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class RedactRequest:
     """`--columns NAME=STRATEGY[:OPTION=VALUE,...]` specs, over `redaction.columns`."""
     dp_budget: float | None = None
     """`--dp-budget`, over `redaction.dp_budget`."""
+    cluster: str | None = None
+    """A Dask scheduler address, or local / local:N: each input is a worker's task."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,22 @@ class RedactOutcome:
 
 
 def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) -> RedactOutcome:
-    """Redact every input; exit code 0, or 1 when an input could not be redacted."""
-    env = os.environ if env is None else env
+    """Redact every input; exit code 0, or 1 when an input could not be redacted (2 when
+    a cluster task failed twice). With --cluster, the connection is made while the rules
+    load."""
+    connection = None
+    if request.cluster:
+        connection = Connection(request.cluster)
+    try:
+        return _run_redaction(request, os.environ if env is None else env, connection)
+    finally:
+        if connection is not None:
+            connection.close()  # only when the run ended before it used the cluster
+
+
+def _run_redaction(
+    request: RedactRequest, env: Mapping[str, str], connection: Connection | None
+) -> RedactOutcome:
     settings = request.settings
     started = clock.now(env)
     timer = time.perf_counter()
@@ -98,24 +117,42 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     categories = {rule.id: rule.category for rule in rules}
     records: list[FileRecord] = []
     skipped = sum(1 for n in notices if n.level != "info")  # inputs missing, unreadable
-    for target in targets:
+    failed = 0
+    validators = {rule.id: rule.validator for rule in rules}
+
+    def policy_for(target: Target) -> RedactionPolicy:
+        """The policy with the columns the scan judged personal data in this target."""
         columns = judged_columns(
             judged.get(target.source, ()),
             policy.columns,
             lambda rule_id, data_class: policy.strategy_for(
                 rule_id, data_class, categories.get(rule_id, "pii")
             ),
-            {rule.id: rule.validator for rule in rules},
+            validators,
         )
-        target_policy = replace(policy, columns={**columns, **policy.columns})
-        redactor = Redactor(ruleset, options, target_policy, keys, jobs)
-        done = redact_target(target, redactor)
+        return replace(policy, columns={**columns, **policy.columns})
+
+    def note(target: Target, done: FileRecord | Notice, task_failed: bool = False) -> None:
+        nonlocal skipped, failed
         if isinstance(done, Notice):
             notices.append(done)
             skipped += 1
+            failed += task_failed
         else:
             records.append(done)
             notices.extend(Notice(target.display, warning) for warning in done.warnings)
+
+    if connection is None:
+        for target in targets:
+            redactor = Redactor(ruleset, options, policy_for(target), keys, jobs)
+            note(target, redact_target(target, redactor))
+    else:
+        from policyctl.app.redact_cluster import redact_on_cluster
+
+        key_id = keys.key_id if keys else None
+        redact_on_cluster(targets, ruleset, options, policy_for, key_id, connection, note)
+        order = {target.display: index for index, target in enumerate(targets)}
+        records.sort(key=lambda record: order[record.input])  # as a local run lists them
     run = RunInfo(
         started=clock.iso(started),
         finished=clock.iso(clock.now(env)),
@@ -128,7 +165,7 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     )
     notices.sort(key=lambda n: n.path)  # stable: a file's warnings stay in file order
     report = build_report(records, notices, run, skipped)
-    exit_code = EXIT_INPUT_SKIPPED if skipped else EXIT_OK
+    exit_code = EXIT_INCOMPLETE if failed else EXIT_INPUT_SKIPPED if skipped else EXIT_OK
     audit.record("redact", audit_fields(report, request.command, exit_code), settings.audit_log)
     return RedactOutcome(report, exit_code)
 
@@ -144,13 +181,14 @@ def judged_profiles(
     input path, from a scan of them with the redaction's own rules (the verdicts `scan`
     gives): a column whose verdict is `pii` is then redacted whole (columns.
     judged_columns). No time budget applies: a verdict on part of a column would let its
-    other values through. Standard input is read once, so it is not judged: name its
-    columns with --columns. A table that could not be read in full for its verdicts
-    gives a warning (the copy is still made, its values redacted one by one)."""
+    other values through. Standard input is read once, and objects in a bucket would be
+    downloaded twice, so neither is judged: name their columns with --columns. A table that
+    could not be read in full for its verdicts gives a warning (the copy is still made, its
+    values redacted one by one)."""
     tables = {
         os.path.realpath(t.source): t.source
         for t in targets
-        if t.source != STDIO and kind_for_name(t.source) in TABLE_KINDS
+        if t.source != STDIO and not is_url(t.source) and kind_for_name(t.source) in TABLE_KINDS
     }
     if not tables:
         return {}, []

@@ -103,6 +103,15 @@ def redact(
     ] = False,
     audit_log: AuditLog = None,
     no_audit: NoAudit = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Redact each file or object as a task on a Dask cluster: local, local:N "
+            "or tcp://HOST:PORT; workers read and write the copies themselves and need "
+            "POLICYCTL_REDACT_KEY for keyed strategies (needs policyctl[cluster]).",
+        ),
+    ] = None,
 ) -> None:
     """Write redacted copies of text, logs and datasets (CSV/TSV, JSON, JSON lines,
     Parquet), each of the same kind: every secret or personal-data value the rules find
@@ -110,7 +119,7 @@ def redact(
 
     Keyed strategies (hash, tokenize, fpe) read the key from POLICYCTL_REDACT_KEY.
     Exit code 0: every input redacted; 1: an input could not be (see the warnings);
-    2: usage or configuration error.
+    2: usage or configuration error, or a --cluster task that failed twice.
     """
     from policyctl.app.redact import RedactRequest, run_redaction
     from policyctl.core.config import RedactOverrides, resolve_redact_settings
@@ -148,6 +157,7 @@ def redact(
         command=tuple(sys.argv),
         columns=tuple(columns or ()),
         dp_budget=dp_budget,
+        cluster=cluster,
     )
     outcome = run_redaction(request)
     print_notices(outcome.report["notices"], verbose=False)

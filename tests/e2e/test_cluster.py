@@ -414,3 +414,35 @@ def test_a_byte_budget_reads_each_object_only_up_to_it_and_says_so(
     assert rows(sampled, "t.parquet") == list(range(1, 100 * int(groups[1]) + 1))
     assert rows(whole, "notes.txt") and not rows(sampled, "notes.txt")
     assert not [n for n in sampled["notices"] if "malformed" in n["message"]]  # type: ignore[union-attr,index]
+
+
+def test_redact_on_a_local_cluster_writes_the_same_copies_as_a_local_redact(
+    tmp_path: Path, run_policyctl: RunPolicyctl
+) -> None:
+    tree = tmp_path / "tree"
+    secrets = mixed_tree(tree)
+    key = {"POLICYCTL_REDACT_KEY": "cluster-redaction-test-key-" + "k" * 16}
+    reports = {}
+    for name, extra in (("local", ()), ("cluster", ("--cluster", "local:2"))):
+        audit = ("--audit-log", f"{name}.jsonl")
+        args = ("redact", "tree", "-o", name, "-s", "hash", "-f", "json", *extra, *audit)
+        result = run_policyctl(*args, cwd=tmp_path, env=key, timeout=300)
+        assert result.code == 0, result.err
+        reports[name] = result.json()
+        assert_no_secret_in([result.all_output], [*secrets, key["POLICYCTL_REDACT_KEY"]])
+    names = sorted(p.relative_to(tmp_path / "local") for p in (tmp_path / "local").rglob("*.*"))
+    assert [str(n) for n in names] == ["app.log", "events.jsonl", "people.csv", "src/app.py"]
+    for name in names:
+        copy = (tmp_path / "cluster" / name).read_bytes()
+        assert copy == (tmp_path / "local" / name).read_bytes(), name
+        assert copy != (tree / name).read_bytes(), name
+    assert pii.email(1).encode() not in (tmp_path / "cluster" / "app.log").read_bytes()
+    local, cluster = reports["local"], reports["cluster"]
+    assert cluster["summary"] == local["summary"] and local["summary"]["redactions"] > 70
+    assert [{**f, "output": None} for f in cluster["files"]] == [
+        {**f, "output": None} for f in local["files"]
+    ]
+    assert all(f["output"].startswith("cluster/") for f in cluster["files"])
+    assert cluster["redaction"]["key_id"] == local["redaction"]["key_id"]
+    entry = json.loads((tmp_path / "cluster.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert entry["files"] == 4 and entry["key_id"] == local["redaction"]["key_id"]
