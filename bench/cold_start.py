@@ -30,7 +30,7 @@ KINGFISHER = "kingfisher-bin==2.14.0"
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 
-def policyctl(args: list[str], cache: Path, cwd: Path | None = None) -> tuple[float, float]:
+def policyctl(args: list[str], cache: Path, cwd: Path | None = None) -> tuple[float, float, float]:
     result = run_measured(
         [policyctl_command(), "scan", *args, "--no-progress", "--no-audit", "-q"],
         cwd=cwd,
@@ -38,10 +38,10 @@ def policyctl(args: list[str], cache: Path, cwd: Path | None = None) -> tuple[fl
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"policyctl failed ({result.returncode}): {result.stderr[-500:]}")
-    return result.seconds, result.peak_rss_mb
+    return result.seconds, result.peak_rss_mb, result.cpu_seconds
 
 
-def kingfisher(args: list[str], home: Path, cwd: Path | None = None) -> tuple[float, float]:
+def kingfisher(args: list[str], home: Path, cwd: Path | None = None) -> tuple[float, float, float]:
     tool = tool_venv("kingfisher", KINGFISHER) / "kingfisher"
     result = run_measured(
         [str(tool), "scan", *args, "--no-validate", "--no-update-check", "--jobs", "2"],
@@ -50,7 +50,7 @@ def kingfisher(args: list[str], home: Path, cwd: Path | None = None) -> tuple[fl
     )
     if result.returncode not in (0, 200, 205):
         raise SystemExit(f"kingfisher failed ({result.returncode}): {result.stderr[-500:]}")
-    return result.seconds, result.peak_rss_mb
+    return result.seconds, result.peak_rss_mb, result.cpu_seconds
 
 
 def git(repo: Path, *args: str) -> None:
@@ -82,11 +82,15 @@ def staged_clone(scratch: Path) -> Path:
     return clone
 
 
-def report(label: str, runs: list[tuple[float, float]]) -> float:
-    seconds = median([s for s, _ in runs])
-    peak = max(p for _, p in runs)
-    spread = ", ".join(f"{s:.2f}" for s, _ in runs)
-    print(f"  {label:34} median {seconds:5.2f} s  peak RSS {peak:4.0f} MB  (runs: {spread})")
+def report(label: str, runs: list[tuple[float, float, float]]) -> float:
+    seconds = median([s for s, _, _ in runs])
+    cpu = median([c for _, _, c in runs])
+    peak = max(p for _, p, _ in runs)
+    spread = ", ".join(f"{s:.2f}" for s, _, _ in runs)
+    print(
+        f"  {label:34} median {seconds:5.2f} s  CPU {cpu:5.2f} s  peak RSS {peak:4.0f} MB  "
+        f"(runs: {spread})"
+    )
     return seconds
 
 
@@ -102,11 +106,11 @@ def main() -> None:
         shutil.copyfile(STDLIB / "json" / "decoder.py", one)
         print(f"one file: {one.name}, {one.stat().st_size} bytes")
 
-        cold: dict[str, list[tuple[float, float]]] = {"policyctl": [], "kingfisher": []}
+        cold: dict[str, list[tuple[float, float, float]]] = {"policyctl": [], "kingfisher": []}
         for run in range(args.runs):
             cold["policyctl"].append(policyctl([str(one)], scratch / f"pc-cold-{run}"))
             cold["kingfisher"].append(kingfisher([str(one)], scratch / f"kf-cold-{run}"))
-        warm: dict[str, list[tuple[float, float]]] = {"policyctl": [], "kingfisher": []}
+        warm: dict[str, list[tuple[float, float, float]]] = {"policyctl": [], "kingfisher": []}
         policyctl([str(one)], scratch / "pc-warm")
         kingfisher([str(one)], scratch / "kf-warm")
         for _ in range(args.runs):
@@ -114,7 +118,7 @@ def main() -> None:
             warm["kingfisher"].append(kingfisher([str(one)], scratch / "kf-warm"))
 
         clone = staged_clone(scratch)
-        staged: dict[str, list[tuple[float, float]]] = {"policyctl": [], "kingfisher": []}
+        staged: dict[str, list[tuple[float, float, float]]] = {"policyctl": [], "kingfisher": []}
         for run in range(args.runs):
             staged["policyctl"].append(
                 policyctl(["--staged"], scratch / f"pc-staged-{run}", cwd=clone)
