@@ -1,7 +1,7 @@
 """Cold start: a one-file scan with an empty cache, policyctl beside kingfisher-bin, and
 `scan --staged` in a fresh clone with an empty cache (the pre-commit.ci case).
 
-    python bench/cold_start.py [--runs 5]
+    python bench/cold_start.py [--runs 5] [--before REF]
 
 Each cold run gets a new empty cache folder: POLICYCTL_CACHE_DIR for policyctl, HOME
 and XDG_CACHE_HOME for kingfisher-bin 2.14 (its Vectorscan rule cache lives there). The
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
+import sys
 import sysconfig
 import tempfile
 from pathlib import Path
@@ -30,11 +31,17 @@ KINGFISHER = "kingfisher-bin==2.14.0"
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 
-def policyctl(args: list[str], cache: Path, cwd: Path | None = None) -> tuple[float, float, float]:
+def policyctl(
+    args: list[str], cache: Path, cwd: Path | None = None, code: Path | None = None
+) -> tuple[float, float, float]:
+    """`policyctl scan args`; with `code`, an earlier commit's policyctl exported there
+    (run as python -m policyctl, with this virtualenv's dependencies)."""
+    command = [policyctl_command()] if code is None else [sys.executable, "-m", "policyctl"]
+    env = {"POLICYCTL_CACHE_DIR": str(cache)}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     result = run_measured(
-        [policyctl_command(), "scan", *args, "--no-progress", "--no-audit", "-q"],
-        cwd=cwd,
-        env={"POLICYCTL_CACHE_DIR": str(cache)},
+        [*command, "scan", *args, "--no-progress", "--no-audit", "-q"], cwd=cwd, env=env
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"policyctl failed ({result.returncode}): {result.stderr[-500:]}")
@@ -97,8 +104,18 @@ def report(label: str, runs: list[tuple[float, float, float]]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="also time the one-file cold scan of this earlier commit, alternating",
+    )
     args = parser.parse_args()
     tool_venv("kingfisher", KINGFISHER)
+    earlier = None
+    if args.before:
+        from same_findings import export
+
+        earlier = export(args.before)
     with tempfile.TemporaryDirectory() as temporary:
         scratch = Path(temporary)
         one = scratch / "one" / "decoder.py"
@@ -106,10 +123,16 @@ def main() -> None:
         shutil.copyfile(STDLIB / "json" / "decoder.py", one)
         print(f"one file: {one.name}, {one.stat().st_size} bytes")
 
-        cold: dict[str, list[tuple[float, float, float]]] = {"policyctl": [], "kingfisher": []}
+        cold: dict[str, list[tuple[float, float, float]]] = {
+            "policyctl": [], "kingfisher": [], "before": []
+        }  # fmt: skip
         for run in range(args.runs):
             cold["policyctl"].append(policyctl([str(one)], scratch / f"pc-cold-{run}"))
             cold["kingfisher"].append(kingfisher([str(one)], scratch / f"kf-cold-{run}"))
+            if earlier is not None:
+                cold["before"].append(
+                    policyctl([str(one)], scratch / f"pc-before-{run}", code=earlier)
+                )
         warm: dict[str, list[tuple[float, float, float]]] = {"policyctl": [], "kingfisher": []}
         policyctl([str(one)], scratch / "pc-warm")
         kingfisher([str(one)], scratch / "kf-warm")
@@ -132,6 +155,9 @@ def main() -> None:
     ours = report("policyctl", cold["policyctl"])
     theirs = report("kingfisher-bin", cold["kingfisher"])
     print(f"  ratio: kingfisher-bin takes {theirs / ours:.2f}x policyctl's time")
+    if cold["before"]:
+        earlier_time = report(f"policyctl at {args.before}", cold["before"])
+        print(f"  ratio: {args.before} takes {earlier_time / ours:.2f}x this checkout's time")
     print("one-file scan, warm cache:")
     report("policyctl", warm["policyctl"])
     report("kingfisher-bin", warm["kingfisher"])
