@@ -36,7 +36,8 @@ def policyctl(
 ) -> tuple[float, float, float]:
     """`policyctl scan args`; with `code`, an earlier commit's policyctl exported there
     (run as python -m policyctl, with this virtualenv's dependencies)."""
-    command = [policyctl_command()] if code is None else [sys.executable, "-m", "policyctl"]
+    # -P: the working directory (maybe this checkout) must not come before `code`
+    command = [policyctl_command()] if code is None else [sys.executable, "-P", "-m", "policyctl"]
     env = {"POLICYCTL_CACHE_DIR": str(cache)}
     if code is not None:
         env["PYTHONPATH"] = str(code)

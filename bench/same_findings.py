@@ -145,7 +145,9 @@ def main() -> None:
         "dataset folder": [str(datasets(CACHE / "same-findings-datasets"))],
         "git history of this repository": ["--git", str(ROOT)],
     }
-    python = [sys.executable, "-m", "policyctl"]
+    # -P: not the working directory first on sys.path, which would import this
+    # checkout's policyctl for both sides when run from its top folder
+    python = [sys.executable, "-P", "-m", "policyctl"]
     failed = False
     with tempfile.TemporaryDirectory() as caches:
         before_cache = options.cache or Path(caches) / "before"
