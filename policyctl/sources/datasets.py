@@ -113,6 +113,9 @@ class DataOptions:
     as_kind: str | None = None
     sample_rows: int | None = None
     parts: int = 1
+    max_bytes: int | None = None
+    """--max-bytes-per-file: read a log or table up to this many bytes (to the end of
+    the line in progress; for Parquet, whole row groups within it), then stop: a sample."""
 
 
 SPLIT_BYTES = 8 * 1024 * 1024
@@ -170,7 +173,9 @@ class DataItem:
                 yield from self._parquet(notices)
                 return
             with self._open() as stream:
-                raw = io.BufferedReader(stream)
+                budget = self.options.max_bytes
+                limited = _ByteBudget(stream, budget) if budget is not None else None
+                raw = io.BufferedReader(limited or stream)
                 found = magic_format(raw.peek(SNIFF_BYTES)[:SNIFF_BYTES])
                 if self.kind == "log":
                     yield from _log_chunks(raw, self.display, notices)
@@ -185,6 +190,8 @@ class DataItem:
                 yield from notices.flush()
                 if stream.problem and self.part == 0:
                     yield Notice(self.display, stream.problem, stream.level)
+                if limited is not None and limited.sampled and self.part == 0:
+                    yield Notice(self.display, sampled_note(limited.read_bytes))
         except OSError as exc:
             yield from notices.flush()
             yield Notice(self.display, f"cannot be read: {_short_error(exc)}")
@@ -194,7 +201,14 @@ class DataItem:
             source: str | IO[bytes] = (
                 self.path if self.content is None else io.BytesIO(self.content)
             )
-            yield from self._cells(read_parquet(source, PARQUET_BATCH_ROWS, self.limit), notices)
+            groups: list[tuple[int, int]] = []
+            records = read_parquet(
+                source, PARQUET_BATCH_ROWS, self.limit, self.options.max_bytes, groups.append
+            )
+            yield from self._cells(records, notices)
+            if groups and self.part == 0:
+                read, total = groups[0]
+                yield Notice(self.display, sampled_note(read, f" of {total} row groups"))
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             if self.part == 0:
                 yield Notice(self.display, f"not a readable Parquet file: {_short_error(exc)}")
@@ -244,6 +258,53 @@ class DataItem:
                     batcher.add(text, record.number, name, record.line)
             yield from batcher.ready()
         yield from batcher.rest()
+
+
+def sampled_note(read: int | None, what: str = "") -> str:
+    """The notice of a file read only in part, by the per-file byte budget."""
+    amount = f"the first {read} bytes" if not what else f"the first {read}{what}"
+    return f"sampled: only {amount} read (--max-bytes-per-file)"
+
+
+LINE_GRACE = 1024 * 1024
+"""Past the byte budget, the line in progress is read to its end, up to this much more."""
+
+
+class _ByteBudget(io.RawIOBase):
+    """A stream that ends once `budget` bytes were read and the line in progress is
+    whole (or LINE_GRACE more bytes were read); `sampled` says whether data was left."""
+
+    def __init__(self, stream: io.RawIOBase, budget: int) -> None:
+        self.stream = stream
+        self.budget = budget
+        self.read_bytes = 0
+        self.done = False
+        self.sampled = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.done:
+            return 0
+        left = self.budget - self.read_bytes
+        if left > 0:
+            data = self.stream.read(min(len(buffer), left)) or b""
+        else:
+            data = self.stream.read(min(len(buffer), 4096)) or b""
+            end = data.find(b"\n")
+            if end >= 0 or not data or -left > LINE_GRACE:
+                data = data[: end + 1] if end >= 0 else data
+                self._finish()
+        if not data:
+            self.done = True
+        self.read_bytes += len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _finish(self) -> None:
+        self.done = True
+        self.sampled = bool(self.stream.read(1))
 
 
 def cell_text(value: Any) -> str:
