@@ -1,7 +1,7 @@
 """Cold start: a one-file scan with an empty cache, policyctl beside kingfisher-bin, and
 `scan --staged` in a fresh clone with an empty cache (the pre-commit.ci case).
 
-    python bench/cold_start.py [--runs 5]
+    python bench/cold_start.py [--runs 5] [--before REF]
 
 Each cold run gets a new empty cache folder: POLICYCTL_CACHE_DIR for policyctl, HOME
 and XDG_CACHE_HOME for kingfisher-bin 2.14 (its Vectorscan rule cache lives there). The
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
+import sys
 import sysconfig
 import tempfile
 from pathlib import Path
@@ -30,18 +31,25 @@ KINGFISHER = "kingfisher-bin==2.14.0"
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 
-def policyctl(args: list[str], cache: Path, cwd: Path | None = None) -> tuple[float, float]:
+def policyctl(
+    args: list[str], cache: Path, cwd: Path | None = None, code: Path | None = None
+) -> tuple[float, float, float]:
+    """`policyctl scan args`; with `code`, an earlier commit's policyctl exported there
+    (run as python -m policyctl, with this virtualenv's dependencies)."""
+    # -P: the working directory (maybe this checkout) must not come before `code`
+    command = [policyctl_command()] if code is None else [sys.executable, "-P", "-m", "policyctl"]
+    env = {"POLICYCTL_CACHE_DIR": str(cache)}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     result = run_measured(
-        [policyctl_command(), "scan", *args, "--no-progress", "--no-audit", "-q"],
-        cwd=cwd,
-        env={"POLICYCTL_CACHE_DIR": str(cache)},
+        [*command, "scan", *args, "--no-progress", "--no-audit", "-q"], cwd=cwd, env=env
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"policyctl failed ({result.returncode}): {result.stderr[-500:]}")
-    return result.seconds, result.peak_rss_mb
+    return result.seconds, result.peak_rss_mb, result.cpu_seconds
 
 
-def kingfisher(args: list[str], home: Path, cwd: Path | None = None) -> tuple[float, float]:
+def kingfisher(args: list[str], home: Path, cwd: Path | None = None) -> tuple[float, float, float]:
     tool = tool_venv("kingfisher", KINGFISHER) / "kingfisher"
     result = run_measured(
         [str(tool), "scan", *args, "--no-validate", "--no-update-check", "--jobs", "2"],
@@ -50,7 +58,7 @@ def kingfisher(args: list[str], home: Path, cwd: Path | None = None) -> tuple[fl
     )
     if result.returncode not in (0, 200, 205):
         raise SystemExit(f"kingfisher failed ({result.returncode}): {result.stderr[-500:]}")
-    return result.seconds, result.peak_rss_mb
+    return result.seconds, result.peak_rss_mb, result.cpu_seconds
 
 
 def git(repo: Path, *args: str) -> None:
@@ -82,19 +90,33 @@ def staged_clone(scratch: Path) -> Path:
     return clone
 
 
-def report(label: str, runs: list[tuple[float, float]]) -> float:
-    seconds = median([s for s, _ in runs])
-    peak = max(p for _, p in runs)
-    spread = ", ".join(f"{s:.2f}" for s, _ in runs)
-    print(f"  {label:34} median {seconds:5.2f} s  peak RSS {peak:4.0f} MB  (runs: {spread})")
+def report(label: str, runs: list[tuple[float, float, float]]) -> float:
+    seconds = median([s for s, _, _ in runs])
+    cpu = median([c for _, _, c in runs])
+    peak = max(p for _, p, _ in runs)
+    spread = ", ".join(f"{s:.2f}" for s, _, _ in runs)
+    print(
+        f"  {label:34} median {seconds:5.2f} s  CPU {cpu:5.2f} s  peak RSS {peak:4.0f} MB  "
+        f"(runs: {spread})"
+    )
     return seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="also time the one-file cold scan of this earlier commit, alternating",
+    )
     args = parser.parse_args()
     tool_venv("kingfisher", KINGFISHER)
+    earlier = None
+    if args.before:
+        from same_findings import export
+
+        earlier = export(args.before)
     with tempfile.TemporaryDirectory() as temporary:
         scratch = Path(temporary)
         one = scratch / "one" / "decoder.py"
@@ -102,11 +124,17 @@ def main() -> None:
         shutil.copyfile(STDLIB / "json" / "decoder.py", one)
         print(f"one file: {one.name}, {one.stat().st_size} bytes")
 
-        cold: dict[str, list[tuple[float, float]]] = {"policyctl": [], "kingfisher": []}
+        cold: dict[str, list[tuple[float, float, float]]] = {
+            "policyctl": [], "kingfisher": [], "before": []
+        }  # fmt: skip
         for run in range(args.runs):
             cold["policyctl"].append(policyctl([str(one)], scratch / f"pc-cold-{run}"))
             cold["kingfisher"].append(kingfisher([str(one)], scratch / f"kf-cold-{run}"))
-        warm: dict[str, list[tuple[float, float]]] = {"policyctl": [], "kingfisher": []}
+            if earlier is not None:
+                cold["before"].append(
+                    policyctl([str(one)], scratch / f"pc-before-{run}", code=earlier)
+                )
+        warm: dict[str, list[tuple[float, float, float]]] = {"policyctl": [], "kingfisher": []}
         policyctl([str(one)], scratch / "pc-warm")
         kingfisher([str(one)], scratch / "kf-warm")
         for _ in range(args.runs):
@@ -114,7 +142,7 @@ def main() -> None:
             warm["kingfisher"].append(kingfisher([str(one)], scratch / "kf-warm"))
 
         clone = staged_clone(scratch)
-        staged: dict[str, list[tuple[float, float]]] = {"policyctl": [], "kingfisher": []}
+        staged: dict[str, list[tuple[float, float, float]]] = {"policyctl": [], "kingfisher": []}
         for run in range(args.runs):
             staged["policyctl"].append(
                 policyctl(["--staged"], scratch / f"pc-staged-{run}", cwd=clone)
@@ -128,6 +156,9 @@ def main() -> None:
     ours = report("policyctl", cold["policyctl"])
     theirs = report("kingfisher-bin", cold["kingfisher"])
     print(f"  ratio: kingfisher-bin takes {theirs / ours:.2f}x policyctl's time")
+    if cold["before"]:
+        earlier_time = report(f"policyctl at {args.before}", cold["before"])
+        print(f"  ratio: {args.before} takes {earlier_time / ours:.2f}x this checkout's time")
     print("one-file scan, warm cache:")
     report("policyctl", warm["policyctl"])
     report("kingfisher-bin", warm["kingfisher"])

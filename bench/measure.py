@@ -4,6 +4,7 @@ whole process tree (parent and workers) from /proc; medians; tools in cache venv
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -23,12 +24,15 @@ class RunResult:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0
+    """User plus system CPU time of the process and the workers it waited for."""
 
 
 def run_measured(
     command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> RunResult:
     """Run `command`, returning wall seconds and the peak summed RSS of its process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -52,7 +56,9 @@ def run_measured(
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    return RunResult(seconds, peak[0] / 1024, process.returncode, stdout, stderr)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return RunResult(seconds, peak[0] / 1024, process.returncode, stdout, stderr, cpu)
 
 
 def _tree_rss_kb(pid: int) -> int:

@@ -118,6 +118,13 @@ def main() -> None:
     parser.add_argument("--ref", help="the earlier commit (default: merge-base with main)")
     parser.add_argument("--subset-mb", type=float, default=60)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="one policyctl cache folder for both sides, kept (default: an empty one each, "
+        "removed after). Entries are named by the digest of the code that made them, so "
+        "the two never share one; a kept cache spares compiling Hyperscan on a busy machine",
+    )
     options = parser.parse_args()
     ref = (
         options.ref
@@ -138,13 +145,17 @@ def main() -> None:
         "dataset folder": [str(datasets(CACHE / "same-findings-datasets"))],
         "git history of this repository": ["--git", str(ROOT)],
     }
-    python = [sys.executable, "-m", "policyctl"]
+    # -P: not the working directory first on sys.path, which would import this
+    # checkout's policyctl for both sides when run from its top folder
+    python = [sys.executable, "-P", "-m", "policyctl"]
     failed = False
     with tempfile.TemporaryDirectory() as caches:
+        before_cache = options.cache or Path(caches) / "before"
+        after_cache = options.cache or Path(caches) / "after"
         for label, target in inputs.items():
             args = [*target, "--jobs", str(options.jobs)]
-            old = scan(python, args, Path(caches) / "before", str(before))
-            new = scan(python, args, Path(caches) / "after", None)
+            old = scan(python, args, before_cache, str(before))
+            new = scan(python, args, after_cache, None)
             same = old == new
             failed |= not same
             print(f"{label}: {len(old)} findings before ({ref[:12]}), {len(new)} after: "

@@ -28,10 +28,14 @@ Files = Annotated[
 ]
 
 
-def _chosen(files: list[Path] | None, extra: list[Path] | None = None) -> tuple[Rule, ...]:
+def _chosen(
+    files: list[Path] | None, extra: list[Path] | None = None, check: bool = False
+) -> tuple[Rule, ...]:
+    """The rules of `files`, else the built-in ones and `extra`; `check`: the built-in
+    rules are checked in full too (validate, test), not just parsed as a scan does."""
     if files:
         return load_rules(files, builtin=False)
-    return load_rules(extra or [])
+    return load_rules(extra or [], check_builtin=check)
 
 
 @rules_app.command("list")
@@ -99,7 +103,7 @@ def validate_rules(files: Files = None) -> None:
 
     Exit code 2 with a one-line message naming the file, rule and field on the first error.
     """
-    rules = _chosen(files)
+    rules = _chosen(files, check=True)
     compile_ruleset(rules)
     sources = Counter(r.source for r in rules)
     stdout.print(f"ok: {len(rules)} rules in {len(sources)} files")
@@ -114,7 +118,7 @@ def test_rules(
 
     Exit code 1 when any rule fails, listing each failure by rule.
     """
-    rules = _chosen(files)
+    rules = _chosen(files, check=True)
     failures = run_examples(rules, engine)
     examples = sum(len(r.examples) + len(r.negative_examples) for r in rules)
     for failure in failures:

@@ -23,6 +23,7 @@ from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import Ruleset
+from policyctl.engine.interface import pausing
 from policyctl.sources.interface import Item
 from policyctl.sources.targets import TargetItem, TargetOutcome, open_target
 
@@ -168,9 +169,19 @@ def time_budget(seconds: float) -> Iterator[Countdown]:
     def expire(_signum: int, _frame: object) -> None:
         raise TimeBudgetExceeded
 
+    def pause() -> Callable[[], None]:
+        left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+
+        def resume() -> None:
+            if left > 0:
+                signal.setitimer(signal.ITIMER_REAL, left)
+
+        return resume
+
     previous = signal.signal(signal.SIGALRM, expire)
     try:
-        yield countdown
+        with pausing(pause):  # compiling Hyperscan is not the input's time
+            yield countdown
     finally:
         countdown.stop()
         signal.signal(signal.SIGALRM, previous)

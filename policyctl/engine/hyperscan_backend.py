@@ -19,7 +19,7 @@ import hyperscan
 
 from policyctl.core.cache import entry_name, load_entry, store_entry
 from policyctl.core.errors import RuleError
-from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher, not_timed
 
 
 def compile_database(
@@ -33,18 +33,24 @@ def compile_database(
     cached = cached_database(expressions, ids, flags, kind)
     if cached is not None:
         return cached
+    with not_timed():  # once per rule set, not the input's time (--time-budget)
+        try:
+            database = _compile(expressions, ids, flags)
+        except hyperscan.error:
+            _raise_for_first_bad_pattern(expressions, names)
+            raise
+        store_entry(_entry_name(expressions, ids, flags, kind), hyperscan.dumpb(database))
+    return database
+
+
+def _compile(expressions: list[bytes], ids: list[int], flags: int) -> Any:
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    try:
-        database.compile(
-            expressions=expressions,
-            ids=ids,
-            elements=len(expressions),
-            flags=[flags] * len(expressions) if flags else 0,
-        )
-    except hyperscan.error:
-        _raise_for_first_bad_pattern(expressions, names)
-        raise
-    store_entry(_entry_name(expressions, ids, flags, kind), hyperscan.dumpb(database))
+    database.compile(
+        expressions=expressions,
+        ids=ids,
+        elements=len(expressions),
+        flags=[flags] * len(expressions) if flags else 0,
+    )
     return database
 
 

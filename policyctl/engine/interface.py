@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -100,3 +101,34 @@ class Matcher(ABC):
         the offset where the hit ends; it must decide by the line that offset ends, so
         that a hit and the match confirmed for it (in the same line) are judged alike.
         """
+
+
+Pause = Callable[[], Callable[[], None]]
+"""Stops a clock and returns what starts it again (see not_timed)."""
+
+_pauses: list[Pause] = []
+
+
+@contextmanager
+def pausing(pause: Pause) -> Iterator[None]:
+    """While the block runs, `pause` is called around every not_timed stretch of work:
+    how a per-input time budget (detection.scan) leaves out compiling a database."""
+    _pauses.append(pause)
+    try:
+        yield
+    finally:
+        _pauses.remove(pause)
+
+
+@contextmanager
+def not_timed() -> Iterator[None]:
+    """Work done once per process, not for the input at hand: compiling a Hyperscan
+    database (seconds; a minute on a busy machine). A time budget that counted it would
+    cut the compile short, the database would never reach the cache, and every later
+    input would compile again and be cut short too."""
+    resumes = [pause() for pause in _pauses]
+    try:
+        yield
+    finally:
+        for resume in reversed(resumes):
+            resume()

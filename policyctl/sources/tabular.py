@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal, NamedTuple, cast, overload
@@ -95,9 +96,101 @@ class TableLayout:
     has_header: bool
 
 
+class _Sniffer(csv.Sniffer):
+    """csv.Sniffer with the same answers, its delimiter guess made several times faster.
+
+    csv.Sniffer._guess_delimiter tallies, for every line of the sample and every one of
+    the 127 ASCII characters, how many times the character occurs in the line: 127 scans
+    of each line, and `has_header` sniffs once more. On numeric tables that was more than
+    half the time of scanning them (0.1-0.2 s a file). Here each line is counted once
+    (collections.Counter) and a character's lines without it are tallied when next
+    needed, building the very same tables, in the same order (which decides ties); the
+    rest of the method is the standard library's, line for line. tests/unit/
+    test_tabular_sniff.py holds it to csv.Sniffer's answers.
+    """
+
+    def _guess_delimiter(self, data: str, delimiters: str | None) -> tuple[str, int | bool]:
+        lines = list(filter(None, data.split("\n")))
+        ascii = [chr(c) for c in range(127)]  # 7-bit ASCII
+        chunk_length = min(10, len(lines))
+        iteration = 0
+        char_frequency: dict[str, dict[int, int]] = {char: {} for char in ascii}
+        tallied = dict.fromkeys(ascii, 0)  # lines counted into each char's table so far
+        seen: list[str] = []  # the chars met so far, in ASCII order: only their tables
+        counted = 0  # can have a mode (the others hold only zeros, and are skipped)
+        modes: dict[str, tuple[int, int]] = {}
+        delims: dict[str, tuple[int, int]] = {}
+        start, end = 0, chunk_length
+        while start < len(lines):
+            iteration += 1
+            for line in lines[start:end]:
+                for char, freq in Counter(line).items():
+                    table = char_frequency.get(char)
+                    if table is None:
+                        continue  # not 7-bit ASCII
+                    if not table:
+                        seen.append(char)
+                    absent = counted - tallied[char]
+                    if absent:
+                        table[0] = table.get(0, 0) + absent
+                    table[freq] = table.get(freq, 0) + 1
+                    tallied[char] = counted + 1
+                counted += 1
+            seen.sort()
+            for char in seen:  # the lines since each char was last seen hold it 0 times
+                absent = counted - tallied[char]
+                if absent:
+                    table = char_frequency[char]
+                    table[0] = table.get(0, 0) + absent
+                    tallied[char] = counted
+
+            for char in seen:
+                items = list(char_frequency[char].items())
+                if len(items) == 1 and items[0][0] == 0:
+                    continue
+                if len(items) > 1:
+                    modes[char] = max(items, key=lambda x: x[1])
+                    items.remove(modes[char])
+                    modes[char] = (modes[char][0], modes[char][1] - sum(item[1] for item in items))
+                else:
+                    modes[char] = items[0]
+
+            total = float(min(chunk_length * iteration, len(lines)))
+            consistency = 1.0
+            threshold = 0.9
+            while len(delims) == 0 and consistency >= threshold:
+                for k, v in modes.items():
+                    consistent = v[0] > 0 and v[1] > 0 and (v[1] / total) >= consistency
+                    if consistent and (delimiters is None or k in delimiters):
+                        delims[k] = v
+                consistency -= 0.01
+
+            if len(delims) == 1:
+                return _spaced(lines, next(iter(delims)))
+
+            start = end
+            end += chunk_length
+
+        if not delims:
+            return ("", 0)
+
+        if len(delims) > 1:
+            for d in self.preferred:
+                if d in delims:
+                    return _spaced(lines, d)
+
+        ranked = sorted((v, k) for (k, v) in delims.items())
+        return _spaced(lines, ranked[-1][1])
+
+
+def _spaced(lines: list[str], delim: str) -> tuple[str, bool]:
+    """The delimiter, and whether it is always followed by a space on the first line."""
+    return (delim, lines[0].count(delim) == lines[0].count(f"{delim} "))
+
+
 def sniff_layout(sample: str, default_delimiter: str = ",") -> TableLayout:
     """The dialect and header of a delimited file, guessed from its first lines."""
-    sniffer = csv.Sniffer()
+    sniffer = _Sniffer()
     try:
         dialect = sniffer.sniff(sample, delimiters=",;\t|")
         delimiter, quotechar = dialect.delimiter, dialect.quotechar or '"'

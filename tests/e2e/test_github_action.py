@@ -212,13 +212,27 @@ def test_the_dependencies_are_installed_at_pinned_versions_and_hashes(runner_tem
 
 
 def test_pip_and_the_policyctl_cache_are_restored_between_runs() -> None:
-    cache = next(
-        s for s in ACTION["runs"]["steps"] if s.get("uses", "").startswith("actions/cache")
-    )
-    paths = cache["with"]["path"].split()
+    caches = [s for s in ACTION["runs"]["steps"] if s.get("uses", "").startswith("actions/cache")]
+    paths = [cache["with"]["path"] for cache in caches]
     assert paths == ["~/.cache/policyctl-action/pip", "~/.cache/policyctl-action/policyctl"]
     assert 'PIP_CACHE_DIR="$HOME/.cache/policyctl-action/pip"' in step("Install policyctl")["run"]
     assert 'POLICYCTL_CACHE_DIR="$HOME/.cache/policyctl-action/policyctl"' in step("Scan")["run"]
+    names = [s["name"] for s in ACTION["runs"]["steps"]]
+    assert names.index("Rule-set digest") < names.index("Restore the policyctl cache")
+    assert "${{ steps.ruleset.outputs.digest }}" in caches[1]["with"]["key"]
+
+
+def test_the_policyctl_cache_key_holds_the_digest_of_the_installed_rules(
+    runner_temp: Path, tmp_path: Path
+) -> None:
+    from policyctl.detection.rules import load_rules
+    from policyctl.evidence.subjects import ruleset_digest
+
+    (tmp_path / "output").write_text("")
+    runner = {"RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(tmp_path / "output")}
+    done = run_step(step("Rule-set digest"), {}, runner, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert outputs(tmp_path) == {"digest": ruleset_digest(load_rules())}
 
 
 def test_a_push_scans_the_commits_it_pushed(runner_temp: Path, git_repo: Path) -> None:

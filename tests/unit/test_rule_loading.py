@@ -1,0 +1,63 @@
+"""A scan only parses the built-in rule files (they ship inside the package); these tests
+are what checks them in full instead, and `rules validate` / `rules test` still do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policyctl.core.builtin import builtin_dir
+from policyctl.detection import rules as rules_module
+from policyctl.detection.rules import load_rule_file, load_rules, rule_files
+from tests.conftest import RunPolicyctl
+
+BUILTIN_FILES = rule_files(builtin_dir("rules"))
+
+
+@pytest.mark.parametrize("path", BUILTIN_FILES, ids=[p.name for p in BUILTIN_FILES])
+def test_each_builtin_file_passes_every_check_and_parses_to_the_same_rules(path: Path) -> None:
+    checked = rules_module._load_rule_file(path)  # schema, regex safety, validators, filters
+    assert checked, path
+    assert rules_module._parse_rule_file(path) == checked
+    assert load_rule_file(path, trusted=True) == checked
+
+
+def test_the_builtin_rules_load_alike_checked_or_trusted() -> None:
+    assert load_rules(check_builtin=True) == load_rules()
+
+
+UNSAFE = """\
+rules:
+  - id: custom.nested
+    category: secret
+    title: Nested repeat
+    severity: high
+    data_class: credential
+    pattern: '(a+)+b'
+    examples: ['aab', 'ab']
+    negative_examples: ['aa']
+"""
+
+
+def test_rules_validate_checks_the_builtin_rules_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, policyctl_in_process: RunPolicyctl
+) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text(UNSAFE, encoding="utf-8")
+    monkeypatch.setattr(rules_module, "builtin_dir", lambda name: folder)
+    result = policyctl_in_process("rules", "validate")
+    assert result.code == 2, result.all_output
+    assert "rule custom.nested: field 'pattern': could backtrack" in result.err
+
+
+def test_extra_rule_files_are_checked_in_full_at_scan_time(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(UNSAFE, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("hello\n", encoding="utf-8")
+    result = policyctl_in_process("scan", tmp_path / "a.txt", "--rules", extra)
+    assert result.code == 2, result.all_output
+    assert "rule custom.nested: field 'pattern': could backtrack" in result.err
