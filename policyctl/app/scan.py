@@ -18,7 +18,7 @@ from policyctl.core.model import Notice
 from policyctl.core.stages import Stages, start_stages
 from policyctl.core.workers import worker_count
 from policyctl.detection.detect import DetectOptions
-from policyctl.detection.repeats import fold_repeats
+from policyctl.detection.repeats import fold_places, fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules, select_rules
 from policyctl.detection.scan import Progress, finding_order, run_scan
 from policyctl.detection.suppress import Allowlist
@@ -191,6 +191,9 @@ def scan_result(
             allow_incomplete=settings.allow_incomplete,
         )
         findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
+        # After every per-place verdict (baseline, waivers, modes): see detection.repeats.
+        if not settings.per_place:
+            findings = fold_places(findings)
         counts.update(findings=len(findings))
     return ScanResult(
         findings=findings,

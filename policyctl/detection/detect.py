@@ -423,6 +423,7 @@ def finding_for(
         location=location,
         preview=preview(value),
         fingerprint=fingerprint(rule.id, identity, chunk.origin.path),
+        value_key=value_key(rule.id, value) if rule.category == "secret" else None,
         entropy=round(verdict.entropy, 2) if verdict.entropy is not None else None,
         validated=verdict.validated,
         tags=rule.tags,
@@ -571,6 +572,15 @@ def place_identity(chunk: Chunk, match: Match, location: Location) -> str:
     after = data[match.value_end : line_end if line_end != -1 else high]
     context = (before + b"\0" + after).decode("utf-8", "replace")
     return f"{context}\0{location.field or ''}\0{location.row or ''}"
+
+
+def value_key(rule_id: str, value: str) -> str:
+    """Identity of a secret wherever it is found: rule and normalised value, no path.
+    Findings with the same key are one secret to rotate (detection.repeats.fold_places)."""
+    normalised = "".join(value.split())
+    identity = f"policyctl-value-v1\0{rule_id}\0{normalised}"
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:32]
 
 
 def fingerprint(rule_id: str, value: str, path: str) -> str:
