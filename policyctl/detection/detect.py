@@ -369,6 +369,8 @@ def _in_a_decimal(data: bytes, match: Match) -> bool:
 CANDIDATE_CONTEXT = 256
 """Bytes of the line on each side of a value that the false-positive filters see: they
 look at the key and operator before it, and a minified file's line can be megabytes."""
+CANDIDATE_LINES_ABOVE = 5
+"""Lines before the value's line (at most CANDIDATE_CONTEXT bytes) the filters see too."""
 
 
 def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
@@ -380,11 +382,20 @@ def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
     high = min(len(data), match.value_end + CANDIDATE_CONTEXT)
     line_end = data.find(b"\n", match.value_end, high)
     line_end = high if line_end < 0 else line_end
+    # Lines above belong to the same text only outside tables (a cell a line, see Chunk).
+    above_start = line_start
+    in_table = chunk.line_locations is not None
+    floor = line_start if in_table else max(0, line_start - CANDIDATE_CONTEXT)
+    for _ in range(CANDIDATE_LINES_ABOVE):
+        if above_start <= floor:
+            break
+        above_start = data.rfind(b"\n", floor, above_start - 1) + 1 or floor
     return Candidate(
         value=value,
         before=data[line_start : match.value_start].decode("utf-8", "replace"),
         after=data[match.value_end : line_end].decode("utf-8", "replace"),
         path=chunk.origin.path,
+        above=data[above_start:line_start].decode("utf-8", "replace"),
     )
 
 

@@ -27,6 +27,9 @@ class Candidate:
     """The text of the line before the value (the key, the operator, an opening quote)."""
     after: str = ""
     path: str = ""
+    above: str = ""
+    """The few lines before the value's line (see detect.candidate): a statement or a
+    documentation block that started there."""
 
 
 PLACEHOLDER_WORDS = (
@@ -641,6 +644,45 @@ def is_token_with_a_wrong_checksum(c: Candidate) -> bool:
     return _CHECKSUMMED_TOKEN.match(c.value) is not None and not crc32_checksum_token(c.value)
 
 
+_DOCUMENTATION_HOST = re.compile(
+    r"(?i)(?:://|@)(?:[a-z0-9-]+\.)*"
+    r"(?:example\.(?:com|net|org)|[a-z0-9-]+\.(?:example|test|invalid|localhost))"
+    r"(?![a-z0-9.-])"
+)
+
+
+def is_near_documentation_host(c: Candidate) -> bool:
+    """A value on the line of, or just below, a URL or address on a host reserved for
+    documentation (RFC 2606 and 6761: `example.com`, `.example`, `.test`, `.invalid`,
+    `.localhost`): `http.query("http://example.com", password="...")`. No deployed
+    service is reached there, so what is written to log in to it is an example."""
+    return any(_DOCUMENTATION_HOST.search(text) for text in (c.before, c.after, c.above))
+
+
+_DOCTEST_PROMPT = re.compile(r"^\s*(?:#\s*)?(?:>>>|\.\.\.)\s")
+
+
+def is_doctest_example(c: Candidate) -> bool:
+    """A value typed at a doctest prompt (`>>> client = Client(token="...")`): an example
+    in documentation, run as a test, never a deployed credential."""
+    return _DOCTEST_PROMPT.match(c.before) is not None
+
+
+TEST_VALUE_WORDS = frozenset({"test", "tests", "testing", "fake", "dummy", "mock", "bogus", "stub"})
+_TEST_PATH = re.compile(
+    r"(?i)(?:^|/)(?:tests?|testing|spec|__tests__)/|(?:^|/)test_[^/]*$|_test\.[^/]*$"
+)
+
+
+def is_test_value_key(c: Candidate) -> bool:
+    """In a test file, a key that says its value is for tests (`MASKED_TEST_SECRET`,
+    `fake_token`, `dummyPassword`): a fixture the test suite made up. Outside tests such a
+    name is not trusted (a test environment's password is still a credential)."""
+    if _TEST_PATH.search(c.path) is None:
+        return False
+    return not TEST_VALUE_WORDS.isdisjoint(key_words(_key_of(c.before)))
+
+
 CREDENTIAL_WORDS = frozenset(
     {
         "key",
@@ -701,6 +743,9 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "vector_drawing": is_vector_drawing,
     "wrong_checksum": is_token_with_a_wrong_checksum,
     "key_without_credential_word": is_key_without_credential_word,
+    "documentation_host": is_near_documentation_host,
+    "doctest_example": is_doctest_example,
+    "test_value_key": is_test_value_key,
 }
 
 

@@ -27,7 +27,8 @@ def scan(run: RunPolicyctl, folder: Path, *args: str) -> tuple[int, dict[str, An
 
 
 def places(finding: dict[str, Any]) -> list[str]:
-    return [finding["location"]["path"]] + [p["location"]["path"] for p in finding.get("also_at", [])]
+    others = finding.get("also_at", [])
+    return [finding["location"]["path"]] + [p["location"]["path"] for p in others]
 
 
 def test_one_secret_in_three_files_is_one_finding_listing_the_other_places(
@@ -191,9 +192,11 @@ def test_places_under_different_modes_are_not_folded(
         "id: scoped\nname: Scoped\nversion: '1'\n"
         "framework: {name: t, version: '1', url: 'https://example.org'}\n"
         "controls:\n"
-        "  - id: SRC\n    title: code\n    description: code\n    selects: [{categories: [secret]}]\n"
+        "  - id: SRC\n    title: code\n    description: code\n"
+        "    selects: [{categories: [secret]}]\n"
         "    mode: block\n    paths: ['src/**']\n"
-        "  - id: DOCS\n    title: docs\n    description: docs\n    selects: [{categories: [secret]}]\n"
+        "  - id: DOCS\n    title: docs\n    description: docs\n"
+        "    selects: [{categories: [secret]}]\n"
         "    mode: warn\n    paths: ['docs/**']\n"
     )
     write_files(tmp_path, {"pack.yaml": pack})
@@ -228,9 +231,7 @@ def test_sarif_lists_the_other_places_as_related_locations(
     document = json.loads(run.out)
     assert schema_problems(document, "sarif-2.1.0") == []
     [result] = document["runs"][0]["results"]
-    related = [
-        r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]
-    ]
+    related = [r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]]
     shown = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert sorted([shown, *related]) == ["a.py", "b.py", "c.py"]
 
