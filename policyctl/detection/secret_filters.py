@@ -473,11 +473,14 @@ CURSOR_WORDS = frozenset(
         "batch",
         "follow",
         "verification",
+        "client",
     }
 )
 """Words that, just before `token`, make it a position or an idempotency mark that an API
 hands back (`NextToken`, `ContinuationToken`, `ClientRequestToken`,
-`LifecycleActionToken`), not a credential."""
+`LifecycleActionToken`, AWS's `ClientToken`), or a token its issuer documents as public
+(a Facebook app's client token is embedded in mobile apps), not a credential. A Vault
+`client_token` is found by the Vault rules, by its `hvs.` prefix."""
 
 
 IDENTIFIER_KEY_WORDS = frozenset(
@@ -607,6 +610,32 @@ def is_words_and_digits(c: Candidate) -> bool:
     (`hunter42`, `limited123`, `NEW-SECRET`, `admin:secret`, `Orange-2`, `pass1`). A person
     made it up for a test or a doc; a generated credential does not read this way."""
     return _WORDS_AND_DIGITS.match(c.value) is not None
+
+
+LEET_DIGITS = "0134578@$"
+LEET = str.maketrans(LEET_DIGITS, "oieastbas")
+_HAS_LETTER = re.compile("[A-Za-z]")
+LEET_CREDENTIAL_WORDS = frozenset(
+    {"secret", "password", "passwd", "pass", "token", "key", "admin", "test", "letmein"}
+)
+
+
+def is_leetspeak_words(c: Candidate) -> bool:
+    """A credential word in leetspeak among plain words (`EXPRESS_53cr37`, `p4ssw0rd_test`,
+    `my-t0k3n`): read with its digits as the letters they stand for, the value is a word or
+    three (see is_words_and_digits) and one of them says secret, password, token ...
+    Someone typed it for a test; a generated value that happens to read as letters holds
+    no such word."""
+    if not any(ch in LEET_DIGITS for ch in c.value):
+        return False
+    # Digits stand for letters only inside a word: the `42` of `4dm1n-42` is a number.
+    parts = re.split(r"([-_:.@ ])", c.value)
+    read = "".join(p.translate(LEET) if _HAS_LETTER.search(p) else p for p in parts)
+    if _WORDS_AND_DIGITS.match(read) is None:
+        return False
+    words = {word.lower() for word in re.split(r"[-_:.@ ]", read)}
+    credential = tuple(LEET_CREDENTIAL_WORDS)
+    return any(word.startswith(credential) or word.endswith(credential) for word in words)
 
 
 CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer", ".ca-bundle", ".p7b")
@@ -746,6 +775,7 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "documentation_host": is_near_documentation_host,
     "doctest_example": is_doctest_example,
     "test_value_key": is_test_value_key,
+    "leetspeak_words": is_leetspeak_words,
 }
 
 

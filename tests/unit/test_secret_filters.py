@@ -19,6 +19,7 @@ from policyctl.detection.secret_filters import (
     is_in_certificate_text,
     is_key_without_credential_word,
     is_keyboard_mash,
+    is_leetspeak_words,
     is_lockfile_hash,
     is_low_entropy,
     is_name_of_the_key,
@@ -410,3 +411,33 @@ def test_a_key_naming_a_test_value_in_a_test_file_is_a_fixture(before: str, path
 )
 def test_a_test_word_counts_only_in_the_key_of_a_test_file(before: str, path: str) -> None:
     assert not is_test_value_key(Candidate(VALUE, before, path=path))
+
+
+@pytest.mark.parametrize(
+    ("value", "before"),
+    [
+        ("EXPRESS_53cr37", 'EXPRESS_SECRET_KEY = "'),
+        ("p4ssw0rd_test", "password = '"),
+        ("my-t0k3n", "token: "),
+        ("4dm1n-42", "admin_password = '"),
+    ],
+)
+def test_a_credential_word_in_leetspeak_is_a_test_value(value: str, before: str) -> None:
+    assert is_leetspeak_words(Candidate(value, before))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "K3M5T0P1Q7",  # reads as letters, but as no credential word
+        "Xq7KeyZp2LmWv9",  # `key` by chance inside a random value
+        "s3cr3tT0k3nZq8rT2vLw9kPx",  # a word at the start of a long random value
+        "EXPRESS_SECRET",  # no leetspeak: other filters judge it
+    ],
+)
+def test_random_values_are_not_taken_for_leetspeak(value: str) -> None:
+    assert not is_leetspeak_words(Candidate(value, 'token = "'))
+
+
+def test_an_aws_client_token_is_an_idempotency_mark() -> None:
+    assert is_cursor_token_key(Candidate("cachedvol980217", '"ClientToken": "'))
