@@ -394,11 +394,14 @@ def run_policyctl(root: Path) -> dict[str, list[tuple[int, str]]]:
         )
         report = json.loads(out.read_text())
     found: dict[str, list[tuple[int, str]]] = {}
-    for f in report["findings"]:
-        if f["suppressed"] is None and f["category"] == "secret":
-            found.setdefault(f["location"]["path"], []).append(
-                (f["location"].get("line") or 0, f["rule_id"])
-            )
+    secrets = [f for f in report["findings"] if f["suppressed"] is None]
+    secrets = [f for f in secrets if f["category"] == "secret"]
+    # A secret found in several places is one finding listing the others (also_at); every
+    # place counts here, so files and lines compare with detect-secrets' one per place.
+    for f in secrets:
+        for where in (f["location"], *(p["location"] for p in f.get("also_at", ()))):
+            found.setdefault(where["path"], []).append((where.get("line") or 0, f["rule_id"]))
+    print(f"  policyctl on {root.name}: {len(secrets)} secret findings (one per rule and value)")
     return found
 
 
