@@ -245,3 +245,16 @@ def test_the_json_report_with_places_is_valid_and_markdown_counts_them(
 
     assert schema_problems(report, "report") == []
     assert "(+1 more place)" in render(report, "markdown", RenderOptions())
+
+
+def test_when_blocked_every_place_gets_its_comment_to_paste(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    write_files(tmp_path, copies(fakes.github_pat("hints"), "a.py", "b.sh"))
+
+    run = policyctl_in_process("scan", ".", "--no-progress", cwd=tmp_path)
+
+    assert run.code == 1
+    comment = "# policyctl: ignore[secret.github-pat-classic]"
+    assert f"  a.py:1: {comment}" in run.err.splitlines()
+    assert f"  b.sh:1: {comment}" in run.err.splitlines()
