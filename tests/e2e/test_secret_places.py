@@ -245,6 +245,7 @@ def test_the_json_report_with_places_is_valid_and_markdown_counts_them(
 
     assert schema_problems(report, "report") == []
     assert "(+1 more place)" in render(report, "markdown", RenderOptions())
+    assert "+1 more place</td>" in render(report, "html", RenderOptions())
 
 
 def test_when_blocked_every_place_gets_its_comment_to_paste(
