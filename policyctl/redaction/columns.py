@@ -212,7 +212,7 @@ class ColumnRedactor:
         self.tally: ColumnTally = Counter()
         self._by_field: dict[str | None, ColumnRule | None] = {}
         self._mechanisms: dict[NoiseSpec, Mechanism] = {}
-        self._stand_ins: dict[Strategy, Any] = {}
+        self._stand_ins: dict[tuple[Strategy, str | None], Any] = {}
 
     @property
     def active(self) -> bool:
@@ -263,9 +263,11 @@ class ColumnRedactor:
                 continue
             assert rule.strategy is not None
             strategy = MASK if index in secrets else rule.strategy
-            stand_ins = self._stand_ins.get(strategy)
+            kind = synthetic_kind(claim.column) if strategy.name == "synthetic" else None
+            stand_ins = self._stand_ins.get((strategy, kind))
             if stand_ins is None:
-                stand_ins = self._stand_ins[strategy] = StandIns(strategy, self.keys)
+                stand_ins = StandIns(strategy, self.keys, kind)
+                self._stand_ins[strategy, kind] = stand_ins
             text, used = stand_ins.make(values[index])
             fitted = used == str(rule.strategy)
             self.tally[claim.column, str(rule), REPLACED if fitted else MASKED] += 1
@@ -309,3 +311,23 @@ def format_number(value: float, decimals: int | None) -> str:
     if decimals < 0:
         return repr(value)
     return f"{value:.{decimals}f}"
+
+
+_SYNTHETIC_HEADERS = {"email": "pii.email-address", "mail": "pii.email-address"}
+
+
+def synthetic_kind(column: str) -> str:
+    """The kind of fake a column redacted whole with `synthetic` gets, from its name:
+    a name for `first_name`, a street for `address`, an e-mail address for `email`
+    (policyctl.detection.names judges the name); "" (same shape) for anything else."""
+    from policyctl.detection.names import PERSON_NAME, header_rule, header_words, weak_person_header
+
+    words = header_words(column)
+    said = header_rule(words)
+    if said is not None:
+        return said
+    if weak_person_header(words):
+        return PERSON_NAME
+    if words and ("dob" in words or ("birth" in words and "date" in words)):
+        return "pii.date-of-birth"
+    return next((_SYNTHETIC_HEADERS[w] for w in words if w in _SYNTHETIC_HEADERS), "")
