@@ -21,7 +21,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from policyctl.core.model import Finding, Place
-from policyctl.detection.scan import finding_order
 
 
 def fold_repeats(
@@ -69,6 +68,10 @@ def fold_places(findings: Iterable[Finding]) -> list[Finding]:
     """One finding per secret (rule and value) and verdict: the weightiest place, with
     the others in `also_at` and `occurrences` summed; findings without a value key
     (personal data) pass through. The result is in finding order."""
+    # detection.scan folds history repeats with this module, so its order is read here
+    # when called, not when imported.
+    from policyctl.detection.scan import finding_order
+
     kept: list[Finding] = []
     groups: dict[tuple[object, ...], list[Finding]] = {}
     for finding in findings:
