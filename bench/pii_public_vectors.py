@@ -1,9 +1,11 @@
-"""Recall on an independent public collection of identifier test cases: the numbers
+"""Recall on independent public collections of identifier test cases: the numbers
 listed in python-stdnum's own test suite (the `numbers = '''...'''` blocks and single
 `validate(...)` calls of its doctests) and in its modules' doctests, in the sdist from
-PyPI, for the types policyctl has a rule for.
+PyPI, for every type policyctl has a rule for that python-stdnum knows; and the example
+numbers that phonenumbers (libphonenumber's metadata) ships for every region and number
+type, with its invalid example number of each region as the negatives.
 
-    python bench/pii_public_vectors.py [--version 2.2]
+    python bench/pii_public_vectors.py [--version 2.2] [--only NAME ...]
 
 The values are written as people and programs write them (spaces, dots, dashes, lower
 case), which is the point: they were chosen by other people, to test another library.
@@ -37,7 +39,7 @@ TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     # python-stdnum module: (the policyctl rules that may report it, the column name
     # people would use); the module's test file and its own doctests give the values
     "ar_cuit": (("pii.ar-cuit",), "cuit"),
-    "au_abn": (("pii.au-abn",), "abn"),
+    "au_abn": (("pii.au-abn", "pii.au-abn-digits"), "abn"),
     "au_tfn": (("pii.au-tfn",), "tfn"),
     "bic": (("pii.swift-bic",), "bic"),
     "bitcoin": (("pii.bitcoin-address",), "bitcoin address"),
@@ -64,13 +66,50 @@ TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "in_aadhaar": (("pii.in-aadhaar", "pii.in-aadhaar-digits"), "aadhaar"),
     "in_epic": (("pii.in-voter-id",), "voter id"),
     "in_gstin": (("pii.in-gstin",), "gstin"),
-    "kr_brn": (("pii.kr-business-registration-number",), "business registration number"),
+    "kr_brn": (
+        ("pii.kr-business-registration-number", "pii.kr-business-registration-number-digits"),
+        "business registration number",
+    ),
     "se_orgnr": (("pii.se-organisation-number",), "organisationsnummer"),
     "sg_uen": (("pii.sg-uen",), "uen"),
     "th_pin": (("pii.th-national-id", "pii.th-national-id-digits"), "national id"),
+    # every other type with a rule that python-stdnum knows (module doctests, and the
+    # test file where there is one)
+    "be_nn": (("pii.be-national-number",), "national number"),
+    "br_cpf": (("pii.br-cpf",), "cpf"),
+    "ca_sin": (("pii.ca-sin",), "sin"),
+    "ch_ssn": (("pii.ch-ahv",), "ahv"),
+    "cn_ric": (("pii.cn-resident-id",), "resident id"),
+    "de_idnr": (("pii.de-tax-id",), "steuer id"),
+    "dk_cpr": (("pii.dk-cpr",), "cpr"),
+    "es_dni": (("pii.es-dni",), "dni"),
+    "es_nie": (("pii.es-nie",), "nie"),
+    "fr_nir": (("pii.fr-nir",), "nir"),
+    "gb_nhs": (("pii.uk-nhs-number",), "nhs number"),
+    "ie_pps": (("pii.ie-ppsn",), "ppsn"),
+    "il_idnr": (("pii.il-identity-number",), "teudat zehut"),
+    "jp_in_": (("pii.jp-my-number",), "my number"),
+    "mac": (("pii.mac-address",), "mac address"),
+    "nl_bsn": (("pii.nl-bsn",), "bsn"),
+    "pl_pesel": (("pii.pl-pesel",), "pesel"),
+    "pt_nif": (("pii.pt-nif",), "nif"),
+    "us_ein": (("pii.us-ein",), "ein"),
+    "us_itin": (("pii.us-itin",), "itin"),
+    "us_rtn": (("pii.us-aba-routing-number",), "routing number"),
+    "us_ssn": (("pii.us-ssn", "pii.us-ssn-digits"), "ssn"),
 }
-FIRST_SET = 17
-"""The first 17 types: the collection the README's earlier figures were measured on."""
+GROUPS = {
+    "the first 17 types": 17,
+    "the 11 types added with issue 17": 11,
+    "the 22 other types python-stdnum knows": 22,
+}
+"""The python-stdnum types in the order of TYPES, by when they joined the benchmark."""
+PHONE_RULES = (
+    "pii.phone-number",
+    "pii.phone-number-national",
+    "pii.phone-number-mobile-national",
+    "pii.phone-number-digits",
+)
 
 _BLOCK = re.compile(r"numbers = '''\n(.*?)'''\n(?:>>> )?(.*?)\n", re.S)
 _VALID_CHECK = re.compile(r"if x and not \w+\.(?:is_valid|validate)\(x")
@@ -156,7 +195,9 @@ def type_vectors(tests: Path, name: str) -> tuple[list[str], list[str]]:
 
 def scan(path: Path, *extra: str) -> list[dict[str, object]]:
     command = [policyctl_command(), "scan", str(path), "--per-cell", "-f", "json"]
-    done = subprocess.run([*command, "--no-progress", *extra], capture_output=True, text=True)
+    done = subprocess.run(
+        [*command, "--no-progress", "--time-budget", "0", *extra], capture_output=True, text=True
+    )
     if done.returncode not in (0, 1):
         raise SystemExit(f"policyctl scan failed: {done.stderr[-500:]}")
     findings: list[dict[str, object]] = json.loads(done.stdout)["findings"]
@@ -180,52 +221,123 @@ def split(places: set[object], valid: int) -> tuple[int, int]:
     return sum(p <= valid for p in hits), sum(p > valid for p in hits)
 
 
+def phone_vectors() -> dict[str, tuple[list[str], list[str]]]:
+    """phonenumbers' example number of every region and number type (each number once),
+    written three ways: E.164, international and national format; and each region's
+    invalid example number, written the same way. The national format has no country
+    code: policyctl reports such a number on its own only where its shape is specific
+    (a mobile number dialled with its 0 in GB, PH or TR), so it is its own row."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+    kinds = [
+        value
+        for name, value in vars(PhoneNumberType).items()
+        if name.isupper() and name not in ("UNKNOWN", "FIXED_LINE_OR_MOBILE")
+    ]
+    examples = {}
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in kinds:
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                examples.setdefault(
+                    phonenumbers.format_number(number, PhoneNumberFormat.E164), number
+                )
+    for code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
+        number = phonenumbers.example_number_for_non_geo_entity(code)
+        if number is not None:
+            examples.setdefault(phonenumbers.format_number(number, PhoneNumberFormat.E164), number)
+    invalid = [
+        phonenumbers.invalid_example_number(region)
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+    ]
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for label, form in (
+        ("phone E.164", PhoneNumberFormat.E164),
+        ("phone intl", PhoneNumberFormat.INTERNATIONAL),
+        ("phone national", PhoneNumberFormat.NATIONAL),
+    ):
+        good = list(dict.fromkeys(phonenumbers.format_number(n, form) for n in examples.values()))
+        bad = [phonenumbers.format_number(n, form) for n in invalid if n is not None]
+        found[label] = (good, [v for v in dict.fromkeys(bad) if v not in good])
+    return found
+
+
+def measure(
+    name: str, rules: tuple[str, ...], column: str, valid: list[str], invalid: list[str]
+) -> list[int]:
+    """[valid, found alone, found in a named column, found at any confidence, invalid,
+    invalid reported alone, invalid reported in the column] for one type."""
+    values = valid + invalid  # line (row) n <= len(valid): a valid value
+    slug = re.sub(r"\W+", "_", name)
+    log = HERE / f"{slug}.log"
+    log.write_text("".join(v + "\n" for v in values), encoding="utf-8")
+    table = HERE / f"{slug}.csv"
+    with table.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", column])
+        writer.writerows([n, v] for n, v in enumerate(values, 1))
+    alone = found_at(scan(log), rules, "line")
+    in_column = found_at(scan(table), rules, "row")
+    any_confidence = found_at(scan(log, "--min-confidence", "0.01"), rules, "line")
+    (alone_ok, alone_bad) = split(alone, len(valid))
+    (column_ok, column_bad) = split(in_column, len(valid))
+    counts = [len(valid), alone_ok, column_ok, split(any_confidence, len(valid))[0]]
+    counts += [len(invalid), alone_bad, column_bad]
+    print(
+        f"{name:24} {counts[0]:5} {counts[1]:6} {counts[2]:6} {counts[3]:5}"
+        f" {counts[4]:7} {counts[5]:6} {counts[6]:6}",
+        flush=True,
+    )
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", default="2.2", help="python-stdnum release")
+    parser.add_argument("--only", nargs="*", help="measure only these types (names as printed)")
     args = parser.parse_args()
     tests = tests_folder(args.version)
-    print(f"python-stdnum {args.version} test vectors, {len(TYPES)} types")
+    import phonenumbers
+
     print(
-        f"{'type':18} {'valid':>5} {'alone':>6} {'column':>6} {'any':>5}"
+        f"python-stdnum {args.version} test vectors ({len(TYPES)} types) and phonenumbers"
+        f" {phonenumbers.__version__} example numbers"
+    )
+    print(
+        f"{'type':24} {'valid':>5} {'alone':>6} {'column':>6} {'any':>5}"
         f" {'invalid':>7} {'alone':>6} {'column':>6}"
     )
-    totals = [0] * 7
-    first_totals = [0] * 7
-    for number, (name, (rule, column)) in enumerate(TYPES.items()):
+    wanted = set(args.only or ())
+    stdnum_counts: list[list[int]] = []
+    for name, (rules, column) in TYPES.items():
         valid, invalid = type_vectors(tests, name)
-        if not valid and not invalid:
-            print(f"{name:18} no vectors")
+        if wanted and name not in wanted:
+            stdnum_counts.append([0] * 7)
             continue
-        values = valid + invalid  # line (row) n <= len(valid): a valid value
-        log = HERE / f"{name}.log"
-        log.write_text("".join(v + "\n" for v in values), encoding="utf-8")
-        table = HERE / f"{name}.csv"
-        with table.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(["id", column])
-            writer.writerows([n, v] for n, v in enumerate(values, 1))
-        alone = found_at(scan(log), rule, "line")
-        in_column = found_at(scan(table), rule, "row")
-        any_confidence = found_at(scan(log, "--min-confidence", "0.01"), rule, "line")
-        (alone_ok, alone_bad) = split(alone, len(valid))
-        (column_ok, column_bad) = split(in_column, len(valid))
-        counts = [len(valid), alone_ok, column_ok, split(any_confidence, len(valid))[0]]
-        counts += [len(invalid)]
-        counts += [alone_bad, column_bad]
-        totals = [t + c for t, c in zip(totals, counts, strict=True)]
-        if number < FIRST_SET:
-            first_totals = [t + c for t, c in zip(first_totals, counts, strict=True)]
-        print(
-            f"{name:18} {counts[0]:5} {counts[1]:6} {counts[2]:6} {counts[3]:5}"
-            f" {counts[4]:7} {counts[5]:6} {counts[6]:6}"
-        )
-    summary("all types", totals)
-    summary(f"the first {FIRST_SET} types", first_totals)
-    summary(
-        f"the {len(TYPES) - FIRST_SET} types added since",
-        [a - b for a, b in zip(totals, first_totals, strict=True)],
-    )
+        if not valid and not invalid:
+            print(f"{name:24} no vectors")
+            stdnum_counts.append([0] * 7)
+            continue
+        stdnum_counts.append(measure(name, rules, column, valid, invalid))
+    phone_counts: dict[str, list[int]] = {}
+    for name, (valid, invalid) in phone_vectors().items():
+        if not wanted or name in wanted:
+            phone_counts[name] = measure(name, PHONE_RULES, "phone", valid, invalid)
+    first = 0
+    for label, size in GROUPS.items():
+        summary(f"python-stdnum, {label}", add(stdnum_counts[first : first + size]))
+        first += size
+    everything = add(stdnum_counts)
+    summary("python-stdnum, all types", everything)
+    with_country_code = [c for n, c in phone_counts.items() if n != "phone national"]
+    summary("phonenumbers, E.164 and international", add(with_country_code))
+    summary("phonenumbers, all three formats", add(list(phone_counts.values())))
+    summary("everything", add([everything, *phone_counts.values()]))
+
+
+def add(counts: list[list[int]]) -> list[int]:
+    return [sum(column) for column in zip(*counts, strict=True)] if counts else [0] * 7
 
 
 def summary(label: str, totals: list[int]) -> None:
@@ -233,7 +345,7 @@ def summary(label: str, totals: list[int]) -> None:
     print(
         f"{label}: recall {totals[1] / valid_total:.1%} alone, {totals[2] / valid_total:.1%}"
         f" in a named column, {totals[3] / valid_total:.1%} at any confidence"
-        f" ({valid_total} valid values); invalid values reported as the type:"
+        f" ({totals[0]} valid values); invalid values reported as the type:"
         f" {totals[5]} alone, {totals[6]} in a named column (of {totals[4]})"
     )
 

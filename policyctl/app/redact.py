@@ -1,6 +1,6 @@
 """`policyctl redact`, top to bottom: strategies and key -> outputs planned -> rules ->
-each input redacted into its copy -> the redaction report, an audit log entry and the
-exit code.
+the tables scanned for their column verdicts -> each input redacted into its copy ->
+the redaction report, an audit log entry and the exit code.
 
 Everything that can refuse (an unknown strategy, a keyed strategy without a key, an
 output that would overwrite an input) refuses before the first file is written.
@@ -14,19 +14,22 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 from policyctl.core import clock
 from policyctl.core.config import Settings
-from policyctl.core.model import Notice
+from policyctl.core.model import ColumnProfile, Notice
 from policyctl.core.workers import worker_count
 from policyctl.detection.detect import DetectOptions
-from policyctl.detection.rules import compile_ruleset, load_rules
+from policyctl.detection.profiles import merge_profiles
+from policyctl.detection.rules import Ruleset, compile_ruleset, load_rules
+from policyctl.detection.scan import run_scan
 from policyctl.evidence import audit
+from policyctl.policy.enforce import INCOMPLETE_LEVEL
 from policyctl.redaction.cells import DataResult
-from policyctl.redaction.columns import plan_privacy
+from policyctl.redaction.columns import judged_columns, plan_privacy
 from policyctl.redaction.formats import Input, NotRedactable, format_for
 from policyctl.redaction.formats.text import NotText
 from policyctl.redaction.keys import keys_from_env
@@ -43,6 +46,8 @@ from policyctl.redaction.outputs import (
 from policyctl.redaction.policy import build_policy
 from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.report import FileRecord, RunInfo, build_report
+from policyctl.sources.datasets import DataOptions, kind_for_name
+from policyctl.sources.filesystem import FileSystemSource, WalkOptions
 from policyctl.sources.storage import is_url, shown
 
 EXIT_OK = 0
@@ -87,10 +92,23 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     rules = load_rules([Path(p) for p in settings.rules])
     ruleset = compile_ruleset(rules, settings.engine)
     options = DetectOptions(min_confidence=settings.min_confidence)
-    redactor = Redactor(ruleset, options, policy, keys, worker_count(settings.jobs))
+    jobs = worker_count(settings.jobs)
+    judged, judge_notices = judged_profiles(targets, ruleset, settings, jobs)
+    notices.extend(judge_notices)
+    categories = {rule.id: rule.category for rule in rules}
     records: list[FileRecord] = []
     skipped = sum(1 for n in notices if n.level != "info")  # inputs missing, unreadable
     for target in targets:
+        columns = judged_columns(
+            judged.get(target.source, ()),
+            policy.columns,
+            lambda rule_id, data_class: policy.strategy_for(
+                rule_id, data_class, categories.get(rule_id, "pii")
+            ),
+            {rule.id: rule.validator for rule in rules},
+        )
+        target_policy = replace(policy, columns={**columns, **policy.columns})
+        redactor = Redactor(ruleset, options, target_policy, keys, jobs)
         done = redact_target(target, redactor)
         if isinstance(done, Notice):
             notices.append(done)
@@ -113,6 +131,52 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
     exit_code = EXIT_INPUT_SKIPPED if skipped else EXIT_OK
     audit.record("redact", audit_fields(report, request.command, exit_code), settings.audit_log)
     return RedactOutcome(report, exit_code)
+
+
+TABLE_KINDS = ("csv", "jsonl", "parquet")
+"""The kinds of input `scan` profiles column by column, and so judges."""
+
+
+def judged_profiles(
+    targets: Sequence[Target], ruleset: Ruleset, settings: Settings, jobs: int
+) -> tuple[dict[str, list[ColumnProfile]], list[Notice]]:
+    """The column profiles of the tables among the inputs (CSV, JSON lines, Parquet), by
+    input path, from a scan of them with the redaction's own rules (the verdicts `scan`
+    gives): a column whose verdict is `pii` is then redacted whole (columns.
+    judged_columns). No time budget applies: a verdict on part of a column would let its
+    other values through. Standard input is read once, so it is not judged: name its
+    columns with --columns. A table that could not be read in full for its verdicts
+    gives a warning (the copy is still made, its values redacted one by one)."""
+    tables = {
+        os.path.realpath(t.source): t.source
+        for t in targets
+        if t.source != STDIO and kind_for_name(t.source) in TABLE_KINDS
+    }
+    if not tables:
+        return {}, []
+    source = FileSystemSource(
+        tuple(tables.values()),
+        WalkOptions(
+            use_gitignore=False,
+            follow_links=True,
+            data=DataOptions(sample_rows=settings.sample_rows, parts=jobs),
+        ),
+    )
+    options = DetectOptions(min_confidence=settings.min_confidence, time_budget=0)
+    scanned = run_scan(source.items(), ruleset, options, jobs)
+    found: dict[str, list[ColumnProfile]] = {}
+    for profile in scanned.columns:
+        table = tables.get(os.path.realpath(profile.path))
+        if table is not None:
+            found.setdefault(table, []).append(profile)
+    notices = [
+        Notice(
+            n.path, f"columns not judged in full ({n.message}): only the values found are redacted"
+        )
+        for n in scanned.notices
+        if n.level == INCOMPLETE_LEVEL
+    ]
+    return {table: merge_profiles(profiles) for table, profiles in found.items()}, notices
 
 
 def audit_fields(report: dict[str, Any], command: Sequence[str], exit_code: int) -> dict[str, Any]:

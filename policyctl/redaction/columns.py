@@ -15,6 +15,12 @@ them first), `mechanism` (laplace, gaussian) and `delta` (gaussian).
   decimal keeps its number of decimals, JSON and Parquet floats stay floats.
 - Any other strategy replaces each non-empty cell whole; a cell in which a rule finds a
   secret is masked, as everywhere.
+- `keep` leaves a column to the rules (only the values they find are replaced): it
+  keeps a column that a scan judges personal data out of whole-column redaction.
+
+A column that `scan` judges personal data (verdict `pii`, detection.profiles) is
+redacted whole too, with the strategy its most frequent kind of data gets (`judged`):
+a value no rule matched in such a column is still a value of that column.
 
 The privacy budget (`--dp-budget`, `redaction.dp_budget`) is spent per dp column by
 sequential composition: one person's row holds all the columns, so their losses add
@@ -27,17 +33,20 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from policyctl.core.errors import ConfigError
+from policyctl.core.model import ColumnProfile
+from policyctl.detection.profiles import verdict
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.noise import MECHANISMS, Budget, Mechanism, NoiseSpec, mechanism
-from policyctl.redaction.strategies import MASK, STRATEGY_NAMES, Strategy
+from policyctl.redaction.strategies import MASK, STRATEGY_NAMES, Strategy, entity_name
 from policyctl.sources.cells import column_key
 
 DP = "dp"
+KEEP = "keep"
 DP_OPTIONS = ("epsilon", "sensitivity", "lower", "upper", "mechanism", "delta")
 _NUMBER = re.compile(r"[+-]?(?:(\d+)(\.\d*)?|(\.\d+))([eE][+-]?\d+)?")
 
@@ -54,8 +63,17 @@ class ColumnRule:
     name: str
     strategy: Strategy | None = None
     noise: NoiseSpec | None = None
+    keep: bool = False
+    """`keep`: the column is left to the rules, even when a scan judges it personal data."""
+    entity: str | None = None
+    """The kind of value a judged column holds (what `replace` writes; the rule id whose
+    fakes `synthetic` makes), else None."""
+    validator: str | None = None
+    """The check a `synthetic` fake of a judged column passes (its rule's validator)."""
 
     def __str__(self) -> str:
+        if self.keep:
+            return KEEP
         if self.noise is None:
             return str(self.strategy)
         spec = self.noise
@@ -99,9 +117,13 @@ def column_rule(name: str, spec: Any, where: str) -> ColumnRule:
 
     if isinstance(spec, str):
         spec = {"strategy": spec}
+    if isinstance(spec, Mapping) and spec.get("strategy") == KEEP:
+        if len(spec) > 1:
+            raise ConfigError(f"{where}: keep takes no options")
+        return ColumnRule(name, keep=True)
     if not isinstance(spec, Mapping) or spec.get("strategy") != DP:
         if isinstance(spec, Mapping) and spec.get("strategy") not in (*STRATEGY_NAMES, None):
-            names = ", ".join((*STRATEGY_NAMES, DP))
+            names = ", ".join((*STRATEGY_NAMES, DP, KEEP))
             raise ConfigError(
                 f"{where}: unknown strategy {spec.get('strategy')!r} (one of {names})"
             )
@@ -152,6 +174,33 @@ def build_columns(
         rule = parse_column_spec(text)
         columns[rule.name] = rule
     return columns
+
+
+def judged_columns(
+    profiles: Sequence[ColumnProfile],
+    named: Mapping[str, ColumnRule],
+    strategy_for: Callable[[str, str], Strategy],
+    validators: Mapping[str, str | None] | None = None,
+) -> dict[str, ColumnRule]:
+    """A whole-column rule for each column a scan judged personal data (verdict `pii`)
+    that `named` (--columns, redaction.columns, `keep` included) does not name: the
+    strategy its most frequent rule's values get (`strategy_for(rule_id, data_class)`).
+    Keyed by the column's key, as the profiles name it."""
+    judged: dict[str, ColumnRule] = {}
+    for profile in profiles:
+        if verdict(profile) != "pii" or not profile.matches:
+            continue
+        key = column_key(profile.field)
+        if any(rule.matches(key) for rule in named.values()):
+            continue
+        top = profile.matches[0]
+        strategy = strategy_for(top.rule_id, top.data_class)
+        entity = entity_name(top.rule_id) if strategy.name == "replace" else None
+        validator = None
+        if strategy.name == "synthetic":  # a fake of the column's kind, passing its check
+            entity, validator = top.rule_id, (validators or {}).get(top.rule_id)
+        judged[key] = ColumnRule(key, strategy=strategy, entity=entity, validator=validator)
+    return judged
 
 
 def plan_privacy(columns: Mapping[str, ColumnRule], total: float | None) -> dict[str, Any] | None:
@@ -208,6 +257,7 @@ class ColumnRedactor:
 
     def __init__(self, rules: Mapping[str, ColumnRule], keys: RedactionKeys | None) -> None:
         self.rules = list(rules.values())
+        """Every named column's rule; a `keep` rule claims no cell (rule_for gives None)."""
         self.keys = keys
         self.tally: ColumnTally = Counter()
         self._by_field: dict[str | None, ColumnRule | None] = {}
@@ -216,7 +266,7 @@ class ColumnRedactor:
 
     @property
     def active(self) -> bool:
-        return bool(self.rules)
+        return any(not rule.keep for rule in self.rules)
 
     def rule_for(self, field_name: str | None) -> ColumnRule | None:
         if field_name in self._by_field:
@@ -225,6 +275,8 @@ class ColumnRedactor:
         if field_name:
             key = column_key(field_name)
             rule = next((r for r in self.rules if r.matches(key)), None)
+        if rule is not None and rule.keep:
+            rule = None
         self._by_field[field_name] = rule
         return rule
 
@@ -263,11 +315,16 @@ class ColumnRedactor:
                 continue
             assert rule.strategy is not None
             strategy = MASK if index in secrets else rule.strategy
-            kind = synthetic_kind(claim.column) if strategy.name == "synthetic" else None
-            stand_ins = self._stand_ins.get((strategy, kind))
+            validator = None
+            if strategy.name == "synthetic":
+                entity: str | None = rule.entity or synthetic_kind(claim.column)
+                validator = rule.validator
+            else:
+                entity = rule.entity if strategy is rule.strategy else None
+            stand_ins = self._stand_ins.get((strategy, entity))
             if stand_ins is None:
-                stand_ins = StandIns(strategy, self.keys, kind)
-                self._stand_ins[strategy, kind] = stand_ins
+                stand_ins = StandIns(strategy, self.keys, entity, validator)
+                self._stand_ins[strategy, entity] = stand_ins
             text, used = stand_ins.make(values[index])
             fitted = used == str(rule.strategy)
             self.tally[claim.column, str(rule), REPLACED if fitted else MASKED] += 1

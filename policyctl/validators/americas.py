@@ -77,12 +77,24 @@ def mx_curp(value: str) -> bool:
     return (10 - total % 10) % 10 == int(text[17])
 
 
+def _a_date(digits: str) -> bool:
+    """Whether eight digits read as a date YYYYMMDD of 1900-2099."""
+    return (
+        len(digits) == 8
+        and digits[:2] in ("19", "20")
+        and real_date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    )
+
+
 def cl_rut(value: str) -> bool:
-    """A Chilean RUT/RUN: digits and a mod 11 check character (0-9 or K)."""
+    """A Chilean RUT/RUN: digits and a mod 11 check character (0-9 or K). Written
+    without dots, eight digits that read as a date are taken for one."""
     text = compact(value)
     body, check = text[:-1], text[-1:]
     if not 7 <= len(body) <= 8 or not body.isdigit():
         return False
+    if "." not in value and _a_date(body):
+        return False  # 20180914-2: a date and a serial (a build, a package epoch)
     total = weighted_sum(body[::-1], (2, 3, 4, 5, 6, 7))
     expected = 11 - total % 11
     return check == {11: "0", 10: "K"}.get(expected, str(expected))

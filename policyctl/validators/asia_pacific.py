@@ -52,11 +52,21 @@ def in_pan(value: str) -> bool:
     )
 
 
+_CN_PROVINCES = frozenset(
+    str(code)
+    for code in (
+        *(11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37),
+        *(41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82),
+    )
+)
+"""The province-level divisions of GB/T 2260, the first two digits of the area code."""
+
+
 def cn_resident_id(value: str) -> bool:
-    """A Chinese resident identity number: area code, a real birth date YYYYMMDD, order
-    and an ISO 7064 MOD 11-2 check character (0-9 or X)."""
+    """A Chinese resident identity number: area code (of a province-level division), a
+    real birth date YYYYMMDD, order and an ISO 7064 MOD 11-2 check character (0-9 or X)."""
     text = value.strip().upper()
-    if not re.fullmatch(r"[1-9]\d{16}[0-9X]", text):
+    if not re.fullmatch(r"[1-9]\d{16}[0-9X]", text) or text[:2] not in _CN_PROVINCES:
         return False
     if not real_date(int(text[6:10]), int(text[10:12]), int(text[12:14])):
         return False

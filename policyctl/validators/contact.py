@@ -51,7 +51,9 @@ def phone_number(value: str) -> bool:
     if text.startswith(("+", "00")):
         international = digits[2:] if text.startswith("00") else digits
         if international.startswith("1") and len(international) == 11:
-            return _nanp_exchange_valid(international[1:7])
+            return _nanp_exchange_valid(international[1:7]) or any(
+                _valid_in_region(international[1:], region) for region in _nanp_regions()
+            )
         return _international_valid("+" + international)
     nanp_length = len(digits) == 10 or (len(digits) == 11 and digits[0] == "1")
     if nanp_length and _nanp_exchange_valid(digits[-10:-4]):
@@ -70,6 +72,15 @@ def _nanp_exchange_valid(area_and_exchange: str) -> bool:
     """Whether numbers of this area code and exchange (NPA-NXX) are valid in the US or
     Canada (libphonenumber's North American patterns are decided by these six digits)."""
     return any(_valid_in_region(area_and_exchange + "5555", r) for r in NANP_REGIONS)
+
+
+@cache
+def _nanp_regions() -> tuple[str, ...]:
+    """Every region of country code 1 (the Caribbean, the Pacific territories ...): a
+    number written with +1 is valid in any of them; without the country code only the
+    US and Canada are tried (NANP_REGIONS)."""
+    regions = _phonenumbers().COUNTRY_CODE_TO_REGION_CODE.get(1, ())
+    return tuple(region for region in regions if region not in NANP_REGIONS)
 
 
 def _international_valid(text: str) -> bool:

@@ -501,8 +501,12 @@ def _vat_fi(number: str) -> bool:
 
 
 def _vat_fr(number: str) -> bool:
-    """A key over the SIREN (numeric keys only are computable), and the SIREN's Luhn."""
+    """A key over the SIREN (numeric keys only are computable), and the SIREN's Luhn;
+    a business without a SIREN (a foreign one) has 000 and six digits in its place,
+    which the key alone checks."""
     key_ok = not number[:2].isdigit() or int(number[:2]) == (12 + 3 * (int(number[2:]) % 97)) % 97
+    if number[2:5] == "000":
+        return number[:2].isdigit() and key_ok and number[5:] != "000000"
     return key_ok and luhn_digits(number[2:])
 
 

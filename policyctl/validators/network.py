@@ -21,8 +21,9 @@ def ipv4_public(value: str) -> bool:
 
 
 def ipv6_public(value: str) -> bool:
-    """An IPv6 address that is globally routable (not loopback, link-local, unique
-    local, documentation, multicast or an IPv4-mapped private address)."""
+    """An IPv6 address that is not local: globally routable, or in a reserved block and
+    written out with at least four groups (not loopback, link-local, site-local, unique
+    local, documentation, multicast or IPv4 written the IPv6 way)."""
     if value.count(":") < 2:
         return False
     try:
@@ -31,9 +32,18 @@ def ipv6_public(value: str) -> bool:
         return False
     if address.ipv4_mapped is not None or value.startswith("::"):
         return False  # IPv4 written the IPv6 way, or a compressed prefix of one
-    # every public address is in the global unicast block (first three bits 001); this
-    # also keeps code such as fields[0::2] from looking like an address
-    return address in _GLOBAL_UNICAST and address.is_global
+    # every allocated public address is in the global unicast block (first three bits 001)
+    if address in _GLOBAL_UNICAST:
+        return address.is_global
+    # outside it (blocks the IETF reserves, such as RFC 4291's example
+    # 1080::8:800:200C:417A) a compressed address with at least four groups written is
+    # reported unless it is local by its prefix; fewer groups (a::b, fields[0::2] in
+    # code) are not an address, and all eight groups written out there are sample
+    # values in documentation (1111:0000:0000:0000:0000:0000:0000:0111)
+    written = sum(1 for group in value.split(":") if group)
+    local = address.is_private or address.is_link_local or address.is_site_local
+    shaped = "::" in value and written >= 4
+    return shaped and not (local or address.is_multicast or address.is_loopback)
 
 
 _GLOBAL_UNICAST = ipaddress.IPv6Network((0x2000 << 112, 3))

@@ -158,11 +158,22 @@ ALONE: dict[str, str] = {
     "pii.phone-number-mobile-national": j("0917 123", " 4567"),
     "pii.th-national-id": j("1-1017-00123", "-45-6"),
     "pii.ipv4-address": j("81.2.69", ".160"),
+    # dash and check character, as a RUT is always written
+    "pii.cl-rut": j("76086428", "-5"),
+    # 3-2-5 with dashes, as the certificate prints it, and the check digit
+    "pii.kr-business-registration-number": j("101-81-", "00001"),
+    # 2-3-3-3 as the register prints it, and the mod 89 check
+    "pii.au-abn": j("53 004 ", "085 616"),
+    # a business without a SIREN: 000 in its place, the key checked
+    "pii.eu-vat-id": j("FR16", "000063601"),
+    "pii.no-birth-number": j("151086-", "95088"),
 }
 NEEDS_CONTEXT: dict[str, tuple[str, str]] = {
     "pii.in-aadhaar-digits": (j("234123", "412346"), "aadhaar"),
     "pii.kr-rrn-digits": (j("9710139", "019902"), "rrn"),
     "pii.ip-address-internal": (j("192.168", ".1.23"), "client ip"),
+    "pii.au-abn-digits": (j("530040", "85616"), "abn"),
+    "pii.kr-business-registration-number-digits": (j("10181", "00001"), "brn"),
 }
 
 
@@ -180,6 +191,64 @@ def test_a_weak_shape_needs_its_context_word(
     value, word = NEEDS_CONTEXT[rule]
     assert scan_rules(policyctl_in_process, tmp_path, value + "\n") == []
     assert scan_rules(policyctl_in_process, tmp_path, f"{word} {value}\n") == [rule]
+
+
+# phonenumbers' example numbers: a Caribbean number of country code 1, and groups of
+# one digit as the library formats some regions' numbers
+INTERNATIONAL = [
+    j("+1 268-460", "-1234"),
+    j("+1268460", "1234"),
+    j("+49 900 1 ", "234567"),
+    j("+63 1800 1 ", "234 5678"),
+]
+
+
+@pytest.mark.parametrize("number", INTERNATIONAL)
+def test_an_international_number_is_reported_alone_on_a_line(
+    number: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    assert scan_rules(policyctl_in_process, tmp_path, number + "\n") == ["pii.phone-number"]
+
+
+def test_an_invalid_international_number_is_not_read_as_a_national_one(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    # not valid in the UAE (+971); its digits without the + would pass as a US number
+    text = "id,phone\n1," + j("+97122", "34567") + "\n"
+    assert scan_rules(policyctl_in_process, tmp_path, text, name="t.csv") == []
+
+
+# compressed (::) forms, one in a block the IETF reserves (RFC 4291's example)
+IPV6 = [j("1080::8:800:", "200C:417A"), j("2a00:1450:4001:", "81c::200e"), j("2606:4700:", ":1111")]
+
+
+@pytest.mark.parametrize("address", IPV6)
+def test_an_ipv6_address_is_reported_alone_on_a_line(
+    address: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    assert scan_rules(policyctl_in_process, tmp_path, address + "\n") == ["pii.ipv6-address"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a::b",
+        j("fec0::1:", "2:3:4"),
+        j("fe80::1ff:", "fe23:4567:890a"),
+        j("1111:0000:0000:0000:", "0000:0000:0000:0111"),  # a sample value in docs
+    ],
+)
+def test_a_local_or_short_ipv6_form_is_not_reported(
+    text: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    assert scan_rules(policyctl_in_process, tmp_path, f"peer {text} up\n") == []
+
+
+def test_a_date_and_a_serial_is_not_a_rut(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    # the mod 11 check passes; eight digits that read as a date are a build's, not a RUT
+    assert scan_rules(policyctl_in_process, tmp_path, "epoch " + j("20180914", "-2") + "\n") == []
 
 
 def test_a_turkish_mobile_number_is_reported_alone_and_once_with_its_word(

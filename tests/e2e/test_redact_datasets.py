@@ -124,10 +124,24 @@ KINDS = [
 ]
 
 
-def redact(run: RunPolicyctl, folder: Path, *args: str, key: str = REDACT_KEY) -> Run:
+KEPT_TO_THE_RULES = (
+    *sorted(SENSITIVE_COLUMNS),
+    *(f"customer.{name}" for name in ("email", "zip", "dob", "tags[*]", "id")),
+)
+"""The samples' columns that a scan judges personal data (columns.judged_columns would
+redact them whole): these tests are about the values the rules find, so the columns are
+kept to the rules (`--columns NAME=keep`); test_redact_judged_columns.py covers the
+whole-column redaction, and the last test here its effect on these samples."""
+
+
+def redact(
+    run: RunPolicyctl, folder: Path, *args: str, key: str = REDACT_KEY, judged: bool = False
+) -> Run:
+    kept = [] if judged else [f"--columns={name}=keep" for name in KEPT_TO_THE_RULES]
     done = run(
         "redact",
         *args,
+        *kept,
         "--rules",
         folder / "sample-pii.yaml",
         "--no-audit",
@@ -224,7 +238,11 @@ def test_a_row_with_the_wrong_number_of_fields_is_kept_redacted_with_a_warning(
 ) -> None:
     text = table_text(ROWS) + f"5,Short,{EMAIL}\r\n6,Fine,,,,,,1.00,end\r\n"
     (workspace / "ragged.csv").write_text(text, encoding="utf-8")
-    done = redact(policyctl_in_process, workspace, "ragged.csv", "-o", "clean.csv")
+    # six rows of first names make the name column personal data, redacted whole;
+    # kept here so the copy shows the ragged row's own handling
+    done = redact(
+        policyctl_in_process, workspace, "ragged.csv", "-o", "clean.csv", "--columns", "name=keep"
+    )
     copy = (workspace / "clean.csv").read_bytes().decode("utf-8")
     assert (
         copy
@@ -500,3 +518,19 @@ def test_a_large_json_document_is_redacted_alike_by_worker_processes(
         assert len(redacted) == len(RECORDS) * 3000
         assert EMAIL.encode() not in copies[1]
         assert redacted[3]["customer"]["email"].startswith("h_")
+
+
+def test_the_judged_columns_of_the_samples_are_redacted_whole(
+    workspace: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    scanned = policyctl_in_process(
+        "scan", "people.csv", "--rules", "sample-pii.yaml", "-f", "json", cwd=workspace
+    )
+    verdicts = {c["field"]: c["verdict"] for c in scanned.json()["columns"]}
+    # e-mail addresses fill half of the rows of `email`; one card in four rows is partial
+    assert (verdicts["email"], verdicts["card"]) == ("pii", "partial")
+    redact(policyctl_in_process, workspace, "people.csv", "-o", "whole.csv", judged=True)
+    rows = list(csv.reader(io.StringIO((workspace / "whole.csv").read_text())))
+    expected = masked_rows()
+    expected[1][HEADER.index("email")] = "****"  # `none`: a value of a personal-data column
+    assert rows[1:] == expected
