@@ -220,10 +220,14 @@ def run_policyctl(folder: Path) -> set[Place]:
         capture_output=True,
     )
     report = json.loads(out.read_text())
+    # A secret found in several places is one finding listing the others (also_at): the
+    # comparison is on lines, so every place counts.
+    secrets = [f for f in report["findings"] if f["category"] == "secret" and not f["suppressed"]]
+    print(f"{'':15} policyctl: {len(secrets)} findings (one per rule and value) at these lines")
     return {
-        (f["location"]["path"], int(f["location"]["line"]))
-        for f in report["findings"]
-        if f["category"] == "secret" and not f.get("suppressed")
+        (where["path"], int(where["line"]))
+        for f in secrets
+        for where in (f["location"], *(p["location"] for p in f.get("also_at", ())))
     }
 
 

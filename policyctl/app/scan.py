@@ -19,7 +19,7 @@ from policyctl.core.stages import Stages, start_stages
 from policyctl.core.workers import worker_count
 from policyctl.detection.cluster import Connection
 from policyctl.detection.detect import DetectOptions
-from policyctl.detection.repeats import fold_repeats
+from policyctl.detection.repeats import fold_places, fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules, select_rules
 from policyctl.detection.scan import Progress, finding_order, run_scan
 from policyctl.detection.suppress import Allowlist
@@ -234,6 +234,9 @@ def _scan_result(
         )
         unassessed = findings
         findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
+        # After every per-place verdict (baseline, waivers, modes): see detection.repeats.
+        if not settings.per_place:
+            findings = fold_places(findings)
         counts.update(findings=len(findings))
     result = ScanResult(
         findings=findings,

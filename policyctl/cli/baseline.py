@@ -228,7 +228,13 @@ def _scan(
     """The findings of a scan of `paths`; `with_values` keeps each raw value in memory
     (to match another tool's entries by value), never printed."""
     targets = tuple(paths or ["."])
-    cli: Overrides = {"config_path": config, "rules": rules, "exclude": exclude}
+    # A baseline accepts each place of a secret on its own (a waiver or a scan names one).
+    cli: Overrides = {
+        "config_path": config,
+        "rules": rules,
+        "exclude": exclude,
+        "per_place": True,
+    }
     settings = resolve_settings(cli, targets)
     request = ScanRequest(
         targets=targets,

@@ -146,12 +146,16 @@ def ignore_comment(path: str, rule_id: str) -> str:
 
 def suppress_hints(findings: list[dict[str, Any]]) -> list[str]:
     """For each blocking finding (the first few): where it is and the exact comment to
-    paste on its line, or, for a table cell or a commit, that only a baseline can accept it."""
-    blocking = [f for f in findings if f["mode"] == "block" and not f["suppressed"]]
+    paste on its line, or, for a table cell or a commit, that only a baseline can accept it.
+    A secret found in several places needs the comment at each (an ignore is per place)."""
+    blocking = [
+        (where, f["rule_id"])
+        for f in findings
+        if f["mode"] == "block" and not f["suppressed"]
+        for where in (f["location"], *(p["location"] for p in f.get("also_at", ())))
+    ]
     lines = []
-    for finding in blocking[:HINTS_SHOWN]:
-        where = finding["location"]
-        rule_id = finding["rule_id"]
+    for where, rule_id in blocking[:HINTS_SHOWN]:
         if "field" in where or "row" in where:
             place = f"{where['path']} row {where.get('row', '?')} {where.get('field', '')}"
             lines.append(
@@ -166,7 +170,7 @@ def suppress_hints(findings: list[dict[str, Any]]) -> list[str]:
             place = f"{where['path']}:{where['line']}" if "line" in where else where["path"]
             lines.append(f"  {place}: {ignore_comment(where['path'], rule_id)}")
     if len(blocking) > HINTS_SHOWN:
-        lines.append(f"  ... and {len(blocking) - HINTS_SHOWN} more blocking finding(s)")
+        lines.append(f"  ... and {len(blocking) - HINTS_SHOWN} more blocking place(s)")
     return lines
 
 

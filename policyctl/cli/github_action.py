@@ -109,13 +109,17 @@ def _is_commit(revision: str, path: str) -> bool:
 
 
 def error_annotations(report: dict[str, Any], inputs: ActionInputs, in_git: bool) -> list[str]:
-    """An `::error` workflow command for each blocking finding, at its file and line (the
-    preview is redacted: no raw value is ever printed)."""
+    """An `::error` workflow command for each blocking finding, at its file and line, and
+    at every other place of a secret found in several (the preview is redacted: no raw
+    value is ever printed)."""
     commands = []
-    for finding in report["findings"]:
-        if finding["mode"] != "block" or finding["suppressed"] is not None:
-            continue
-        where = finding["location"]
+    blocking = [
+        (finding, where)
+        for finding in report["findings"]
+        if finding["mode"] == "block" and finding["suppressed"] is None
+        for where in (finding["location"], *(p["location"] for p in finding.get("also_at", ())))
+    ]
+    for finding, where in blocking:
         path = where["path"]
         if not in_git and os.path.isdir(inputs.path):
             path = os.path.normpath(os.path.join(inputs.path, path)).replace(os.sep, "/")

@@ -194,6 +194,15 @@ def scan(
             show_default=False,
         ),
     ] = None,
+    per_place: Annotated[
+        bool | None,
+        typer.Option(
+            "--per-place/--per-secret",
+            help="Secrets: a finding for every place a secret is at, or one per rule and "
+            "value listing the other places (default).",
+            show_default=False,
+        ),
+    ] = None,
     max_bytes_per_file: Annotated[
         str | None,
         typer.Option(
@@ -395,6 +404,7 @@ def scan(
         "audit_log": "" if no_audit else audit_log,
         "as_kind": as_kind,
         "per_cell": per_cell,
+        "per_place": per_place,
         "sample_rows": sample_rows,
         "allow_incomplete": allow_incomplete or None,
         "follow_links": follow_links or None,

@@ -78,6 +78,8 @@ class Settings:
     """Where each scan appends its audit entry: None for `default_audit_log()`, "" for none."""
     as_kind: str | None = None
     per_cell: bool = False
+    per_place: bool = False
+    """One finding per place a secret is at, not one per rule and value (detection.repeats)."""
     sample_rows: int | None = None
     redaction: Mapping[str, Any] | None = None
     """The `redaction:` section, read by policyctl.redaction.policy."""
@@ -180,6 +182,7 @@ class Overrides(RedactOverrides, total=False):
     mode: str | None
     as_kind: str | None
     per_cell: bool | None
+    per_place: bool | None
     sample_rows: int | None
     allow_incomplete: bool | None
     time_budget: float | None
@@ -261,6 +264,7 @@ def env_values(env: Mapping[str, str]) -> dict[str, Any]:
         "mode": lambda v, name: _parse_choice(v.lower(), name, RUN_MODES),
         "audit_log": lambda v, _: "" if v.strip().lower() in ("off", "false", "0") else v,
         "per_cell": _parse_bool,
+        "per_place": _parse_bool,
         "sample_rows": _parse_count,
         "max_archive_depth": _parse_depth,
         "max_archive_size": parse_size,

@@ -195,6 +195,15 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Another place where a folded finding's value was found (see detection.repeats)."""
+
+    location: Location
+    fingerprint: str
+    """The fingerprint the finding at this place has when scanned with --per-place."""
+
+
+@dataclass(frozen=True)
 class Finding:
     """One detected secret or personal-data value. Never holds the raw value unless
     the user asked for it (`secret` is None otherwise)."""
@@ -216,13 +225,21 @@ class Finding:
     suppressed: str | None = None
     secret: str | None = None
     occurrences: int = 1
-    """How many times git history added this value (1 outside history)."""
+    """How many times the value was found: places it was folded from (detection.repeats),
+    times git history added it, rows of a dataset column holding it; else 1."""
     source_kind: str = "repo"
     """The kind of input it was found in (Chunk.kind): repo, history, logs or datasets."""
     risk: float = 0.0
     """0-100, set by policyctl.policy.scoring once the finding is judged against the packs."""
     decoded: str | None = None
     """How the value was found inside an encoded blob ("base64", "url", "base64>url")."""
+    value_key: str | None = None
+    """For a secret: a hash of the rule and the value, without the place, so the same
+    secret found in many places folds into one finding; None for personal data (whose
+    value a hash would not hide). Never in a report."""
+    also_at: tuple[Place, ...] = ()
+    """The other places of the same secret folded into this finding (not suppressed or
+    judged differently); empty with --per-place."""
     cells: Spans = ()
     """For a column finding (policyctl.detection.profiles): the places of the cells it
     stands for, file lines (rows where the format has none); a baseline records them."""

@@ -371,6 +371,8 @@ def _in_a_decimal(data: bytes, match: Match) -> bool:
 CANDIDATE_CONTEXT = 256
 """Bytes of the line on each side of a value that the false-positive filters see: they
 look at the key and operator before it, and a minified file's line can be megabytes."""
+CANDIDATE_LINES_ABOVE = 5
+"""Lines before the value's line (at most CANDIDATE_CONTEXT bytes) the filters see too."""
 
 
 def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
@@ -382,11 +384,20 @@ def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
     high = min(len(data), match.value_end + CANDIDATE_CONTEXT)
     line_end = data.find(b"\n", match.value_end, high)
     line_end = high if line_end < 0 else line_end
+    # Lines above belong to the same text only outside tables (a cell a line, see Chunk).
+    above_start = line_start
+    in_table = chunk.line_locations is not None
+    floor = line_start if in_table else max(0, line_start - CANDIDATE_CONTEXT)
+    for _ in range(CANDIDATE_LINES_ABOVE):
+        if above_start <= floor:
+            break
+        above_start = data.rfind(b"\n", floor, above_start - 1) + 1 or floor
     return Candidate(
         value=value,
         before=data[line_start : match.value_start].decode("utf-8", "replace"),
         after=data[match.value_end : line_end].decode("utf-8", "replace"),
         path=chunk.origin.path,
+        above=data[above_start:line_start].decode("utf-8", "replace"),
     )
 
 
@@ -425,6 +436,7 @@ def finding_for(
         location=location,
         preview=preview(value),
         fingerprint=fingerprint(rule.id, identity, chunk.origin.path),
+        value_key=value_key(rule.id, value) if rule.category == "secret" else None,
         entropy=round(verdict.entropy, 2) if verdict.entropy is not None else None,
         validated=verdict.validated,
         tags=rule.tags,
@@ -573,6 +585,15 @@ def place_identity(chunk: Chunk, match: Match, location: Location) -> str:
     after = data[match.value_end : line_end if line_end != -1 else high]
     context = (before + b"\0" + after).decode("utf-8", "replace")
     return f"{context}\0{location.field or ''}\0{location.row or ''}"
+
+
+def value_key(rule_id: str, value: str) -> str:
+    """Identity of a secret wherever it is found: rule and normalised value, no path.
+    Findings with the same key are one secret to rotate (detection.repeats.fold_places)."""
+    normalised = "".join(value.split())
+    identity = f"policyctl-value-v1\0{rule_id}\0{normalised}"
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:32]
 
 
 def fingerprint(rule_id: str, value: str, path: str) -> str:

@@ -1,7 +1,17 @@
-"""One finding per secret in git history: the commit that first added it, and a count.
+"""One finding per secret: the commit that first added it, and the places it is at.
 
 A value copied into many commits (or re-added after a revert) is one thing to rotate,
-so history findings with the same fingerprint are folded into the earliest one.
+so history findings with the same fingerprint are folded into the earliest one
+(`fold_repeats`). Likewise a secret found in many files, or many times in one, is one
+credential: `fold_places` folds the findings of one rule and one value into one finding
+that lists the other places (`also_at`) and counts them all (`occurrences`).
+
+Places fold only when the gate treats them alike: the same suppression (inline ignore,
+allowlist, baseline, waiver: each applied per place, before folding) and the same mode
+and controls. So an ignored place never hides the others, nor the reverse. Every place
+keeps its own fingerprint (a baseline or a waiver names one place); the folded finding
+shows the place the policy weighs most (highest risk: code before tests), with that
+place's fingerprint. Personal data is never folded: it has no value key.
 """
 
 from __future__ import annotations
@@ -10,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from policyctl.core.model import Finding
+from policyctl.core.model import Finding, Place
 
 
 def fold_repeats(
@@ -52,3 +62,38 @@ def _utc(date: str | None) -> datetime:
     except ValueError:
         return datetime.max.replace(tzinfo=UTC)
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def fold_places(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per secret (rule and value) and verdict: the weightiest place, with
+    the others in `also_at` and `occurrences` summed; findings without a value key
+    (personal data) pass through. The result is in finding order."""
+    # detection.scan folds history repeats with this module, so its order is read here
+    # when called, not when imported.
+    from policyctl.detection.scan import finding_order
+
+    kept: list[Finding] = []
+    groups: dict[tuple[object, ...], list[Finding]] = {}
+    for finding in findings:
+        if finding.value_key is None:
+            kept.append(finding)
+            continue
+        verdict = (finding.suppressed, finding.mode, finding.controls, finding.source_kind)
+        groups.setdefault((finding.rule_id, finding.value_key, *verdict), []).append(finding)
+    for group in groups.values():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        group.sort(key=finding_order)
+        first = min(group, key=lambda f: (-f.risk, -f.confidence))  # stable: the earliest
+        others = [f for f in group if f is not first]
+        kept.append(
+            replace(
+                first,
+                confidence=max(f.confidence for f in group),
+                occurrences=sum(f.occurrences for f in group),
+                also_at=tuple(Place(f.location, f.fingerprint) for f in others),
+            )
+        )
+    kept.sort(key=finding_order)
+    return kept

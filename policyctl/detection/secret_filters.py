@@ -27,6 +27,9 @@ class Candidate:
     """The text of the line before the value (the key, the operator, an opening quote)."""
     after: str = ""
     path: str = ""
+    above: str = ""
+    """The few lines before the value's line (see detect.candidate): a statement or a
+    documentation block that started there."""
 
 
 PLACEHOLDER_WORDS = (
@@ -470,11 +473,14 @@ CURSOR_WORDS = frozenset(
         "batch",
         "follow",
         "verification",
+        "client",
     }
 )
 """Words that, just before `token`, make it a position or an idempotency mark that an API
 hands back (`NextToken`, `ContinuationToken`, `ClientRequestToken`,
-`LifecycleActionToken`), not a credential."""
+`LifecycleActionToken`, AWS's `ClientToken`), or a token its issuer documents as public
+(a Facebook app's client token is embedded in mobile apps), not a credential. A Vault
+`client_token` is found by the Vault rules, by its `hvs.` prefix."""
 
 
 IDENTIFIER_KEY_WORDS = frozenset(
@@ -606,6 +612,32 @@ def is_words_and_digits(c: Candidate) -> bool:
     return _WORDS_AND_DIGITS.match(c.value) is not None
 
 
+LEET_DIGITS = "0134578@$"
+LEET = str.maketrans(LEET_DIGITS, "oieastbas")
+_HAS_LETTER = re.compile("[A-Za-z]")
+LEET_CREDENTIAL_WORDS = frozenset(
+    {"secret", "password", "passwd", "pass", "token", "key", "admin", "test", "letmein"}
+)
+
+
+def is_leetspeak_words(c: Candidate) -> bool:
+    """A credential word in leetspeak among plain words (`EXPRESS_53cr37`, `p4ssw0rd_test`,
+    `my-t0k3n`): read with its digits as the letters they stand for, the value is a word or
+    three (see is_words_and_digits) and one of them says secret, password, token ...
+    Someone typed it for a test; a generated value that happens to read as letters holds
+    no such word."""
+    if not any(ch in LEET_DIGITS for ch in c.value):
+        return False
+    # Digits stand for letters only inside a word: the `42` of `4dm1n-42` is a number.
+    parts = re.split(r"([-_:.@ ])", c.value)
+    read = "".join(p.translate(LEET) if _HAS_LETTER.search(p) else p for p in parts)
+    if _WORDS_AND_DIGITS.match(read) is None:
+        return False
+    words = {word.lower() for word in re.split(r"[-_:.@ ]", read)}
+    credential = tuple(LEET_CREDENTIAL_WORDS)
+    return any(word.startswith(credential) or word.endswith(credential) for word in words)
+
+
 CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer", ".ca-bundle", ".p7b")
 CERTIFICATE_NAMES = ("cacert", "ca-bundle", "ca-certificates", "ca_bundle", "cabundle")
 _CERTIFICATE_LINE = re.compile(r"(?i)\bserial(?:\s*number)?\b|fingerprint|\bissuer\b")
@@ -639,6 +671,45 @@ def is_token_with_a_wrong_checksum(c: Candidate) -> bool:
     a doc), never issued. Its own rule refutes it; this keeps the generic rules from
     reporting it in its place."""
     return _CHECKSUMMED_TOKEN.match(c.value) is not None and not crc32_checksum_token(c.value)
+
+
+_DOCUMENTATION_HOST = re.compile(
+    r"(?i)(?:://|@)(?:[a-z0-9-]+\.)*"
+    r"(?:example\.(?:com|net|org)|[a-z0-9-]+\.(?:example|test|invalid|localhost))"
+    r"(?![a-z0-9.-])"
+)
+
+
+def is_near_documentation_host(c: Candidate) -> bool:
+    """A value on the line of, or just below, a URL or address on a host reserved for
+    documentation (RFC 2606 and 6761: `example.com`, `.example`, `.test`, `.invalid`,
+    `.localhost`): `http.query("http://example.com", password="...")`. No deployed
+    service is reached there, so what is written to log in to it is an example."""
+    return any(_DOCUMENTATION_HOST.search(text) for text in (c.before, c.after, c.above))
+
+
+_DOCTEST_PROMPT = re.compile(r"^\s*(?:#\s*)?(?:>>>|\.\.\.)\s")
+
+
+def is_doctest_example(c: Candidate) -> bool:
+    """A value typed at a doctest prompt (`>>> client = Client(token="...")`): an example
+    in documentation, run as a test, never a deployed credential."""
+    return _DOCTEST_PROMPT.match(c.before) is not None
+
+
+TEST_VALUE_WORDS = frozenset({"test", "tests", "testing", "fake", "dummy", "mock", "bogus", "stub"})
+_TEST_PATH = re.compile(
+    r"(?i)(?:^|/)(?:tests?|testing|spec|__tests__)/|(?:^|/)test_[^/]*$|_test\.[^/]*$"
+)
+
+
+def is_test_value_key(c: Candidate) -> bool:
+    """In a test file, a key that says its value is for tests (`MASKED_TEST_SECRET`,
+    `fake_token`, `dummyPassword`): a fixture the test suite made up. Outside tests such a
+    name is not trusted (a test environment's password is still a credential)."""
+    if _TEST_PATH.search(c.path) is None:
+        return False
+    return not TEST_VALUE_WORDS.isdisjoint(key_words(_key_of(c.before)))
 
 
 CREDENTIAL_WORDS = frozenset(
@@ -701,6 +772,10 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "vector_drawing": is_vector_drawing,
     "wrong_checksum": is_token_with_a_wrong_checksum,
     "key_without_credential_word": is_key_without_credential_word,
+    "documentation_host": is_near_documentation_host,
+    "doctest_example": is_doctest_example,
+    "test_value_key": is_test_value_key,
+    "leetspeak_words": is_leetspeak_words,
 }
 
 

@@ -305,6 +305,11 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         if finding.location.commit or finding.occurrences != 1
         else None,
         "decoded": finding.decoded,
+        "also_at": [
+            {"location": location_document(p.location), "fingerprint": p.fingerprint}
+            for p in finding.also_at
+        ]
+        or None,
     }
     document.update({k: v for k, v in optional.items() if v is not None})
     return document

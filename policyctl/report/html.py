@@ -13,7 +13,7 @@ from typing import Any
 
 from policyctl.core.model import SEVERITIES
 from policyctl.report.interface import RenderOptions
-from policyctl.report.terminal import where
+from policyctl.report.terminal import places_note, where
 
 SEVERITY_COLOURS = {
     "critical": "#7f1d1d",
@@ -207,7 +207,7 @@ def packs_of(finding: dict[str, Any]) -> list[str]:
 
 def _finding_row(finding: dict[str, Any], show_secret: bool) -> str:
     severity = finding["severity"]
-    location = where(finding["location"])
+    location = where(finding["location"]) + places_note(finding)
     cells = [
         f'<span class="sev" style="background:{SEVERITY_COLOURS[severity]}">{severity}</span>',
         escape(finding["rule_id"]),

@@ -67,7 +67,10 @@ def _top_findings(counted: list[dict[str, Any]]) -> list[str]:
     ]
     for finding in ranked[:TOP_FINDINGS]:
         place = where(finding["location"])
-        if finding.get("occurrences", 1) > 1:
+        if finding.get("also_at"):
+            more = len(finding["also_at"])
+            place += f" (+{more} more place{'' if more == 1 else 's'})"
+        elif finding.get("occurrences", 1) > 1:
             times = finding["occurrences"]
             history = "commit" in finding["location"]
             place += f" (added {times} times)" if history else f" ({times} rows)"

@@ -125,6 +125,16 @@ def _result(finding: dict[str, Any], index: dict[str, int]) -> dict[str, Any]:
         "partialFingerprints": {FINGERPRINT_KEY: finding["fingerprint"]},
         "properties": _result_properties(finding),
     }
+    if finding.get("also_at"):
+        # The same secret elsewhere: one result to fix, every place shown with it.
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": _physical(place["location"]),
+                "message": {"text": f"same value (fingerprint {place['fingerprint']})"},
+            }
+            for number, place in enumerate(finding["also_at"], start=1)
+        ]
     if finding["suppressed"]:
         result["suppressions"] = [
             {

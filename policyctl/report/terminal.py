@@ -94,7 +94,7 @@ def findings_table(findings: list[dict[str, Any]]) -> Table:
         row = [
             Text(severity, style=SEVERITY_STYLE[severity]),
             Text(printable(finding["rule_id"])),
-            Text(printable(where(finding["location"]) + rows_note(finding))),
+            Text(printable(where(finding["location"]) + rows_note(finding) + places_note(finding))),
             Text(printable(finding["preview"])),
             Text(mode, style="bold" if mode == "block" else "dim"),
         ]
@@ -177,6 +177,12 @@ def rows_note(finding: dict[str, Any]) -> str:
     if not count or "commit" in finding["location"] or "field" not in finding["location"]:
         return ""
     return f" ({count:,} row{'' if count == 1 else 's'})"
+
+
+def places_note(finding: dict[str, Any]) -> str:
+    """' +2 more places' for a secret found in several places (the JSON lists them)."""
+    more = len(finding.get("also_at", ()))
+    return f" +{more} more place{'' if more == 1 else 's'}" if more else ""
 
 
 def columns_table(columns: list[dict[str, Any]]) -> Table:

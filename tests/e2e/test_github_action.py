@@ -281,6 +281,19 @@ def test_each_blocking_finding_is_an_error_annotation_at_its_file_and_line(
     assert_no_secret_in([scanned.stdout, scanned.stderr], [token])
 
 
+def test_a_secret_in_two_files_is_annotated_at_both(runner_temp: Path, git_repo: Path) -> None:
+    token = fakes.github_pat("annotate-twice")
+    commit_all(git_repo, "k", {"src/a.py": f"T = '{token}'\n", "src/b.py": f"\nT = '{token}'\n"})
+    env = runner_env(git_repo, runner_temp, "push", {})
+
+    scanned = run_step(step("Scan"), {"path": "src"}, env, git_repo)
+
+    assert scanned.returncode == 1, scanned.stderr
+    errors = [line for line in scanned.stdout.splitlines() if line.startswith("::error ")]
+    places = sorted(re.search(r"file=([^,]+),.*line=(\d+)", e).groups() for e in errors)  # type: ignore[union-attr]
+    assert places == [("src/a.py", "1"), ("src/b.py", "2")]
+
+
 def test_the_mode_input_takes_the_modes_the_cli_takes(runner_temp: Path, git_repo: Path) -> None:
     from policyctl.core.config import RUN_MODES
 

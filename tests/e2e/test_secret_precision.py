@@ -84,3 +84,27 @@ def test_a_card_number_outside_a_certificate_is_still_found(
     write_files(tmp_path, {"orders.txt": f"card: {luhn_valid('4', 16)}\n"})
     result = run_policyctl("scan", tmp_path, "--format", "json")
     assert findings(result.json()) == {("pii.payment-card-number", "orders.txt", 1)}
+
+
+def test_documentation_examples_and_test_fixtures_raise_nothing_beside_a_real_secret(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    value = fakes.pick(fakes.ALNUM, 24, "doc-example")
+    real = fakes.pick(fakes.ALNUM, 24, "real-secret")
+    write_files(
+        tmp_path,
+        {
+            "docs/http.rst": (
+                ".. code-block:: yaml\n\n    http://example.com/restapi:\n      http.query:\n"
+                f"        - username: 'larry'\n        - password: '{value}'\n"
+            ),
+            "src/client.py": (
+                f'"""Usage:\n\n>>> c = Client(api_key="{value}")\n"""\nAPI_KEY = "{real}"\n'
+            ),
+            "tests/test_csrf.py": f'MASKED_TEST_SECRET = "{value}"\n',
+        },
+    )
+
+    run = policyctl_in_process("scan", ".", "-f", "json", "--no-progress", cwd=tmp_path)
+
+    assert findings(run.json()) == {("secret.generic-assignment", "src/client.py", 5)}

@@ -26,9 +26,14 @@ def _notices(report: dict[str, object]) -> dict[str, str]:
 
 
 def _paths(report: dict[str, object]) -> set[str]:
+    """Every place a finding is at (a secret found in several is one finding)."""
     findings = report["findings"]
     assert isinstance(findings, list)
-    return {f["location"]["path"] for f in findings}
+    return {
+        where["path"]
+        for f in findings
+        for where in (f["location"], *(p["location"] for p in f.get("also_at", ())))
+    }
 
 
 def test_a_zip_bomb_member_is_a_notice_and_the_other_members_are_still_scanned(

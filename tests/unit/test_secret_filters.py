@@ -11,6 +11,7 @@ from policyctl.detection.secret_filters import (
     is_cloud_region,
     is_cursor_token_key,
     is_declaration,
+    is_doctest_example,
     is_env_lookup,
     is_file_path,
     is_hash_under_hash_key,
@@ -18,9 +19,11 @@ from policyctl.detection.secret_filters import (
     is_in_certificate_text,
     is_key_without_credential_word,
     is_keyboard_mash,
+    is_leetspeak_words,
     is_lockfile_hash,
     is_low_entropy,
     is_name_of_the_key,
+    is_near_documentation_host,
     is_non_secret_key,
     is_part_of_a_decimal_number,
     is_placeholder,
@@ -28,6 +31,7 @@ from policyctl.detection.secret_filters import (
     is_repeated_characters,
     is_sequence,
     is_templated,
+    is_test_value_key,
     is_timestamp,
     is_token_with_a_wrong_checksum,
     is_url_without_credentials,
@@ -336,3 +340,104 @@ def test_an_aws_signature_credential_scope_is_not_a_secret() -> None:
     assert is_cloud_region(c(scope, before="expected_credential = '"))
     encoded = "access_key%2F20170322%2Fus-west-2%2Fsts%2F"
     assert is_cloud_region(c(encoded, before="X-Amz-Credential="))
+
+
+VALUE = "Zq8rT2vLw9kPx4Hm"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "above"),
+    [
+        ('query("http://example.com", password="', '")', ""),
+        ("password = '", "'", "    url: https://api.example.org/v2\n"),
+        ("    - password: '", "'", "http://example.com/restapi:\n  http.query:\n    - user: x\n"),
+        ('"refresh-token": "', '"', '    "issuer": "https://example.localhost/identity",\n'),
+        ("smtp_password = '", "'", "smtp_user = 'ops@mail.example'\n"),
+        ("token: ", "", "    host: https://ci.build.test\n"),
+    ],
+)
+def test_a_value_near_a_documentation_host_is_an_example(
+    before: str, after: str, above: str
+) -> None:
+    assert is_near_documentation_host(Candidate(VALUE, before, after, above=above))
+
+
+@pytest.mark.parametrize(
+    ("before", "above"),
+    [
+        ("password = '", "url = 'https://api.examples.com/v1'\n"),  # a real domain
+        ("password = '", "url = 'https://payments.example-corp.com'\n"),
+        ("password = '", "host = 'db.internal'\n"),
+        ("self.test = '", ""),  # a word before a dot, not a host
+    ],
+)
+def test_a_value_near_an_ordinary_host_is_not_an_example(before: str, above: str) -> None:
+    assert not is_near_documentation_host(Candidate(VALUE, before, "'", above=above))
+
+
+@pytest.mark.parametrize(
+    "before",
+    ['>>> client = Client(token="', '... password="', '    >>> connect(secret="', "# >>> k = '"],
+)
+def test_a_value_at_a_doctest_prompt_is_an_example(before: str) -> None:
+    assert is_doctest_example(Candidate(VALUE, before))
+
+
+@pytest.mark.parametrize("before", ['client = Client(token="', 'x = ">>> " + token + "'])
+def test_a_value_outside_a_doctest_prompt_is_not_taken_for_one(before: str) -> None:
+    assert not is_doctest_example(Candidate(VALUE, before))
+
+
+@pytest.mark.parametrize(
+    ("before", "path"),
+    [
+        ('MASKED_TEST_SECRET2 = "', "tests/csrf_tests/tests.py"),
+        ("fake_token = '", "pkg/tests/test_client.py"),
+        ('dummyPassword: "', "src/__tests__/login.spec.js"),
+        ("mock_api_key = '", "client_test.go"),
+    ],
+)
+def test_a_key_naming_a_test_value_in_a_test_file_is_a_fixture(before: str, path: str) -> None:
+    assert is_test_value_key(Candidate(VALUE, before, path=path))
+
+
+@pytest.mark.parametrize(
+    ("before", "path"),
+    [
+        ('TEST_DB_PASSWORD = "', "deploy/ci.env"),  # a test environment's password
+        ('api_key = "', "tests/test_client.py"),  # a test file, but no test word in the key
+        ('latest_token = "', "tests/conftest.py"),  # `test` only inside another word
+    ],
+)
+def test_a_test_word_counts_only_in_the_key_of_a_test_file(before: str, path: str) -> None:
+    assert not is_test_value_key(Candidate(VALUE, before, path=path))
+
+
+@pytest.mark.parametrize(
+    ("value", "before"),
+    [
+        ("EXPRESS_53cr37", 'EXPRESS_SECRET_KEY = "'),
+        ("p4ssw0rd_test", "password = '"),
+        ("my-t0k3n", "token: "),
+        ("4dm1n-42", "admin_password = '"),
+    ],
+)
+def test_a_credential_word_in_leetspeak_is_a_test_value(value: str, before: str) -> None:
+    assert is_leetspeak_words(Candidate(value, before))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "K3M5T0P1Q7",  # reads as letters, but as no credential word
+        "Xq7KeyZp2LmWv9",  # `key` by chance inside a random value
+        "s3cr3tT0k3nZq8rT2vLw9kPx",  # a word at the start of a long random value
+        "EXPRESS_SECRET",  # no leetspeak: other filters judge it
+    ],
+)
+def test_random_values_are_not_taken_for_leetspeak(value: str) -> None:
+    assert not is_leetspeak_words(Candidate(value, 'token = "'))
+
+
+def test_an_aws_client_token_is_an_idempotency_mark() -> None:
+    assert is_cursor_token_key(Candidate("cachedvol980217", '"ClientToken": "'))
