@@ -96,10 +96,7 @@ def test_documented_provider_token_prefixes_are_found_without_a_key_name(
         + fakes.pick(fakes.ALNUM, 22, "crdb")
         + "_"
         + fakes.pick(fakes.ALNUM, 40, "crdb"),
-        "terraform.txt": fakes.pick(fakes.ALNUM, 14, "tfc")
-        + ".atlas"
-        + "v1."
-        + fakes.pick(fakes.URLSAFE, 67, "tfc"),
+        "bitbucket.txt": "BBDC" + "-" + fakes.pick(fakes.BASE64, 44, "bbdc"),
         "openshift.txt": "sha256" + "~" + fakes.pick(fakes.URLSAFE, 43, "ocp"),
         "swarm.txt": "SWMKEY" + "-1-" + fakes.pick(fakes.BASE64, 43, "swarm"),
         "devin.txt": "co" + "g_" + fakes.pick(string.ascii_lowercase + "234567", 52, "devin"),
@@ -110,7 +107,7 @@ def test_documented_provider_token_prefixes_are_found_without_a_key_name(
     assert found == {
         ("secret.vercel-prefixed-token", "vercel.txt"),
         ("secret.cockroachdb-cloud-api-key", "cockroach.txt"),
-        ("secret.terraform-cloud-api-token", "terraform.txt"),
+        ("secret.bitbucket-data-center-token", "bitbucket.txt"),
         ("secret.openshift-oauth-token", "openshift.txt"),
         ("secret.docker-swarm-unlock-key", "swarm.txt"),
         ("secret.devin-api-key", "devin.txt"),
