@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -32,6 +33,7 @@ from policyctl.redaction.columns import judged_columns, plan_privacy
 from policyctl.redaction.formats import Input, NotRedactable, format_for
 from policyctl.redaction.formats.text import NotText
 from policyctl.redaction.keys import keys_from_env
+from policyctl.redaction.objects import local_copy, object_output
 from policyctl.redaction.outputs import (
     STDIO,
     DigestReader,
@@ -46,6 +48,7 @@ from policyctl.redaction.redactor import Redactor
 from policyctl.redaction.report import FileRecord, RunInfo, build_report
 from policyctl.sources.datasets import DataOptions, kind_for_name
 from policyctl.sources.filesystem import FileSystemSource, WalkOptions
+from policyctl.sources.storage import is_url, shown
 
 EXIT_OK = 0
 EXIT_INPUT_SKIPPED = 1
@@ -146,7 +149,7 @@ def judged_profiles(
     tables = {
         os.path.realpath(t.source): t.source
         for t in targets
-        if t.source != STDIO and kind_for_name(t.source) in TABLE_KINDS
+        if t.source != STDIO and not is_url(t.source) and kind_for_name(t.source) in TABLE_KINDS
     }
     if not tables:
         return {}, []
@@ -204,10 +207,10 @@ def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
     redactor.tally.clear()
     redactor.columns.tally.clear()
     try:
-        with open_input(target.source) as raw:
+        with local_copy(target.source) as local, open_input(local) as raw:
             source = DigestReader(raw)
-            item = Input(source, target.source, target.display)
-            with atomic_output(target.destination, like=target.source) as handle:
+            item = Input(source, local, target.display)
+            with output_for(target) as handle:
                 sink = DigestWriter(handle)
                 result = format_for(item).redact(item, sink, redactor)
             input_digest = source.drain()
@@ -222,7 +225,7 @@ def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
         return Notice(target.display, f"not redacted: {type(exc).__name__}")
     return FileRecord(
         input=target.display,
-        output="<stdout>" if target.destination == STDIO else target.destination,
+        output="<stdout>" if target.destination == STDIO else shown(target.destination),
         format=result.format,
         input_sha256=input_digest,
         output_sha256=sink.digest.hexdigest(),
@@ -234,6 +237,15 @@ def redact_target(target: Target, redactor: Redactor) -> FileRecord | Notice:
         warnings=result.warnings if isinstance(result, DataResult) else [],
         columns=redactor.columns.tally.copy(),
     )
+
+
+def output_for(target: Target) -> AbstractContextManager[IO[bytes]]:
+    """Where the copy is written: a file replaced in one rename, or an object uploaded
+    once complete."""
+    if is_url(target.destination):
+        return object_output(target.destination)
+    like = None if is_url(target.source) else target.source
+    return atomic_output(target.destination, like=like)
 
 
 def open_input(source: str) -> IO[bytes]:

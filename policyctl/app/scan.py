@@ -17,6 +17,7 @@ from policyctl.core.errors import ConfigError, RuleError
 from policyctl.core.model import Notice
 from policyctl.core.stages import Stages, start_stages
 from policyctl.core.workers import worker_count
+from policyctl.detection.cluster import Connection
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import compile_ruleset, load_rules, select_rules
@@ -36,6 +37,12 @@ from policyctl.sources.git import GitScan, git_source
 from policyctl.sources.interface import Item, Source
 from policyctl.sources.objects import ObjectStoreSource
 from policyctl.sources.storage import is_url
+from policyctl.sources.targets import (
+    TargetListSource,
+    TargetOptions,
+    TargetsFile,
+    read_targets_file,
+)
 
 if TYPE_CHECKING:
     from policyctl.evidence.bundle import EvidenceRequest, WrittenBundle
@@ -52,6 +59,12 @@ class ScanRequest:
     evidence: EvidenceRequest | None = None
     cluster: str | None = None
     """A Dask scheduler address, or local / local:N (see detection.cluster)."""
+    targets_file: TargetsFile | None = None
+    """--targets: many repositories (paths and git URLs), each opened by a worker."""
+    max_bytes_per_file: int | None = None
+    """--max-bytes-per-file: logs, tables and objects are read up to this, as a sample."""
+    ner_model: str | None = None
+    """A spaCy pipeline (package or folder) for names in free text (detection.ner)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,8 @@ class ScanOutcome:
     """Seconds per stage (load, compile, detect, assess, report, evidence, audit)."""
     notices: tuple[Notice, ...] = ()
     """Learnt after the report was made (the audit log's state)."""
+    target_reports: tuple[Report, ...] = ()
+    """With --targets: one report per target, in the file's order."""
 
     @property
     def exit_code(self) -> int:
@@ -81,6 +96,7 @@ def run_scan_request(
     result = scan_result(request, progress, manifests, stages)
     with stages.stage("report", findings=len(result.findings)):
         report = build_report(result)
+        target_reports = tuple(build_report(part) for part in result.by_target)
     notices: list[Notice] = []
     # The entry first: the bundle's signed provenance records the log's head after it.
     with stages.stage("audit"):
@@ -105,7 +121,11 @@ def run_scan_request(
                 audit_head=audit.Head(entry["hash"], entry["seq"]) if entry else None,
             )
     return ScanOutcome(
-        report=report, bundle=bundle, stages=dict(stages.seconds), notices=tuple(notices)
+        report=report,
+        bundle=bundle,
+        stages=dict(stages.seconds),
+        notices=tuple(notices),
+        target_reports=target_reports,
     )
 
 
@@ -117,7 +137,24 @@ def scan_result(
 ) -> ScanResult:
     """Findings suppressed and judged against the packs, with what the report says
     about the scan and the policy's assessment of it. When `manifests` is a list, the
-    manifests and lockfiles the walk meets are added to it (for the evidence SBOM)."""
+    manifests and lockfiles the walk meets are added to it (for the evidence SBOM).
+
+    With --cluster, the connection (a LocalCluster's start) is made while the rules load."""
+    connection = Connection(request.cluster) if request.cluster else None
+    try:
+        return _scan_result(request, progress, manifests, stages, connection)
+    finally:
+        if connection is not None:
+            connection.close()  # only when the scan ended before it used the cluster
+
+
+def _scan_result(
+    request: ScanRequest,
+    progress: Progress | None,
+    manifests: list[ManifestFile] | None,
+    stages: Stages | None,
+    connection: Connection | None,
+) -> ScanResult:
     stages = Stages() if stages is None else stages
     settings = request.settings
     started_at = clock.now()
@@ -136,6 +173,10 @@ def scan_result(
         raise RuleError("no rules were loaded, so nothing could be found (check the installation)")
     with stages.stage("compile", rules=len(rules)):
         ruleset = compile_ruleset(rules, settings.engine)
+        if request.ner_model is not None:  # a model that cannot load: exit 2 now
+            from policyctl.detection import ner
+
+            ner.load_model(request.ner_model)
     jobs = worker_count(settings.jobs)
     run_notices = [
         Notice(settings.config_path or ".policyctl.yaml", f"lowers coverage: {lowered}")
@@ -168,10 +209,11 @@ def scan_result(
                 per_cell=settings.per_cell,
                 allowlist=allowlist,
                 time_budget=settings.time_budget,
+                ner_model=request.ner_model,
             ),
             jobs=jobs,
             progress=progress,
-            cluster=request.cluster,
+            cluster=connection,
         )
         counts.update(
             files=scanned.stats.files, bytes=scanned.stats.bytes, findings=len(scanned.findings)
@@ -190,9 +232,10 @@ def scan_result(
             mode=settings.mode,
             allow_incomplete=settings.allow_incomplete,
         )
+        unassessed = findings
         findings, assessment = assess(findings, policy, settings.waivers, started_at.date())
         counts.update(findings=len(findings))
-    return ScanResult(
+    result = ScanResult(
         findings=findings,
         notices=[
             *run_notices,
@@ -204,7 +247,7 @@ def scan_result(
         ],
         stats=scanned.stats,
         rules=rules,
-        targets=request.targets,
+        targets=tuple(t.target for t in scanned.targets) or request.targets,
         engine=ruleset.engine,
         started=clock.iso(started_at),
         finished=clock.iso(clock.now()),
@@ -213,7 +256,14 @@ def scan_result(
         coverage=settings.coverage_lowered,
         config_trust=settings.config_trust,
         cluster=scanned.cluster,
+        target_outcomes=tuple(scanned.targets),
     )
+    if not scanned.targets:
+        return result
+    from policyctl.app.targets import target_results
+
+    parts = target_results(result, unassessed, policy, settings.waivers, started_at.date())
+    return replace(result, by_target=parts)
 
 
 def scan_allowlist(settings: Settings, targets: Sequence[str]) -> tuple[Allowlist, list[Notice]]:
@@ -233,12 +283,18 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
     """The files under the targets, or the git content the request names. A large table
     is split into `jobs` parts, one per worker."""
     settings = request.settings
+    budget = request.max_bytes_per_file
+    if request.targets_file is not None:
+        return targets_source(request)
     urls = [target for target in request.targets if is_url(target)]
     if urls:
         if len(urls) < len(request.targets):
             raise ConfigError("give either local paths or object-store URLs, not both")
-        data = DataOptions(as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs)
-        return ObjectStoreSource(request.targets, data, settings.max_file_size)
+        data = DataOptions(
+            as_kind=settings.as_kind, sample_rows=settings.sample_rows, max_bytes=budget, parts=jobs
+        )
+        limit = min(settings.max_file_size, budget or settings.max_file_size)
+        return ObjectStoreSource(request.targets, data, limit)
     if request.git is not None:
         return git_source(
             request.git,
@@ -254,17 +310,45 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             use_gitignore=settings.gitignore,
             follow_links=settings.follow_links,
             data=DataOptions(
-                as_kind=settings.as_kind, sample_rows=settings.sample_rows, parts=jobs
+                as_kind=settings.as_kind,
+                sample_rows=settings.sample_rows,
+                max_bytes=budget,
+                parts=jobs,
             ),
             archives=ArchiveOptions(
                 max_depth=settings.max_archive_depth,
                 max_size=settings.max_archive_size,
                 max_file_size=settings.max_file_size,
                 exclude=settings.exclude,
-                data=DataOptions(sample_rows=settings.sample_rows),
+                data=DataOptions(sample_rows=settings.sample_rows, max_bytes=budget),
             ),
         ),
     )
+
+
+def targets_source(request: ScanRequest) -> Source:
+    """The targets of --targets, each read as `scan PATH` (or `scan --git`) reads one."""
+    settings, listed = request.settings, request.targets_file
+    budget = request.max_bytes_per_file
+    assert listed is not None
+    walk = WalkOptions(
+        exclude=settings.exclude,
+        max_file_size=settings.max_file_size,
+        use_gitignore=settings.gitignore,
+        follow_links=settings.follow_links,
+        data=DataOptions(
+            as_kind=settings.as_kind, sample_rows=settings.sample_rows, max_bytes=budget
+        ),
+        archives=ArchiveOptions(
+            max_depth=settings.max_archive_depth,
+            max_size=settings.max_archive_size,
+            max_file_size=settings.max_file_size,
+            exclude=settings.exclude,
+            data=DataOptions(sample_rows=settings.sample_rows, max_bytes=budget),
+        ),
+    )
+    options = TargetOptions(walk, request.git, listed.clone_timeout, listed.clone_max_size)
+    return TargetListSource(read_targets_file(listed.path, options))
 
 
 def noting_manifests(

@@ -54,7 +54,7 @@ def redact(
             "-s",
             help="[DATA_CLASS|RULE=]NAME[:OPTION=VALUE,...] (repeatable), e.g. hash, "
             "contact=partial, pii.us-ssn=fpe. Strategies: mask, partial, remove, hash, "
-            "tokenize, fpe, generalize, replace.",
+            "tokenize, fpe, generalize, replace, synthetic.",
         ),
     ] = None,
     columns: Annotated[

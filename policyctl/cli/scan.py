@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from dataclasses import asdict
@@ -37,6 +38,7 @@ from policyctl.report import FORMATS, RenderOptions
 from policyctl.report.build import Report
 from policyctl.sources.datasets import DATA_KINDS
 from policyctl.sources.git import GitScan
+from policyctl.sources.targets import DEFAULT_CLONE_MAX_SIZE, DEFAULT_CLONE_TIMEOUT, TargetsFile
 
 
 def scan(
@@ -192,10 +194,28 @@ def scan(
             show_default=False,
         ),
     ] = None,
+    max_bytes_per_file: Annotated[
+        str | None,
+        typer.Option(
+            "--max-bytes-per-file",
+            help="Read each log, table and object only up to this size (10MB, 1GiB), as a "
+            "sample the report names (Parquet: whole row groups within it).",
+        ),
+    ] = None,
     sample_rows: Annotated[
         int | None,
         typer.Option(
             "--sample-rows", min=1, help="Datasets: scan only the first N rows of each table."
+        ),
+    ] = None,
+    ner_model: Annotated[
+        str | None,
+        typer.Option(
+            "--ner-model",
+            metavar="NAME",
+            help="Logs and text documents: also find person, place and organisation names "
+            "with this installed spaCy pipeline (a package name or a folder; needs "
+            "policyctl[ner]).",
         ),
     ] = None,
     enable: Annotated[
@@ -300,6 +320,27 @@ def scan(
             "or a scheduler address tcp://HOST:PORT (needs policyctl[cluster]).",
         ),
     ] = None,
+    targets_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--targets",
+            help="Scan many repositories: FILE lists one local path or git URL (https://, "
+            "ssh://, git@host:path, file://) a line; URLs are cloned (shallow unless --git).",
+        ),
+    ] = None,
+    clone_timeout: Annotated[
+        float,
+        typer.Option(
+            "--clone-timeout", min=1.0, help="With --targets: seconds one clone may take."
+        ),
+    ] = DEFAULT_CLONE_TIMEOUT,
+    clone_max_size: Annotated[
+        str | None,
+        typer.Option(
+            "--clone-max-size",
+            help="With --targets: disk one clone may fill before it is stopped (default 2GiB).",
+        ),
+    ] = None,
     metrics_file: Annotated[
         Path | None,
         typer.Option(
@@ -320,9 +361,10 @@ def scan(
 
     Exit code 0: nothing fails the scan; 1: findings fail it; 2: usage, config or input error.
     """
-    targets = tuple(paths or ([] if staged else ["."]))
+    targets = tuple(paths or ([] if staged or targets_file else ["."]))
     formats = check_formats(output_format or ["terminal"], output, output_dir)
     git = git_scan(git_history, staged, diff, pre_push, branch, since, max_commits)
+    listed = targets_request(targets_file, paths, git, clone_timeout, clone_max_size)
     if as_kind is not None and as_kind not in DATA_KINDS:
         raise typer.BadParameter(f"choose one of {', '.join(DATA_KINDS)}", param_hint="--as")
     if fail_on is not None and fail_on not in SEVERITIES:
@@ -370,6 +412,11 @@ def scan(
         command=tuple(sys.argv),
         evidence=evidence_request(evidence, sign_key, encrypt_to),
         cluster=cluster,
+        targets_file=listed,
+        max_bytes_per_file=(
+            parse_size(max_bytes_per_file, "--max-bytes-per-file") if max_bytes_per_file else None
+        ),
+        ner_model=ner_model,
     )
     events = event_log(log_format)
     with scan_progress(enabled=not (no_progress or quiet or events.json)) as progress:
@@ -389,12 +436,45 @@ def scan(
     events.incomplete(report.document)
     if output_dir is not None:
         write_reports(report, formats, output_dir)
+        for index, part in enumerate(outcome.target_reports, start=1):
+            write_reports(part, formats, output_dir / "targets" / target_folder(index, part))
         write_report(report, "terminal", None, quiet)
     else:
         write_report(report, formats[0], output, quiet)
     if outcome.exit_code == 1 and not quiet:
         events.blocked(report.document["findings"])
     raise typer.Exit(outcome.exit_code)
+
+
+def targets_request(
+    targets_file: Path | None,
+    paths: list[str] | None,
+    git: GitScan | None,
+    clone_timeout: float,
+    clone_max_size: str | None,
+) -> TargetsFile | None:
+    """--targets and its clone budget, checked against the options it excludes."""
+    if targets_file is None:
+        if clone_max_size is not None:
+            raise typer.BadParameter("needs --targets", param_hint="--clone-max-size")
+        if clone_timeout != DEFAULT_CLONE_TIMEOUT:
+            raise typer.BadParameter("needs --targets", param_hint="--clone-timeout")
+        return None
+    if paths:
+        raise typer.BadParameter("give paths or --targets FILE, not both", param_hint="--targets")
+    if git is not None and git.mode != "history":
+        raise typer.BadParameter(f"--{git.mode} reads one repository", param_hint="--targets")
+    size = DEFAULT_CLONE_MAX_SIZE
+    if clone_max_size is not None:
+        size = parse_size(clone_max_size, "--clone-max-size")
+    return TargetsFile(str(targets_file), clone_timeout, size)
+
+
+def target_folder(index: int, report: Report) -> str:
+    """`007-git.example.com_org_api.git`: its place among the targets and a safe name."""
+    outcome = report.document["targets"][0]
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", outcome["target"].split("://", 1)[-1]).strip("._")
+    return f"{index:03d}-{name[:80] or 'target'}"
 
 
 def _shown_when_quiet(notice: dict[str, Any]) -> bool:

@@ -94,6 +94,8 @@ class Location:
     date: str | None = None
     row: int | None = None
     field: str | None = None
+    target: str | None = None
+    """With --targets: the target (repository path or URL, never with credentials)."""
 
 
 FOLD_SEPARATORS = bytes.maketrans(b"_-", b"  ")

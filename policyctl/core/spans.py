@@ -99,5 +99,13 @@ class SpanBuilder:
                 self.ordered = False
         runs.append((number, number))
 
+    def add_run(self, first: int, last: int) -> None:
+        """Every number from `first` to `last`, as `add` would take them one by one."""
+        self.add(first)
+        runs = self.runs
+        low, high = runs[-1]
+        if high < last and low <= first:
+            runs[-1] = (low, last)
+
     def spans(self) -> Spans:
         return tuple(self.runs) if self.ordered else normalised(self.runs)

@@ -74,6 +74,8 @@ class DetectOptions:
     decode_depth: int = decode.MAX_DEPTH
     time_budget: float = DEFAULT_TIME_BUDGET
     """Seconds one piece of input (a file, a block of a log or table) may take; 0: no limit."""
+    ner_model: str | None = None
+    """A spaCy pipeline for names in logs and text documents (policyctl.detection.ner)."""
 
 
 GENERIC_TAG = "generic"

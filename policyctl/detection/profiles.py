@@ -13,7 +13,14 @@ from dataclasses import dataclass, field, replace
 
 from policyctl.core.model import Chunk, ColumnMatch, ColumnProfile, Finding
 from policyctl.core.spans import SpanBuilder, union
-from policyctl.detection.detect import DetectOptions, assess_chunk, finding_for, fingerprint
+from policyctl.detection.detect import (
+    DetectOptions,
+    Verdict,
+    assess_chunk,
+    finding_for,
+    fingerprint,
+)
+from policyctl.detection.names import NameColumns
 from policyctl.detection.rules import Ruleset
 from policyctl.sources.cells import CellLocations, column_key
 
@@ -42,6 +49,7 @@ class ColumnTally:
         self.options = options
         self.values: Counter[str] = Counter()
         self.matches: dict[tuple[str, str], _RuleTally] = {}
+        self.name_columns = NameColumns.of(ruleset, options)
 
     @staticmethod
     def applies_to(chunk: Chunk) -> bool:
@@ -59,6 +67,8 @@ class ColumnTally:
         verdicts = assess_chunk(chunk, ruleset, options)
         cells = chunk.line_locations
         assert isinstance(cells, CellLocations)
+        if self.name_columns is not None:  # names and addresses: judged per column
+            verdicts = self._name_columns(chunk, cells, verdicts)
         for name, count in Counter(cells.fields).items():
             if name is not None:
                 self.values[column_key(name)] += count
@@ -87,6 +97,37 @@ class ColumnTally:
         if options.per_cell:
             return [finding_for(chunk, v, ruleset, options) for v in verdicts]
         return []
+
+    def _name_columns(
+        self, chunk: Chunk, cells: CellLocations, verdicts: list[Verdict]
+    ) -> list[Verdict]:
+        """Names and addresses (policyctl.detection.names), judged per column: with
+        --per-cell, their cells join the chunk's verdicts; otherwise each judged
+        column's cells are counted into its tally at once, and `verdicts` are unchanged."""
+        assert self.name_columns is not None
+        if self.options.per_cell:
+            extra = self.name_columns.cell_verdicts(chunk, cells)
+            if not extra:
+                return verdicts
+            return sorted([*verdicts, *extra], key=lambda v: v.match.start)
+        for judged in self.name_columns.column_cells(chunk, cells):
+            first = judged.first
+            index = chunk.line_span(first.match.value_start)[0]
+            key = (column_key(cells.fields[index] or ""), self.ruleset.rules[first.match.rule].id)
+            tally = self.matches.get(key)
+            if tally is None:
+                found = finding_for(chunk, first, self.ruleset, self.options)
+                tally = self.matches[key] = _RuleTally(first=found)
+            tally.rows += judged.rows
+            places = judged.places
+            if places and places[-1] - places[0] == len(places) - 1:
+                tally.cells.add_run(places[0], places[-1])  # rows one a line, no gaps
+            else:
+                add = tally.cells.add
+                for place in places:
+                    add(place)
+            tally.confidence = max(tally.confidence, first.confidence)
+        return verdicts
 
     def finish(self) -> tuple[list[Finding], list[ColumnProfile]]:
         """The file's column findings (none with --per-cell: its cells were reported)

@@ -40,7 +40,8 @@ def build_matcher(
     large enough to repay it (policyctl.engine.adaptive)."""
     patterns = [CompiledPattern.from_rule(rule) for rule in rules]
     indices = list(range(len(rules)) if chosen is None else chosen)
-    if engine_name(backend) == "re":
+    if engine_name(backend) == "re" or not indices:
+        # (no rule for this kind of input: Hyperscan cannot compile an empty database)
         from policyctl.engine.re_backend import ReMatcher
 
         return ReMatcher(patterns, indices)

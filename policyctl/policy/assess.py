@@ -14,6 +14,7 @@ from policyctl.core.model import ColumnProfile, Finding, Notice, Rule, ScanStats
 from policyctl.detection.cluster import ClusterInfo
 from policyctl.policy import enforce, scoring
 from policyctl.policy.waivers import WaiverOutcome, apply_waivers
+from policyctl.sources.targets import TargetOutcome
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,7 @@ class ScanResult:
     config_trust: str = "repo"
     cluster: ClusterInfo | None = None
     """Set when detection ran on a Dask cluster."""
+    target_outcomes: tuple[TargetOutcome, ...] = ()
+    """With --targets: what became of each target, in the file's order."""
+    by_target: tuple[ScanResult, ...] = ()
+    """With --targets: each target's scan alone (judged on its own), for its report."""

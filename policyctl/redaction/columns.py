@@ -308,7 +308,11 @@ class ColumnRedactor:
                 continue
             assert rule.strategy is not None
             strategy = MASK if index in secrets else rule.strategy
-            entity = rule.entity if strategy is rule.strategy else None
+            entity: str | None
+            if strategy.name == "synthetic":
+                entity = synthetic_kind(claim.column)
+            else:
+                entity = rule.entity if strategy is rule.strategy else None
             stand_ins = self._stand_ins.get((strategy, entity))
             if stand_ins is None:
                 stand_ins = StandIns(strategy, self.keys, entity)
@@ -356,3 +360,23 @@ def format_number(value: float, decimals: int | None) -> str:
     if decimals < 0:
         return repr(value)
     return f"{value:.{decimals}f}"
+
+
+_SYNTHETIC_HEADERS = {"email": "pii.email-address", "mail": "pii.email-address"}
+
+
+def synthetic_kind(column: str) -> str:
+    """The kind of fake a column redacted whole with `synthetic` gets, from its name:
+    a name for `first_name`, a street for `address`, an e-mail address for `email`
+    (policyctl.detection.names judges the name); "" (same shape) for anything else."""
+    from policyctl.detection.names import PERSON_NAME, header_rule, header_words, weak_person_header
+
+    words = header_words(column)
+    said = header_rule(words)
+    if said is not None:
+        return said
+    if weak_person_header(words):
+        return PERSON_NAME
+    if words and ("dob" in words or ("birth" in words and "date" in words)):
+        return "pii.date-of-birth"
+    return next((_SYNTHETIC_HEADERS[w] for w in words if w in _SYNTHETIC_HEADERS), "")

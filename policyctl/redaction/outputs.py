@@ -57,6 +57,10 @@ def plan_targets(request: OutputRequest) -> tuple[list[Target], list[Notice]]:
     overwrite something it must not, before any file is written."""
     if request.in_place == (request.output is not None):
         raise InputError("give either --output PATH or --in-place")
+    from policyctl.redaction.objects import involves_objects, plan_object_targets
+
+    if involves_objects(request.inputs, request.output):
+        return plan_object_targets(request)
     into_folder = _output_is_folder(request)
     exclude_root = os.path.realpath(request.output) if into_folder and request.output else None
     targets: list[Target] = []

@@ -63,11 +63,15 @@ class StandIns:
     make than to look up."""
 
     def __init__(
-        self, strategy: Strategy, keys: RedactionKeys | None, entity: str | None = None
+        self,
+        strategy: Strategy,
+        keys: RedactionKeys | None,
+        entity: str | None = None,
+        validator: str | None = None,
     ) -> None:
         self.strategy = strategy
         self.name = str(strategy)
-        self.maker = maker(strategy, keys, entity)
+        self.maker = maker(strategy, keys, entity, validator)
         self.remember = strategy.name in KEYED
         self.made: dict[str, tuple[str, str]] = {}
 
@@ -153,9 +157,12 @@ class Redactor:
         if stand_ins is None:
             strategy = self.policy.strategy_for(rule.id, rule.data_class, rule.category)
             entity = entity_name(rule.id) if strategy.name == "replace" else None
+            validator = None
+            if strategy.name == "synthetic":  # a fake of the rule's kind, passing its check
+                entity, validator = rule.id, rule.validator
             stand_ins = self._makers.get((strategy, entity))
             if stand_ins is None:
-                stand_ins = StandIns(strategy, self.keys, entity)
+                stand_ins = StandIns(strategy, self.keys, entity, validator)
                 self._makers[strategy, entity] = stand_ins
             self._by_rule[rule.id] = stand_ins
         made = stand_ins.make(value)

@@ -12,6 +12,8 @@
                 (HIPAA Safe Harbor, 45 CFR 164.514(b)(2))
     replace     the kind of value instead of the value (`<EMAIL_ADDRESS>`), from the
                 rule's id; the label's form is an option (`label=[{entity}]`)
+    synthetic   a realistic fake of the same kind (Faker), the same for the same value
+                and key, so joins survive (see synthetic.py)
 
 A strategy that does not fit a value (fpe of a 4-digit number, generalize of something
 that is neither a date nor a ZIP code) masks it instead; `apply` says which one ran.
@@ -42,11 +44,12 @@ OPTIONS: dict[str, dict[str, type]] = {
     "fpe": {"luhn": bool},
     "generalize": {},
     "replace": {"label": str},
+    "synthetic": {},
 }
 """Every strategy and the options it takes, with their types."""
 
 STRATEGY_NAMES: tuple[str, ...] = tuple(OPTIONS)
-KEYED: frozenset[str] = frozenset({"hash", "tokenize", "fpe"})
+KEYED: frozenset[str] = frozenset({"hash", "tokenize", "fpe", "synthetic"})
 
 MASK_CHAR = "*"
 PARTIAL_KEEP_LAST = 4
@@ -228,7 +231,8 @@ def fpe_cipher(keys: RedactionKeys) -> FormatPreservingCipher:
 
 Maker = Callable[[str, dict[str, Any], RedactionKeys], str | None]
 """A strategy's function: the value, the strategy's options (`entity` added for
-replace), the keys."""
+replace; for synthetic, `entity` is the rule's id and `validator` its validator), the
+keys."""
 
 _MAKERS: dict[str, Maker] = {
     "mask": lambda v, o, _: mask(v, o.get("char", MASK_CHAR), o.get("length")),
@@ -247,11 +251,21 @@ _MAKERS: dict[str, Maker] = {
     "tokenize": lambda v, o, k: tokenize(v, k.token_key),
     "fpe": lambda v, o, k: fpe_cipher(k).encrypt(v, luhn=o.get("luhn", False)),
     "replace": lambda v, o, _: replace_label(o.get("entity", "PII"), o.get("label", REPLACE_LABEL)),
+    "synthetic": lambda v, o, k: _synthetic(v, o.get("entity", ""), o.get("validator"), k),
 }
 
 
+def _synthetic(value: str, rule_id: str, validator: str | None, keys: RedactionKeys) -> str | None:
+    from policyctl.redaction.synthetic import synthetic  # Faker only when asked for
+
+    return synthetic(value, rule_id, validator, keys.hash_key)
+
+
 def maker(
-    strategy: Strategy, keys: RedactionKeys | None, entity: str | None = None
+    strategy: Strategy,
+    keys: RedactionKeys | None,
+    entity: str | None = None,
+    validator: str | None = None,
 ) -> Callable[[str], tuple[str, Strategy]]:
     """A function giving the stand-in for a value and the strategy that made it: mask
     when the one asked for does not fit the value. Keyed strategies need `keys`;
@@ -263,6 +277,8 @@ def maker(
     options = dict(strategy.options)
     if entity is not None:
         options["entity"] = entity
+    if validator is not None:
+        options["validator"] = validator
 
     def stand_in(value: str) -> tuple[str, Strategy]:
         made = make(value, options, keys)  # type: ignore[arg-type]

@@ -87,10 +87,37 @@ def build_report(result: ScanResult) -> Report:
         "rules": [rule_document(r) for r in sorted(result.rules, key=lambda r: r.id)],
         **({"columns": column_documents(result.columns)} if result.columns else {}),
     }
+    if result.target_outcomes:
+        document["targets"] = target_documents(result, findings)
     duties = duties_for(findings, assessment.policy.packs)
     if duties:
         document["duties"] = [duties_document(d) for d in duties]
     return Report(document, assessment.policy, len(counted), blocking, code)
+
+
+def target_documents(result: ScanResult, findings: list[Finding]) -> list[dict[str, Any]]:
+    """With --targets: each target (without credentials), what became of it, its files
+    and bytes, and its findings (counted, not suppressed) and blocking findings."""
+    counted: Counter[str | None] = Counter()
+    blocking: Counter[str | None] = Counter()
+    for finding in findings:
+        target = finding.location.target
+        counted[target] += finding.suppressed is None
+        blocking[target] += is_blocking(finding)
+    documents = []
+    for outcome in result.target_outcomes:
+        document: dict[str, Any] = {
+            "target": outcome.target,
+            "status": outcome.status,
+            "files": outcome.files,
+            "bytes": outcome.bytes,
+            "findings": counted[outcome.target],
+            "blocking": blocking[outcome.target],
+        }
+        if outcome.error is not None:
+            document["error"] = outcome.error
+        documents.append(document)
+    return documents
 
 
 def duties_document(duties: PackDuties) -> dict[str, Any]:

@@ -43,6 +43,8 @@ def render(report: dict[str, Any], options: RenderOptions) -> str:
         console.print(line)
     if any(column["matches"] for column in report.get("columns", [])):
         console.print(columns_table(report["columns"]))
+    if report.get("targets"):
+        console.print(targets_table(report["targets"]))
     console.print(summary_line(report))
     return buffer.getvalue()
 
@@ -196,6 +198,29 @@ def columns_table(columns: list[dict[str, Any]]) -> Table:
             Text(printable(kinds)),
         )
     return table
+
+
+TARGET_STYLE = {"scanned": "green", "incomplete": "yellow", "failed": "bold red", "refused": "red"}
+
+
+def targets_table(targets: list[dict[str, Any]]) -> Table:
+    """With --targets: one row per target, its status, files, findings and blocking ones."""
+    table = Table(show_edge=False, pad_edge=False, expand=False, title="targets")
+    for name in ("target", "status", "files", "findings", "blocking", "error"):
+        table.add_column(name, overflow="fold", justify="right" if name in COUNTS else "left")
+    for target in targets:
+        table.add_row(
+            Text(printable(target["target"])),
+            Text(target["status"], style=TARGET_STYLE.get(target["status"], "")),
+            Text(str(target["files"])),
+            Text(str(target["findings"])),
+            Text(str(target["blocking"]), style="bold red" if target["blocking"] else ""),
+            Text(printable(target.get("error", "")), style="dim"),
+        )
+    return table
+
+
+COUNTS = ("files", "findings", "blocking")
 
 
 def summary_line(report: dict[str, Any]) -> Text:

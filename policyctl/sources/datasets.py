@@ -43,7 +43,7 @@ from policyctl.sources.tabular import (
 )
 from policyctl.sources.text import SNIFF_BYTES, bom_encoding, magic_format
 
-DATA_KINDS: tuple[str, ...] = ("log", "csv", "jsonl", "json", "parquet")
+DATA_KINDS: tuple[str, ...] = ("log", "csv", "jsonl", "json", "parquet", "xlsx")
 STDIN = "-"
 STDIN_DISPLAY = "<stdin>"
 LOG_BLOCK_BYTES = 1 << 20
@@ -60,6 +60,8 @@ _EXTENSIONS = {
     ".ndjson": "jsonl",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
     ".log": "log",
 }
 _ROTATED_LOG = re.compile(r"\.log(?:[.\-_]\d[\d\-_]*)$")
@@ -113,6 +115,9 @@ class DataOptions:
     as_kind: str | None = None
     sample_rows: int | None = None
     parts: int = 1
+    max_bytes: int | None = None
+    """--max-bytes-per-file: read a log or table up to this many bytes (to the end of
+    the line in progress; for Parquet, whole row groups within it), then stop: a sample."""
 
 
 SPLIT_BYTES = 8 * 1024 * 1024
@@ -138,7 +143,8 @@ def data_items(
         if named:
             raise InputError(f"{display}: {DATASETS_EXTRA}")
         return [Notice(display, f"skipped: {DATASETS_EXTRA}")]
-    parts = options.parts if kind != "log" and size >= SPLIT_BYTES else 1
+    # a workbook is not split: parsing its XML, which every part would repeat, costs most
+    parts = options.parts if kind not in ("log", "xlsx") and size >= SPLIT_BYTES else 1
     return [
         DataItem(path, display, size // parts, kind, options, part, parts) for part in range(parts)
     ]
@@ -169,8 +175,13 @@ class DataItem:
             if self.kind == "parquet":
                 yield from self._parquet(notices)
                 return
+            if self.kind == "xlsx":
+                yield from self._workbook(notices)
+                return
             with self._open() as stream:
-                raw = io.BufferedReader(stream)
+                budget = self.options.max_bytes
+                limited = _ByteBudget(stream, budget) if budget is not None else None
+                raw = io.BufferedReader(limited or stream)
                 found = magic_format(raw.peek(SNIFF_BYTES)[:SNIFF_BYTES])
                 if self.kind == "log":
                     yield from _log_chunks(raw, self.display, notices)
@@ -185,6 +196,8 @@ class DataItem:
                 yield from notices.flush()
                 if stream.problem and self.part == 0:
                     yield Notice(self.display, stream.problem, stream.level)
+                if limited is not None and limited.sampled and self.part == 0:
+                    yield Notice(self.display, sampled_note(limited.read_bytes))
         except OSError as exc:
             yield from notices.flush()
             yield Notice(self.display, f"cannot be read: {_short_error(exc)}")
@@ -194,10 +207,48 @@ class DataItem:
             source: str | IO[bytes] = (
                 self.path if self.content is None else io.BytesIO(self.content)
             )
-            yield from self._cells(read_parquet(source, PARQUET_BATCH_ROWS, self.limit), notices)
+            groups: list[tuple[int, int]] = []
+            records = read_parquet(
+                source, PARQUET_BATCH_ROWS, self.limit, self.options.max_bytes, groups.append
+            )
+            yield from self._cells(records, notices)
+            if groups and self.part == 0:
+                read, total = groups[0]
+                yield Notice(self.display, sampled_note(read, f" of {total} row groups"))
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             if self.part == 0:
                 yield Notice(self.display, f"not a readable Parquet file: {_short_error(exc)}")
+
+    def _workbook(self, notices: _NoticeLimit) -> Iterator[Chunk | Notice]:
+        """An Excel workbook's sheets as tables (see sources.spreadsheet). What a limit
+        keeps from being read makes the scan incomplete; a broken workbook is a warning."""
+        from policyctl.sources import spreadsheet
+
+        unavailable = spreadsheet.sheets_unavailable()
+        if unavailable:
+            yield Notice(self.display, f"skipped: {unavailable}")
+            return
+        over_limit: list[Notice] = []
+
+        def records(source: str | IO[bytes]) -> Iterator[Record | Malformed]:
+            for record in spreadsheet.read_xlsx(source, self.limit):
+                if isinstance(record, spreadsheet.OverLimit):
+                    over_limit.append(Notice(self.display, record.message, "error"))
+                else:
+                    yield record
+
+        try:
+            if self.content is not None:
+                yield from self._cells(records(io.BytesIO(self.content)), notices)
+            elif self.path == STDIN:  # a zip is read from its end: it would be held whole
+                yield Notice(self.display, "skipped: a workbook cannot be read from standard input")
+            else:
+                with open_binary(self.path) as handle:
+                    yield from self._cells(records(handle), notices)
+        except spreadsheet.WorkbookRefused as refused:
+            yield Notice(self.display, f"skipped: {refused}", refused.level)
+        yield from notices.flush()
+        yield from over_limit
 
     @property
     def limit(self) -> int | None:
@@ -236,7 +287,7 @@ class DataItem:
                 continue
             if parts > 1 and (record.number - 1) // STRIDE_ROWS % parts != part:
                 continue
-            if self.kind == "csv":
+            if self.kind in ("csv", "xlsx"):  # cells already text
                 batcher.add_row(record.values, record.names, record.number, record.line)
             else:
                 for name, value in zip(record.names, record.values, strict=True):
@@ -244,6 +295,53 @@ class DataItem:
                     batcher.add(text, record.number, name, record.line)
             yield from batcher.ready()
         yield from batcher.rest()
+
+
+def sampled_note(read: int | None, what: str = "") -> str:
+    """The notice of a file read only in part, by the per-file byte budget."""
+    amount = f"the first {read} bytes" if not what else f"the first {read}{what}"
+    return f"sampled: only {amount} read (--max-bytes-per-file)"
+
+
+LINE_GRACE = 1024 * 1024
+"""Past the byte budget, the line in progress is read to its end, up to this much more."""
+
+
+class _ByteBudget(io.RawIOBase):
+    """A stream that ends once `budget` bytes were read and the line in progress is
+    whole (or LINE_GRACE more bytes were read); `sampled` says whether data was left."""
+
+    def __init__(self, stream: io.RawIOBase, budget: int) -> None:
+        self.stream = stream
+        self.budget = budget
+        self.read_bytes = 0
+        self.done = False
+        self.sampled = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.done:
+            return 0
+        left = self.budget - self.read_bytes
+        if left > 0:
+            data = self.stream.read(min(len(buffer), left)) or b""
+        else:
+            data = self.stream.read(min(len(buffer), 4096)) or b""
+            end = data.find(b"\n")
+            if end >= 0 or not data or -left > LINE_GRACE:
+                data = data[: end + 1] if end >= 0 else data
+                self._finish()
+        if not data:
+            self.done = True
+        self.read_bytes += len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _finish(self) -> None:
+        self.done = True
+        self.sampled = bool(self.stream.read(1))
 
 
 def cell_text(value: Any) -> str:

@@ -52,7 +52,8 @@ class ObjectStoreSource(Source):
                 display, size = shown(url), int(info.get("size") or 0)
                 if special := data_items(url, display, size, self.data, named=False):
                     yield from special
-                elif size > self.max_file_size:
-                    yield Notice(display, f"skipped: over the {self.max_file_size} byte limit")
+                elif size > self.max_file_size:  # read up to the limit, which it says
+                    limit = self.max_file_size
+                    yield FileItem(path=url, display=display, size=limit, limit=limit)
                 else:
                     yield FileItem(path=url, display=display, size=size)

@@ -13,7 +13,8 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal, NamedTuple, cast, overload
 
@@ -103,10 +104,35 @@ def sniff_layout(sample: str, default_delimiter: str = ",") -> TableLayout:
     except csv.Error:
         delimiter, quotechar = default_delimiter, '"'
     try:
-        has_header = sniffer.has_header(sample)
+        has_header = sniffer.has_header(sample) or _labels_in_first_row(sample, delimiter)
     except csv.Error:
         has_header = True
     return TableLayout(delimiter=delimiter, quotechar=quotechar, has_header=has_header)
+
+
+_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_ .()/-]{0,63}")
+_CODE_STYLE = re.compile(r"^[a-z0-9_ .()/-]+$|_|[a-z][A-Z]")
+
+
+def _labels_in_first_row(sample: str, delimiter: str) -> bool:
+    """Row 1 names the columns when each of its cells is a short label, written as
+    programs write column names (`name`, `first_name`, `lastName`), that no later row
+    repeats in its column. csv.Sniffer votes only by types and lengths, so a table of
+    text columns (names, cities) gets no vote and would lose its header."""
+    rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    if not sample.endswith("\n"):
+        rows = rows[:-1]  # the sample may end inside a row
+    if len(rows) < 2:
+        return False
+    first, rest = rows[0], rows[1:]
+    if not first or not rest or len(set(first)) != len(first):
+        return False
+    for index, cell in enumerate(first):
+        if not _LABEL.fullmatch(cell) or not _CODE_STYLE.search(cell):
+            return False
+        if any(index < len(row) and row[index] == cell for row in rest):
+            return False
+    return True
 
 
 def column_names(header: list[str], width: int) -> list[str]:
@@ -453,22 +479,51 @@ def parquet_leaves(name: str, value: Any) -> Iterator[tuple[str, Any]]:
 
 
 def read_parquet(
-    path: str | IO[bytes], batch_rows: int, limit: int | None = None
+    path: str | IO[bytes],
+    batch_rows: int,
+    limit: int | None = None,
+    max_bytes: int | None = None,
+    sampled: Callable[[tuple[int, int]], None] | None = None,
 ) -> Iterator[Record]:
     """Rows of a Parquet file (a path, an object-store URL, or bytes already open), read
-    a batch at a time (never the whole file)."""
+    a batch at a time (never the whole file). With `max_bytes`, only the first row groups
+    whose compressed size fits in it (at least one); `sampled` is then told (row groups
+    read, row groups in all) when some were left out."""
     from policyctl.sources.storage import is_url, open_binary
 
     if isinstance(path, str) and is_url(path):
         with open_binary(path) as handle:
-            yield from _parquet_records(parquet_file(handle), batch_rows, limit)
+            table = parquet_file(handle)
+            yield from _parquet_records(table, batch_rows, limit, max_bytes, sampled)
     else:
-        yield from _parquet_records(parquet_file(path), batch_rows, limit)
+        table = parquet_file(path)
+        yield from _parquet_records(table, batch_rows, limit, max_bytes, sampled)
 
 
-def _parquet_records(table: Any, batch_rows: int, limit: int | None) -> Iterator[Record]:
+def budget_row_groups(metadata: Any, max_bytes: int) -> int:
+    """How many of the first row groups fit in `max_bytes` of compressed data (at least 1)."""
+    total = 0
+    for index in range(metadata.num_row_groups):
+        group = metadata.row_group(index)
+        total += sum(group.column(c).total_compressed_size for c in range(group.num_columns))
+        if total > max_bytes:
+            return max(1, index)
+    return int(metadata.num_row_groups)
+
+
+def _parquet_records(
+    table: Any,
+    batch_rows: int,
+    limit: int | None,
+    max_bytes: int | None = None,
+    sampled: Callable[[tuple[int, int]], None] | None = None,
+) -> Iterator[Record]:
     number = 0
-    for batch in table.iter_batches(batch_size=batch_rows):
+    groups = table.metadata.num_row_groups
+    kept = groups if max_bytes is None else budget_row_groups(table.metadata, max_bytes)
+    if kept < groups and sampled is not None:
+        sampled((kept, groups))
+    for batch in table.iter_batches(batch_size=batch_rows, row_groups=range(kept)):
         columns = [column.to_pylist() for column in batch.columns]
         names = batch.schema.names
         for index in range(batch.num_rows):

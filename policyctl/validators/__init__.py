@@ -15,6 +15,7 @@ from policyctl.validators import (
     contact,
     europe,
     financial,
+    names,
     network,
     password_hashes,
     records,
@@ -36,6 +37,7 @@ VALIDATORS: dict[str, Validator] = {
     **europe.VALIDATORS,
     **asia_pacific.VALIDATORS,
     **records.VALIDATORS,
+    **names.VALIDATORS,
 }
 
 

@@ -79,8 +79,10 @@ def mx_curp(value: str) -> bool:
 
 def _a_date(digits: str) -> bool:
     """Whether eight digits read as a date YYYYMMDD of 1900-2099."""
-    return len(digits) == 8 and digits[:2] in ("19", "20") and real_date(
-        int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    return (
+        len(digits) == 8
+        and digits[:2] in ("19", "20")
+        and real_date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     )
 
 

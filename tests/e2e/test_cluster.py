@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -275,3 +276,141 @@ def test_a_missing_bucket_is_one_error_line_and_exit_2(
     result = run_policyctl("scan", "s3://no-such-bucket/x/", "--no-audit", env=s3)
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 1 and "s3://no-such-bucket/x/" in result.err
+
+
+def test_redact_writes_redacted_objects_beside_the_originals(
+    tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for name, value in s3.items():
+        monkeypatch.setenv(name, value)
+    bucket = boto3.client("s3")
+    bucket.create_bucket(Bucket="lake")
+    email, ssn = pii.email(11), pii.ssn()
+    bucket.put_object(Bucket="lake", Key="in/users.csv", Body=f"id,email\n1,{email}\n".encode())
+    bucket.put_object(Bucket="lake", Key="in/logs/app.log", Body=f"check ssn {ssn}\n".encode())
+    table = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"email": [email], "n": [1]}), table)
+    bucket.put_object(Bucket="lake", Key="in/t.parquet", Body=table.read_bytes())
+    result = run_policyctl(
+        "redact", "s3://lake/in/", "-o", "s3://lake/out/", "-f", "json", "--no-audit", env=s3
+    )
+    assert result.code == 0, result.err
+    files = {f["input"]: f for f in result.json()["files"]}
+    assert set(files) == {
+        "s3://lake/in/users.csv",
+        "s3://lake/in/logs/app.log",
+        "s3://lake/in/t.parquet",
+    }
+    assert files["s3://lake/in/logs/app.log"]["output"] == "s3://lake/out/logs/app.log"
+    body = {
+        key: bucket.get_object(Bucket="lake", Key=key)["Body"].read()
+        for key in ("out/users.csv", "out/logs/app.log", "out/t.parquet")
+    }
+    assert (
+        body["out/users.csv"].startswith(b"id,email\n1,")
+        and email.encode() not in body["out/users.csv"]
+    )
+    assert (
+        body["out/logs/app.log"].startswith(b"check ssn ")
+        and ssn.encode() not in body["out/logs/app.log"]
+    )
+    (tmp_path / "back.parquet").write_bytes(body["out/t.parquet"])
+    redacted = pq.read_table(tmp_path / "back.parquet").to_pydict()
+    assert redacted["n"] == [1] and redacted["email"] != [email]
+    assert bucket.get_object(Bucket="lake", Key="in/users.csv")["Body"].read().decode().count(email)
+    assert_no_secret_in([result.all_output], [s3["AWS_SECRET_ACCESS_KEY"], email, ssn])
+
+
+def test_redact_writes_a_local_folder_into_a_bucket_and_never_overwrites_unasked(
+    tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    for name, value in s3.items():
+        monkeypatch.setenv(name, value)
+    bucket = boto3.client("s3")
+    bucket.create_bucket(Bucket="shared")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    phone_log = f"call from {pii.email(12)}\n"
+    (exports / "calls.log").write_text(phone_log, encoding="utf-8")
+    args = ("redact", exports, "-o", "s3://shared/clean/", "--no-audit")
+    first = run_policyctl(*args, env=s3)
+    assert first.code == 0, first.err
+    copy = bucket.get_object(Bucket="shared", Key="clean/calls.log")["Body"].read().decode()
+    assert copy.startswith("call from ") and pii.email(12) not in copy
+    again = run_policyctl(*args, env=s3)
+    assert again.code == 2 and "s3://shared/clean/calls.log: already exists" in again.err
+    forced = run_policyctl(*args, "--force", env=s3)
+    assert forced.code == 0, forced.err
+    inside = run_policyctl("redact", "s3://shared/clean/", "-o", "s3://shared/clean/x/", env=s3)
+    assert inside.code == 2 and "inside the input" in inside.err
+    assert_no_secret_in(
+        [first.all_output, again.all_output, forced.all_output, inside.all_output],
+        [s3["AWS_SECRET_ACCESS_KEY"]],
+    )
+
+
+def lake_objects(tmp_path: Path) -> dict[str, bytes]:
+    """A log and a CSV of 400 lines each, a Parquet file of 4 row groups and a text
+    object, each with personal data (or a secret) on every line or row."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = tmp_path / "t.parquet"
+    emails = [pii.email(n) for n in range(400)]
+    pq.write_table(pa.table({"email": emails}), table, row_group_size=100)
+    secret = fakes.github_pat("sampled")
+    return {
+        "app.log": "".join(f"login by {pii.email(n)} ok\n" for n in range(400)).encode(),
+        "users.csv": ("id,email\n" + "".join(f"{n},{e}\n" for n, e in enumerate(emails))).encode(),
+        "t.parquet": table.read_bytes(),
+        "notes.txt": (("filler line\n" * 2000) + f"token = '{secret}'\n").encode(),
+    }
+
+
+def test_a_byte_budget_reads_each_object_only_up_to_it_and_says_so(
+    tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    for name, value in s3.items():
+        monkeypatch.setenv(name, value)
+    bucket = boto3.client("s3")
+    bucket.create_bucket(Bucket="lake")
+    for key, body in lake_objects(tmp_path).items():
+        bucket.put_object(Bucket="lake", Key=f"sweep/{key}", Body=body)
+    whole = scan_json(run_policyctl, "s3://lake/sweep/", "--per-cell", env=s3)
+    sampled = scan_json(
+        run_policyctl, "s3://lake/sweep/", "--per-cell", "--max-bytes-per-file", "2KB", env=s3
+    )
+    assert sampled["scan"]["complete"] is True  # type: ignore[index]
+    notes = {n["path"]: n["message"] for n in sampled["notices"]}  # type: ignore[union-attr,index]
+    assert notes["s3://lake/sweep/app.log"].startswith("sampled: only the first 20")
+    assert notes["s3://lake/sweep/users.csv"].startswith("sampled: only the first 20")
+    groups = re.fullmatch(
+        r"sampled: only the first (\d) of 4 row groups read \(--max-bytes-per-file\)",
+        notes["s3://lake/sweep/t.parquet"],
+    )
+    assert groups and 1 <= int(groups[1]) < 4
+    assert "only the first 2.0 KiB" in notes["s3://lake/sweep/notes.txt"] or (
+        "only the first 2000 bytes" in notes["s3://lake/sweep/notes.txt"]
+    )
+
+    def rows(report: dict[str, object], name: str) -> list[int]:
+        return sorted(
+            f["location"].get("row") or f["location"].get("line")  # type: ignore[index,union-attr]
+            for f in report["findings"]  # type: ignore[union-attr]
+            if f["location"]["path"] == f"s3://lake/sweep/{name}"  # type: ignore[index]
+        )
+
+    for name in ("app.log", "users.csv"):
+        kept = rows(sampled, name)
+        assert kept == rows(whole, name)[: len(kept)] and 30 < len(kept) < 200
+    assert rows(sampled, "t.parquet") == list(range(1, 100 * int(groups[1]) + 1))
+    assert rows(whole, "notes.txt") and not rows(sampled, "notes.txt")
+    assert not [n for n in sampled["notices"] if "malformed" in n["message"]]  # type: ignore[union-attr,index]

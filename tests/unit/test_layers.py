@@ -13,6 +13,7 @@ PACKAGE = Path(policyctl.__file__).parent
 LAYERS: dict[str, int] = {
     "core": 0,
     "schemas": 0,
+    "data": 0,  # data files only (name lists), no code
     "engine": 1,
     "validators": 1,
     "sources": 2,

@@ -1,4 +1,5 @@
-"""Redaction formats, one module each: text (and logs), CSV/TSV, JSON, JSON lines, Parquet.
+"""Redaction formats, one module each: text (and logs), CSV/TSV, JSON, JSON lines, Parquet,
+Excel workbooks.
 
 The registry below is the one place that decides how an input is redacted: the first
 format whose `sniff` takes it, given the kind its name says (the decision `scan` makes,
@@ -7,7 +8,7 @@ with `.json` files as JSON documents) and its first bytes. Text takes everything
 
 from __future__ import annotations
 
-from policyctl.redaction.formats import csv, json, jsonl, parquet, text
+from policyctl.redaction.formats import csv, json, jsonl, parquet, text, xlsx
 from policyctl.redaction.formats.interface import (
     Input,
     NotRedactable,
@@ -19,6 +20,7 @@ from policyctl.sources.datasets import kind_for_name
 
 FORMATS: tuple[RedactFormat, ...] = (
     parquet.FORMAT,
+    xlsx.FORMAT,
     csv.FORMAT,
     json.FORMAT,
     jsonl.FORMAT,

@@ -1,0 +1,146 @@
+"""Workbook scanning speed: policyctl rows/s on a generated .xlsx workbook against the very
+same table written as CSV, in one run (alternating), and the peak memory of each; with
+--redact, the time and memory of `policyctl redact` on a smaller workbook of the same rows.
+
+    .venv/bin/python bench/xlsx_throughput.py [--rows 100000] [--repeat 3]
+    .venv/bin/python bench/xlsx_throughput.py --redact [--redact-rows 10000]
+
+Run it with the project's virtualenv (openpyxl comes with the `sheets` extra). The table
+(10 columns: id, names, e-mail, phone, street, city, zip, signup date, notes) is
+generated deterministically under bench/.cache; the workbook holds it in one sheet, as
+openpyxl writes it (strings inline; Excel would share them). policyctl runs as a user
+runs it (`policyctl scan FILE`, default jobs). Medians are quoted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+POLICYCTL = str(Path(sys.executable).with_name("policyctl"))
+
+FIRST = ["Ann", "Bob", "Carla", "Dmitri", "Eve", "Farid", "Grace", "Hiro", "Ines", "Jon"]
+LAST = ["Lee", "Smith", "Garcia", "Ivanov", "Ng", "Khan", "Hopper", "Sato", "Silva", "Berg"]
+STREETS = ["Main St", "Oak Ave", "Pine Rd", "Maple Dr", "Cedar Ln", "Elm St", "Lake View"]
+CITIES = ["Boston", "Austin", "Denver", "Seattle", "Miami", "Chicago", "Portland"]
+AREA_CODES = ["212", "310", "415", "617", "702", "206", "305", "512", "303", "773"]
+NOTES = ["", "", "", "called back", "prefers email", "vip customer since 2019", "moved"]
+HEADER = ["id", "first_name", "last_name", "email", "phone", "street", "city", "zip"]
+HEADER += ["signup_date", "notes"]
+
+
+def rows(count: int, seed: int = 7) -> list[list[object]]:
+    rng = random.Random(seed)
+    made: list[list[object]] = []
+    for n in range(count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        phone = f"({rng.choice(AREA_CODES)}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+        made.append(
+            [
+                n,
+                first,
+                last,
+                f"{first.lower()}.{last.lower()}{n}@example.org",
+                phone,
+                f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
+                rng.choice(CITIES),
+                f"{rng.randint(1000, 99999):05d}",
+                f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                rng.choice(NOTES),
+            ]
+        )
+    return made
+
+
+def build(count: int) -> tuple[Path, Path]:
+    """The table as CSV and as a one-sheet workbook (made once, then reused)."""
+    import openpyxl
+
+    CACHE.mkdir(exist_ok=True)
+    table, book = CACHE / f"sheet-{count}.csv", CACHE / f"shared-{count}.xlsx"
+    if table.exists() and book.exists():
+        return table, book
+    data = rows(count)
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(data)
+    workbook = openpyxl.Workbook()  # not write-only, which writes strings inline
+    sheet = workbook.active
+    sheet.title = "customers"
+    sheet.append(HEADER)
+    for row in data:
+        sheet.append([value if value != "" else None for value in row])
+    workbook.save(book)
+    return table, book
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Wall time of a command, and the peak RSS (MiB) of its largest process."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "clock = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - clock)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True
+    )
+    seconds, peak = done.stdout.split()
+    return float(seconds), int(peak) // 1024
+
+
+def scan(path: Path) -> tuple[float, int]:
+    report = CACHE / "xlsx-throughput-report.json"
+    return timed(
+        [POLICYCTL, "scan", str(path), "--no-progress", "-q", "-f", "json", "-o", str(report)]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--redact", action="store_true", help="time `policyctl redact` too")
+    parser.add_argument("--redact-rows", type=int, default=10_000, help="rows of its workbook")
+    args = parser.parse_args()
+    table, book = build(args.rows)
+    print(
+        f"table: {args.rows:,} rows x 10 columns; CSV {table.stat().st_size / 1e6:.1f} MB, "
+        f"workbook {book.stat().st_size / 1e6:.1f} MB"
+    )
+    sheet_rates, csv_rates, sheet_peak, csv_peak = [], [], 0, 0
+    for _ in range(args.repeat):
+        seconds, peak = scan(book)
+        sheet_rates.append(args.rows / seconds)
+        sheet_peak = max(sheet_peak, peak)
+        seconds, peak = scan(table)
+        csv_rates.append(args.rows / seconds)
+        csv_peak = max(csv_peak, peak)
+    sheet, plain = statistics.median(sheet_rates), statistics.median(csv_rates)
+    print(f"scan .xlsx: {sheet:,.0f} rows/s (runs {', '.join(f'{r:,.0f}' for r in sheet_rates)})")
+    print(f"scan .csv:  {plain:,.0f} rows/s (runs {', '.join(f'{r:,.0f}' for r in csv_rates)})")
+    print(f"workbook/CSV: {sheet / plain:.2f}x; peak RSS {sheet_peak} MiB vs {csv_peak} MiB")
+    if args.redact:
+        count = args.redact_rows
+        _table, small = build(count)
+        out = CACHE / f"shared-{count}-redacted.xlsx"
+        command = [POLICYCTL, "redact", str(small), "-o", str(out), "--force", "-q"]
+        runs = [timed(command) for _ in range(args.repeat)]
+        seconds = statistics.median(s for s, _ in runs)
+        peak = max(p for _, p in runs)
+        rate = count / seconds
+        print(
+            f"redact .xlsx ({count:,} rows): {rate:,.0f} rows/s ({seconds:.1f} s), peak {peak} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()
