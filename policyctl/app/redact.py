@@ -105,6 +105,7 @@ def run_redaction(request: RedactRequest, env: Mapping[str, str] | None = None) 
             lambda rule_id, data_class: policy.strategy_for(
                 rule_id, data_class, categories.get(rule_id, "pii")
             ),
+            {rule.id: rule.validator for rule in rules},
         )
         target_policy = replace(policy, columns={**columns, **policy.columns})
         redactor = Redactor(ruleset, options, target_policy, keys, jobs)

@@ -66,7 +66,10 @@ class ColumnRule:
     keep: bool = False
     """`keep`: the column is left to the rules, even when a scan judges it personal data."""
     entity: str | None = None
-    """The kind of value a judged column holds (what `replace` writes), else None."""
+    """The kind of value a judged column holds (what `replace` writes; the rule id whose
+    fakes `synthetic` makes), else None."""
+    validator: str | None = None
+    """The check a `synthetic` fake of a judged column passes (its rule's validator)."""
 
     def __str__(self) -> str:
         if self.keep:
@@ -177,6 +180,7 @@ def judged_columns(
     profiles: Sequence[ColumnProfile],
     named: Mapping[str, ColumnRule],
     strategy_for: Callable[[str, str], Strategy],
+    validators: Mapping[str, str | None] | None = None,
 ) -> dict[str, ColumnRule]:
     """A whole-column rule for each column a scan judged personal data (verdict `pii`)
     that `named` (--columns, redaction.columns, `keep` included) does not name: the
@@ -192,7 +196,10 @@ def judged_columns(
         top = profile.matches[0]
         strategy = strategy_for(top.rule_id, top.data_class)
         entity = entity_name(top.rule_id) if strategy.name == "replace" else None
-        judged[key] = ColumnRule(key, strategy=strategy, entity=entity)
+        validator = None
+        if strategy.name == "synthetic":  # a fake of the column's kind, passing its check
+            entity, validator = top.rule_id, (validators or {}).get(top.rule_id)
+        judged[key] = ColumnRule(key, strategy=strategy, entity=entity, validator=validator)
     return judged
 
 
@@ -308,14 +315,15 @@ class ColumnRedactor:
                 continue
             assert rule.strategy is not None
             strategy = MASK if index in secrets else rule.strategy
-            entity: str | None
+            validator = None
             if strategy.name == "synthetic":
-                entity = synthetic_kind(claim.column)
+                entity: str | None = rule.entity or synthetic_kind(claim.column)
+                validator = rule.validator
             else:
                 entity = rule.entity if strategy is rule.strategy else None
             stand_ins = self._stand_ins.get((strategy, entity))
             if stand_ins is None:
-                stand_ins = StandIns(strategy, self.keys, entity)
+                stand_ins = StandIns(strategy, self.keys, entity, validator)
                 self._stand_ins[strategy, entity] = stand_ins
             text, used = stand_ins.make(values[index])
             fitted = used == str(rule.strategy)

@@ -238,7 +238,11 @@ def test_a_row_with_the_wrong_number_of_fields_is_kept_redacted_with_a_warning(
 ) -> None:
     text = table_text(ROWS) + f"5,Short,{EMAIL}\r\n6,Fine,,,,,,1.00,end\r\n"
     (workspace / "ragged.csv").write_text(text, encoding="utf-8")
-    done = redact(policyctl_in_process, workspace, "ragged.csv", "-o", "clean.csv")
+    # six rows of first names make the name column personal data, redacted whole;
+    # kept here so the copy shows the ragged row's own handling
+    done = redact(
+        policyctl_in_process, workspace, "ragged.csv", "-o", "clean.csv", "--columns", "name=keep"
+    )
     copy = (workspace / "clean.csv").read_bytes().decode("utf-8")
     assert (
         copy

@@ -51,5 +51,5 @@ def test_a_json_file_is_a_document_to_redact_and_ordinary_text_to_scan() -> None
 
 def test_every_format_is_registered_once_and_text_takes_the_rest() -> None:
     kinds = [f.kind for f in FORMATS]
-    assert sorted(kinds) == ["csv", "json", "jsonl", "parquet", "text"]
+    assert sorted(kinds) == ["csv", "json", "jsonl", "parquet", "text", "xlsx"]
     assert kinds[-1] == "text"
