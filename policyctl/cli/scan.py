@@ -481,10 +481,11 @@ def targets_request(
 
 
 def target_folder(index: int, report: Report) -> str:
-    """`007-git.example.com_org_api.git`: its place among the targets and a safe name."""
+    """`007-git.example.com_org_api.git`: its place among the targets and a safe name, the
+    last 80 characters of it (the repository's own name is at the end)."""
     outcome = report.document["targets"][0]
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", outcome["target"].split("://", 1)[-1]).strip("._")
-    return f"{index:03d}-{name[:80] or 'target'}"
+    return f"{index:03d}-{name[-80:].lstrip('._') or 'target'}"
 
 
 def _shown_when_quiet(notice: dict[str, Any]) -> bool:

@@ -29,8 +29,8 @@ def test_a_compile_longer_than_the_time_budget_still_scans_every_file(
     rules = rule_file(tmp_path / "token.yaml", r"\btok_[a-z]{16}\b")
     folder = tmp_path / "scan"
     folder.mkdir()
-    for name in ("a.txt", "b.txt"):
-        (folder / name).write_text("key = tok_" + "q" * 16 + "\n")
+    for name, letter in (("a.txt", "q"), ("b.txt", "w")):  # two secrets: two findings
+        (folder / name).write_text("key = tok_" + letter * 16 + "\n")
     args = ["scan", folder, "--rules", rules, "--enable", "custom.*", "--engine", "hyperscan"]
     args += ["--time-budget", "1", "--no-audit", "-f", "json"]
     result = policyctl_in_process(*args, env={"POLICYCTL_CACHE_DIR": str(tmp_path / "cache")})
