@@ -14,15 +14,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import Notice
 from policyctl.detection.cluster import (
-    IN_FLIGHT_PER_WORKER,
     RETRIES,
     Connection,
-    _digest,
     redacted_address,
+    run_bounded,
+    send_rules,
     worker_ruleset,
 )
 from policyctl.detection.detect import DetectOptions
@@ -78,43 +79,22 @@ def redact_on_cluster(
     connection: Connection,
     report: Callable[[Target, FileRecord | Notice, bool], None],
 ) -> str:
-    """Send every target to the cluster, each with its policy (`policy_for`, the columns
-    judged in it); `report(target, outcome, failed)` gets each as it
-    ends (`failed`: its task failed twice). Returns the scheduler address shown."""
+    """Send every target to the cluster, each with its policy (`policy_for`: the columns
+    judged in it); `report(target, outcome, failed)` gets each as it ends (`failed`: its
+    task failed twice). Returns the scheduler address shown."""
     planned = [absolute(target) for target in targets]  # refuses before a task is sent
     client, cluster = connection.get()
-    from distributed import as_completed
-
-    from policyctl.detection.cluster_plugin import RulesPlugin
-
     try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        digest = _digest(ruleset)
-        client.register_plugin(RulesPlugin((digest, ruleset.rules, ruleset.backend)))
-        running = as_completed()
-        sent: dict[str, tuple[Target, Target]] = {}
-        pending = iter(zip(targets, planned, strict=True))
+        workers, digest = send_rules(client, ruleset)
 
-        def submit(shown: Target, target: Target) -> None:
-            future = client.submit(
-                _redact_on_worker,
-                target,
-                digest,
-                options,
-                policy_for(shown),
-                key_id,
-                retries=RETRIES,
-                pure=False,
-            )
-            sent[future.key] = (shown, target)
-            running.add(future)
+        def submit(pair: tuple[Target, Target]) -> Any:
+            shown, target = pair
+            policy = policy_for(shown)
+            args = (target, digest, options, policy, key_id)
+            return client.submit(_redact_on_worker, *args, retries=RETRIES, pure=False)
 
-        for shown, target in pending:
-            submit(shown, target)
-            if len(sent) >= workers * IN_FLIGHT_PER_WORKER:
-                break
-        for future in running:
-            shown, target = sent.pop(future.key)
+        def done(pair: tuple[Target, Target], future: Any) -> None:
+            shown = pair[0]
             if future.status == "finished":
                 outcome: FileRecord | Notice = future.result()
                 if isinstance(outcome, FileRecord):
@@ -126,9 +106,8 @@ def redact_on_cluster(
                 )
                 message = f"not redacted: its cluster task failed twice ({kind})"
                 report(shown, Notice(shown.display, message, "error"), True)
-            following = next(pending, None)
-            if following is not None:
-                submit(*following)
+
+        run_bounded(workers, zip(targets, planned, strict=True), submit, done)
         return redacted_address(connection.address)
     finally:
         client.close()

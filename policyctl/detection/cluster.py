@@ -16,15 +16,17 @@ from __future__ import annotations
 import hashlib
 import pickle
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import Notice
 from policyctl.detection.detect import DetectOptions
 from policyctl.detection.rules import Ruleset, compile_ruleset
+
+T = TypeVar("T")
 
 IN_FLIGHT_PER_WORKER = 3
 RETRIES = 1
@@ -163,50 +165,77 @@ def scan_on_cluster(
     connection = address if isinstance(address, Connection) else Connection(address)
     address = connection.address
     client, cluster = connection.get()
-    from distributed import as_completed
-
     try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        from policyctl.detection.cluster_plugin import RulesPlugin
+        workers, digest = send_rules(client, ruleset)
+        failed = 0
 
-        digest = _digest(ruleset)
-        # A plugin, not scattered data: a worker that joins or restarts mid-scan gets the
-        # rules too, where scattered data would be lost with the worker that held it.
-        client.register_plugin(RulesPlugin((digest, ruleset.rules, ruleset.backend)))
-        tasks = failed = 0
-        limit = workers * IN_FLIGHT_PER_WORKER
-        running = as_completed()
-        sent: dict[str, list[Any]] = {}
-        pending = iter(batches)
-
-        def submit(batch: list[Any]) -> None:
-            nonlocal tasks
-            future = client.submit(
-                _scan_batch_on_worker, batch, digest, options, retries=RETRIES, pure=False
-            )
-            sent[future.key] = batch
-            running.add(future)
-            tasks += 1
-
-        for batch in pending:
-            submit(batch)
-            if tasks >= limit:
-                break
-        for future in running:
-            batch = sent.pop(future.key)
+        def done(batch: list[Any], future: Any) -> None:
+            nonlocal failed
             if future.status == "finished":
                 report(future.result())
             else:
                 failed += 1
                 report(_failed(batch, future))
-            following = next(pending, None)
-            if following is not None:
-                submit(following)
+
+        def submit(batch: list[Any]) -> Any:
+            return client.submit(
+                _scan_batch_on_worker, batch, digest, options, retries=RETRIES, pure=False
+            )
+
+        tasks = run_bounded(workers, batches, submit, done)
         return ClusterInfo("dask", redacted_address(address), workers, tasks, failed)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def send_rules(client: Any, ruleset: Ruleset) -> tuple[int, str]:
+    """Give every worker the rules (compiled once per worker) and return the number of
+    workers and the rules' digest, which each task names. A plugin, not scattered data:
+    a worker that joins or restarts mid-run gets the rules too, where scattered data
+    would be lost with the worker that held it."""
+    from policyctl.detection.cluster_plugin import RulesPlugin
+
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    digest = _digest(ruleset)
+    client.register_plugin(RulesPlugin((digest, ruleset.rules, ruleset.backend)))
+    return workers, digest
+
+
+def run_bounded(
+    workers: int,
+    items: Iterable[T],
+    submit: Callable[[T], Any],
+    done: Callable[[T, Any], None],
+) -> int:
+    """Submit a task per item, at most IN_FLIGHT_PER_WORKER per worker at a time (the
+    client holds no more than that of the plan in flight); `done(item, future)` as each
+    ends, finished or failed after its retries. Returns the number of tasks sent."""
+    from distributed import as_completed
+
+    running = as_completed()
+    sent: dict[str, T] = {}
+    pending = iter(items)
+    tasks = 0
+
+    def send(item: T) -> None:
+        nonlocal tasks
+        future = submit(item)
+        sent[future.key] = item
+        running.add(future)
+        tasks += 1
+
+    for item in pending:
+        send(item)
+        if tasks >= workers * IN_FLIGHT_PER_WORKER:
+            break
+    for future in running:
+        done(sent.pop(future.key), future)
+        following = next(pending, None)
+        if following is not None:
+            send(following)
+    return tasks
 
 
 def _failed(batch: list[Any], future: Any) -> Any:
