@@ -17,28 +17,33 @@ from tests.conftest import POLICYCTL, RunPolicyctl
 LINE = "2026-12-05T10:00:00Z user=alice@example.com action=login ip=10.1.2.3 ok\n"
 
 
-def children_of(pid: int) -> list[int]:
+Process = tuple[int, str]
+"""A process as (pid, start time): a pid alone may be another process's by the time a
+check runs, on a busy machine where pids wrap around."""
+
+
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state first), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
+def children_of(pid: int) -> list[Process]:
     """Live (not zombie) processes whose parent is `pid`."""
     found = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rpartition(")")[2].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry))
+        fields = _stat(entry) if entry.isdigit() else None
+        if fields is not None and int(fields[1]) == pid and fields[0] != "Z":
+            found.append((int(entry), fields[19]))  # field 22 of stat: the start time
     return found
 
 
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+def alive(process: Process) -> bool:
+    """The same process still runs (same pid, same start time, not a zombie)."""
+    fields = _stat(process[0])
+    return fields is not None and fields[19] == process[1] and fields[0] != "Z"
 
 
 def wait_for(condition: Callable[[], object], seconds: float) -> object:
@@ -51,7 +56,7 @@ def wait_for(condition: Callable[[], object], seconds: float) -> object:
     return None
 
 
-def kill_once_workers_run(command: list[str | Path], workers: int) -> list[int]:
+def kill_once_workers_run(command: list[str | Path], workers: int) -> list[Process]:
     """Start `command`, SIGKILL it as soon as `workers` children run; their pids."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -64,11 +69,12 @@ def kill_once_workers_run(command: list[str | Path], workers: int) -> list[int]:
     return pids
 
 
-def reap(pids: list[int]) -> None:
-    """Kill what a failed test left running: workers that outlived their parent."""
-    for pid in pids:
-        if alive(pid):
-            os.kill(pid, signal.SIGKILL)
+def reap(processes: list[Process]) -> None:
+    """Kill what a failed test left running: workers that outlived their parent (never a
+    process that took one of their pids since)."""
+    for process in processes:
+        if alive(process):
+            os.kill(process[0], signal.SIGKILL)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
