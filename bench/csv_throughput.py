@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import random
 import resource
 import statistics
 import subprocess
@@ -29,64 +28,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import people_table
 from _env import CACHE, ensure_venv, presidio_analyzer
+from people_table import HEADER
 
 ensure_venv()
-
-FIRST = ["Ann", "Bob", "Carla", "Dmitri", "Eve", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kemal"]
-LAST = ["Lee", "Smith", "Garcia", "Ivanov", "Ng", "Khan", "Hopper", "Sato", "Silva", "Berg"]
-STREETS = ["Main St", "Oak Ave", "Pine Rd", "Maple Dr", "Cedar Ln", "Elm St", "Lake View"]
-CITIES = ["Boston", "Austin", "Denver", "Seattle", "Miami", "Chicago", "Portland"]
-AREA_CODES = ["212", "310", "415", "617", "702", "206", "305", "512", "303", "773"]
-NOTES = [
-    "",
-    "",
-    "",
-    "called back",
-    "prefers email",
-    "vip customer since 2019",
-    "moved",
-    "late fee waived",
-]
-HEADER = [
-    "id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "street",
-    "city",
-    "zip",
-    "signup_date",
-    "notes",
-]
-
 
 def build_table(path: Path, rows: int, seed: int = 7) -> None:
     if path.exists():
         return
-    rng = random.Random(seed)
     temporary = path.with_suffix(".tmp")
     with temporary.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for n in range(rows):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            phone = f"({rng.choice(AREA_CODES)}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
-            writer.writerow(
-                [
-                    n,
-                    first,
-                    last,
-                    f"{first.lower()}.{last.lower()}{n}@example.org",
-                    phone,
-                    f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
-                    rng.choice(CITIES),
-                    f"{rng.randint(1000, 99999):05d}",
-                    f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                    rng.choice(NOTES),
-                ]
-            )
+        writer.writerows(people_table.rows(rows, seed))
     temporary.rename(path)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import random
 import statistics
 import subprocess
 import sys
@@ -25,37 +24,9 @@ from pathlib import Path
 CACHE = Path(__file__).resolve().parent / ".cache"
 POLICYCTL = str(Path(sys.executable).with_name("policyctl"))
 
-FIRST = ["Ann", "Bob", "Carla", "Dmitri", "Eve", "Farid", "Grace", "Hiro", "Ines", "Jon"]
-LAST = ["Lee", "Smith", "Garcia", "Ivanov", "Ng", "Khan", "Hopper", "Sato", "Silva", "Berg"]
-STREETS = ["Main St", "Oak Ave", "Pine Rd", "Maple Dr", "Cedar Ln", "Elm St", "Lake View"]
-CITIES = ["Boston", "Austin", "Denver", "Seattle", "Miami", "Chicago", "Portland"]
-AREA_CODES = ["212", "310", "415", "617", "702", "206", "305", "512", "303", "773"]
-NOTES = ["", "", "", "called back", "prefers email", "vip customer since 2019", "moved"]
-HEADER = ["id", "first_name", "last_name", "email", "phone", "street", "city", "zip"]
-HEADER += ["signup_date", "notes"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def rows(count: int, seed: int = 7) -> list[list[object]]:
-    rng = random.Random(seed)
-    made: list[list[object]] = []
-    for n in range(count):
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        phone = f"({rng.choice(AREA_CODES)}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
-        made.append(
-            [
-                n,
-                first,
-                last,
-                f"{first.lower()}.{last.lower()}{n}@example.org",
-                phone,
-                f"{rng.randint(1, 9999)} {rng.choice(STREETS)}",
-                rng.choice(CITIES),
-                f"{rng.randint(1000, 99999):05d}",
-                f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                rng.choice(NOTES),
-            ]
-        )
-    return made
+from people_table import HEADER, rows  # noqa: E402
 
 
 def build(count: int) -> tuple[Path, Path]:
@@ -63,10 +34,10 @@ def build(count: int) -> tuple[Path, Path]:
     import openpyxl
 
     CACHE.mkdir(exist_ok=True)
-    table, book = CACHE / f"sheet-{count}.csv", CACHE / f"shared-{count}.xlsx"
+    table, book = CACHE / f"people-{count}.csv", CACHE / f"people-{count}.xlsx"
     if table.exists() and book.exists():
         return table, book
-    data = rows(count)
+    data = list(rows(count))
     with table.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
