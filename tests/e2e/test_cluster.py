@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -237,17 +238,25 @@ def s3(tmp_path: Path) -> Iterator[dict[str, str]]:
         server.wait(timeout=30)
 
 
+def new_bucket(s3: dict[str, str], monkeypatch: pytest.MonkeyPatch, name: str) -> Any:
+    """A bucket on the test's S3 server, and the test's environment pointed at it (the
+    credentials policyctl's provider chain then finds)."""
+    import boto3
+
+    for variable, value in s3.items():
+        monkeypatch.setenv(variable, value)
+    client = boto3.client("s3")
+    client.create_bucket(Bucket=name)
+    return client
+
+
 def test_objects_in_an_s3_bucket_are_scanned_as_files_of_their_names(
     tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import boto3
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    for name, value in s3.items():
-        monkeypatch.setenv(name, value)
-    bucket = boto3.client("s3")
-    bucket.create_bucket(Bucket="lake")
+    bucket = new_bucket(s3, monkeypatch, "lake")
     ssn = pii.ssn()
     bucket.put_object(
         Bucket="lake", Key="raw/users.csv", Body=f"id,email\n1,{pii.email(7)}\n".encode()
@@ -281,14 +290,10 @@ def test_a_missing_bucket_is_one_error_line_and_exit_2(
 def test_redact_writes_redacted_objects_beside_the_originals(
     tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import boto3
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    for name, value in s3.items():
-        monkeypatch.setenv(name, value)
-    bucket = boto3.client("s3")
-    bucket.create_bucket(Bucket="lake")
+    bucket = new_bucket(s3, monkeypatch, "lake")
     email, ssn = pii.email(11), pii.ssn()
     bucket.put_object(Bucket="lake", Key="in/users.csv", Body=f"id,email\n1,{email}\n".encode())
     bucket.put_object(Bucket="lake", Key="in/logs/app.log", Body=f"check ssn {ssn}\n".encode())
@@ -328,12 +333,7 @@ def test_redact_writes_redacted_objects_beside_the_originals(
 def test_redact_writes_a_local_folder_into_a_bucket_and_never_overwrites_unasked(
     tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import boto3
-
-    for name, value in s3.items():
-        monkeypatch.setenv(name, value)
-    bucket = boto3.client("s3")
-    bucket.create_bucket(Bucket="shared")
+    bucket = new_bucket(s3, monkeypatch, "shared")
     exports = tmp_path / "exports"
     exports.mkdir()
     phone_log = f"call from {pii.email(12)}\n"
@@ -376,12 +376,7 @@ def lake_objects(tmp_path: Path) -> dict[str, bytes]:
 def test_a_byte_budget_reads_each_object_only_up_to_it_and_says_so(
     tmp_path: Path, run_policyctl: RunPolicyctl, s3: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import boto3
-
-    for name, value in s3.items():
-        monkeypatch.setenv(name, value)
-    bucket = boto3.client("s3")
-    bucket.create_bucket(Bucket="lake")
+    bucket = new_bucket(s3, monkeypatch, "lake")
     for key, body in lake_objects(tmp_path).items():
         bucket.put_object(Bucket="lake", Key=f"sweep/{key}", Body=body)
     whole = scan_json(run_policyctl, "s3://lake/sweep/", "--per-cell", env=s3)
