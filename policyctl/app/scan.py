@@ -305,42 +305,22 @@ def choose_source(request: ScanRequest, jobs: int = 1) -> Source:
             exclude=settings.exclude,
             max_file_size=settings.max_file_size,
         )
-    return FileSystemSource(
-        request.targets,
-        WalkOptions(
-            exclude=settings.exclude,
-            max_file_size=settings.max_file_size,
-            use_gitignore=settings.gitignore,
-            follow_links=settings.follow_links,
-            data=DataOptions(
-                as_kind=settings.as_kind,
-                sample_rows=settings.sample_rows,
-                max_bytes=budget,
-                parts=jobs,
-            ),
-            archives=ArchiveOptions(
-                max_depth=settings.max_archive_depth,
-                max_size=settings.max_archive_size,
-                max_file_size=settings.max_file_size,
-                exclude=settings.exclude,
-                data=DataOptions(sample_rows=settings.sample_rows, max_bytes=budget),
-            ),
-        ),
-    )
+    return FileSystemSource(request.targets, walk_options(settings, budget, jobs))
 
 
-def targets_source(request: ScanRequest) -> Source:
-    """The targets of --targets, each read as `scan PATH` (or `scan --git`) reads one."""
-    settings, listed = request.settings, request.targets_file
-    budget = request.max_bytes_per_file
-    assert listed is not None
-    walk = WalkOptions(
+def walk_options(settings: Settings, budget: int | None, parts: int = 1) -> WalkOptions:
+    """How a folder is walked and its files read: the settings' limits, the byte budget
+    (--max-bytes-per-file), and `parts`, the pieces a large table is split into."""
+    return WalkOptions(
         exclude=settings.exclude,
         max_file_size=settings.max_file_size,
         use_gitignore=settings.gitignore,
         follow_links=settings.follow_links,
         data=DataOptions(
-            as_kind=settings.as_kind, sample_rows=settings.sample_rows, max_bytes=budget
+            as_kind=settings.as_kind,
+            sample_rows=settings.sample_rows,
+            max_bytes=budget,
+            parts=parts,
         ),
         archives=ArchiveOptions(
             max_depth=settings.max_archive_depth,
@@ -350,7 +330,16 @@ def targets_source(request: ScanRequest) -> Source:
             data=DataOptions(sample_rows=settings.sample_rows, max_bytes=budget),
         ),
     )
-    options = TargetOptions(walk, request.git, listed.clone_timeout, listed.clone_max_size)
+
+
+def targets_source(request: ScanRequest) -> Source:
+    """The targets of --targets, each read as `scan PATH` (or `scan --git`) reads one."""
+    settings, listed = request.settings, request.targets_file
+    budget = request.max_bytes_per_file
+    assert listed is not None
+    options = TargetOptions(
+        walk_options(settings, budget), request.git, listed.clone_timeout, listed.clone_max_size
+    )
     return TargetListSource(read_targets_file(listed.path, options))
 
 
