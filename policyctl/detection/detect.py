@@ -31,6 +31,7 @@ from policyctl.core.globs import path_matches
 from policyctl.core.model import FOLD_SEPARATORS, Chunk, Finding, Location, Rule
 from policyctl.detection import decode
 from policyctl.detection.entropy import shannon_entropy
+from policyctl.detection.key_identity import key_identity
 from policyctl.detection.preview import preview
 from policyctl.detection.rules import RuleChecks, Ruleset
 from policyctl.detection.secret_filters import Candidate, rejecting_filter
@@ -436,7 +437,7 @@ def finding_for(
         location=location,
         preview=preview(value),
         fingerprint=fingerprint(rule.id, identity, chunk.origin.path),
-        value_key=value_key(rule.id, value) if rule.category == "secret" else None,
+        value_key=secret_key(rule, value) if rule.category == "secret" else None,
         entropy=round(verdict.entropy, 2) if verdict.entropy is not None else None,
         validated=verdict.validated,
         tags=rule.tags,
@@ -585,6 +586,20 @@ def place_identity(chunk: Chunk, match: Match, location: Location) -> str:
     after = data[match.value_end : line_end if line_end != -1 else high]
     context = (before + b"\0" + after).decode("utf-8", "replace")
     return f"{context}\0{location.field or ''}\0{location.row or ''}"
+
+
+def secret_key(rule: Rule, value: str) -> str:
+    """What makes two findings one secret: a private key's identity, whichever rule and
+    wrapping found it (detection.key_identity), else the rule and the value."""
+    if PRIVATE_KEY_TAG in rule.tags:
+        identity = key_identity(value)
+        if identity is not None:
+            digest = hashlib.sha256(f"policyctl-key-v1\0{identity}".encode())
+            return digest.hexdigest()[:32]
+    return value_key(rule.id, value)
+
+
+PRIVATE_KEY_TAG = "private-key"
 
 
 def value_key(rule_id: str, value: str) -> str:
