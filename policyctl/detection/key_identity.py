@@ -65,7 +65,9 @@ def _der_identity(raw: bytes) -> str | None:
     from cryptography.hazmat.primitives.serialization import load_der_private_key
 
     try:
-        key = load_der_private_key(raw, password=None)
+        # Only the public half is read: checking an RSA key's private numbers (slow for
+        # large keys) proves nothing here.
+        key = load_der_private_key(raw, password=None, unsafe_skip_rsa_key_validation=True)
     except (ValueError, TypeError, NotImplementedError):
         return None  # encrypted, cut, or a key type the library does not read
     return _spki(key.public_key())
