@@ -62,13 +62,14 @@ def _key_bytes(value: str) -> bytes | None:
 
 def _der_identity(raw: bytes) -> str | None:
     """PKCS#1, SEC1 or PKCS#8 DER, unencrypted: the public key's hash."""
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.serialization import load_der_private_key
 
     try:
         # Only the public half is read: checking an RSA key's private numbers (slow for
         # large keys) proves nothing here.
         key = load_der_private_key(raw, password=None, unsafe_skip_rsa_key_validation=True)
-    except (ValueError, TypeError, NotImplementedError):
+    except (ValueError, TypeError, NotImplementedError, UnsupportedAlgorithm):
         return None  # encrypted, cut, or a key type the library does not read
     return _spki(key.public_key())
 
@@ -76,6 +77,7 @@ def _der_identity(raw: bytes) -> str | None:
 def _openssh_identity(raw: bytes) -> str | None:
     """`openssh-key-v1`: cipher, kdf, kdf options, key count, then the first public key
     blob in clear (encrypted or not, see PROTOCOL.key in OpenSSH)."""
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 
     fields: list[bytes] = []
@@ -94,7 +96,7 @@ def _openssh_identity(raw: bytes) -> str | None:
         return None
     try:
         public = load_ssh_public_key(kind + b" " + base64.b64encode(blob))
-    except (ValueError, TypeError, NotImplementedError, binascii.Error):
+    except (ValueError, TypeError, NotImplementedError, UnsupportedAlgorithm, binascii.Error):
         return "ssh:" + hashlib.sha256(blob).hexdigest()  # a type the library lacks
     return _spki(public)
 
