@@ -170,7 +170,7 @@ def _run_redaction(
     return RedactOutcome(report, exit_code)
 
 
-TABLE_KINDS = ("csv", "jsonl", "parquet")
+TABLE_KINDS = ("csv", "jsonl", "parquet", "xlsx")
 """The kinds of input `scan` profiles column by column, and so judges."""
 
 
