@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any
@@ -83,6 +83,12 @@ def sheets_unavailable() -> str | None:
 def check_workbook(archive: zipfile.ZipFile) -> None:
     """Raise WorkbookRefused when the archive's parts are too many, too large, or
     expand too far (a zip bomb)."""
+    check_archive(archive, _streamed)
+
+
+def check_archive(archive: zipfile.ZipFile, streamed: Callable[[str], bool]) -> None:
+    """check_workbook for any zip of XML parts (an OpenDocument spreadsheet too): the
+    parts `streamed` names are read a block at a time, the others whole."""
     parts = archive.infolist()
     if len(parts) > MAX_PARTS:
         raise WorkbookRefused(f"holds {len(parts):,} parts, over the limit of {MAX_PARTS:,}")
@@ -90,7 +96,7 @@ def check_workbook(archive: zipfile.ZipFile) -> None:
     for part in parts:
         size = part.file_size
         total += size
-        limit = MAX_PART_BYTES if _streamed(part.filename) else MAX_HELD_BYTES
+        limit = MAX_PART_BYTES if streamed(part.filename) else MAX_HELD_BYTES
         name = printable_name(part.filename)
         if size > RATIO_FLOOR and size > MAX_RATIO * max(part.compress_size, 1):
             raise WorkbookRefused(
@@ -177,16 +183,26 @@ class SheetColumns:
         return [self.names.get(column) or self._name(column, "") for column, _ in cells]
 
     def _name(self, column: int, header: str) -> str:
-        from openpyxl.utils import get_column_letter
-
         assert self.names is not None
-        letter = get_column_letter(column) if column <= 18278 else str(column)
+        letter = column_letter(column)
         name = header or f"column {letter}"
         if name in self._taken:
             name = f"{name} ({letter})"
         self._taken.add(name)
         made = self.names[column] = f"{self.title}!{name}"
         return made
+
+
+def column_letter(column: int) -> str:
+    """A column's letters as spreadsheets show them (1 is A, 27 is AA), its number past
+    ZZZ (18,278)."""
+    if column > 18278:
+        return str(column)
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def read_xlsx(source: str | IO[bytes], limit: int | None = None) -> Iterator[Record | Malformed]:
