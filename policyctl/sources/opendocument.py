@@ -45,7 +45,7 @@ MAX_ROWS = 1_048_576
 """Rows of a sheet read (LibreOffice's and Excel's own maximum)."""
 MAX_COLUMNS = 16_384
 """Columns of a sheet read (the same)."""
-MAX_REPEATED_CELLS = 1_000_000
+MAX_REPEATED_CELLS = 100_000
 """Copies of cells with a value that repeat counts may make in one document, beyond the
 cells written: past it the rest of the document is not read (a repeat bomb)."""
 MAX_CELL_CHARS = 1 << 20
@@ -353,11 +353,12 @@ class _Reader:
             self._stop_sheet(f"rows past {MAX_ROWS:,} not read (the limit per sheet)")
             return
         last = min(self.row_number, MAX_ROWS)
-        self._copies((last - first) * len(cells))
         for line in range(first, last + 1):
             if self.limit is not None and sheet.rows >= self.limit:
                 self.skipping_sheet = True
                 return
+            if line > first:
+                self._copies(len(cells))
             names = sheet.data_row(cells)
             if names is not None:
                 self.out.append(Record(sheet.rows, line, names, [text for _, text in cells]))
