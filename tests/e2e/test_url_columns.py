@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from policyctl.schemas import schema_problems
 from tests.conftest import RunPolicyctl
 
 SITE = "https://" + "shop.acme-widgets.co.uk"
@@ -30,7 +31,9 @@ def test_a_column_of_product_links_is_partial_and_one_of_profile_links_is_pii(
 ) -> None:
     write_links(tmp_path)
     done = run_policyctl("scan", "links.csv", "-f", "json", "--no-progress", cwd=tmp_path)
-    columns = {c["field"]: c for c in done.json()["columns"]}
+    report = done.json()
+    assert schema_problems(report, "report") == []  # `personal` is part of the schema
+    columns = {c["field"]: c for c in report["columns"]}
     assert columns["product_url"]["verdict"] == "partial"
     assert columns["product_url"]["matches"][0]["personal"] == 0
     assert columns["profile_url"]["verdict"] == "pii"
