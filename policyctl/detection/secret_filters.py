@@ -307,6 +307,7 @@ def is_url_without_credentials(c: Candidate) -> bool:
     return _URL.match(c.value) is not None and _URL_CREDENTIALS.match(c.value) is None
 
 
+_WEB_ADDRESS = re.compile(r"https?://|www\.", re.IGNORECASE)
 _FRAME_BEFORE = re.compile(r"""[\s"'<(\[{]*""")
 _FRAME_AFTER = re.compile(r"""[\s"'>)\]},;.:!?]*""")
 _TEMPLATE_AFTER = re.compile(r"[./:\-]?(?:\{|\$\{|\$\(|%\()")
@@ -338,7 +339,7 @@ def is_reference_link(c: Candidate) -> bool:
     of a person's page (`profile: ...`, `homepage=...`). Documentation and service
     descriptions read as logs are full of the other kind: botocore's JSON service
     models hold about ten thousand."""
-    if web_address_names_a_person(c.value):
+    if _WEB_ADDRESS.match(c.value) is None or web_address_names_a_person(c.value):
         return False
     if _TEMPLATE_AFTER.match(c.after):
         return True

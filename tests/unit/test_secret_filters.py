@@ -441,3 +441,55 @@ def test_random_values_are_not_taken_for_leetspeak(value: str) -> None:
 
 def test_an_aws_client_token_is_an_idempotency_mark() -> None:
     assert is_cursor_token_key(Candidate("cachedvol980217", '"ClientToken": "'))
+
+
+# Web addresses as personal data: is_reference_link and is_in_web_address
+
+_SITE = "https://www." + "acme-widgets.co.uk"
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "after"),
+    [
+        ('<a href="', _SITE + "/guide/setup.html", '">Setup</a>'),
+        ("For more information, see ", _SITE + "/guide", "."),
+        ('"xmlNamespace":{"uri":"', _SITE + "/doc/2020-05-31/", '"}'),
+        ('"url": "', "https://portal.sso", '.{Region}.acme-widgets.co.uk",'),
+        ("You can get the list from ", _SITE + "/api", ""),  # "get" in prose is no request
+    ],
+)
+def test_a_plain_address_in_prose_markup_or_configuration_is_a_reference(
+    before: str, value: str, after: str
+) -> None:
+    from policyctl.detection.secret_filters import is_reference_link
+
+    assert is_reference_link(Candidate(value=value, before=before, after=after))
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "after"),
+    [
+        ("", _SITE + "/", ""),
+        ('  "', _SITE + "/", '",'),
+        ('1.2.3.4 - - "GET /cart HTTP/1.1" 200 5 "', _SITE + "/sale", '"'),
+        ("referer=", _SITE + "/a", " status=200"),
+        ("homepage: ", _SITE, ""),
+        ('<a href="', _SITE + "/users/jdoe", '">Jo</a>'),
+        ("see ", _SITE + "/view?uid=4711", ""),
+        ("see ", "https://jdoe@" + "acme-widgets.co.uk/x", ""),
+    ],
+)
+def test_an_address_of_a_visit_or_about_a_person_is_not_a_reference(
+    before: str, value: str, after: str
+) -> None:
+    from policyctl.detection.secret_filters import is_reference_link
+
+    assert not is_reference_link(Candidate(value=value, before=before, after=after))
+
+
+def test_a_value_inside_a_web_address_is_part_of_it() -> None:
+    from policyctl.detection.secret_filters import is_in_web_address
+
+    assert is_in_web_address(Candidate(value="2020-05-31", before=f'"uri":"{_SITE}/doc/'))
+    assert is_in_web_address(Candidate(value="2020-05-31", before="www.acme.org/"))
+    assert not is_in_web_address(Candidate(value="2020-05-31", before=f"{_SITE}/ on "))
