@@ -191,6 +191,11 @@ _NAMES_SOMEONE = re.compile(r"[\w%+\-]+")
 """A path segment that can be a user name or id: no file extension (`/user/guide.html`)."""
 
 
+_EMAIL_OR_HANDLE = re.compile(
+    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}\b|(?:^|/)@[\w.\-]+", re.IGNORECASE
+)
+"""An e-mail address or a `/@handle` segment; not a package pinned at a version
+(`/npm/lodash@4.17.21/`)."""
 _PERSONAL_MARKS = ("@", "%40", "~", "?", "#")
 _PEOPLE_SEGMENT = re.compile("/(?:" + "|".join(sorted(PEOPLE_PATH_WORDS)) + ")/")
 
@@ -211,7 +216,7 @@ def web_address_names_a_person(value: str) -> bool:
     if "@" in parts.netloc:
         return True
     rest = unquote(parts.path + "?" + parts.query + "#" + parts.fragment)
-    if "@" in rest:
+    if "@" in rest and _EMAIL_OR_HANDLE.search(rest):
         return True
     segments = [s.lower() for s in parts.path.split("/")]
     for index, segment in enumerate(segments):

@@ -65,6 +65,7 @@ def test_entropy_is_bits_per_character() -> None:
         ("https://acme-widgets.co.uk/users/", False),
         ("https://acme-widgets.co.uk/view?page=2#top", False),
         ("https://acme-widgets.co.uk/view?uid=", False),
+        ("https://cdn.acme-widgets.co.uk/npm/lodash@4.17.21/lodash.min.js", False),
     ],
 )
 def test_web_address_names_a_person(address: str, about_a_person: bool) -> None:
