@@ -320,6 +320,19 @@ _PERSONAL_PAGE = re.compile(
     r"""(?:_?url)?["']?\s*[:=]\s*["']?$""",
     re.IGNORECASE,
 )
+_QUOTED_KEY = re.compile(r"""["'][^"']*["']\s*:\s*\{?\s*(?:["'][^"']*["']\s*:\s*)?["']$""")
+"""The value of a quoted key (`"uri": "`, `{"url":"`): a setting or a description."""
+_JSON_STRING_LINE = re.compile(r'\s*"[^"]*"\s*:\s*"')
+"""A line of a JSON document whose value is a string (`"documentation": "<p>...`)."""
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|\\n|\\\"")
+"""HTML tags or escaped JSON in the line: documentation held in a string."""
+_REFERENCE_WORDS = re.compile(
+    r"\b(?:see|refer to|documentation|docs|more information|for example|such as|learn more|"
+    r"details|guide|specification|defined in|described in|namespace|schema)\b|\be\.g\.",
+    re.IGNORECASE,
+)
+REFERENCE_REACH = 48
+"""Characters before a web address in which a word makes it a reference in prose."""
 _LINK_TARGET = re.compile(
     r"""(?:\b(?:href|src|action|cite|poster|xmlns(?::\w+)?)\s*=\s*\\?["']?|\]\()$""",
     re.IGNORECASE,
@@ -335,10 +348,13 @@ def is_reference_link(c: Candidate) -> bool:
 
     A plain address is kept where it is the record itself: alone on its line or in its
     cell (a `website` column, a JSON-lines field), in an HTTP request record (a method,
-    `HTTP/1.1`, a referer or redirect) unless it is a link's target there, or the value
-    of a person's page (`profile: ...`, `homepage=...`). Documentation and service
-    descriptions read as logs are full of the other kind: botocore's JSON service
-    models hold about ten thousand."""
+    `HTTP/1.1`, a referer or redirect) unless it is a link's target there, the value of
+    a person's page (`profile: ...`, `homepage=...`), or in a line of free text (`fetched
+    https://... in 20 ms`, `my site is https://...`), where it is not in a quoted key's
+    value (a JSON document's string), not in markup and not named a reference (`see`,
+    `for example`, `guide`).
+    Documentation and service descriptions read as logs are full of the other kind:
+    botocore's JSON service models hold about ten thousand."""
     if _WEB_ADDRESS.match(c.value) is None or web_address_names_a_person(c.value):
         return False
     if _TEMPLATE_AFTER.match(c.after):
@@ -349,7 +365,14 @@ def is_reference_link(c: Candidate) -> bool:
         return True
     if _VISIT_RECORD.search(c.before) or _VISIT_RECORD.search(c.after):
         return False
-    return _PERSONAL_PAGE.search(c.before) is None
+    if _PERSONAL_PAGE.search(c.before):
+        return False
+    return (
+        _QUOTED_KEY.search(c.before) is not None
+        or _JSON_STRING_LINE.match(c.before) is not None
+        or _MARKUP.search(c.before) is not None
+        or _REFERENCE_WORDS.search(c.before[-REFERENCE_REACH:]) is not None
+    )
 
 
 _URL_TOKEN_EDGE = re.compile(r"""[\s"'<>()\[\]{}|\\^`]""")

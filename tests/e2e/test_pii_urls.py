@@ -35,6 +35,7 @@ def url_lines(run: RunPolicyctl, folder: Path, text: str, name: str = "a.log") -
         f'<a href="{SITE}/users/jdoe">Jo</a>',  # a link, but to a person's page
         f"see {SITE}/view?uid=4711",  # a reference, but naming a user
         f"see {SITE}/~jdoe/notes",
+        f"2026-12-05 10:00:01 INFO fetched {SITE}/feed in 20 ms",  # free text in a log
     ],
 )
 def test_an_address_of_a_visit_or_about_a_person_is_reported(
@@ -51,6 +52,7 @@ def test_an_address_of_a_visit_or_about_a_person_is_reported(
         f'  "xmlNamespace":{{"uri":"{SITE}/doc/2020-05-31/"}}',
         '  "url": "https://portal.sso.{Region}.acme-widgets.co.uk",',
         f'<p>Call <a href=\\"{DOCS}/latest/user/API_GetPolicy.html\\">GetPolicy</a></p>',
+        f'      "documentation": "Lists the codes, as at {DOCS}/codes",',
     ],
 )
 def test_a_link_or_reference_in_documentation_is_not_reported(

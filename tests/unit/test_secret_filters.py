@@ -455,7 +455,9 @@ _SITE = "https://www." + "acme-widgets.co.uk"
         ("For more information, see ", _SITE + "/guide", "."),
         ('"xmlNamespace":{"uri":"', _SITE + "/doc/2020-05-31/", '"}'),
         ('"url": "', "https://portal.sso", '.{Region}.acme-widgets.co.uk",'),
-        ("You can get the list from ", _SITE + "/api", ""),  # "get" in prose is no request
+        ("The codes are described in ", _SITE + "/api", ""),
+        ('      "documentation": "Lists the codes, as at ', _SITE + "/codes", '",'),
+        ("<p>The codes are at ", _SITE + "/codes", "</p>"),
     ],
 )
 def test_a_plain_address_in_prose_markup_or_configuration_is_a_reference(
@@ -477,6 +479,8 @@ def test_a_plain_address_in_prose_markup_or_configuration_is_a_reference(
         ('<a href="', _SITE + "/users/jdoe", '">Jo</a>'),
         ("see ", _SITE + "/view?uid=4711", ""),
         ("see ", "https://jdoe@" + "acme-widgets.co.uk/x", ""),
+        ("10:00:01 INFO fetched ", _SITE + "/feed", " in 20 ms"),  # free text in a log
+        ("my site is ", _SITE, ""),
     ],
 )
 def test_an_address_of_a_visit_or_about_a_person_is_not_a_reference(
