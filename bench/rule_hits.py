@@ -3,10 +3,14 @@ family (rule file) and rule the Hyperscan hits (candidates), the matches `re` co
 and the findings left.
 
     python bench/rule_hits.py [--corpus local] [--subset-mb 60] [--top 25]
+    python bench/rule_hits.py --compressed-only --profile 25   # the JSON logs, cProfiled
 
 One process (`--jobs 1`), the same fixed sample as bench/throughput.py. Each chunk is
 scanned by Hyperscan twice: once here, counting hits per rule and timing the pass
 alone, then as the scan does; so the total time printed is not a throughput figure.
+`--compressed-only` scans only the sample's compressed files (botocore's and moto's
+.json.gz, read as logs); `--profile N` runs the scan under cProfile and prints its N
+most expensive functions (own time), without the double Hyperscan pass.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from throughput import corpus_root
+import corpus
+from throughput import COMPRESSED, corpus_root
 
 from policyctl.detection import detect
 from policyctl.detection.rules import load_rules
@@ -32,8 +37,18 @@ def main() -> None:
     parser.add_argument("--subset-mb", type=float, default=60)
     parser.add_argument("--uncompressed", action="store_true")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--compressed-only", action="store_true")
+    parser.add_argument("--profile", type=int, metavar="N", default=0)
     args = parser.parse_args()
     root = corpus_root(args.corpus, args.subset_mb, args.uncompressed)
+    if args.compressed_only:
+        names = [
+            str(p.relative_to(root)) for p in sorted(root.rglob("*")) if p.suffix in COMPRESSED
+        ]
+        root = corpus.copy_out(root, names, corpus.CACHE / f"{root.name}-compressed")
+    if args.profile:
+        profile(root, args.profile)
+        return
 
     seconds: Counter[str] = Counter()
     scanned: Counter[str] = Counter()
@@ -98,6 +113,27 @@ def main() -> None:
             f"  {rule.id:38} {count:9d} {confirmed[index]:9d} {findings[rule.id]:8d}  "
             f"{','.join(rule.sources) or 'all'}"
         )
+
+
+def profile(root: Path, top: int) -> None:
+    """The scan of `root` in one process under cProfile: the `top` functions by own time."""
+    import cProfile
+    import pstats
+
+    from policyctl.cli import main as policyctl
+
+    with tempfile.TemporaryDirectory() as scratch:
+        sys.argv = ["policyctl", "scan", str(root), "--jobs", "1", "--engine", "hyperscan"]
+        sys.argv += ["--no-progress", "--no-audit", "-q", "-f", "json"]
+        sys.argv += ["-o", str(Path(scratch) / "report.json")]
+        profiler = cProfile.Profile()
+        try:
+            profiler.runcall(policyctl)
+        except SystemExit as exc:
+            if exc.code not in (0, 1):
+                raise
+    print(f"corpus: {root}")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python bench/throughput.py [--corpus pinned|local] [--subset-mb 60] [--runs 3] [--jobs 2]
     python bench/throughput.py --detect-secrets-mb 20      # also detect-secrets 1.5.0
+    python bench/throughput.py --corpus local --subset-mb 60 --before main   # and main's code
 
 The corpus is bench/corpus.py's pinned sdists, or with `--corpus local` the real code
 installed on this machine (bench/local_corpus.py); `--subset-mb` takes a fixed sample of
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -28,12 +30,17 @@ from measure import median, policyctl_command, run_measured, tool_venv, warm_pag
 KINGFISHER = "kingfisher-bin==2.14.0"
 
 
-def scan_policyctl(root: Path, jobs: int) -> tuple[float, float, float, dict[str, object]]:
+def scan_policyctl(
+    root: Path, jobs: int, code: Path | None = None
+) -> tuple[float, float, float, dict[str, object]]:
+    """One timed scan; with `code`, an earlier commit's policyctl exported there (run as
+    `python -P -m policyctl` with this virtualenv's dependencies, see same_findings)."""
+    command = [policyctl_command()] if code is None else [sys.executable, "-P", "-m", "policyctl"]
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
         result = run_measured(
             [
-                policyctl_command(),
+                *command,
                 "scan",
                 str(root),
                 "--jobs",
@@ -45,7 +52,8 @@ def scan_policyctl(root: Path, jobs: int) -> tuple[float, float, float, dict[str
                 "--output",
                 str(report),
                 "--quiet",
-            ]
+            ],
+            env={"PYTHONPATH": str(code)} if code is not None else None,
         )
         if result.returncode not in (0, 1):
             raise SystemExit(f"policyctl failed ({result.returncode}): {result.stderr[-500:]}")
@@ -124,7 +132,17 @@ def main() -> None:
         type=float,
         help="also time detect-secrets 1.5.0 on a fixed sample of this many MB",
     )
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="also time policyctl at an earlier commit (e.g. main), alternating in the same run",
+    )
     args = parser.parse_args()
+    earlier = None
+    if args.before:
+        from same_findings import export
+
+        earlier = export(args.before)
 
     root = corpus_root(args.corpus, args.subset_mb, args.uncompressed)
     files, size = corpus.describe(root)
@@ -134,6 +152,11 @@ def main() -> None:
 
     scan_policyctl(root, args.jobs)  # untimed: rule caches of both tools, page cache
     scan_kingfisher(root, args.jobs)
+    if earlier is not None:
+        scan_policyctl(root, args.jobs, earlier)
+    before_times: list[float] = []
+    before_cpu: list[float] = []
+    before_findings = 0
     ours, theirs, our_peaks, their_peaks, our_cpu, their_cpu = [], [], [], [], [], []
     report: dict[str, object] = {}
     their_findings = 0
@@ -146,6 +169,17 @@ def main() -> None:
         theirs.append(their_seconds)
         their_peaks.append(their_peak)
         their_cpu.append(their_cpu_s)
+        if earlier is not None:
+            before_s, _, before_cpu_s, before_report = scan_policyctl(root, args.jobs, earlier)
+            before_times.append(before_s)
+            before_cpu.append(before_cpu_s)
+            before_summary = before_report["summary"]
+            assert isinstance(before_summary, dict)
+            before_findings = before_summary["findings"]
+            print(
+                f"  run {run + 1}: policyctl at {args.before} {before_s:.2f} s, "
+                f"{before_cpu_s:.2f} CPU-s"
+            )
         print(
             f"  run {run + 1}: policyctl {seconds:.2f} s ({megabytes / seconds:.1f} MB/s, "
             f"{cpu:.2f} CPU-s, {peak:.0f} MB), kingfisher {their_seconds:.2f} s "
@@ -173,6 +207,15 @@ def main() -> None:
         f"(by CPU time: {median(their_cpu) / median(our_cpu):.2f}x); target >= 2.0x, "
         f"peak RSS <= 300 MB"
     )
+    if earlier is not None:
+        then = median(before_times)
+        print(
+            f"policyctl at {args.before}: median {then:7.2f} s {megabytes / then:8.1f} MB/s  "
+            f"CPU {median(before_cpu):6.2f} s, {before_findings} findings; this checkout "
+            f"{then / mine:.2f}x its throughput (by CPU time: "
+            f"{median(before_cpu) / median(our_cpu):.2f}x); ratio to kingfisher-bin then "
+            f"{other / then:.2f}x"
+        )
 
     if args.detect_secrets_mb is None:
         return

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from policyctl.detection.entropy import shannon_entropy
+from policyctl.validators.network import web_address_names_a_person
 from policyctl.validators.tokens import crc32_checksum_token
 
 
@@ -314,6 +315,86 @@ _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]*:[^/\s@]+@", re.I
 def is_url_without_credentials(c: Candidate) -> bool:
     """A URL with no `user:password@` part: an address, not a secret."""
     return _URL.match(c.value) is not None and _URL_CREDENTIALS.match(c.value) is None
+
+
+_WEB_ADDRESS = re.compile(r"https?://|www\.", re.IGNORECASE)
+_FRAME_BEFORE = re.compile(r"""[\s"'<(\[{]*""")
+_FRAME_AFTER = re.compile(r"""[\s"'>)\]},;.:!?]*""")
+_TEMPLATE_AFTER = re.compile(r"[./:\-]?(?:\{|\$\{|\$\(|%\()")
+_VISIT_RECORD = re.compile(
+    r"\b(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|CONNECT) |\bHTTP/[0-9]|"
+    r"(?i:\b(?:referr?er|redirect(?:ed)?|location\s*[:=]|visited|opened|clicked)\b)"
+)
+_PERSONAL_PAGE = re.compile(
+    r"""\b(?:profile|website|web site|homepage|home page|blog|portfolio|personal page)"""
+    r"""(?:_?url)?["']?\s*[:=]\s*["']?$""",
+    re.IGNORECASE,
+)
+_QUOTED_KEY = re.compile(r"""["'][^"']*["']\s*:\s*\{?\s*(?:["'][^"']*["']\s*:\s*)?["']$""")
+"""The value of a quoted key (`"uri": "`, `{"url":"`): a setting or a description."""
+_JSON_STRING_LINE = re.compile(r'\s*"[^"]*"\s*:\s*"')
+"""A line of a JSON document whose value is a string (`"documentation": "<p>...`)."""
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|\\n|\\\"")
+"""HTML tags or escaped JSON in the line: documentation held in a string."""
+_REFERENCE_WORDS = re.compile(
+    r"\b(?:see|refer to|documentation|docs|more information|for example|such as|learn more|"
+    r"details|guide|specification|defined in|described in|namespace|schema)\b|\be\.g\.",
+    re.IGNORECASE,
+)
+REFERENCE_REACH = 48
+"""Characters before a web address in which a word makes it a reference in prose."""
+_LINK_TARGET = re.compile(
+    r"""(?:\b(?:href|src|action|cite|poster|xmlns(?::\w+)?)\s*=\s*\\?["']?|\]\()$""",
+    re.IGNORECASE,
+)
+
+
+def is_reference_link(c: Candidate) -> bool:
+    """A web address that is a reference rather than a record of a person: written in
+    prose, markup or configuration (`see <a href="...">`, `"uri": "..."`), or a template
+    cut short by a placeholder (`https://portal.sso.{Region}...`), and carrying nothing
+    about a person (validators.network.web_address_names_a_person: a user name, an
+    e-mail address, a /users/... path, a uid or token parameter).
+
+    A plain address is kept where it is the record itself: alone on its line or in its
+    cell (a `website` column, a JSON-lines field), in an HTTP request record (a method,
+    `HTTP/1.1`, a referer or redirect) unless it is a link's target there, the value of
+    a person's page (`profile: ...`, `homepage=...`), or in a line of free text (`fetched
+    https://... in 20 ms`, `my site is https://...`), where it is not in a quoted key's
+    value (a JSON document's string), not in markup and not named a reference (`see`,
+    `for example`, `guide`).
+    Documentation and service descriptions read as logs are full of the other kind:
+    botocore's JSON service models hold about ten thousand."""
+    if _WEB_ADDRESS.match(c.value) is None or web_address_names_a_person(c.value):
+        return False
+    if _TEMPLATE_AFTER.match(c.after):
+        return True
+    if _FRAME_BEFORE.fullmatch(c.before) and _FRAME_AFTER.fullmatch(c.after):
+        return False
+    if _LINK_TARGET.search(c.before):
+        return True
+    if _VISIT_RECORD.search(c.before) or _VISIT_RECORD.search(c.after):
+        return False
+    if _PERSONAL_PAGE.search(c.before):
+        return False
+    return (
+        _QUOTED_KEY.search(c.before) is not None
+        or _JSON_STRING_LINE.match(c.before) is not None
+        or _MARKUP.search(c.before) is not None
+        or _REFERENCE_WORDS.search(c.before[-REFERENCE_REACH:]) is not None
+    )
+
+
+_URL_TOKEN_EDGE = re.compile(r"""[\s"'<>()\[\]{}|\\^`]""")
+
+
+def is_in_web_address(c: Candidate) -> bool:
+    """A value inside a web address (a date in a documentation link's path,
+    `http://cloudfront.amazonaws.com/doc/2020-05-31/`): a part of the address, which
+    pii.url judges whole (and reports when it is about a person)."""
+    edges = list(_URL_TOKEN_EDGE.finditer(c.before))
+    token = c.before[edges[-1].end() :] if edges else c.before
+    return "://" in token or token[:4].lower() == "www."
 
 
 HEX_CHARS = frozenset("0123456789abcdefABCDEF")
@@ -837,6 +918,8 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "hash_under_hash_key": is_hash_under_hash_key,
     "file_path": is_file_path,
     "url_without_credentials": is_url_without_credentials,
+    "reference_link": is_reference_link,
+    "in_web_address": is_in_web_address,
     "low_entropy": is_low_entropy,
     "plain_word": is_plain_word,
     "non_secret_key": is_non_secret_key,

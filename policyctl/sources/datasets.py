@@ -19,7 +19,7 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
@@ -392,6 +392,8 @@ def _log_chunks(
     if found is not None:
         yield Notice(display, f"skipped: {found}, though its name says a log")
         return
+    found_bom = bom_encoding(raw.peek(4)[:4])
+    transcoded = found_bom is not None and found_bom[0] != "utf-8"
     lines = _bounded_lines(raw)
     first_lines: list[bytes] = []
     seen = 0
@@ -404,8 +406,10 @@ def _log_chunks(
     stream = _chain_bytes(first_lines, lines)
     if head.startswith(b"{") and is_json_object(head):
         yield from _json_log_chunks(stream, display, notices)
-    else:
+    elif transcoded:
         yield from _text_log_chunks(stream, display)
+    else:
+        yield from _text_log_blocks(b"".join(first_lines), raw.read, display)
 
 
 def _bounded_lines(raw: io.BufferedReader[Any]) -> Iterator[bytes]:
@@ -456,6 +460,56 @@ def _text_log_chunks(lines: Iterator[bytes], display: str) -> Iterator[Chunk]:
         block, size, overlap = [carry], len(carry), len(carry)
     if block:
         yield _log_block(b"".join(block), display, first_line, first_column, overlap)
+
+
+def _text_log_blocks(head: bytes, read: Callable[[int], bytes], display: str) -> Iterator[Chunk]:
+    """The blocks _text_log_chunks makes of the lines of `head` and then of what `read`
+    returns, found with two searches a block rather than a readline a line (a log of
+    short lines, such as pretty-printed JSON, has some 30,000 lines a block).
+
+    The lines are those of _bounded_lines: a block takes whole pieces (a line, or
+    LOG_BLOCK_BYTES of a longer one) until it holds LOG_BLOCK_BYTES; so it ends at the
+    end of the piece holding its LOG_BLOCK_BYTES-th byte: the line's end, or the cut of
+    a long line at a multiple of LOG_BLOCK_BYTES from where its piece started.
+    """
+    size = LOG_BLOCK_BYTES
+    pending = head  # read and not yet in a block; it starts where a piece starts
+    carry = b""
+    ended = False
+    first_line, first_column, overlap = 1, 1, 0
+    while True:
+        need = size - len(carry)
+        while not ended and len(pending) < need + size:
+            more = read(size)
+            ended = not more
+            pending += more
+        if len(pending) < need:  # the end of the log: the rest is the last block
+            if carry or pending:
+                yield _log_block(carry + pending, display, first_line, first_column, overlap)
+            return
+        piece_start = pending.rfind(b"\n", 0, need) + 1
+        if piece_start == need:
+            end = need  # a line ends right at the block's size
+        else:
+            piece_start += (need - 1 - piece_start) // size * size
+            newline = pending.find(b"\n", piece_start, piece_start + size)
+            end = newline + 1 if newline >= 0 else min(piece_start + size, len(pending))
+        data = carry + pending[:end]
+        pending = pending[end:]
+        yield _log_block(data, display, first_line, first_column, overlap)
+        lines_ended = data.count(b"\n")
+        tail_start = data.rfind(b"\n") + 1
+        if lines_ended:
+            first_line += lines_ended
+            first_column = 1
+        if tail_start == len(data):
+            carry, overlap = b"", 0
+            continue
+        # the block ends inside a line: the next window repeats the end of this one
+        carry_from = max(tail_start, len(data) - LINE_OVERLAP)
+        first_column += len(data[tail_start:carry_from].decode("utf-8", "replace"))
+        carry = data[carry_from:]
+        overlap = len(carry)
 
 
 def _log_block(data: bytes, display: str, line: int, column: int, overlap: int) -> Chunk:

@@ -507,3 +507,59 @@ def test_base64_of_an_obvious_test_value_is_a_test_value() -> None:
     assert is_encoded_test_value(c(encoded))
     assert not is_encoded_test_value(c(base64.b64encode(RANDOM.encode()).decode()))
     assert not is_encoded_test_value(c(RANDOM))
+
+
+# Web addresses as personal data: is_reference_link and is_in_web_address
+
+_SITE = "https://www." + "acme-widgets.co.uk"
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "after"),
+    [
+        ('<a href="', _SITE + "/guide/setup.html", '">Setup</a>'),
+        ("For more information, see ", _SITE + "/guide", "."),
+        ('"xmlNamespace":{"uri":"', _SITE + "/doc/2020-05-31/", '"}'),
+        ('"url": "', "https://portal.sso", '.{Region}.acme-widgets.co.uk",'),
+        ("The codes are described in ", _SITE + "/api", ""),
+        ('      "documentation": "Lists the codes, as at ', _SITE + "/codes", '",'),
+        ("<p>The codes are at ", _SITE + "/codes", "</p>"),
+    ],
+)
+def test_a_plain_address_in_prose_markup_or_configuration_is_a_reference(
+    before: str, value: str, after: str
+) -> None:
+    from policyctl.detection.secret_filters import is_reference_link
+
+    assert is_reference_link(Candidate(value=value, before=before, after=after))
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "after"),
+    [
+        ("", _SITE + "/", ""),
+        ('  "', _SITE + "/", '",'),
+        ('1.2.3.4 - - "GET /cart HTTP/1.1" 200 5 "', _SITE + "/sale", '"'),
+        ("referer=", _SITE + "/a", " status=200"),
+        ("homepage: ", _SITE, ""),
+        ('<a href="', _SITE + "/users/jdoe", '">Jo</a>'),
+        ("see ", _SITE + "/view?uid=4711", ""),
+        ("see ", "https://jdoe@" + "acme-widgets.co.uk/x", ""),
+        ("10:00:01 INFO fetched ", _SITE + "/feed", " in 20 ms"),  # free text in a log
+        ("my site is ", _SITE, ""),
+    ],
+)
+def test_an_address_of_a_visit_or_about_a_person_is_not_a_reference(
+    before: str, value: str, after: str
+) -> None:
+    from policyctl.detection.secret_filters import is_reference_link
+
+    assert not is_reference_link(Candidate(value=value, before=before, after=after))
+
+
+def test_a_value_inside_a_web_address_is_part_of_it() -> None:
+    from policyctl.detection.secret_filters import is_in_web_address
+
+    assert is_in_web_address(Candidate(value="2020-05-31", before=f'"uri":"{_SITE}/doc/'))
+    assert is_in_web_address(Candidate(value="2020-05-31", before="www.acme.org/"))
+    assert not is_in_web_address(Candidate(value="2020-05-31", before=f"{_SITE}/ on "))

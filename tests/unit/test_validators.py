@@ -47,3 +47,28 @@ def test_entropy_is_bits_per_character() -> None:
     assert shannon_entropy("") == 0.0
     assert shannon_entropy("abab") == 1.0
     assert shannon_entropy(fakes.BASE64) == pytest.approx(6.0)  # 64 distinct characters
+
+
+@pytest.mark.parametrize(
+    ("address", "about_a_person"),
+    [
+        ("https://forum.acme-widgets.co.uk/users/jdoe", True),
+        ("https://acme-widgets.co.uk/u/4711/posts", True),
+        ("https://acme-widgets.co.uk/~jdoe/", True),
+        ("https://acme-widgets.co.uk/share/ann%40mail.acme-widgets.co.uk", True),
+        ("https://acme-widgets.co.uk/@jdoe", True),
+        ("https://jdoe@acme-widgets.co.uk/x", True),
+        ("https://acme-widgets.co.uk/view?page=2&uid=4711", True),
+        ("https://acme-widgets.co.uk/cb#access_token=abc", True),
+        ("https://docs.acme-widgets.co.uk/latest/user/guide.html", False),
+        ("https://acme-widgets.co.uk/account/login", False),
+        ("https://acme-widgets.co.uk/users/", False),
+        ("https://acme-widgets.co.uk/view?page=2#top", False),
+        ("https://acme-widgets.co.uk/view?uid=", False),
+        ("https://cdn.acme-widgets.co.uk/npm/lodash@4.17.21/lodash.min.js", False),
+    ],
+)
+def test_web_address_names_a_person(address: str, about_a_person: bool) -> None:
+    from policyctl.validators.network import web_address_names_a_person
+
+    assert web_address_names_a_person(address) is about_a_person
