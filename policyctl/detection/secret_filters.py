@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from policyctl.detection.entropy import shannon_entropy
-from policyctl.validators.network import web_address_names_a_person
+from policyctl.validators.personal_urls import url_names_person
 from policyctl.validators.tokens import crc32_checksum_token
 
 
@@ -353,7 +353,7 @@ def is_reference_link(c: Candidate) -> bool:
     """A web address that is a reference rather than a record of a person: written in
     prose, markup or configuration (`see <a href="...">`, `"uri": "..."`), or a template
     cut short by a placeholder (`https://portal.sso.{Region}...`), and carrying nothing
-    about a person (validators.network.web_address_names_a_person: a user name, an
+    about a person (validators.personal_urls.url_names_person: a user name, an
     e-mail address, a /users/... path, a uid or token parameter).
 
     A plain address is kept where it is the record itself: alone on its line or in its
@@ -365,7 +365,7 @@ def is_reference_link(c: Candidate) -> bool:
     `for example`, `guide`).
     Documentation and service descriptions read as logs are full of the other kind:
     botocore's JSON service models hold about ten thousand."""
-    if _WEB_ADDRESS.match(c.value) is None or web_address_names_a_person(c.value):
+    if _WEB_ADDRESS.match(c.value) is None or url_names_person(c.value):
         return False
     if _TEMPLATE_AFTER.match(c.after):
         return True

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
-from urllib.parse import unquote, urlsplit
 
 
 def ipv4_public(value: str) -> bool:
@@ -110,131 +109,6 @@ def web_address(value: str) -> bool:
         return ipv4_public(host)
     labels = host.split(".")
     return len(labels) >= 2 and all(labels) and labels[-1].isalpha() and len(labels[-1]) >= 2
-
-
-PEOPLE_PATH_WORDS = frozenset(
-    [
-        "user",
-        "users",
-        "u",
-        "people",
-        "person",
-        "profile",
-        "profiles",
-        "member",
-        "members",
-        "customer",
-        "customers",
-        "account",
-        "accounts",
-        "patient",
-        "patients",
-        "employee",
-        "employees",
-        "student",
-        "students",
-        "author",
-        "authors",
-    ]
-)
-"""Path segments after which the next one names a person (`/users/jdoe`)."""
-ROUTE_WORDS = frozenset(
-    ["login", "logout", "signin", "signup", "register", "new", "edit", "settings", "search", "me"]
-)
-"""What follows a people word in a route that is no one in particular (`/account/login`)."""
-PERSONAL_PARAMETERS = frozenset(
-    [
-        "user",
-        "username",
-        "user_name",
-        "userid",
-        "user_id",
-        "uid",
-        "login",
-        "name",
-        "fullname",
-        "full_name",
-        "customer",
-        "customer_id",
-        "customerid",
-        "account",
-        "account_id",
-        "accountid",
-        "member",
-        "member_id",
-        "memberid",
-        "patient",
-        "patient_id",
-        "email",
-        "e_mail",
-        "mail",
-        "phone",
-        "mobile",
-        "msisdn",
-        "token",
-        "access_token",
-        "id_token",
-        "auth",
-        "session",
-        "session_id",
-        "sessionid",
-        "sid",
-        "api_key",
-        "apikey",
-        "key",
-    ]
-)
-"""Query or fragment parameters whose value is a person, an account or a credential."""
-
-
-_NAMES_SOMEONE = re.compile(r"[\w%+\-]+")
-"""A path segment that can be a user name or id: no file extension (`/user/guide.html`)."""
-
-
-_EMAIL_OR_HANDLE = re.compile(
-    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}\b|(?:^|/)@[\w.\-]+", re.IGNORECASE
-)
-"""An e-mail address or a `/@handle` segment; not a package pinned at a version
-(`/npm/lodash@4.17.21/`)."""
-_PERSONAL_MARKS = ("@", "%40", "~", "?", "#")
-_PEOPLE_SEGMENT = re.compile("/(?:" + "|".join(sorted(PEOPLE_PATH_WORDS)) + ")/")
-
-
-def web_address_names_a_person(value: str) -> bool:
-    """Whether a web address carries something about a person: a user name (or
-    `user:password`) before the host, an e-mail address or `@handle` in it, a `~user`
-    path or a path segment after a people word (`/users/jdoe`, `/profile/4711`), or a
-    query or fragment parameter naming a user, an account, a session or a token
-    (`?uid=4711`, `#access_token=...`) with a value."""
-    lowered = value.lower()
-    if not any(mark in lowered for mark in _PERSONAL_MARKS) and not _PEOPLE_SEGMENT.search(lowered):
-        return False  # (most addresses: decided without parsing)
-    try:
-        parts = urlsplit(value if "://" in value else "http://" + value)
-    except ValueError:
-        return False
-    if "@" in parts.netloc:
-        return True
-    rest = unquote(parts.path + "?" + parts.query + "#" + parts.fragment)
-    if "@" in rest and _EMAIL_OR_HANDLE.search(rest):
-        return True
-    segments = [s.lower() for s in parts.path.split("/")]
-    for index, segment in enumerate(segments):
-        if len(segment) > 1 and segment.startswith("~"):
-            return True
-        if segment in PEOPLE_PATH_WORDS and index + 1 < len(segments):
-            following = segments[index + 1]
-            if (
-                _NAMES_SOMEONE.fullmatch(following)
-                and following not in ROUTE_WORDS
-                and following not in PEOPLE_PATH_WORDS
-            ):
-                return True
-    for field in re.split(r"[&;]", parts.query) + re.split(r"[&;]", parts.fragment):
-        name, equals, setting = field.partition("=")
-        if equals and setting and name.lower().replace("-", "_") in PERSONAL_PARAMETERS:
-            return True
-    return False
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {

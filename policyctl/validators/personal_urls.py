@@ -7,7 +7,8 @@ links is not personal data). It does when it carries, anywhere:
 
 - an account in its authority (`https://jdoe@host/`, `ftp://jdoe:pw@host/`);
 - an e-mail address (`/unsubscribe/ann.lee%40mail.com`, `?to=ann@mail.com`);
-- a query parameter that names a person's value (`?email=`, `?user=`, `?patient_id=`);
+- a query or fragment parameter that names a person's value, an account, a session or a
+  token (`?email=`, `?user=`, `?patient_id=`, `#access_token=`);
 - a path segment after a word that introduces a person or an account (`/users/1842`,
   `/profile/jdoe`, `/people/ann-lee`, `/~jdoe/`, `/@jdoe`), other than a page of the
   site itself (`/users/sign_in`, `/account/settings`);
@@ -30,10 +31,11 @@ _URL = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 _PERSON_PARAMETER = re.compile(
-    r"(?i)(?:^|[?&;])(?:e-?mail|email_?address|mail|phone|mobile|tel|msisdn|ssn|dob"
+    r"(?i)(?:^|[?&;#])(?:e-?mail|email_?address|mail|phone|mobile|tel|msisdn|ssn|dob"
     r"|date_?of_?birth|birth_?date|(?:first|last|full|given|family|user|login|account|"
     r"screen)_?name|surname|name|user|user_?id|uid|username|login|account(?:_?id)?"
-    r"|customer(?:_?id)?|member(?:_?id)?|patient(?:_?id)?|mrn|address|street)=[^&;#]"
+    r"|customer(?:_?id)?|member(?:_?id)?|patient(?:_?id)?|mrn|address|street"
+    r"|(?:access_|id_)?token|auth|session(?:_?id)?|sid|api_?key|key)=[^&;#]"
 )
 _PERSON_PATH_WORDS = frozenset(
     {"user", "users", "u", "people", "person", "profile", "profiles", "member", "members"}
@@ -46,6 +48,8 @@ _SITE_PAGES = frozenset(
     | {"about", "password", "reset", "create", "delete", "home", "explore", "join"}
     | {"features", "pricing", "topics", "login.php", "index.html", "index.php"}
 )
+_NAMES_SOMEONE = re.compile(r"[\w%+\-]+")
+"""A path segment that can be a user name or id: no file extension (`/user/guide.html`)."""
 _SOCIAL_HOSTS = frozenset(
     {"twitter.com", "x.com", "facebook.com", "fb.com", "instagram.com", "tiktok.com"}
     | {"threads.net", "medium.com", "youtube.com", "pinterest.com", "linkedin.com"}
@@ -73,7 +77,12 @@ def url_names_person(url: str) -> bool:
     for before, segment in zip(["", *segments], segments, strict=False):
         if segment.startswith(("~", "@")) and len(segment) > 1:
             return True
-        if before.lower() in _PERSON_PATH_WORDS and segment.lower() not in _SITE_PAGES:
+        if (
+            before.lower() in _PERSON_PATH_WORDS
+            and segment.lower() not in _SITE_PAGES
+            and segment.lower() not in _PERSON_PATH_WORDS
+            and _NAMES_SOMEONE.fullmatch(segment)
+        ):
             return True
         if _person_name(segment):
             return True

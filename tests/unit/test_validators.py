@@ -69,6 +69,6 @@ def test_entropy_is_bits_per_character() -> None:
     ],
 )
 def test_web_address_names_a_person(address: str, about_a_person: bool) -> None:
-    from policyctl.validators.network import web_address_names_a_person
+    from policyctl.validators.personal_urls import url_names_person
 
-    assert web_address_names_a_person(address) is about_a_person
+    assert url_names_person(address) is about_a_person
