@@ -64,7 +64,7 @@ PATTERN_TYPES: dict[str, tuple[str, ...]] = {
     "PHONE_NUMBER": PHONE_RULES,
     "US_DRIVER_LICENSE": ("pii.us-drivers-license",),
     "US_SSN": ("pii.us-ssn", "pii.us-ssn-digits"),
-    "ZIP_CODE": ("pii.us-zip-code", "pii.uk-postcode", "pii.de-postcode"),
+    "ZIP_CODE": ("pii.us-zip-code", "pii.uk-postcode", "pii.de-postcode", "pii.ca-postal-code"),
 }
 NER_TYPES: dict[str, tuple[str, ...]] = {
     "PERSON": ("pii.ner-person", "pii.person-name"),

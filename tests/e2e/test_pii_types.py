@@ -167,6 +167,8 @@ ALONE: dict[str, str] = {
     # a business without a SIREN: 000 in its place, the key checked
     "pii.eu-vat-id": j("FR16", "000063601"),
     "pii.no-birth-number": j("151086-", "95088"),
+    # letter digit letter, digit letter digit, with letters Canada Post uses there
+    "pii.ca-postal-code": j("K1A ", "0B1"),
 }
 NEEDS_CONTEXT: dict[str, tuple[str, str]] = {
     "pii.in-aadhaar-digits": (j("234123", "412346"), "aadhaar"),
