@@ -22,7 +22,9 @@ place, street address: policyctl's `--ner-model`, or its column judgement in tab
 and those no policyctl rule is about (AGE, TITLE, NRP: ages, job titles and
 nationalities, which Presidio's predefined recognizers do not find either).
 `--presidio` runs presidio-analyzer (every predefined recognizer, no NER model) on the
-same files, in the bench's own virtualenv, for comparison.
+same files, in the bench's own virtualenv, for comparison, and lists the entity types of
+its predefined recognizers that no policyctl rule reports (PRESIDIO_ENTITY_RULES maps
+each of them to policyctl's rules).
 """
 
 from __future__ import annotations
@@ -74,6 +76,92 @@ NER_TYPES: dict[str, tuple[str, ...]] = {
 }
 NO_RULE_TYPES = ("AGE", "NRP", "TITLE")
 ENTITY_RULES = {**PATTERN_TYPES, **NER_TYPES, **{name: () for name in NO_RULE_TYPES}}
+PRESIDIO_ENTITY_RULES: dict[str, tuple[str, ...]] = {
+    # every entity type of presidio-analyzer's predefined recognizers (2.2.366): the
+    # policyctl rules that report it; () where policyctl has none
+    "ABA_ROUTING_NUMBER": ("pii.us-aba-routing-number",),
+    "AU_ABN": ("pii.au-abn", "pii.au-abn-digits"),
+    "AU_ACN": ("pii.au-acn",),
+    "AU_MEDICARE": ("pii.au-medicare",),
+    "AU_TFN": ("pii.au-tfn",),
+    "CA_POSTAL_CODE": ("pii.ca-postal-code",),
+    "CA_SIN": ("pii.ca-sin",),
+    "CREDIT_CARD": ("pii.payment-card-number",),
+    "CRYPTO": ("pii.bitcoin-address", "pii.ethereum-address"),
+    "DATE_TIME": ("pii.date-time", "pii.date-of-birth"),
+    "DE_BSNR": ("pii.de-bsnr",),
+    "DE_FUEHRERSCHEIN": ("pii.de-driving-licence",),
+    "DE_HANDELSREGISTER": ("pii.de-commercial-register-number",),
+    "DE_HEALTH_INSURANCE": ("pii.de-health-insurance-number",),
+    "DE_ID_CARD": ("pii.de-id-card",),
+    "DE_KFZ": ("pii.de-vehicle-registration",),
+    "DE_LANR": ("pii.de-lanr",),
+    "DE_PASSPORT": ("pii.de-passport",),
+    "DE_PLZ": ("pii.de-postcode",),
+    "DE_SOCIAL_SECURITY": ("pii.de-social-security-number",),
+    "DE_TAX_ID": ("pii.de-tax-id",),
+    "DE_TAX_NUMBER": ("pii.de-tax-number",),
+    "DE_VAT_ID": ("pii.de-vat-id",),
+    "EMAIL_ADDRESS": ("pii.email-address",),
+    "ES_NIE": ("pii.es-nie",),
+    "ES_NIF": ("pii.es-dni",),
+    "ES_PASSPORT": ("pii.es-passport",),
+    "FI_PERSONAL_IDENTITY_CODE": ("pii.fi-hetu",),
+    "IBAN_CODE": ("pii.iban",),
+    "IN_AADHAAR": ("pii.in-aadhaar", "pii.in-aadhaar-digits"),
+    "IN_GSTIN": ("pii.in-gstin",),
+    "IN_PAN": ("pii.in-pan",),
+    "IN_PASSPORT": ("pii.in-passport",),
+    "IN_VEHICLE_REGISTRATION": ("pii.in-vehicle-registration",),
+    "IN_VOTER": ("pii.in-voter-id",),
+    "IP_ADDRESS": ("pii.ipv4-address", "pii.ipv6-address", "pii.ip-address-internal"),
+    "IT_DRIVER_LICENSE": ("pii.it-driving-licence",),
+    "IT_FISCAL_CODE": ("pii.it-fiscal-code",),
+    "IT_IDENTITY_CARD": ("pii.it-identity-card",),
+    "IT_PASSPORT": ("pii.it-passport",),
+    "IT_VAT_CODE": ("pii.eu-vat-id",),
+    "KR_BRN": ("pii.kr-business-registration-number", "pii.kr-business-registration-number-digits"),
+    "KR_DRIVER_LICENSE": ("pii.kr-driving-licence",),
+    "KR_FRN": ("pii.kr-foreigner-registration-number",),
+    "KR_PASSPORT": ("pii.kr-passport",),
+    "KR_RRN": ("pii.kr-rrn", "pii.kr-rrn-digits"),
+    "LOCATION": ("pii.ner-location", "pii.city", "pii.street-address"),
+    "MAC_ADDRESS": ("pii.mac-address",),
+    "MEDICAL_LICENSE": ("pii.us-dea-number",),
+    "NG_NIN": ("pii.ng-nin",),
+    "NG_VEHICLE_REGISTRATION": ("pii.ng-vehicle-registration",),
+    "ORGANIZATION": ("pii.ner-organisation", "pii.organisation-name"),
+    "PERSON": ("pii.ner-person", "pii.person-name"),
+    "PHONE_NUMBER": PHONE_RULES,
+    "PH_TIN": ("pii.ph-tin",),
+    "PL_PESEL": ("pii.pl-pesel",),
+    "SE_ORGANISATIONSNUMMER": ("pii.se-organisation-number",),
+    "SE_PERSONNUMMER": ("pii.se-personnummer",),
+    "SG_NRIC_FIN": ("pii.sg-nric",),
+    "SG_UEN": ("pii.sg-uen",),
+    "TH_TNIN": ("pii.th-national-id", "pii.th-national-id-digits"),
+    "TR_LICENSE_PLATE": ("pii.tr-licence-plate",),
+    "TR_NATIONAL_ID": ("pii.tr-identity-number",),
+    "UK_DRIVING_LICENCE": ("pii.uk-driving-licence",),
+    "UK_NHS": ("pii.uk-nhs-number",),
+    "UK_NINO": ("pii.uk-nino",),
+    "UK_PASSPORT": ("pii.uk-passport-number",),
+    "UK_POSTCODE": ("pii.uk-postcode",),
+    "UK_VEHICLE_REGISTRATION": ("pii.uk-vehicle-registration",),
+    "URL": ("pii.url", "pii.url-personal-parameters"),
+    "US_BANK_NUMBER": ("pii.us-bank-account-number",),
+    "US_DRIVER_LICENSE": ("pii.us-drivers-license",),
+    "US_HEALTH_INSURANCE_MEMBER_ID": ("pii.health-plan-beneficiary-number",),
+    "US_ITIN": ("pii.us-itin",),
+    "US_MBI": ("pii.us-medicare-mbi",),
+    "US_NPI": ("pii.us-npi",),
+    "US_PASSPORT": ("pii.us-passport-number",),
+    "US_PROVIDER_TAX_ID": ("pii.us-ein",),
+    "US_SSN": ("pii.us-ssn", "pii.us-ssn-digits"),
+    "ZA_ID_NUMBER": ("pii.za-identity-number",),
+}
+"""Presidio entity types not in this table have no policyctl rule (printed by
+--presidio from the installed presidio-analyzer's own list)."""
 PRESIDIO_NAMES = {"DOMAIN_NAME": ("URL", "DOMAIN_NAME"), "ZIP_CODE": ("ZIP_CODE", "US_ZIP_CODE")}
 """Presidio's own entity names where its recognizers call a type otherwise than the set."""
 
@@ -187,6 +275,29 @@ def presidio_found(texts: list[str]) -> list[list[tuple[str, int, int]]]:
     return [[tuple(r) for r in json.loads(line)] for line in done.stdout.splitlines()]  # type: ignore[misc]
 
 
+def presidio_entities() -> list[str]:
+    """The entity types presidio-analyzer's predefined recognizers name (the installed
+    version in the bench virtualenv), NER-model recognizers included."""
+    script = (
+        "import inspect, json\n"
+        "from presidio_analyzer import EntityRecognizer\n"
+        "from presidio_analyzer import predefined_recognizers as p\n"
+        "names = set()\n"
+        "for _, cls in inspect.getmembers(p, inspect.isclass):\n"
+        "    if not issubclass(cls, EntityRecognizer):\n"
+        "        continue\n"
+        "    one = inspect.signature(cls.__init__).parameters.get('supported_entity')\n"
+        "    if one is not None and isinstance(one.default, str):\n"
+        "        names.add(one.default)\n"
+        "    names.update(getattr(cls, 'ENTITIES', None) or ())\n"
+        "print(json.dumps(sorted(names)))\n"
+    )
+    python = CACHE / "venv" / "bin" / "python"
+    done = subprocess.run([str(python), "-c", script], capture_output=True, text=True, check=True)
+    names: list[str] = json.loads(done.stdout)
+    return names
+
+
 def presidio_hit(entity: str, results: list[tuple[str, int, int]], span: Span | None) -> bool:
     names = PRESIDIO_NAMES.get(entity, (entity,))
     return any(
@@ -282,6 +393,14 @@ def main() -> None:
     )
     for rule, count in false_positive_rules.most_common():
         print(f"  {rule}: {count}")
+    if args.presidio:
+        names = presidio_entities()
+        covered = [n for n in names if PRESIDIO_ENTITY_RULES.get(n)]
+        print(
+            f"presidio-analyzer's predefined recognizers name {len(names)} entity types;"
+            f" policyctl has rules for {len(covered)}; none for: "
+            + ", ".join(n for n in names if n not in covered)
+        )
 
 
 if __name__ == "__main__":
