@@ -102,6 +102,7 @@ PRESIDIO_ENTITY_RULES: dict[str, tuple[str, ...]] = {
     "DE_TAX_ID": ("pii.de-tax-id",),
     "DE_TAX_NUMBER": ("pii.de-tax-number",),
     "DE_VAT_ID": ("pii.de-vat-id",),
+    "EMAIL": ("pii.email-address",),  # the transformers recognizer's name for it
     "EMAIL_ADDRESS": ("pii.email-address",),
     "ES_NIE": ("pii.es-nie",),
     "ES_NIF": ("pii.es-dni",),
