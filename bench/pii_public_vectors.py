@@ -341,6 +341,18 @@ def main() -> None:
     summary("phonenumbers, E.164 and international", add(with_country_code))
     summary("phonenumbers, all three formats", add(list(phone_counts.values())))
     summary("everything", add([everything, *phone_counts.values()]))
+    misses_alone({**dict(zip(TYPES, stdnum_counts, strict=True)), **phone_counts})
+
+
+def misses_alone(counts: dict[str, list[int]]) -> None:
+    """Why values were missed alone on a line, by type, most first: found by the type's
+    rule only below the threshold (the rule needs a context word for that shape), or not
+    matched at any confidence (a shape the pattern does not take, or a check that fails)."""
+    print("misses alone on a line, by type: below the threshold / not matched at all")
+    ranked = sorted(counts.items(), key=lambda item: item[1][1] - item[1][0])
+    for name, (valid, alone, _column, anywhere, *_rest) in ranked:
+        if valid > alone:
+            print(f"  {name:24} {anywhere - alone:5} {valid - anywhere:5}")
 
 
 def add(counts: list[list[int]]) -> list[int]:
