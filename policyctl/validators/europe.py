@@ -617,8 +617,9 @@ def vat_text(value: str) -> str:
 
 def _national_vat_number(country: str, number: str) -> str:
     """Old national spellings in today's form: a Belgian number of nine digits (before
-    2007) and a Greek one of eight gain their leading 0; a Dutch number whose leading zeros were dropped before the
-    B (`NL4495445B01`) regains them, as the tax office's nine-digit form has them."""
+    2007) and a Greek one of eight gain their leading 0; a Dutch number whose leading
+    zeros were dropped before the B (`NL4495445B01`) regains them, as the tax office's
+    nine-digit form has them."""
     if country == "BE" and len(number) == 9 and number.isdigit():
         return "0" + number
     if country == "EL" and len(number) == 8 and number.isdigit():
