@@ -104,6 +104,11 @@ GROUPS = {
     "the 22 other types python-stdnum knows": 22,
 }
 """The python-stdnum types in the order of TYPES, by when they joined the benchmark."""
+NOT_PERSONAL = {"bic"}
+"""Types left out of the personal-data figure: a BIC is a bank's code (its 8 or 11
+letters name a bank and branch, never a person), so a user does not expect one alone on
+a line to be reported as personal data; pii.swift-bic reports it next to a word such as
+swift or bic. The figure with it is printed as well."""
 PHONE_RULES = (
     "pii.phone-number",
     "pii.phone-number-national",
@@ -330,10 +335,24 @@ def main() -> None:
         first += size
     everything = add(stdnum_counts)
     summary("python-stdnum, all types", everything)
+    personal = [c for name, c in zip(TYPES, stdnum_counts, strict=True) if name not in NOT_PERSONAL]
+    summary("python-stdnum, personal data (all types but SWIFT BICs)", add(personal))
     with_country_code = [c for n, c in phone_counts.items() if n != "phone national"]
     summary("phonenumbers, E.164 and international", add(with_country_code))
     summary("phonenumbers, all three formats", add(list(phone_counts.values())))
     summary("everything", add([everything, *phone_counts.values()]))
+    misses_alone({**dict(zip(TYPES, stdnum_counts, strict=True)), **phone_counts})
+
+
+def misses_alone(counts: dict[str, list[int]]) -> None:
+    """Why values were missed alone on a line, by type, most first: found by the type's
+    rule only below the threshold (the rule needs a context word for that shape), or not
+    matched at any confidence (a shape the pattern does not take, or a check that fails)."""
+    print("misses alone on a line, by type: below the threshold / not matched at all")
+    ranked = sorted(counts.items(), key=lambda item: item[1][1] - item[1][0])
+    for name, (valid, alone, _column, anywhere, *_rest) in ranked:
+        if valid > alone:
+            print(f"  {name:24} {anywhere - alone:5} {valid - anywhere:5}")
 
 
 def add(counts: list[list[int]]) -> list[int]:

@@ -127,7 +127,7 @@ def de_tax_id(value: str) -> bool:
 
 def de_vat_id(value: str) -> bool:
     """A German VAT id (USt-IdNr): DE and nine digits with an ISO 7064 MOD 11,10 check."""
-    text = compact(value)
+    text = vat_text(value)
     return bool(re.fullmatch(r"DE[1-9]\d{8}", text)) and iso7064_mod11_10(text[2:])
 
 
@@ -495,6 +495,18 @@ def _vat_dk(number: str) -> bool:
     return number[0] != "0" and weighted_sum(number, (2, 7, 6, 5, 4, 3, 2, 1)) % 11 == 0
 
 
+def _vat_el(number: str) -> bool:
+    """Greece's AFM: the first eight digits weighted 256 ... 2, the sum mod 11 mod 10."""
+    return weighted_sum(number[:8], (256, 128, 64, 32, 16, 8, 4, 2)) % 11 % 10 == int(number[8])
+
+
+def _vat_ro(number: str) -> bool:
+    """Romania's CIF: the digits before the check, right-aligned under the weights
+    7 5 3 2 1 7 5 3 2; ten times their sum, mod 11, mod 10."""
+    body = number[:-1].zfill(9)
+    return weighted_sum(body, (7, 5, 3, 2, 1, 7, 5, 3, 2)) * 10 % 11 % 10 == int(number[-1])
+
+
 def _vat_fi(number: str) -> bool:
     check = mod11_check_digit(number[:7], (7, 9, 10, 5, 8, 4, 2)) % 11
     return check != 10 and check == int(number[7])
@@ -573,7 +585,7 @@ VAT_FORMATS: dict[str, VatFormat] = {
     "CZ": _vat(r"\d{8,10}"),
     "DK": _vat(r"\d{8}", _vat_dk),
     "EE": _vat(r"10\d{7}"),
-    "EL": _vat(r"\d{9}"),
+    "EL": _vat(r"\d{9}", _vat_el),
     "ES": _vat(r"[A-Z0-9]\d{7}[A-Z0-9]"),
     "FI": _vat(r"\d{8}", _vat_fi),
     "FR": _vat(r"[0-9A-HJ-NP-Z]{2}\d{9}", _vat_fr),
@@ -588,7 +600,7 @@ VAT_FORMATS: dict[str, VatFormat] = {
     "NL": _vat(r"\d{9}B\d{2}", _vat_nl),
     "PL": _vat(r"\d{10}", _vat_pl),
     "PT": _vat(r"\d{9}", _vat_pt),
-    "RO": _vat(r"[1-9]\d{1,9}"),
+    "RO": _vat(r"[1-9]\d{1,9}", _vat_ro),
     "SE": _vat(r"\d{10}01", _vat_se),
     "SI": _vat(r"[1-9]\d{7}", _vat_si),
     "SK": _vat(r"[1-9]\d{9}"),
@@ -596,13 +608,40 @@ VAT_FORMATS: dict[str, VatFormat] = {
 }
 
 
+def vat_text(value: str) -> str:
+    """A VAT id as its state's register holds it: upper case, without the separators
+    invoices print (spaces, dots, dashes, slashes, a colon after the prefix) and without
+    the `(0)` Belgian invoices put before the nine digits of an old-style number."""
+    return compact(re.sub(r":|\(0\)", "", value))
+
+
+def _national_vat_number(country: str, number: str) -> str:
+    """Old national spellings in today's form: a Belgian number of nine digits (before
+    2007) and a Greek one of eight gain their leading 0; a Dutch number whose leading
+    zeros were dropped before the B (`NL4495445B01`) regains them, as the tax office's
+    nine-digit form has them."""
+    if country == "BE" and len(number) == 9 and number.isdigit():
+        return "0" + number
+    if country == "EL" and len(number) == 8 and number.isdigit():
+        return "0" + number
+    dutch = re.fullmatch(r"(\d{7,8})(B\d{2})", number) if country == "NL" else None
+    return dutch.group(1).zfill(9) + dutch.group(2) if dutch else number
+
+
 def eu_vat_id(value: str) -> bool:
     """An EU VAT identification number: member-state prefix, that state's format, and
-    its check digit where one is defined (Germany has its own rule, de_vat_id)."""
-    text = compact(value)
-    country, number = text[:2], text[2:]
+    its check digit where one is defined (Germany has its own rule, de_vat_id). A prefix
+    written in lower or mixed case (`fr 40303265045`) is taken only where the state has
+    a check digit: two lower-case letters and digits are otherwise anything."""
+    text = vat_text(value)
+    country = text[:2]
+    number = _national_vat_number(country, text[2:])
     vat = VAT_FORMATS.get(country)
-    return vat is not None and vat.pattern.fullmatch(number) is not None and vat.check(number)
+    if vat is None or vat.pattern.fullmatch(number) is None:
+        return False
+    if not value.lstrip()[:2].isupper() and vat.check is _format_only:
+        return False
+    return vat.check(number)
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {

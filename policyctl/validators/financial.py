@@ -26,6 +26,8 @@ _CARD_RANGES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("36", "36", (14, 15, 16, 17, 18, 19)),
     ("38", "39", (14, 16, 17, 18, 19)),
     ("3528", "3589", (16, 17, 18, 19)),  # JCB
+    ("1800", "1800", (15,)),  # JCB's 15-digit ranges
+    ("2131", "2131", (15,)),
     ("62", "62", (16, 17, 18, 19)),  # UnionPay
     ("81", "81", (16, 17, 18, 19)),
     ("2200", "2204", (16, 17, 18, 19)),  # Mir
@@ -37,8 +39,15 @@ _CARD_RANGES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
 )
 
 
+_MAESTRO_12_DIGITS = ("5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763")
+"""Maestro's own issuer prefixes: a 12-digit number is a card only with one of them, as
+twelve digits in the wider 50 and 56-69 ranges with a Luhn digit are one number in 60."""
+
+
 def card_issuer_known(digits: str) -> bool:
     """True when the number's prefix and length belong to a card scheme's range."""
+    if len(digits) == 12:
+        return digits.startswith(_MAESTRO_12_DIGITS)
     for low, high, lengths in _CARD_RANGES:
         if len(digits) in lengths and low <= digits[: len(low)] <= high:
             return True

@@ -167,6 +167,8 @@ ALONE: dict[str, str] = {
     # a business without a SIREN: 000 in its place, the key checked
     "pii.eu-vat-id": j("FR16", "000063601"),
     "pii.no-birth-number": j("151086-", "95088"),
+    # letter digit letter, digit letter digit, with letters Canada Post uses there
+    "pii.ca-postal-code": j("K1A ", "0B1"),
 }
 NEEDS_CONTEXT: dict[str, tuple[str, str]] = {
     "pii.in-aadhaar-digits": (j("234123", "412346"), "aadhaar"),
@@ -287,3 +289,53 @@ def test_replace_takes_the_labels_form_as_an_option(
     )
     assert done.code == 0, done.err
     assert (tmp_path / "out.log").read_text() == "mail [EMAIL_ADDRESS removed]\n"
+
+
+# VAT ids as invoices and registers print them (python-stdnum's test numbers): the
+# prefix set off by a colon or a dash, in lower case where a check digit confirms the
+# number, old Belgian and Greek lengths, a Dutch number in dotted groups
+VAT_SPELLINGS: dict[str, str] = {
+    j("IT: 0233", "1250163"): "pii.eu-vat-id",
+    j("DE - 1138", "66163"): "pii.de-vat-id",
+    j("fr 7138", "3076817"): "pii.eu-vat-id",
+    j("BE 444.5", "03.092"): "pii.eu-vat-id",
+    j("EL 9405", "1189"): "pii.eu-vat-id",
+    j("NL.8143.26", ".584.B.01"): "pii.eu-vat-id",
+}
+
+
+@pytest.mark.parametrize("value", sorted(VAT_SPELLINGS))
+def test_a_vat_id_as_invoices_print_it_is_reported_alone_on_a_line(
+    value: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    assert scan_rules(policyctl_in_process, tmp_path, value + "\n") == [VAT_SPELLINGS[value]]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        j("IT: 0233", "1250164"),  # check digit off by one
+        j("hu 1234", "5678"),  # a lower-case prefix of a state without a check digit
+    ],
+)
+def test_a_vat_look_alike_is_not_reported(
+    line: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    assert scan_rules(policyctl_in_process, tmp_path, line + "\n") == []
+
+
+def test_a_twelve_digit_maestro_card_is_reported_only_with_a_maestro_prefix(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    card = "pii.payment-card-number"
+    assert scan_rules(policyctl_in_process, tmp_path, j("6759 4111", " 0008\n")) == [card]
+    assert scan_rules(policyctl_in_process, tmp_path, j("2131 7300", " 1234 564\n")) == [card]
+    # Luhn passes and 56 is a Maestro range, but twelve digits need Maestro's own prefix
+    assert scan_rules(policyctl_in_process, tmp_path, j("5641 7300", " 1236\n")) == []
+
+
+def test_a_phone_number_with_an_extension_is_reported(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    line = j("+1 268-460", "-1234x565\n")
+    assert scan_rules(policyctl_in_process, tmp_path, line) == ["pii.phone-number"]

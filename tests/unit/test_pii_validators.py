@@ -54,6 +54,8 @@ VALID: dict[str, list[str]] = {
         j("5500 0000", " 0000 0004"),
         j("3400 000000", " 00009"),
         j("6011 0009", " 9013 9424"),
+        j("6759 4111", " 0008"),  # 12-digit Maestro, its own issuer prefix
+        j("2131 7300", " 1234 564"),  # 15-digit JCB
     ],
     "card_track_data": [j("%B4111111111111111", "^DOE/JOHN^27121010000000?")],
     "iban": [j("GB82 WEST 1234", " 5698 7654 32"), j("DE89 3704 0044", " 0532 0130 00")],
@@ -113,6 +115,19 @@ VALID: dict[str, list[str]] = {
         j("PL85", "67346215"),
         j("PT50", "1964843"),
         j("SE5561", "88840401"),
+        # invoices' spellings: a colon or a dash after the prefix, a lower-case prefix
+        # where a check digit confirms the number, old Belgian (9) and Greek (8) digits,
+        # a Dutch number without its leading zeros
+        j("IT: 0233", "1250163"),
+        j("ES - Q08", "18001J"),
+        j("fr 7138", "3076817"),
+        j("BE 444.5", "03.092"),
+        j("BE (0)468", ".561.072"),
+        j("EL 9405", "1189"),
+        j("EL: 0942", "79805"),
+        j("RO 185 4", "72 90"),
+        j("NL44954", "45B01"),
+        j("NL.8143.26", ".584.B.01"),
         j("SI50", "223054"),
         j("LU15", "027442"),
     ],
@@ -211,6 +226,8 @@ INVALID: dict[str, list[str]] = {
         j("4111 1111", " 1111 1112"),
         j("1234 5678", " 9012 3456"),
         j("0000 0000", " 0000 0000"),
+        j("5641 7300", " 1236"),  # Luhn passes, but 12 digits need a Maestro prefix
+        j("2131 7300", " 1234 565"),
     ],
     "card_track_data": [
         j(";411111111111", "1111=27131010000?"),
@@ -271,6 +288,10 @@ INVALID: dict[str, list[str]] = {
         j("DK13", "585627"),
         j("NL0044", "95446B01"),
         j("XX12", "3456789"),
+        j("hu 1234", "5678"),  # no check digit: a lower-case prefix is not enough
+        j("EL 0942", "79806"),
+        j("RO 185 4", "72 91"),
+        j("BE 444.5", "03.093"),
     ],
     "ca_sin": [j("130 692", " 545"), j("046 454", " 286")],
     "br_cpf": [j("529.982", ".247-26"), j("111.111", ".111-11")],
