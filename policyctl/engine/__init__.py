@@ -49,7 +49,8 @@ def build_matcher(
     if backend == "auto":
         from policyctl.engine.adaptive import adaptive_or_cached
 
-        return adaptive_or_cached(patterns, indices, names)
+        shared = [i for i in indices if not rules[i].sources]  # the rules of every kind
+        return adaptive_or_cached(patterns, indices, names, shared)
     from policyctl.engine.hyperscan_backend import HyperscanMatcher, compile_database
 
     database = compile_database([patterns[i].source for i in indices], names, indices)
