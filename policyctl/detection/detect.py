@@ -325,6 +325,13 @@ def assess(
         return None  # the decimal_number filter's answer, before any object is made
     checks = ruleset.checks[match.rule]
     value = chunk.data[match.value_start : match.value_end].decode("utf-8", "replace")
+    validated: bool | None = None
+    if checks.validator is not None and refutation_is_final(rule, checks, options):
+        # (asked first: a checksum is cheaper than the filters' candidate, and most
+        # card-number candidates in code fail it)
+        validated = checks.validator(value)
+        if validated is False:
+            return None
     if rule.allow.paths and path_matches(chunk.origin.path, rule.allow.paths):
         return None
     if (checks.allow_regexes or checks.stopwords) and value_allowed(value, checks):
@@ -342,11 +349,22 @@ def assess(
     threshold = minimum_confidence(rule, options)
     if confidence < threshold:
         return None
-    validated = checks.validator(value) if checks.validator else None
+    if validated is None and checks.validator is not None:
+        validated = checks.validator(value)
     confidence = validated_confidence(confidence, validated)
     if confidence < threshold:
         return None
     return new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
+
+
+def refutation_is_final(rule: Rule, checks: RuleChecks, options: DetectOptions) -> bool:
+    """Whether a value the rule's validator refutes can never reach the threshold: even
+    raised by a context word, the confidence less VALIDATION_FAILED_LOWER is under it.
+    Then the validator can be asked before any other step: its "no" is the verdict
+    whatever they would say, and its answer is kept for the validator's own step."""
+    highest = rule.confidence + (CONTEXT_RAISE if checks.context_pattern is not None else 0.0)
+    highest = min(1.0, highest)
+    return max(0.0, highest - VALIDATION_FAILED_LOWER) < minimum_confidence(rule, options)
 
 
 DECIMAL_FILTER = "decimal_number"
