@@ -61,15 +61,17 @@ class Blob:
 def encoded_blobs(data: bytes) -> Iterator[Blob]:
     """The base64 and URL-encoded blobs in `data` that decode to text, in order."""
     budget = MAX_DECODED_PER_CHUNK
-    for blob in sorted(_candidates(data), key=lambda b: b.start):
+    found = find_triggers(data)
+    if found is _NO_TRIGGERS:
+        return
+    for blob in sorted(_candidates(data, found), key=lambda b: b.start):
         if budget <= 0:
             return
         budget -= len(blob.decoded)
         yield blob
 
 
-def _candidates(data: bytes) -> Iterator[Blob]:
-    found = find_triggers(data)
+def _candidates(data: bytes, found: Triggers) -> Iterator[Blob]:
     seen: set[int] = set()
     for start, end in base64_spans(data, found):
         if start in seen:
@@ -91,6 +93,9 @@ class Triggers:
     percent: bool = False
 
 
+_NO_TRIGGERS = Triggers()
+
+
 def find_triggers(data: bytes) -> Triggers:
     """Trigger offsets by one Hyperscan pass when it is installed, else by byte search."""
     database = _trigger_database()
@@ -107,6 +112,8 @@ def find_triggers(data: bytes) -> Triggers:
         hits.append((kind, end))
 
     database[0].scan(data, match_event_handler=on_hit, scratch=database[1])
+    if not hits:
+        return _NO_TRIGGERS  # (most chunks: nothing to decode)
     return Triggers(
         tuple(sorted(end for kind, end in hits if kind < len(TRIGGERS))),
         any(kind == len(TRIGGERS) for kind, _ in hits),

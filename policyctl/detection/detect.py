@@ -158,8 +158,11 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
             in_cells.append(words.present(chunk.folded))
         return named_columns_only(chunk, pattern, not of_rule[rule].isdisjoint(in_cells[0]))
 
+    matches = ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass)
+    if not matches:
+        return accepted  # (nine files of code in ten: nothing more to do)
     demoted = is_test_or_doc_path(chunk.origin.path)
-    for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
+    for match in matches:
         if match.end <= chunk.overlap:
             continue  # found in the previous window of this line
         verdict = assess(chunk, match, ruleset, options, demoted)
