@@ -103,20 +103,25 @@ def detect_spans(
     """Every finding in `chunk` with the match it came from (its byte spans), for callers
     that must act on the value in place, such as redaction. A finding inside an encoded
     blob spans the whole blob."""
-    verdicts = assess_chunk(chunk, ruleset, options)
+    verdicts, marked = _assess_chunk(chunk, ruleset, options)
     markers = bool(verdicts) and may_have_inline_markers(chunk.data)
     found = [(v.match, finding_for(chunk, v, ruleset, options, markers)) for v in verdicts]
     if depth < options.decode_depth and chunk.line_locations is None:
-        found.extend(decoded_findings(chunk, ruleset, options, depth))
+        found.extend(decoded_findings(chunk, ruleset, options, depth, marked))
     return found
 
 
 def decoded_findings(
-    chunk: Chunk, ruleset: Ruleset, options: DetectOptions, depth: int
+    chunk: Chunk,
+    ruleset: Ruleset,
+    options: DetectOptions,
+    depth: int,
+    marked: list[tuple[int, int]] | None = None,
 ) -> list[tuple[Match, Finding]]:
-    """Findings inside encoded blobs, placed at the blob and marked with how it was decoded."""
+    """Findings inside encoded blobs, placed at the blob and marked with how it was
+    decoded. `marked`: where the rules' pass found decode.MARKS, when it did."""
     found: list[tuple[Match, Finding]] = []
-    for blob in decode.encoded_blobs(chunk.data):
+    for blob in decode.encoded_blobs(chunk.data, marked):
         inner = Chunk(data=blob.decoded, origin=chunk.origin, kind=chunk.kind)
         where = chunk.locate(blob.start)
         for match, finding in detect_spans(inner, ruleset, options, depth + 1):
@@ -136,6 +141,13 @@ def decoded_findings(
 def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list[Verdict]:
     """The accepted matches of `chunk`. In a chunk of cells or records (one per line)
     no match may cross a line: each line is a value of its own."""
+    return _assess_chunk(chunk, ruleset, options)[0]
+
+
+def _assess_chunk(
+    chunk: Chunk, ruleset: Ruleset, options: DetectOptions
+) -> tuple[list[Verdict], list[tuple[int, int]] | None]:
+    """assess_chunk, and the hits of decode.MARKS when the matcher found them."""
     within_lines = chunk.line_locations is not None
     accepted: list[Verdict] = []
     present: list[set[int]] = []  # the context words in the chunk, found on first need
@@ -158,9 +170,10 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
             in_cells.append(words.present(chunk.folded))
         return named_columns_only(chunk, pattern, not of_rule[rule].isdisjoint(in_cells[0]))
 
-    matches = ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass)
+    matcher = ruleset.matcher_for(chunk.kind)
+    matches, marked = matcher.marked_matches(chunk.data, within_lines, could_pass)
     if not matches:
-        return accepted  # (nine files of code in ten: nothing more to do)
+        return accepted, marked  # (nine files of code in ten: nothing more to do)
     demoted = is_test_or_doc_path(chunk.origin.path)
     for match in matches:
         if match.end <= chunk.overlap:
@@ -168,7 +181,7 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
         verdict = assess(chunk, match, ruleset, options, demoted)
         if verdict is not None:
             accepted.append(verdict)
-    return drop_contained(drop_generic_overlaps(accepted, ruleset))
+    return drop_contained(drop_generic_overlaps(accepted, ruleset)), marked
 
 
 def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:
