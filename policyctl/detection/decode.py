@@ -48,6 +48,8 @@ _PERCENT = re.compile(rb"%(?:3[Aa]|40|2[Ff])")
 """The escapes of `:`, `@` and `/`: a URL-encoded credential or URL has them."""
 _URL_TOKEN_END = re.compile(rb"[\s'\"<>`|\\]")
 _PRINTABLE = frozenset(range(32, 127)) | {9, 10, 13}
+_PRINTABLE_BYTES = bytes(sorted(_PRINTABLE))
+"""The same as bytes, to count them by deleting them (one C loop, not one per byte)."""
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,7 @@ def is_text(decoded: bytes) -> bool:
     """Mostly printable ASCII (or valid UTF-8): what a credential or a config file is made of."""
     if len(decoded) < 8:
         return False
-    printable = sum(1 for b in decoded if b in _PRINTABLE)
+    printable = len(decoded) - len(decoded.translate(None, _PRINTABLE_BYTES))
     if printable >= PRINTABLE_SHARE * len(decoded):
         return True
     try:
