@@ -2,6 +2,8 @@
 
     python bench/corpus.py            # builds bench/.cache/corpus (about 300 MB of text)
     python bench/corpus.py --print    # prints the corpus folder, building it if needed
+    python bench/corpus.py --findings # policyctl's secret findings on it, one line each
+    python bench/corpus.py --findings --kingfisher   # and what kingfisher-bin reports
 
 Each archive is pinned by file name and sha256 and fetched from PyPI's simple index, so
 every run of every benchmark reads the same bytes. Nothing downloaded is committed:
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import re
 import shutil
+import subprocess
 import sys
 import tarfile
 import urllib.request
@@ -155,13 +159,111 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+FINDINGS = CACHE / "corpus-findings.json"
+"""policyctl's report on the corpus with --show-secrets: it stays in the git-ignored cache;
+only digests of the values are printed."""
+
+
+def scan_findings(corpus: Path) -> list[dict[str, object]]:
+    """policyctl's secret findings on the corpus, at the default confidence."""
+    policyctl = Path(sys.executable).parent / "policyctl"
+    subprocess.run(
+        [
+            *(str(policyctl), "scan", str(corpus), "--enable", "secret", "--jobs", "2"),
+            *("-f", "json", "--show-secrets", "-o", str(FINDINGS), "--no-progress"),
+        ],
+        cwd=CACHE,
+        capture_output=True,
+    )
+    report = json.loads(FINDINGS.read_text())
+    return [f for f in report["findings"] if f["category"] == "secret"]
+
+
+def print_findings(findings: list[dict[str, object]]) -> None:
+    """One line per finding: rule, places, a digest of the value (never the value), the
+    shown place; a private key's identity (detection.key_identity) beside it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from policyctl.detection.key_identity import key_identity
+
+    keys: dict[str, int] = {}
+    for finding in sorted(findings, key=lambda f: (str(f["rule_id"]), str(f["location"]))):
+        value = str(finding.get("secret") or "")
+        digest = hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+        where = finding["location"]
+        assert isinstance(where, dict)
+        identity = key_identity(value) if "private-key" in str(finding["rule_id"]) else None
+        kind = ""
+        if "private-key" in str(finding["rule_id"]):
+            kind = identity.split(":")[0] + ":" + identity.split(":")[1][:10] if identity else "-"
+            keys[identity or digest] = keys.get(identity or digest, 0) + 1
+        print(
+            f"{finding['rule_id']:42} {finding.get('occurrences', 1):3}x  {digest}  {kind:17}"
+            f"{where['path']}:{where['line']}"
+        )
+    places = sum(int(str(f.get("occurrences", 1))) for f in findings)
+    print(f"\n{len(findings)} secret findings at {places} places; {len(keys)} distinct keys")
+
+
+def kingfisher_places(corpus: Path) -> list[tuple[str, int, str]]:
+    """(file, line, rule) of every kingfisher-bin finding on the corpus (the benchmarks'
+    pinned peer, `--no-validate --no-update-check`)."""
+    from bench._peers import peer_bin
+
+    done = subprocess.run(
+        [
+            *(str(peer_bin("kingfisher")), "scan", str(corpus)),
+            *("--no-validate", "--no-update-check", "--format", "json", "--jobs", "2"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(done.stdout.splitlines()[0])
+    return [
+        (
+            Path(item["finding"]["path"]).resolve().relative_to(corpus.resolve()).as_posix(),
+            int(item["finding"]["line"]),
+            item["rule"]["id"],
+        )
+        for item in report["findings"]
+    ]
+
+
+def compare_kingfisher(corpus: Path, findings: list[dict[str, object]]) -> None:
+    """Kingfisher's findings beside policyctl's places (lines within 5 count as one)."""
+    ours: dict[str, list[int]] = {}
+    for finding in findings:
+        others = finding.get("also_at", [])
+        assert isinstance(others, list)
+        for where in [finding["location"], *(p["location"] for p in others)]:
+            assert isinstance(where, dict)
+            ours.setdefault(str(where["path"]), []).append(int(where["line"]))
+    theirs = kingfisher_places(corpus)
+    missed = [
+        (path, line, rule)
+        for path, line, rule in theirs
+        if not any(abs(line - mine) <= 5 for mine in ours.get(path, ()))
+    ]
+    print(f"\nkingfisher-bin: {len(theirs)} findings; {len(missed)} at no place policyctl reports:")
+    for path, line, rule in sorted(missed):
+        print(f"  {rule:40} {path}:{line}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--print", action="store_true", help="print the corpus folder only")
+    parser.add_argument("--findings", action="store_true", help="list policyctl's findings")
+    parser.add_argument("--kingfisher", action="store_true", help="with --findings: compare")
     args = parser.parse_args()
     corpus = build()
     if args.print:
         print(corpus)
+        return
+    if args.findings:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        findings = scan_findings(corpus)
+        print_findings(findings)
+        if args.kingfisher:
+            compare_kingfisher(corpus, findings)
         return
     files, size = describe(corpus)
     print(f"corpus: {corpus}\nfiles: {files}\nMB: {size / 1e6:.1f}")

@@ -514,9 +514,10 @@ def scan_policyctl(min_confidence: str | None = None) -> tuple[set[str], set[str
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"policyctl-{min_confidence or 'default'}.json"
     extra = ["--min-confidence", min_confidence] if min_confidence else []
+    # --per-place: a case is a file, and one secret in two case files is two cases found
     subprocess.run(
         [str(POLICYCTL), "scan", str(CASES), "--format", "json", "-o", str(out), "--jobs", "2",
-         "--mode", "warn", *extra],
+         "--mode", "warn", "--per-place", *extra],
         check=False, capture_output=True,
     )  # fmt: skip
     report = json.loads(out.read_text())

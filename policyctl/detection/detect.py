@@ -31,6 +31,7 @@ from policyctl.core.globs import path_matches
 from policyctl.core.model import FOLD_SEPARATORS, Chunk, Finding, Location, Rule
 from policyctl.detection import decode
 from policyctl.detection.entropy import shannon_entropy
+from policyctl.detection.key_identity import key_identity
 from policyctl.detection.preview import preview
 from policyctl.detection.rules import RuleChecks, Ruleset
 from policyctl.detection.secret_filters import Candidate, rejecting_filter
@@ -419,20 +420,34 @@ def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
     line_end = data.find(b"\n", match.value_end, high)
     line_end = high if line_end < 0 else line_end
     # Lines above belong to the same text only outside tables (a cell a line, see Chunk).
-    above_start = line_start
     in_table = chunk.line_locations is not None
-    floor = line_start if in_table else max(0, line_start - CANDIDATE_CONTEXT)
-    for _ in range(CANDIDATE_LINES_ABOVE):
-        if above_start <= floor:
-            break
-        above_start = data.rfind(b"\n", floor, above_start - 1) + 1 or floor
+    above_start = _lines_above(data, line_start, CANDIDATE_LINES_ABOVE, CANDIDATE_CONTEXT, in_table)
+    block_start = _lines_above(data, line_start, BLOCK_LINES_ABOVE, BLOCK_CONTEXT, in_table)
     return Candidate(
         value=value,
         before=data[line_start : match.value_start].decode("utf-8", "replace"),
         after=data[match.value_end : line_end].decode("utf-8", "replace"),
         path=chunk.origin.path,
         above=data[above_start:line_start].decode("utf-8", "replace"),
+        block_above=data[block_start:line_start].decode("utf-8", "replace"),
     )
+
+
+BLOCK_LINES_ABOVE = 30
+BLOCK_CONTEXT = 2048
+"""Lines (and bytes) above a value in which a filter looks for the documentation block
+that holds it (a reST `.. code-block::`, a Markdown fence): see Candidate.block_above."""
+
+
+def _lines_above(data: bytes, line_start: int, lines: int, size: int, in_table: bool) -> int:
+    """Where the `lines` lines before `line_start` begin, at most `size` bytes back."""
+    floor = line_start if in_table else max(0, line_start - size)
+    start = line_start
+    for _ in range(lines):
+        if start <= floor:
+            break
+        start = data.rfind(b"\n", floor, start - 1) + 1 or floor
+    return start
 
 
 def validated_confidence(confidence: float, validated: bool | None) -> float:
@@ -470,7 +485,7 @@ def finding_for(
         location=location,
         preview=preview(value),
         fingerprint=fingerprint(rule.id, identity, chunk.origin.path),
-        value_key=value_key(rule.id, value) if rule.category == "secret" else None,
+        value_key=secret_key(rule, value) if rule.category == "secret" else None,
         entropy=round(verdict.entropy, 2) if verdict.entropy is not None else None,
         validated=verdict.validated,
         tags=rule.tags,
@@ -619,6 +634,20 @@ def place_identity(chunk: Chunk, match: Match, location: Location) -> str:
     after = data[match.value_end : line_end if line_end != -1 else high]
     context = (before + b"\0" + after).decode("utf-8", "replace")
     return f"{context}\0{location.field or ''}\0{location.row or ''}"
+
+
+def secret_key(rule: Rule, value: str) -> str:
+    """What makes two findings one secret: a private key's identity, whichever rule and
+    wrapping found it (detection.key_identity), else the rule and the value."""
+    if PRIVATE_KEY_TAG in rule.tags:
+        identity = key_identity(value)
+        if identity is not None:
+            digest = hashlib.sha256(f"policyctl-key-v1\0{identity}".encode())
+            return digest.hexdigest()[:32]
+    return value_key(rule.id, value)
+
+
+PRIVATE_KEY_TAG = "private-key"
 
 
 def value_key(rule_id: str, value: str) -> str:

@@ -4,7 +4,9 @@ A value copied into many commits (or re-added after a revert) is one thing to ro
 so history findings with the same fingerprint are folded into the earliest one
 (`fold_repeats`). Likewise a secret found in many files, or many times in one, is one
 credential: `fold_places` folds the findings of one rule and one value into one finding
-that lists the other places (`also_at`) and counts them all (`occurrences`).
+that lists the other places (`also_at`) and counts them all (`occurrences`). A private
+key is one secret by its identity, not its text: the same key as PKCS#1 and PKCS#8, PEM
+and OpenSSH, re-wrapped or quoted, folds into one finding (detection.key_identity).
 
 Places fold only when the gate treats them alike: the same suppression (inline ignore,
 allowlist, baseline, waiver: each applied per place, before folding) and the same mode
@@ -65,9 +67,10 @@ def _utc(date: str | None) -> datetime:
 
 
 def fold_places(findings: Iterable[Finding]) -> list[Finding]:
-    """One finding per secret (rule and value) and verdict: the weightiest place, with
-    the others in `also_at` and `occurrences` summed; findings without a value key
-    (personal data) pass through. The result is in finding order."""
+    """One finding per secret (rule and value; a private key's identity) and verdict:
+    the weightiest place, with the others in `also_at` and `occurrences` summed;
+    findings without a value key (personal data) pass through. The result is in
+    finding order."""
     # detection.scan folds history repeats with this module, so its order is read here
     # when called, not when imported.
     from policyctl.detection.scan import finding_order
@@ -79,7 +82,9 @@ def fold_places(findings: Iterable[Finding]) -> list[Finding]:
             kept.append(finding)
             continue
         verdict = (finding.suppressed, finding.mode, finding.controls, finding.source_kind)
-        groups.setdefault((finding.rule_id, finding.value_key, *verdict), []).append(finding)
+        # The key names the rule too, except for a private key: the same key found by
+        # the PEM and the OpenSSH rule is one key (detect.secret_key).
+        groups.setdefault((finding.value_key, *verdict), []).append(finding)
     for group in groups.values():
         if len(group) == 1:
             kept.append(group[0])

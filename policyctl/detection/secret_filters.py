@@ -8,6 +8,8 @@ tested, switched on per rule and explained on its own (the detect-secrets habit)
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from collections.abc import Callable
@@ -30,6 +32,9 @@ class Candidate:
     above: str = ""
     """The few lines before the value's line (see detect.candidate): a statement or a
     documentation block that started there."""
+    block_above: str = ""
+    """More lines before the value's line (up to 30, 2 KB): where a documentation code
+    block that holds the value opened (see is_documentation_example)."""
 
 
 PLACEHOLDER_WORDS = (
@@ -192,11 +197,16 @@ def is_variable_reference(c: Candidate) -> bool:
 
 
 def is_repeated_characters(c: Candidate) -> bool:
-    """`aaaaaaaa`, `abababab`, `000000`: few distinct characters, or one short unit repeated."""
+    """`aaaaaaaa`, `abababab`, `000000`, `Xq7vKp2mXq7vKp2m`: few distinct characters, or
+    one unit repeated (a short one, or any written out twice or more). A generated
+    credential does not repeat itself; a person pasting a made-up value to fill a field
+    of the right length does."""
     value = c.value
     if len(set(value)) <= 2:
         return True
-    for unit in range(1, min(8, len(value) // 2) + 1):
+    for unit in range(1, len(value) // 2 + 1):
+        if unit > 8 and len(value) % unit:
+            continue  # past short units, only whole repeats: `abc...abc`
         if value == (value[:unit] * (len(value) // unit + 1))[: len(value)]:
             return True
     return False
@@ -602,13 +612,16 @@ def is_declaration(c: Candidate) -> bool:
 
 
 _WORD = r"(?:[a-z]{2,10}|[A-Z]{2,10}|[A-Z][a-z]{1,9})"
-_WORDS_AND_DIGITS = re.compile(rf"^{_WORD}(?:[-_:.@ ]{_WORD}){{0,2}}(?:[-_.]?[0-9]{{1,3}})?[!.]?$")
+_WORDS_AND_DIGITS = re.compile(
+    rf"^{_WORD}(?:[-_:.@ ]{_WORD}){{0,2}}(?:[-_.]?(?:[0-9]{{1,3}}|(?:19|20)[0-9]{{2}}))?[!.]?$"
+)
 
 
 def is_words_and_digits(c: Candidate) -> bool:
-    """An obvious test value: a word or three and at most a three-digit number
-    (`hunter42`, `limited123`, `NEW-SECRET`, `admin:secret`, `Orange-2`, `pass1`). A person
-    made it up for a test or a doc; a generated credential does not read this way."""
+    """An obvious test value: a word or three and at most a three-digit number or a year
+    (`hunter42`, `limited123`, `NEW-SECRET`, `admin:secret`, `Orange-2`, `pass1`,
+    `volume2016`). A person made it up for a test or a doc; a generated credential does
+    not read this way."""
     return _WORDS_AND_DIGITS.match(c.value) is not None
 
 
@@ -741,6 +754,77 @@ def is_key_without_credential_word(c: Candidate) -> bool:
     return not CREDENTIAL_WORDS.intersection(key_words(_key_of(c.before)))
 
 
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def is_binary_value(c: Candidate) -> bool:
+    """A value holding NUL or other control characters (`\\x00Remove\\x00Run` in a
+    compiled gettext catalog): bytes of a binary file read as text, not something a
+    person typed or a provider issued."""
+    return _CONTROL_CHARACTERS.search(c.value) is not None
+
+
+_LITERAL_BLOCK = re.compile(
+    r"^\s*\.\.\s+(?:code-block|code|sourcecode|highlight)::?(?:\s.*)?$|::\s*$"
+)
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_EXAMPLE_PROSE = re.compile(r"(?i)\b(?:e\.\s?g\.|for example|for instance|example:)")
+EXAMPLE_PARAGRAPH_LINES = 3
+
+
+def is_documentation_example(c: Candidate) -> bool:
+    """A value inside an example of documentation: a reST code or literal block (under
+    `.. code-block:: yaml`, or a paragraph ending in `::`, in `.rst` files and Python
+    docstrings alike), a Markdown fenced block, or a line that says it is an example
+    (`(e.g. password=...)`, a paragraph opening with `For example:`). Documentation shows
+    the shape of a setting with a value made up for it; a deployed credential lives in
+    configuration and code. Meant for the generic rules, whose values have no shape of
+    their own: a provider's token (a prefix, a checksum) is reported wherever it is."""
+    if _EXAMPLE_PROSE.search(c.before):
+        return True
+    lines = c.block_above.split("\n")[:-1] if c.block_above else []
+    paragraph = []
+    for line in reversed(lines[-EXAMPLE_PARAGRAPH_LINES:]):
+        if not line.strip():
+            break
+        paragraph.append(line)
+    if any(_EXAMPLE_PROSE.search(line) for line in paragraph):
+        return True
+    if sum(_FENCE.match(line) is not None for line in lines) % 2:
+        return True  # an odd number of fences above: one is open
+    level = len(c.before) - len(c.before.lstrip())
+    for line in reversed(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        indent = len(line) - len(line.lstrip())
+        if indent < level:
+            if _LITERAL_BLOCK.search(line):
+                return True
+            level = indent
+    return False
+
+
+_BASE64_TEXT = re.compile(r"^[A-Za-z0-9+/]{8,}={0,2}$")
+
+
+def is_encoded_test_value(c: Candidate) -> bool:
+    """Base64 of an obvious test value (`c3VwZXItc2VjcmV0LWtleQ==` is `super-secret-key`):
+    decoded, it reads as a placeholder, a few words and a number, or a credential word in
+    leetspeak (is_placeholder, is_words_and_digits, is_leetspeak_words)."""
+    if _BASE64_TEXT.match(c.value) is None:
+        return False
+    try:
+        text = base64.b64decode(c.value + "=" * (-len(c.value) % 4), validate=True).decode()
+    except (binascii.Error, ValueError):
+        return False
+    if not text.isprintable():
+        return False
+    decoded = Candidate(text, c.before, c.after, c.path)
+    checks = (is_placeholder, is_words_and_digits, is_leetspeak_words)
+    return any(check(decoded) for check in checks)
+
+
 FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "placeholder": is_placeholder,
     "templated": is_templated,
@@ -776,6 +860,9 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "doctest_example": is_doctest_example,
     "test_value_key": is_test_value_key,
     "leetspeak_words": is_leetspeak_words,
+    "binary_value": is_binary_value,
+    "documentation_example": is_documentation_example,
+    "encoded_test_value": is_encoded_test_value,
 }
 
 

@@ -43,10 +43,10 @@ def _unquoted(line: str) -> str:
     return _LITERAL_QUOTES.sub("", line)
 
 
-def private_key_block(value: str) -> bool:
-    """The body of a PEM/OpenSSH/PGP private key block decodes to what that format holds:
-    DER starting with an ASN.1 SEQUENCE (PKCS#1, PKCS#8, SEC1), the `openssh-key-v1`
-    magic, or an OpenPGP packet. Random base64 between the markers does not."""
+def key_body_bytes(value: str) -> bytes | None:
+    """The bytes a key block's body decodes to, its wrapping set aside: line breaks and
+    indentation, `\\n` escapes, string-literal quotes, armour headers (`Version: ...`,
+    `Proc-Type: ...`) and a PGP checksum line (`=abcd`); None when it is not base64."""
     # A key written as concatenated string literals ("MIIE...\\n" "a0CK...\\n") keeps
     # quotes (and a plus sign outside them) at the ends of its lines; a base64 line may
     # itself begin or end with a plus sign, so only one next to a quote goes.
@@ -55,14 +55,45 @@ def private_key_block(value: str) -> bool:
         line for line in lines if line and ":" not in line and not line.startswith(("=", "-----"))
     )
     try:
-        raw = base64.b64decode(body + "=" * (-len(body) % 4))
+        return base64.b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
+        return None
+
+
+def private_key_block(value: str) -> bool:
+    """The body of a PEM/OpenSSH/PGP private key block decodes to what that format holds:
+    DER starting with an ASN.1 SEQUENCE (PKCS#1, PKCS#8, SEC1), the `openssh-key-v1`
+    magic, or an OpenPGP packet. Random base64 between the markers does not."""
+    raw = key_body_bytes(value)
+    if raw is None:
         return False
     if raw.startswith(b"openssh-key-v1\0"):
         return True
     if raw[:1] and raw[0] in PGP_SECRET_KEY_TAGS:
-        return True
+        return _pgp_packet_fits(raw)
     return _der_sequence(raw)
+
+
+def _pgp_packet_fits(raw: bytes) -> bool:
+    """The first OpenPGP packet's length field fits in the data: a key block whose body
+    was cut or elided (`.` lines in documentation) holds less than its header says."""
+    tag = raw[0]
+    if tag & 0x40:  # new format: one, two or five length octets, or a partial length
+        first = raw[1] if len(raw) > 1 else 0
+        if first < 192:
+            length, header = first, 2
+        elif first < 224:
+            length, header = ((first - 192) << 8) + (raw[2] if len(raw) > 2 else 0) + 192, 3
+        elif first == 255:
+            length, header = int.from_bytes(raw[2:6], "big"), 6
+        else:
+            return True  # a partial body length: the rest follows in later chunks
+    else:
+        size = {0: 1, 1: 2, 2: 4}.get(tag & 0x03)
+        if size is None:
+            return True  # indeterminate length: to the end of the data
+        length, header = int.from_bytes(raw[1 : 1 + size], "big"), 1 + size
+    return header + length <= len(raw)
 
 
 PGP_SECRET_KEY_TAGS = frozenset({0x94, 0x95, 0x96, 0x97, 0x9C, 0x9D, 0x9E, 0x9F, 0xC5, 0xC7})

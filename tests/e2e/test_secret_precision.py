@@ -3,6 +3,7 @@ the false alarms seen on popular packages (API models, type declarations, CA bun
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -108,3 +109,56 @@ def test_documentation_examples_and_test_fixtures_raise_nothing_beside_a_real_se
     run = policyctl_in_process("scan", ".", "-f", "json", "--no-progress", cwd=tmp_path)
 
     assert findings(run.json()) == {("secret.generic-assignment", "src/client.py", 5)}
+
+
+def test_values_in_documentation_examples_raise_nothing_but_a_configured_one_does(
+    tmp_path: Path, run_policyctl: RunPolicyctl
+) -> None:
+    made_up = fakes.pick(fakes.ALNUM, 20, "made-up")
+    real = fakes.pick(fakes.ALNUM, 20, "configured")
+    write_files(
+        tmp_path,
+        {
+            "docs/cloud.rst": (
+                "Set up the provider:\n\n.. code-block:: yaml\n\n    my-config:\n"
+                f"      user: me\n      apikey: {made_up}\n"
+            ),
+            "src/api.py": (
+                '"""Call it with a token of your own::\n\n'
+                f"    client.call('*', token='{made_up}')\n\"\"\"\n"
+                f"# options given as key=value (e.g. password={made_up})\n"
+            ),
+            "README.md": f"```yaml\ndb:\n  password: {made_up}\n```\n",
+            "conf/cloud.yaml": f"my-config:\n  user: me\n  apikey: {real}\n",
+        },
+    )
+
+    run = run_policyctl("scan", ".", "-f", "json", "--no-progress", cwd=tmp_path)
+
+    assert findings(run.json()) == {("secret.generic-env-assignment", "conf/cloud.yaml", 3)}
+    assert made_up not in run.out and real not in run.out
+
+
+def catalog(messages: list[str]) -> str:
+    """Messages as a compiled gettext catalog (.mo) holds them: NUL-separated."""
+    return "\x00".join(messages * 40 + ["Run the selected action"]) + "\x00"
+
+
+def test_made_up_values_of_other_shapes_raise_nothing(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    half = fakes.pick(fakes.ALNUM, 16, "half")
+    encoded = base64.b64encode(b"my-secret-key").decode()
+    write_files(
+        tmp_path,
+        {
+            "notify.py": f"SLACK_API_KEY = '{half}{half}'\n",
+            "tests/test_decode.py": f'secret = "{encoded}"\n',
+            "tests/files/profile.conf": "image_password: volume2016\n",
+            "locale/django.mo": catalog(["Change password", "Choose a new password:", "Remove"]),
+        },
+    )
+
+    run = policyctl_in_process("scan", ".", "-f", "json", "--no-progress", cwd=tmp_path)
+
+    assert run.json()["findings"] == []

@@ -8,10 +8,13 @@ from policyctl.detection.secret_filters import (
     FILTERS,
     Candidate,
     entropy_threshold,
+    is_binary_value,
     is_cloud_region,
     is_cursor_token_key,
     is_declaration,
     is_doctest_example,
+    is_documentation_example,
+    is_encoded_test_value,
     is_env_lookup,
     is_file_path,
     is_hash_under_hash_key,
@@ -266,14 +269,15 @@ def test_a_random_value_ending_in_punctuation_is_not_a_declaration() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["hunter42", "limited123", "NEW-SECRET", "admin:secret", "Guest_Pass"]
+    "value", ["hunter42", "limited123", "NEW-SECRET", "admin:secret", "Guest_Pass", "volume2016"]
 )
 def test_obvious_test_values_are_rejected(value: str) -> None:
     assert is_words_and_digits(c(value))
 
 
 @pytest.mark.parametrize(
-    "value", [RANDOM, "Tq8vLm2Zx9Wr4Kp7!", "dq6gDLABV3Do#9", "winter" + "7f3a9c2e"]
+    "value",
+    [RANDOM, "Tq8vLm2Zx9Wr4Kp7!", "dq6gDLABV3Do#9", "winter" + "7f3a9c2e", "volume" + "3016"],
 )
 def test_generated_looking_values_are_not_words_and_digits(value: str) -> None:
     assert not is_words_and_digits(c(value))
@@ -441,3 +445,65 @@ def test_random_values_are_not_taken_for_leetspeak(value: str) -> None:
 
 def test_an_aws_client_token_is_an_idempotency_mark() -> None:
     assert is_cursor_token_key(Candidate("cachedvol980217", '"ClientToken": "'))
+
+
+def test_a_random_value_written_out_twice_is_a_made_up_value() -> None:
+    assert is_repeated_characters(c(RANDOM[:16] * 2))
+    assert not is_repeated_characters(c(RANDOM))
+    assert not is_repeated_characters(c(RANDOM[:16] + RANDOM[:15]))
+
+
+def test_a_value_with_nul_bytes_is_binary_data() -> None:
+    assert is_binary_value(c("\x00Remove\x00Run"))
+    assert not is_binary_value(c(RANDOM))
+
+
+def block(*lines: str) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("above", "before"),
+    [
+        (block(".. code-block:: yaml", "", "    my-config:", "      user: me"), "      password: "),
+        (
+            block("An example ``settings.py``::", "", "    DATABASES = {", '        "x": {'),
+            '    "P": "',
+        ),
+        (
+            block("    .. code-block: bash", "", "        salt '*' nxos.set_password admin \\\\"),
+            "            password='",
+        ),
+        (block("```yaml", "db:"), "  password: "),
+        (block("    For example: ``local.cmd('*', 'test.ping',"), "        token='"),
+        ("", "# options given as key=value (e.g. password="),
+    ],
+)
+def test_a_value_in_a_documentation_example_is_an_example(above: str, before: str) -> None:
+    candidate = Candidate(RANDOM, before=before, after="", path="x.py", block_above=above)
+    assert is_documentation_example(candidate)
+
+
+@pytest.mark.parametrize(
+    ("above", "before"),
+    [
+        (block("class Settings:", "    debug = False"), "    password = '"),
+        (block("```yaml", "db: 1", "```", "", "settings:"), "  password: "),
+        (block(".. code-block:: yaml", "", "    x: 1", "", "Then set it in production:"), "key: "),
+        (block("# for example the staging host", "", "", "", "[db]"), "password = "),
+    ],
+)
+def test_configuration_and_code_outside_documentation_blocks_are_not_examples(
+    above: str, before: str
+) -> None:
+    candidate = Candidate(RANDOM, before=before, after="", path="x.py", block_above=above)
+    assert not is_documentation_example(candidate)
+
+
+def test_base64_of_an_obvious_test_value_is_a_test_value() -> None:
+    import base64
+
+    encoded = base64.b64encode(b"super-secret-key").decode()
+    assert is_encoded_test_value(c(encoded))
+    assert not is_encoded_test_value(c(base64.b64encode(RANDOM.encode()).decode()))
+    assert not is_encoded_test_value(c(RANDOM))
