@@ -2,13 +2,15 @@
 on the same inputs, must be identical.
 
     python bench/same_findings.py [--ref REF] [--subset-mb 60] [--jobs 2]
+    python bench/same_findings.py --corpus pinned --cache ~/.cache/policyctl
 
 REF (default: where this branch left main, `git merge-base HEAD main`) is exported with
 `git archive` into bench/.cache/ref-<sha> and run as `python -m policyctl` from there,
 with this checkout's virtualenv (same dependencies). Both scan, each with its own empty
 cache:
 
-- a real code corpus: a fixed sample of bench/local_corpus.py (--subset-mb);
+- a real code corpus: a fixed sample of bench/local_corpus.py (--subset-mb), or with
+  `--corpus pinned` the whole of bench/corpus.py's (bench/throughput.py's corpus);
 - a dataset folder made here (seeded): CSV and JSON lines of digits, dates, e-mails,
   card-like and account-like numbers under telling and neutral column names;
 - the git history of this repository (`scan --git`).
@@ -117,6 +119,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ref", help="the earlier commit (default: merge-base with main)")
     parser.add_argument("--subset-mb", type=float, default=60)
+    parser.add_argument(
+        "--corpus",
+        choices=("local", "pinned"),
+        default="local",
+        help="the code sample: of bench/local_corpus.py (default), or with `pinned` all of "
+        "bench/corpus.py's sdists (the corpus bench/throughput.py measures; --subset-mb unused)",
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(
         "--cache",
@@ -137,11 +146,15 @@ def main() -> None:
         ).stdout.strip()
     )
     before = export(ref)
-    code = local_corpus.build()
-    names = [n for n in corpus.subset(code, options.subset_mb) if not n.endswith("MANIFEST")]
-    code = corpus.copy_out(code, names, CACHE / f"throughput-local-{options.subset_mb:g}MB")
+    if options.corpus == "pinned":
+        code, label = corpus.build(), "real code (the pinned corpus)"
+    else:
+        code = local_corpus.build()
+        names = [n for n in corpus.subset(code, options.subset_mb) if not n.endswith("MANIFEST")]
+        code = corpus.copy_out(code, names, CACHE / f"throughput-local-{options.subset_mb:g}MB")
+        label = f"real code ({options.subset_mb:g} MB sample)"
     inputs = {
-        f"real code ({options.subset_mb:g} MB sample)": [str(code)],
+        label: [str(code)],
         "dataset folder": [str(datasets(CACHE / "same-findings-datasets"))],
         "git history of this repository": ["--git", str(ROOT)],
     }

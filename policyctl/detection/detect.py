@@ -104,20 +104,25 @@ def detect_spans(
     """Every finding in `chunk` with the match it came from (its byte spans), for callers
     that must act on the value in place, such as redaction. A finding inside an encoded
     blob spans the whole blob."""
-    verdicts = assess_chunk(chunk, ruleset, options)
+    verdicts, marked = _assess_chunk(chunk, ruleset, options)
     markers = bool(verdicts) and may_have_inline_markers(chunk.data)
     found = [(v.match, finding_for(chunk, v, ruleset, options, markers)) for v in verdicts]
     if depth < options.decode_depth and chunk.line_locations is None:
-        found.extend(decoded_findings(chunk, ruleset, options, depth))
+        found.extend(decoded_findings(chunk, ruleset, options, depth, marked))
     return found
 
 
 def decoded_findings(
-    chunk: Chunk, ruleset: Ruleset, options: DetectOptions, depth: int
+    chunk: Chunk,
+    ruleset: Ruleset,
+    options: DetectOptions,
+    depth: int,
+    marked: list[tuple[int, int]] | None = None,
 ) -> list[tuple[Match, Finding]]:
-    """Findings inside encoded blobs, placed at the blob and marked with how it was decoded."""
+    """Findings inside encoded blobs, placed at the blob and marked with how it was
+    decoded. `marked`: where the rules' pass found decode.MARKS, when it did."""
     found: list[tuple[Match, Finding]] = []
-    for blob in decode.encoded_blobs(chunk.data):
+    for blob in decode.encoded_blobs(chunk.data, marked):
         inner = Chunk(data=blob.decoded, origin=chunk.origin, kind=chunk.kind)
         where = chunk.locate(blob.start)
         for match, finding in detect_spans(inner, ruleset, options, depth + 1):
@@ -137,6 +142,13 @@ def decoded_findings(
 def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list[Verdict]:
     """The accepted matches of `chunk`. In a chunk of cells or records (one per line)
     no match may cross a line: each line is a value of its own."""
+    return _assess_chunk(chunk, ruleset, options)[0]
+
+
+def _assess_chunk(
+    chunk: Chunk, ruleset: Ruleset, options: DetectOptions
+) -> tuple[list[Verdict], list[tuple[int, int]] | None]:
+    """assess_chunk, and the hits of decode.MARKS when the matcher found them."""
     within_lines = chunk.line_locations is not None
     accepted: list[Verdict] = []
     present: list[set[int]] = []  # the context words in the chunk, found on first need
@@ -159,14 +171,18 @@ def assess_chunk(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list
             in_cells.append(words.present(chunk.folded))
         return named_columns_only(chunk, pattern, not of_rule[rule].isdisjoint(in_cells[0]))
 
+    matcher = ruleset.matcher_for(chunk.kind)
+    matches, marked = matcher.marked_matches(chunk.data, within_lines, could_pass)
+    if not matches:
+        return accepted, marked  # (nine files of code in ten: nothing more to do)
     demoted = is_test_or_doc_path(chunk.origin.path)
-    for match in ruleset.matcher_for(chunk.kind).matches(chunk.data, within_lines, could_pass):
+    for match in matches:
         if match.end <= chunk.overlap:
             continue  # found in the previous window of this line
         verdict = assess(chunk, match, ruleset, options, demoted)
         if verdict is not None:
             accepted.append(verdict)
-    return drop_contained(drop_generic_overlaps(accepted, ruleset))
+    return drop_contained(drop_generic_overlaps(accepted, ruleset)), marked
 
 
 def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:
@@ -326,6 +342,13 @@ def assess(
         return None  # the decimal_number filter's answer, before any object is made
     checks = ruleset.checks[match.rule]
     value = chunk.data[match.value_start : match.value_end].decode("utf-8", "replace")
+    validated: bool | None = None
+    if checks.validator is not None and refutation_is_final(rule, checks, options):
+        # (asked first: a checksum is cheaper than the filters' candidate, and most
+        # card-number candidates in code fail it)
+        validated = checks.validator(value)
+        if validated is False:
+            return None
     if rule.allow.paths and path_matches(chunk.origin.path, rule.allow.paths):
         return None
     if (checks.allow_regexes or checks.stopwords) and value_allowed(value, checks):
@@ -343,11 +366,22 @@ def assess(
     threshold = minimum_confidence(rule, options)
     if confidence < threshold:
         return None
-    validated = checks.validator(value) if checks.validator else None
+    if validated is None and checks.validator is not None:
+        validated = checks.validator(value)
     confidence = validated_confidence(confidence, validated)
     if confidence < threshold:
         return None
     return new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
+
+
+def refutation_is_final(rule: Rule, checks: RuleChecks, options: DetectOptions) -> bool:
+    """Whether a value the rule's validator refutes can never reach the threshold: even
+    raised by a context word, the confidence less VALIDATION_FAILED_LOWER is under it.
+    Then the validator can be asked before any other step: its "no" is the verdict
+    whatever they would say, and its answer is kept for the validator's own step."""
+    highest = rule.confidence + (CONTEXT_RAISE if checks.context_pattern is not None else 0.0)
+    highest = min(1.0, highest)
+    return max(0.0, highest - VALIDATION_FAILED_LOWER) < minimum_confidence(rule, options)
 
 
 DECIMAL_FILTER = "decimal_number"

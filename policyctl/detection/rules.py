@@ -14,6 +14,7 @@ from policyctl.core.builtin import builtin_dir
 from policyctl.core.errors import RuleError
 from policyctl.core.model import CATEGORIES, Allow, Context, Notice, Rule
 from policyctl.core.yamlfile import cached_yaml, load_yaml
+from policyctl.detection import decode
 from policyctl.detection.secret_filters import FILTERS
 from policyctl.engine import Matcher, build_matcher, engine_name, engine_problem
 from policyctl.engine.regex_safety import unsafe_reason
@@ -332,7 +333,9 @@ class Ruleset:
             chosen = tuple(i for i, rule in enumerate(self.rules) if rule.applies_to(kind))
             matcher = self._matchers.get(chosen)
             if matcher is None:
-                matcher = self._matchers[chosen] = build_matcher(self.rules, self.backend, chosen)
+                matcher = self._matchers[chosen] = build_matcher(
+                    self.rules, self.backend, chosen, decode.MARKS
+                )
             self._by_kind[kind] = matcher
         return matcher
 

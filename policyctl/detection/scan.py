@@ -144,14 +144,17 @@ class Countdown:
             and hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()
         )
+        self.armed = False
 
     def restart(self) -> None:
         if self.usable:
             signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.armed = True
 
     def stop(self) -> None:
-        if self.usable:
+        if self.armed:  # (a stopped timer is not stopped again: a system call per file)
             signal.setitimer(signal.ITIMER_REAL, 0)
+            self.armed = False
 
 
 @contextmanager

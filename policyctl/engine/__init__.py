@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import Rule
-from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
+from policyctl.engine.interface import CompiledPattern, HitFilter, Mark, Match, Matcher
 
 BACKENDS = ("auto", "hyperscan", "re")
 
 __all__ = [
     "BACKENDS",
     "HitFilter",
+    "Mark",
     "Match",
     "Matcher",
     "build_matcher",
@@ -31,10 +32,14 @@ def hyperscan_available() -> bool:
 
 
 def build_matcher(
-    rules: Sequence[Rule], backend: str = "auto", chosen: Sequence[int] | None = None
+    rules: Sequence[Rule],
+    backend: str = "auto",
+    chosen: Sequence[int] | None = None,
+    marks: Sequence[Mark] = (),
 ) -> Matcher:
     """One matcher for the `chosen` rules (by index; default all): Hyperscan when it can
-    be imported, else `re`. Matches name rules by their index in `rules`.
+    be imported, else `re`. Matches name rules by their index in `rules`. `marks` are
+    found in the same pass where the backend can (Matcher.marked_matches).
 
     With `auto`, a database not yet in the cache is compiled only when the input is
     large enough to repay it (policyctl.engine.adaptive)."""
@@ -49,11 +54,11 @@ def build_matcher(
     if backend == "auto":
         from policyctl.engine.adaptive import adaptive_or_cached
 
-        return adaptive_or_cached(patterns, indices, names)
-    from policyctl.engine.hyperscan_backend import HyperscanMatcher, compile_database
+        shared = [i for i in indices if not rules[i].sources]  # the rules of every kind
+        return adaptive_or_cached(patterns, indices, names, shared, marks)
+    from policyctl.engine.adaptive import _compiled_matcher
 
-    database = compile_database([patterns[i].source for i in indices], names, indices)
-    return HyperscanMatcher(patterns, database)
+    return _compiled_matcher(patterns, indices, names, marks)
 
 
 def engine_problem(pattern: str, backend: str = "auto") -> str | None:

@@ -11,7 +11,8 @@ the compiled database is cached on disk, so start-up does not pay for compilatio
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -19,14 +20,26 @@ import hyperscan
 
 from policyctl.core.cache import entry_name, load_entry, store_entry
 from policyctl.core.errors import RuleError
-from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher, not_timed
+from policyctl.engine.interface import (
+    MARK_BASE,
+    CompiledPattern,
+    HitFilter,
+    Mark,
+    Match,
+    Matcher,
+    not_timed,
+)
+
+Flags = int | list[int]
+"""Hyperscan flags for every expression alike, or one for each expression."""
 
 
 def compile_database(
-    expressions: list[bytes], names: list[str], ids: list[int], flags: int = 0, kind: str = "hs"
+    expressions: list[bytes], names: list[str], ids: list[int], flags: Flags = 0, kind: str = "hs"
 ) -> Any:
     """A block-mode database for `expressions`, each reporting its id from `ids` (each
-    compiled with `flags`), from the disk cache when it is there (entries named by `kind`).
+    compiled with `flags`, or its own of them), from the disk cache when it is there
+    (entries named by `kind`).
 
     A pattern Hyperscan cannot compile is reported by the name of its rule.
     """
@@ -43,19 +56,19 @@ def compile_database(
     return database
 
 
-def _compile(expressions: list[bytes], ids: list[int], flags: int) -> Any:
+def _compile(expressions: list[bytes], ids: list[int], flags: Flags) -> Any:
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(
         expressions=expressions,
         ids=ids,
         elements=len(expressions),
-        flags=[flags] * len(expressions) if flags else 0,
+        flags=flags if isinstance(flags, list) else [flags] * len(expressions) if flags else 0,
     )
     return database
 
 
 def cached_database(
-    expressions: list[bytes], ids: list[int], flags: int = 0, kind: str = "hs"
+    expressions: list[bytes], ids: list[int], flags: Flags = 0, kind: str = "hs"
 ) -> Any | None:
     """The database for `expressions` from the disk cache, or None when it is not there.
 
@@ -79,10 +92,14 @@ def _ignore(*_: object) -> None:
     return None
 
 
-def _entry_name(expressions: list[bytes], ids: list[int], flags: int, kind: str) -> str:
-    digest = hashlib.sha256(flags.to_bytes(4, "big"))
-    for expression, number in zip(expressions, ids, strict=True):
+def _entry_name(expressions: list[bytes], ids: list[int], flags: Flags, kind: str) -> str:
+    each = flags if isinstance(flags, list) else None
+    common = 0 if isinstance(flags, list) else flags
+    digest = hashlib.sha256(common.to_bytes(4, "big"))
+    for position, (expression, number) in enumerate(zip(expressions, ids, strict=True)):
         digest.update(number.to_bytes(4, "big") + len(expression).to_bytes(4, "big") + expression)
+        if each is not None:
+            digest.update(each[position].to_bytes(4, "big"))
     version = getattr(hyperscan, "__version__", "0")
     return entry_name(f"{kind}-{version}", digest.digest(), "db")
 
@@ -109,21 +126,40 @@ def _raise_for_first_bad_pattern(expressions: list[bytes], names: list[str]) -> 
             ) from None
 
 
+def database_parts(
+    patterns: list[CompiledPattern], indices: list[int], marks: Sequence[Mark]
+) -> tuple[list[bytes], list[int], Flags]:
+    """The expressions, ids and flags of a database for the `indices` rules and `marks`
+    (ids from MARK_BASE on)."""
+    expressions = [patterns[i].source for i in indices]
+    if not marks:
+        return expressions, list(indices), 0
+    expressions += [mark.expression for mark in marks]
+    ids = [*indices, *range(MARK_BASE, MARK_BASE + len(marks))]
+    return expressions, ids, [0] * len(indices) + [mark.flags for mark in marks]
+
+
 class HyperscanMatcher(Matcher):
     name = "hyperscan"
 
-    def __init__(self, patterns: list[CompiledPattern], database: Any) -> None:
+    def __init__(self, patterns: list[CompiledPattern], database: Any, marks: int = 0) -> None:
         self.patterns = patterns
         self.database = database
         self.scratch = hyperscan.Scratch(database)
+        self.marks = marks
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"patterns": self.patterns, "database": hyperscan.dumpb(self.database)}
+        return {
+            "patterns": self.patterns,
+            "database": hyperscan.dumpb(self.database),
+            "marks": self.marks,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.patterns = state["patterns"]
         self.database = hyperscan.loadb(state["database"], hyperscan.HS_MODE_BLOCK)
         self.scratch = hyperscan.Scratch(self.database)
+        self.marks = state["marks"]
 
     def matches(
         self,
@@ -131,6 +167,14 @@ class HyperscanMatcher(Matcher):
         within_lines: bool = False,
         accept: Callable[[int], bool | HitFilter] | None = None,
     ) -> list[Match]:
+        return self.marked_matches(data, within_lines, accept)[0]
+
+    def marked_matches(
+        self,
+        data: bytes,
+        within_lines: bool = False,
+        accept: Callable[[int], bool | HitFilter] | None = None,
+    ) -> tuple[list[Match], list[tuple[int, int]] | None]:
         hits: list[int] = []
         add_hit = hits.append
 
@@ -138,14 +182,23 @@ class HyperscanMatcher(Matcher):
             add_hit(rule << _END_BITS | end)  # one int sorts as (rule, end), cheaper than a tuple
 
         self.database.scan(data, match_event_handler=on_hit, scratch=self.scratch)
+        marked: list[tuple[int, int]] | None = [] if self.marks else None
         if not hits:
-            return []
+            return [], marked
         hits.sort()
-        return sorted(_confirmed(self.patterns, data, hits, within_lines, accept), key=_POSITION)
+        if marked is not None and hits[-1] >= _FIRST_MARK:
+            cut = bisect_left(hits, _FIRST_MARK)
+            marked = [((hit >> _END_BITS) - MARK_BASE, hit & _END_MASK) for hit in hits[cut:]]
+            del hits[cut:]
+            if not hits:
+                return [], marked
+        found = _confirmed(self.patterns, data, hits, within_lines, accept)
+        return sorted(found, key=_POSITION), marked
 
 
 _END_BITS = 40
 _END_MASK = (1 << _END_BITS) - 1
+_FIRST_MARK = MARK_BASE << _END_BITS
 
 
 def _confirmed(

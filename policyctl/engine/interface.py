@@ -79,10 +79,33 @@ HitFilter = Callable[[int], bool]
 """Asked with the end offset of a hit whether to confirm it (see Matcher.matches)."""
 
 
+class Mark(NamedTuple):
+    """An expression a caller wants the ends of in the same pass as the rules' matches
+    (detection.decode's triggers): it costs one database instead of a second pass."""
+
+    expression: bytes
+    flags: int = 0
+
+
+MARK_BASE = 1 << 24
+"""The id of the first mark in a database: rule ids are below it."""
+
+
 class Matcher(ABC):
     """Finds every match of every rule in a chunk of bytes, in one call."""
 
     name: str
+
+    def marked_matches(
+        self,
+        data: bytes,
+        within_lines: bool = False,
+        accept: Callable[[int], bool | HitFilter] | None = None,
+    ) -> tuple[list[Match], list[tuple[int, int]] | None]:
+        """matches(), and the hits of the marks the matcher was built with as (mark
+        index, end offset) pairs, every end Hyperscan reports, sorted; None when this
+        matcher does not find its marks (then the caller looks for them itself)."""
+        return self.matches(data, within_lines, accept), None
 
     @abstractmethod
     def matches(

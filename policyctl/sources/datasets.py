@@ -85,9 +85,11 @@ def _kind_by_extension(name: str) -> str | None:
     compressed = lower.endswith(".gz")
     if compressed:
         lower = lower[:-3]
-    for extension, kind in _EXTENSIONS.items():
-        if lower.endswith(extension):
-            return kind
+    # (the extensions hold no dot but their first: the one after the name's last dot
+    # is the only one it can end with; one look-up per file of a walk, issue 18)
+    kind = _EXTENSIONS.get(lower[lower.rfind(".") :]) if "." in lower else None
+    if kind is not None:
+        return kind
     if _ROTATED_LOG.search(lower):
         return "log"
     if compressed and not lower.endswith((".tar", ".json")) and "." in lower.rsplit("/", 1)[-1]:

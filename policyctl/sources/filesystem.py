@@ -109,7 +109,9 @@ class FileSystemSource(Source):
             if kind == "submodule":
                 yield from self._walk(path, _join(prefix, relative))
             else:
-                yield from self._file(path, _join(prefix, relative), root=root)
+                # (a folder's listing says which entries are symlinks: no lstat for the rest)
+                inside = None if kind == "plain" else root
+                yield from self._file(path, _join(prefix, relative), root=inside)
 
     def _file(
         self, path: str, display: str, named: bool = False, root: str | None = None
@@ -161,7 +163,8 @@ def _stat_notice(path: str, display: str, exc: OSError) -> Notice:
 
 
 Entry = tuple[str, str]
-"""A relative path and what it is: "file" (or anything to stat), or "submodule"."""
+"""A relative path and what it is: "file" (or anything to stat), "plain" (the same, and
+its folder's listing says it is no symlink), or "submodule"."""
 
 
 def _git_listing(root: str) -> list[Entry] | None:
@@ -212,7 +215,11 @@ def _tree(root: str) -> Iterator[Entry | Notice]:
                 if entry.name != ".git":
                     folders.append(relative)
             else:
-                yield relative, "file"
+                try:
+                    plain = not entry.is_symlink()
+                except OSError:
+                    plain = False
+                yield relative, "plain" if plain else "file"
         pending.extend(reversed(folders))
 
 

@@ -18,6 +18,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 def bom_encoding(raw: bytes) -> tuple[str, int] | None:
     """The encoding a byte-order mark announces and the mark's length, if there is one."""
+    if not raw or raw[0] not in _BOM_FIRST_BYTES:
+        return None
     for bom, encoding in _BOMS:  # UTF-32-LE before UTF-16-LE: its mark starts the same
         if raw.startswith(bom):
             return encoding, len(bom)
@@ -147,9 +149,20 @@ def has_text_name(name: str) -> bool:
     return (dot >= 0 and base[dot:] in TEXT_EXTENSIONS) or base in ("dockerfile", "makefile")
 
 
+_MAGIC_BY_FIRST_BYTE: dict[int, tuple[tuple[bytes, str], ...]] = {
+    first: tuple(entry for entry in MAGIC_NUMBERS if entry[0][0] == first)
+    for first in {magic[0] for magic, _ in MAGIC_NUMBERS}
+}
+"""MAGIC_NUMBERS by their first byte, in their order: most files start with none of them,
+and one look-up says so (20,000 files of code, issue 18)."""
+_BOM_FIRST_BYTES = frozenset(bom[0] for bom, _ in _BOMS)
+
+
 def magic_format(raw: bytes) -> str | None:
     """The binary format the first bytes announce, or None."""
-    for magic, name in MAGIC_NUMBERS:
+    if not raw:
+        return None
+    for magic, name in _MAGIC_BY_FIRST_BYTE.get(raw[0], ()):
         if raw.startswith(magic):
             return name
     return None
