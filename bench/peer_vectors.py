@@ -525,11 +525,13 @@ def scan_policyctl(min_confidence: str | None = None) -> tuple[set[str], set[str
     for finding in report["findings"]:
         if finding.get("category") != "secret" or finding.get("suppressed"):
             continue
-        path = Path(finding["location"]["path"])
-        rel = (path if not path.is_absolute() else path.relative_to(CASES)).as_posix()
-        hits.add(rel)
-        if finding.get("validated") is False:
-            refuted.add(rel)
+        # a value repeated in several files is one finding, its other places `also_at`
+        for place in [finding, *finding.get("also_at", [])]:
+            path = Path(place["location"]["path"])
+            rel = (path if not path.is_absolute() else path.relative_to(CASES)).as_posix()
+            hits.add(rel)
+            if finding.get("validated") is False:
+                refuted.add(rel)
     return hits, refuted
 
 
