@@ -39,6 +39,8 @@ class DetokenizeRequest:
     fpe: bool = False
     luhn: bool = False
     command: tuple[str, ...] = field(default_factory=tuple)
+    warn: Callable[[str], None] | None = None
+    """Where a warning about the audit log goes (a torn last line), if anywhere."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,12 @@ def _restore_file(request: DetokenizeRequest, keys: RedactionKeys, counts: Resto
 
 
 def _record(request: DetokenizeRequest, outcome: str, counts: RestoreCounts) -> None:
-    audit.record("detokenize", audit_fields(request, outcome, counts), request.settings.audit_log)
+    audit.record(
+        "detokenize",
+        audit_fields(request, outcome, counts),
+        request.settings.audit_log,
+        warn=request.warn,
+    )
 
 
 def audit_fields(request: DetokenizeRequest, outcome: str, counts: RestoreCounts) -> dict[str, Any]:

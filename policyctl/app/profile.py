@@ -18,7 +18,7 @@ each moved by at most one moves by at most one).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,8 @@ class ProfileRequest:
     settings: Settings
     epsilon: float
     command: tuple[str, ...] = ()
+    warn: Callable[[str], None] | None = None
+    """Where a warning about the audit log goes (a torn last line), if anywhere."""
 
 
 def released_counts(columns: Sequence[ColumnProfile]) -> dict[str, dict[str, dict[str, int]]]:
@@ -114,5 +116,6 @@ def run_profile(request: ProfileRequest) -> dict[str, Any]:
             "released_counts": release["privacy"]["released_counts"],
         },
         request.settings.audit_log,
+        warn=request.warn,
     )
     return release

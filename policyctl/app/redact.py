@@ -12,7 +12,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -71,6 +71,8 @@ class RedactRequest:
     """`--dp-budget`, over `redaction.dp_budget`."""
     cluster: str | None = None
     """A Dask scheduler address, or local / local:N: each input is a worker's task."""
+    warn: Callable[[str], None] | None = None
+    """Where a warning about the audit log goes (a torn last line), if anywhere."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,12 @@ def _run_redaction(
     notices.sort(key=lambda n: n.path)  # stable: a file's warnings stay in file order
     report = build_report(records, notices, run, skipped)
     exit_code = EXIT_INCOMPLETE if failed else EXIT_INPUT_SKIPPED if skipped else EXIT_OK
-    audit.record("redact", audit_fields(report, request.command, exit_code), settings.audit_log)
+    audit.record(
+        "redact",
+        audit_fields(report, request.command, exit_code),
+        settings.audit_log,
+        warn=request.warn,
+    )
     return RedactOutcome(report, exit_code)
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from policyctl.cli.console import stdout
+from policyctl.cli.console import stdout, warn
 from policyctl.cli.options import AuditLog, ConfigFile, NoAudit
 
 
@@ -50,7 +50,9 @@ def profile(
         "audit_log": "" if no_audit else audit_log,
     }
     settings = resolve_settings(cli, tuple(paths))
-    release = run_profile(ProfileRequest(tuple(paths), settings, epsilon, command=tuple(sys.argv)))
+    release = run_profile(
+        ProfileRequest(tuple(paths), settings, epsilon, command=tuple(sys.argv), warn=warn)
+    )
     if output_format == "json" or output is not None:
         text = json.dumps(release, indent=2, ensure_ascii=False) + "\n"
         if output is not None:

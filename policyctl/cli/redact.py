@@ -158,6 +158,7 @@ def redact(
         columns=tuple(columns or ()),
         dp_budget=dp_budget,
         cluster=cluster,
+        warn=warn,
     )
     outcome = run_redaction(request)
     print_notices(outcome.report["notices"], verbose=False)
@@ -250,6 +251,7 @@ def detokenize(
         fpe=fpe,
         luhn=luhn,
         command=tuple(sys.argv),
+        warn=warn,
     )
     outcome = run_detokenize(request, lambda: keys_from_env(os.environ, "detokenize"))
     for plain in outcome.plain:

@@ -29,6 +29,8 @@ from policyctl.detection.rules import Ruleset, compile_ruleset
 T = TypeVar("T")
 
 IN_FLIGHT_PER_WORKER = 3
+CONNECT_SECONDS = 20
+"""How long to wait for a scheduler that does not answer."""
 RETRIES = 1
 """Dask retries a failed task this many times before it counts as failed."""
 CLUSTER_EXTRA = "the cluster needs Dask: pip install 'policyctl[cluster]'"
@@ -87,11 +89,26 @@ def connect(address: str) -> tuple[Any, Any]:
             "address such as tcp://HOST:8786"
         )
     try:
-        return Client(address, timeout="20s"), None
+        _answers(address)
+        return Client(address, timeout=f"{CONNECT_SECONDS}s"), None
     except OSError as exc:
         raise ConfigError(
-            f"--cluster {redacted_address(address)}: cannot reach the scheduler ({exc})"
+            f"--cluster {redacted_address(address)}: cannot reach the scheduler "
+            f"({exc.strerror or exc})"
         ) from None
+
+
+def _answers(address: str) -> None:
+    """Raise OSError at once when nothing listens at the scheduler's host and port (a
+    typo, a stopped scheduler): Dask's client would retry a refused connection until its
+    timeout. A host that does not answer at all still takes the timeout."""
+    import socket
+
+    parts = urlsplit(address)
+    if parts.hostname is None or parts.port is None:
+        return  # Dask's own defaults and errors apply
+    with socket.create_connection((parts.hostname, parts.port), timeout=CONNECT_SECONDS):
+        pass
 
 
 class Connection:

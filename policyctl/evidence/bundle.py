@@ -38,6 +38,7 @@ from pathlib import Path
 from policyctl.core.config import Settings
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import Notice
+from policyctl.core.temporaries import TEMPORARY_SUFFIX, lock, remove_abandoned
 from policyctl.evidence import dsse, encrypt, keys, provenance, sbom, signing, subjects
 from policyctl.evidence.audit import Head
 from policyctl.policy.assess import ScanResult
@@ -170,9 +171,14 @@ def _write(folder: Path, contents: dict[str, bytes]) -> None:
     whole or not at all, and a folder another scan filled first is never mixed into."""
     parent = folder.absolute().parent
     staging: str | None = None
+    held: int | None = None  # the staging folder's lock: a killed run's is removed next time
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = tempfile.mkdtemp(dir=parent, prefix=f".{folder.name}.", suffix=".policyctl-tmp")
+        prefix = f".{folder.name}."
+        remove_abandoned(str(parent), prefix)
+        staging = tempfile.mkdtemp(dir=parent, prefix=prefix, suffix=TEMPORARY_SUFFIX)
+        held = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+        lock(held, wait=True)
         for name, data in contents.items():
             descriptor = os.open(
                 os.path.join(staging, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666
@@ -194,6 +200,8 @@ def _write(folder: Path, contents: dict[str, bytes]) -> None:
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        if held is not None:
+            os.close(held)
 
 
 def _umask() -> int:

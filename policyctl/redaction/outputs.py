@@ -23,6 +23,7 @@ from typing import IO
 
 from policyctl.core.errors import InputError
 from policyctl.core.model import Notice
+from policyctl.core.temporaries import TEMPORARY_SUFFIX, lock, remove_abandoned
 from policyctl.sources.datasets import DataItem
 from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions
 
@@ -191,9 +192,6 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.realpath(a) == os.path.realpath(b)
 
 
-TEMPORARY_SUFFIX = ".policyctl-tmp"
-
-
 @contextmanager
 def atomic_output(destination: str, like: str | None = None) -> Iterator[IO[bytes]]:
     """A file to write the copy to; on success it replaces `destination` in one rename,
@@ -209,11 +207,11 @@ def atomic_output(destination: str, like: str | None = None) -> Iterator[IO[byte
     folder = os.path.dirname(os.path.abspath(destination))
     os.makedirs(folder, exist_ok=True)
     prefix = f".{os.path.basename(destination)}."
-    remove_abandoned_copies(folder, prefix)
+    remove_abandoned(folder, prefix)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=TEMPORARY_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as out:
-            _lock(out.fileno(), wait=True)
+            lock(out.fileno(), wait=True)
             yield out
             out.flush()
             os.fsync(out.fileno())
@@ -224,42 +222,6 @@ def atomic_output(destination: str, like: str | None = None) -> Iterator[IO[byte
         with suppress(OSError):
             os.unlink(temporary)
         raise
-
-
-def remove_abandoned_copies(folder: str, prefix: str) -> None:
-    """Remove the temporary copies `prefix*.policyctl-tmp` in `folder` that no running
-    redaction holds (a killed run's): a lock nobody holds is a copy nobody writes."""
-    try:
-        names = [
-            n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(TEMPORARY_SUFFIX)
-        ]
-    except OSError:
-        return
-    for name in names:
-        path = os.path.join(folder, name)
-        try:
-            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            continue
-        try:
-            if stat.S_ISREG(os.fstat(descriptor).st_mode) and _lock(descriptor, wait=False):
-                os.unlink(path)
-        except OSError:
-            pass
-        finally:
-            os.close(descriptor)
-
-
-def _lock(descriptor: int, wait: bool) -> bool:
-    """An exclusive lock on the open file (released when it is closed): False when
-    another process holds it and `wait` is off."""
-    import fcntl
-
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-    except BlockingIOError:
-        return False
-    return True
 
 
 class DigestReader:

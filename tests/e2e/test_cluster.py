@@ -441,3 +441,21 @@ def test_redact_on_a_local_cluster_writes_the_same_copies_as_a_local_redact(
     assert cluster["redaction"]["key_id"] == local["redaction"]["key_id"]
     entry = json.loads((tmp_path / "cluster.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert entry["files"] == 4 and entry["key_id"] == local["redaction"]["key_id"]
+
+
+def test_a_scheduler_address_nothing_listens_at_is_one_line_at_once(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    started = time.monotonic()
+    address = f"tcp://ops:s3cr3tpw@127.0.0.1:{port}"
+    result = policyctl_in_process("scan", tmp_path, "--cluster", address, "--no-audit")
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"policyctl: error: --cluster tcp://127.0.0.1:{port}: cannot reach the scheduler "
+        "(Connection refused)"
+    )
+    assert time.monotonic() - started < 15  # Dask's client alone retried for 20 s

@@ -117,3 +117,28 @@ def test_audit_show_filters_detokenize_entries(
     shown = run_policyctl("audit", "show", "--log", log, "--json", "--event", "detokenize")
     events = [json.loads(line)["event"] for line in shown.out.splitlines()]
     assert events == ["detokenize"]
+
+
+@pytest.mark.parametrize("command", ["redact", "profile", "detokenize"])
+def test_every_command_that_records_says_when_the_audit_logs_last_line_was_torn(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl, token: str, command: str
+) -> None:
+    log = tmp_path / "audit.jsonl"
+    policyctl_in_process("scan", tmp_path / "app.log", "--audit-log", log, "-q")
+    log.write_bytes(log.read_bytes() + b'{"seq": 2, "cut sho')  # a crash mid-write
+    table = tmp_path / "people.csv"
+    table.write_text("id,email\n1,someone@example.org\n", encoding="utf-8")
+    argv = {
+        "redact": ("redact", tmp_path / "app.log", "-o", tmp_path / "out", "-q"),
+        "profile": ("profile", table, "--epsilon", "1", "-f", "json"),
+        "detokenize": ("detokenize", token, "--reason", "ticket SUP-8"),
+    }[command]
+    result = policyctl_in_process(*argv, "--audit-log", log, env=KEY_ENV)
+    assert result.code in (0, 1), result.all_output
+    assert f"audit log {log}" in result.err and "links to entry 1" in result.err
+    assert [e["event"] for e in entries_after_torn(log)] == ["scan", command]
+
+
+def entries_after_torn(log: Path) -> list[dict[str, object]]:
+    lines = log.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if not line.startswith('{"seq": 2, "cut')]

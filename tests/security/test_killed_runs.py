@@ -130,3 +130,54 @@ def test_the_next_in_place_run_removes_a_killed_runs_temporary_copy(
     again = run_policyctl("redact", log, "--in-place", "--no-audit", "-q", timeout=300)
     assert again.code == 0, again.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.log"]
+
+
+def test_the_next_evidence_run_removes_a_killed_runs_staging_folder_only(
+    tmp_path: Path, run_policyctl: RunPolicyctl
+) -> None:
+    """A bundle is staged in `.NAME.XXXX.policyctl-tmp` and renamed whole; a run killed
+    before the rename leaves the staging folder. The next run writing the same bundle
+    removes it, but never one a running scan holds, nor what a link of that name points to."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/app.py").write_text("print('hello')\n")
+    abandoned = tmp_path / ".bundle.k1ll3d.policyctl-tmp"
+    abandoned.mkdir()
+    (abandoned / "report.json").write_text("{}\n")
+    busy = tmp_path / ".bundle.running.policyctl-tmp"
+    busy.mkdir()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("keep\n")
+    (tmp_path / ".bundle.link.policyctl-tmp").symlink_to(precious)
+    holder = subprocess.Popen(
+        [
+            "python3",
+            "-c",
+            "import fcntl, os, sys, time\n"
+            "d = os.open(sys.argv[1], os.O_RDONLY)\n"
+            "fcntl.flock(d, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\n"
+            "time.sleep(120)\n",
+            str(busy),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        result = run_policyctl(
+            "scan",
+            tmp_path / "src",
+            "--no-progress",
+            "--no-audit",
+            "--evidence",
+            tmp_path / "bundle",
+        )
+        assert result.code == 0, result.all_output
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert not abandoned.exists()
+    assert busy.is_dir()
+    assert (precious / "keep.txt").read_text() == "keep\n"
+    assert (tmp_path / "bundle/SHA256SUMS").is_file()
