@@ -82,20 +82,21 @@ FORMATS = {
     ),
 }
 
-EXPECTED = {
-    ("secret.gitlab-routable-pat", "ci/gitlab.env"),
-    ("secret.dependency-track-api-key", "ci/dtrack.sh"),
-    ("secret.godaddy-sso-key", "conf/godaddy.py"),
-    ("secret.azure-identifiable-key", "conf/storage.py"),
-    ("secret.azure-identifiable-key-84", "conf/devops.env"),
-    ("secret.vault-unseal-key-cli", "ops/unseal.sh"),
-    ("secret.alchemy-url-key", "web3/rpc.env"),
-    ("secret.cisco-plaintext-secret", "net/router.cfg"),
-    ("secret.together-ai-key", "ai/together.env"),
-    ("secret.inngest-signing-key", "ai/inngest.env"),
-    ("secret.dynatrace-platform-token", "infra/dt.env"),
-    ("secret.aspnet-machine-key", "web/Web.config"),
+RULE_OF = {
+    "ci/gitlab.env": "secret.gitlab-routable-pat",
+    "ci/dtrack.sh": "secret.dependency-track-api-key",
+    "conf/godaddy.py": "secret.godaddy-sso-key",
+    "conf/storage.py": "secret.azure-identifiable-key",
+    "conf/devops.env": "secret.azure-identifiable-key-84",
+    "ops/unseal.sh": "secret.vault-unseal-key-cli",
+    "web3/rpc.env": "secret.alchemy-url-key",
+    "net/router.cfg": "secret.cisco-plaintext-secret",
+    "ai/together.env": "secret.together-ai-key",
+    "ai/inngest.env": "secret.inngest-signing-key",
+    "infra/dt.env": "secret.dynatrace-platform-token",
+    "web/Web.config": "secret.aspnet-machine-key",
 }
+EXPECTED = {(rule, path) for path, rule in RULE_OF.items()}
 
 
 def test_documented_provider_formats_are_found(tmp_path: Path, run_policyctl: RunPolicyctl) -> None:
