@@ -46,7 +46,7 @@ import subprocess
 import sys
 import tarfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -508,15 +508,17 @@ def write_cases(cases: list[Case]) -> dict[str, Case]:
     return where
 
 
-def scan_policyctl(min_confidence: str | None = None) -> tuple[set[str], set[str]]:
+def scan_policyctl(
+    min_confidence: str | None = None, cases: Path = CASES, results: Path = RESULTS
+) -> tuple[set[str], set[str]]:
     """The case files policyctl reports a secret in, and those where a finding's value was
     refuted by its validator (`validated: false`, seen only under a lower threshold)."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"policyctl-{min_confidence or 'default'}.json"
+    results.mkdir(parents=True, exist_ok=True)
+    out = results / f"policyctl-{min_confidence or 'default'}.json"
     extra = ["--min-confidence", min_confidence] if min_confidence else []
     # --per-place: a case is a file, and one secret in two case files is two cases found
     subprocess.run(
-        [str(POLICYCTL), "scan", str(CASES), "--format", "json", "-o", str(out), "--jobs", "2",
+        [str(POLICYCTL), "scan", str(cases), "--format", "json", "-o", str(out), "--jobs", "2",
          "--mode", "warn", "--per-place", *extra],
         check=False, capture_output=True,
     )  # fmt: skip
@@ -526,33 +528,35 @@ def scan_policyctl(min_confidence: str | None = None) -> tuple[set[str], set[str
     for finding in report["findings"]:
         if finding.get("category") != "secret" or finding.get("suppressed"):
             continue
-        path = Path(finding["location"]["path"])
-        rel = (path if not path.is_absolute() else path.relative_to(CASES)).as_posix()
-        hits.add(rel)
-        if finding.get("validated") is False:
-            refuted.add(rel)
+        # a value repeated in several files is one finding, its other places `also_at`
+        for place in [finding, *finding.get("also_at", [])]:
+            path = Path(place["location"]["path"])
+            rel = (path if not path.is_absolute() else path.relative_to(cases)).as_posix()
+            hits.add(rel)
+            if finding.get("validated") is False:
+                refuted.add(rel)
     return hits, refuted
 
 
-def scan_peers() -> dict[str, set[str]]:
+def scan_peers(cases: Path = CASES, results: Path = RESULTS) -> dict[str, set[str]]:
     from bench._peers import peer_bin
 
     found: dict[str, set[str]] = {}
-    out = RESULTS / "detect-secrets.json"
+    out = results / "detect-secrets.json"
     with out.open("w") as handle:
         subprocess.run([str(peer_bin("detect-secrets")), "scan", "--all-files", "."],
-                       cwd=CASES, stdout=handle, check=True)  # fmt: skip
+                       cwd=cases, stdout=handle, check=True)  # fmt: skip
     found["detect-secrets 1.5.0"] = set(json.loads(out.read_text())["results"])
-    out = RESULTS / "credsweeper.json"
+    out = results / "credsweeper.json"
     subprocess.run(
-        [str(peer_bin("credsweeper")), "--path", str(CASES), "--save-json", str(out),
+        [str(peer_bin("credsweeper")), "--path", str(cases), "--save-json", str(out),
          "--jobs", "2"],
         check=True, capture_output=True,
     )  # fmt: skip
     hits = set()
     for item in json.loads(out.read_text()):
         for line in item["line_data_list"]:
-            hits.add(Path(line["path"]).resolve().relative_to(CASES.resolve()).as_posix())
+            hits.add(Path(line["path"]).resolve().relative_to(cases.resolve()).as_posix())
     found["CredSweeper 1.19.5"] = hits
     return found
 
@@ -571,7 +575,11 @@ def is_placeholder(case: Case) -> bool:
 
 
 def report(
-    where: dict[str, Case], hits: dict[str, set[str]], refuted: set[str], show_misses: bool
+    where: dict[str, Case],
+    hits: dict[str, set[str]],
+    refuted: set[str],
+    show_misses: bool,
+    identifier: Callable[[Case], bool] = lambda case: is_identifier_kind(case.kind),
 ) -> None:
     """Recall on the scored positives, and false positives on the negatives, per tool.
     `refuted`: positives policyctl reports only below its threshold because the value
@@ -581,7 +589,7 @@ def report(
     positives = {rel: c for rel, c in where.items() if c.positive}
     negatives = {rel: c for rel, c in where.items() if not c.positive}
     scored = {r: c for r, c in positives.items()
-              if not is_identifier_kind(c.kind) and not is_placeholder(c)}  # fmt: skip
+              if not identifier(c) and not is_placeholder(c)}  # fmt: skip
     apart = {r: c for r, c in positives.items() if r not in scored}
     kinds = sorted({c.kind for c in scored.values()})
     print(f"positives: {len(positives)} in {len({c.kind for c in positives.values()})} kinds; "
