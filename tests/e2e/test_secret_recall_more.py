@@ -59,17 +59,18 @@ def test_new_provider_formats_are_found_through_the_installed_command(
     )
     result = run_policyctl("scan", tmp_path, "--format", "json")
     assert result.code == 1
-    found = {(f["rule_id"], f["location"]["path"]) for f in result.json()["findings"]}
+    found = {f["location"]["path"]: f["rule_id"] for f in result.json()["findings"]}
+    assert len(found) == len(result.json()["findings"])  # one finding per file
     assert found == {
-        ("secret.warpstream-api-key", "deploy/agent.env"),
-        ("secret.wepay-access-token", "src/pay.py"),
-        ("secret.vk-access-token", "config/social.yaml"),
-        ("secret.tinybird-token", "scripts/ingest.sh"),
-        ("secret.stackhawk-api-key", "stackhawk.yml"),
-        ("secret.pangea-token", "src/audit.ts"),
-        ("secret.polar-token", "billing/.env"),
-        ("secret.testkube-api-token", "ci/testkube.yaml"),
-        ("secret.robinhood-crypto-api-key", "bots/trade.py"),
+        "deploy/agent.env": "secret.warpstream-api-key",
+        "src/pay.py": "secret.wepay-access-token",
+        "config/social.yaml": "secret.vk-access-token",
+        "scripts/ingest.sh": "secret.tinybird-token",
+        "stackhawk.yml": "secret.stackhawk-api-key",
+        "src/audit.ts": "secret.pangea-token",
+        "billing/.env": "secret.polar-token",
+        "ci/testkube.yaml": "secret.testkube-api-token",
+        "bots/trade.py": "secret.robinhood-crypto-api-key",
     }
     assert_no_secret_in([result.out, result.err], PLANTED)
 
@@ -97,13 +98,14 @@ def test_keyed_and_context_bound_formats_need_the_provider_named(
     )
     result = policyctl_in_process("scan", tmp_path, "--format", "json")
     assert result.code == 1
-    found = {(f["rule_id"], f["location"]["path"]) for f in result.json()["findings"]}
+    found = {f["location"]["path"]: f["rule_id"] for f in result.json()["findings"]}
+    assert len(found) == len(result.json()["findings"])  # one finding per file
     assert found == {
-        ("secret.trend-micro-api-secret-key", "found/trend.py"),
-        ("secret.truenas-api-key", "found/nas.json"),
-        ("secret.ollama-api-key", "found/llm.env"),
-        ("secret.yahoo-client-secret", "found/yahoo.txt"),
-        ("secret.storyblok-access-token", "found/cms.env"),
+        "found/trend.py": "secret.trend-micro-api-secret-key",
+        "found/nas.json": "secret.truenas-api-key",
+        "found/llm.env": "secret.ollama-api-key",
+        "found/yahoo.txt": "secret.yahoo-client-secret",
+        "found/cms.env": "secret.storyblok-access-token",
     }
     assert_no_secret_in([result.out, result.err], PLANTED)
 
