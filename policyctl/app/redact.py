@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from policyctl.core import clock
 from policyctl.core.config import RedactSettings
+from policyctl.core.errors import InputError
 from policyctl.core.model import ColumnProfile, Notice
 from policyctl.core.workers import worker_count
 from policyctl.detection.cluster import Connection
@@ -110,6 +111,7 @@ def _run_redaction(
     keyed = policy.keyed()
     keys = keys_from_env(env, f"the {' and '.join(keyed)} strategy") if keyed else None
     targets, notices = plan_targets(request.outputs)
+    refuse_unredactable(targets)
     rules = load_rules([Path(p) for p in settings.rules])
     ruleset = compile_ruleset(rules, settings.engine)
     options = DetectOptions(min_confidence=settings.min_confidence)
@@ -177,8 +179,24 @@ def _run_redaction(
     return RedactOutcome(report, exit_code)
 
 
-TABLE_KINDS = ("csv", "jsonl", "parquet")
+TABLE_KINDS = ("csv", "jsonl", "parquet", "xlsx")
 """The kinds of input `scan` profiles column by column, and so judges."""
+UNREDACTABLE_KINDS = {
+    "ods": "an OpenDocument spreadsheet (.ods) is scanned but not redacted (convert it to "
+    ".xlsx to redact it)"
+}
+"""Kinds `scan` reads and `redact` cannot copy: asked to, the run stops before anything
+is written, rather than copy such a file unredacted or leave it out of a tree quietly."""
+
+
+def refuse_unredactable(targets: Sequence[Target]) -> None:
+    """InputError (exit 2) naming the first input of a kind redact cannot copy."""
+    for target in targets:
+        if target.source == STDIO or is_url(target.source):
+            continue
+        why = UNREDACTABLE_KINDS.get(kind_for_name(target.source) or "")
+        if why is not None:
+            raise InputError(f"{target.display}: {why}; no copy written")
 
 
 def judged_profiles(

@@ -358,6 +358,10 @@ class ColumnMatch:
     data_class: str
     rows: int
     validated: int = 0
+    generic: bool = False
+    """A generic kind (tag `generic`: `pii.url`): it makes a column `pii` only by its
+    `personal` rows, the values that identify a person (a URL with a user's path)."""
+    personal: int = 0
 
 
 @dataclass(frozen=True)

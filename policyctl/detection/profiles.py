@@ -9,11 +9,13 @@ tally is kept per file while its chunks are scanned, so memory does not grow wit
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from policyctl.core.model import Chunk, ColumnMatch, ColumnProfile, Finding
 from policyctl.core.spans import SpanBuilder, union
 from policyctl.detection.detect import (
+    GENERIC_TAG,
     DetectOptions,
     Verdict,
     assess_chunk,
@@ -23,6 +25,7 @@ from policyctl.detection.detect import (
 from policyctl.detection.names import NameColumns
 from policyctl.detection.rules import Ruleset
 from policyctl.sources.cells import CellLocations, column_key
+from policyctl.validators.personal_urls import url_names_person
 
 PII_SHARE = 0.5
 """A column where at least this share of values match one rule is a personal-data column."""
@@ -35,6 +38,8 @@ class _RuleTally:
     validated: int = 0
     last_row: object = None
     confidence: float = 0.0
+    personal: int = 0
+    """Rows whose value identifies a person (generic kinds only, see personal_value)."""
     cells: SpanBuilder = field(default_factory=SpanBuilder)
     """Places (file lines, else rows) of the matching cells: what a baseline records."""
 
@@ -50,6 +55,10 @@ class ColumnTally:
         self.values: Counter[str] = Counter()
         self.matches: dict[tuple[str, str], _RuleTally] = {}
         self.name_columns = NameColumns.of(ruleset, options)
+        self.personal_tests = personal_tests(ruleset)
+        self.generic_rules = {
+            rule.id for rule in ruleset.rules if rule.category == "pii" and GENERIC_TAG in rule.tags
+        }
 
     @staticmethod
     def applies_to(chunk: Chunk) -> bool:
@@ -88,6 +97,8 @@ class ColumnTally:
             if row != tally.last_row:  # two matches in one cell count once
                 tally.rows += 1
                 tally.validated += bool(verdict.validated)
+                test = self.personal_tests.get(verdict.match.rule)
+                tally.personal += test is not None and test(verdict.value)
                 tally.last_row = row
                 place = row[1] if row[1] is not None else row[0]
                 if place is not None:
@@ -163,6 +174,8 @@ class ColumnTally:
                     data_class=tally.first.data_class,
                     rows=tally.rows,
                     validated=tally.validated,
+                    generic=tally.first.rule_id in self.generic_rules,
+                    personal=tally.personal,
                 )
             )
         return [
@@ -176,13 +189,42 @@ class ColumnTally:
         ]
 
 
+def personal_tests(ruleset: Ruleset) -> dict[int, Callable[[str], bool]]:
+    """By rule index, the test of whether a value of a generic kind identifies a person:
+    for a URL (tag `url`), validators.personal_urls. A generic kind without one (dates
+    in free text) never makes a column `pii` alone."""
+    return {
+        index: url_names_person
+        for index, rule in enumerate(ruleset.rules)
+        if rule.category == "pii" and GENERIC_TAG in rule.tags and "url" in rule.tags
+    }
+
+
+def judging_rows(match: ColumnMatch) -> int:
+    """The rows of a kind that count toward a column's verdict: all of them, or for a
+    generic kind (a URL) only those whose values identify a person."""
+    return match.personal if match.generic else match.rows
+
+
+def pii_kind(profile: ColumnProfile) -> ColumnMatch | None:
+    """The kind of personal data that makes a column `pii` (it fills at least PII_SHARE
+    of the column's values, counting a generic kind's personal values only), or None.
+    A column of product or documentation links is not personal data for being links;
+    one of profile pages, or of links carrying e-mail addresses, is."""
+    if not profile.rows:
+        return None
+    top = max(profile.matches, key=judging_rows, default=None)
+    if top is None or judging_rows(top) / profile.rows < PII_SHARE:
+        return None
+    return top
+
+
 def verdict(profile: ColumnProfile) -> str:
     """'pii' when one kind of personal data fills at least PII_SHARE of the column's
-    values, 'partial' when some values hold personal data, else 'clean'."""
+    values (pii_kind), 'partial' when some values hold personal data, else 'clean'."""
     if not profile.matches:
         return "clean"
-    top = profile.matches[0].rows
-    return "pii" if profile.rows and top / profile.rows >= PII_SHARE else "partial"
+    return "pii" if pii_kind(profile) is not None else "partial"
 
 
 def merge_profiles(columns: list[ColumnProfile]) -> list[ColumnProfile]:
@@ -204,7 +246,10 @@ def _add_profiles(a: ColumnProfile, b: ColumnProfile) -> ColumnProfile:
             match
             if seen is None
             else replace(
-                seen, rows=seen.rows + match.rows, validated=seen.validated + match.validated
+                seen,
+                rows=seen.rows + match.rows,
+                validated=seen.validated + match.validated,
+                personal=seen.personal + match.personal,
             )
         )
     ordered = tuple(sorted(matches.values(), key=lambda m: (-m.rows, m.rule_id)))

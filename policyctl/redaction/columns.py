@@ -39,7 +39,7 @@ from typing import Any
 
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import ColumnProfile
-from policyctl.detection.profiles import verdict
+from policyctl.detection.profiles import pii_kind
 from policyctl.redaction.keys import RedactionKeys
 from policyctl.redaction.noise import MECHANISMS, Budget, Mechanism, NoiseSpec, mechanism
 from policyctl.redaction.strategies import MASK, STRATEGY_NAMES, Strategy, entity_name
@@ -188,12 +188,12 @@ def judged_columns(
     Keyed by the column's key, as the profiles name it."""
     judged: dict[str, ColumnRule] = {}
     for profile in profiles:
-        if verdict(profile) != "pii" or not profile.matches:
+        top = pii_kind(profile)
+        if top is None:
             continue
         key = column_key(profile.field)
         if any(rule.matches(key) for rule in named.values()):
             continue
-        top = profile.matches[0]
         strategy = strategy_for(top.rule_id, top.data_class)
         entity = entity_name(top.rule_id) if strategy.name == "replace" else None
         validator = None

@@ -331,6 +331,7 @@ def column_documents(columns: tuple[ColumnProfile, ...]) -> list[dict[str, Any]]
                     "rows": match.rows,
                     "share": round(match.rows / column.rows, 4) if column.rows else 0.0,
                     "validated": match.validated,
+                    **({"personal": match.personal} if match.generic else {}),
                 }
                 for match in column.matches
             ],

@@ -194,7 +194,9 @@ def columns_table(columns: list[dict[str, Any]]) -> Table:
         if not column["matches"]:
             continue
         kinds = ", ".join(
-            f"{m['rule_id']} {m['share']:.0%} of {column['rows']:,}" for m in column["matches"]
+            f"{m['rule_id']} {m['share']:.0%} of {column['rows']:,}"
+            + (f" ({m['personal']:,} of a person)" if "personal" in m else "")
+            for m in column["matches"]
         )
         style = "bold" if column["verdict"] == "pii" else ""
         table.add_row(

@@ -192,7 +192,10 @@ def redacted_copy(run: RunPolicyctl, tmp_path: Path, *options: str) -> tuple[Any
 def test_redact_writes_a_workbook_without_the_values_keeping_sheets_styles_and_formulas(
     run_policyctl: RunPolicyctl, tmp_path: Path
 ) -> None:
-    before, after, output = redacted_copy(run_policyctl, tmp_path)
+    # Keys!link (its one value holds a token) is judged whole, and a judged column's
+    # formula has its texts replaced (test_sheet_judged_columns); left to the rules here,
+    # its token is replaced where it stands inside the formula.
+    before, after, output = redacted_copy(run_policyctl, tmp_path, "--columns", "Keys!link=keep")
     assert after.sheetnames == ["Customers", "Keys"]
     customers, keys = after["Customers"], after["Keys"]
     assert customers["C4"].value == "*" * len(EMAILS[0])

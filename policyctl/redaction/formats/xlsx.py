@@ -10,12 +10,21 @@ cells with a replacement are rewritten. A formula keeps being a formula when the
 is inside it (`=HYPERLINK("https://…?token=****")`); a number whose stand-in is a
 number stays a number. Cell comments and hyperlink targets are redacted as plain text.
 
+A formula in a column redacted whole (judged `pii`, or named with --columns) is code,
+not data: it stays a formula, and each text written in it (each string literal) is
+data of the column and gets the column's stand-in, as a value of the column would
+(`=HYPERLINK(B2,"Ann Lee")` -> `=HYPERLINK(B2,"*******")`). References and functions
+are kept: the cells they read are redacted by their own columns, and a copy whose
+formulas all became text would no longer compute. The rest of the formula is still
+read by the rules (a card number written as a constant is replaced where it stands).
+
 openpyxl does not read charts, images or shapes, so a copy is written without them, and
 with a warning saying so; a macro workbook (`.xlsm`) keeps its macros.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -108,7 +117,7 @@ def _redact_sheet(sheet: Any, redactor: Redactor, display: str, result: DataResu
             continue  # the header row
         result.records += 1
         for (cell, text), name in zip(texts, names, strict=True):
-            batch.add(cell, text, columns.rows, name)
+            batch.add(cell, text, columns.rows, name, redactor)
         if batch.batcher.full:
             batch.redact(redactor)
     batch.redact(redactor)
@@ -134,25 +143,100 @@ def _redact_notes(cells: list[Any], redactor: Redactor, display: str) -> None:
             link.target = redact_loose_text(link.target, redactor, display)
 
 
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+"""A text constant in a formula (a quote inside it is written twice)."""
+
+
 class _Batch:
-    """Cells queued for detection together, as `scan` batches them."""
+    """Cells queued for detection together, as `scan` batches them. A formula in a
+    column redacted whole is queued as its text constants, one value each
+    (`_FormulaParts`), and put back together once they are redacted."""
 
     def __init__(self, display: str) -> None:
+        self.display = display
         self.batcher = CellBatcher(display, "datasets")
         self.cells: list[Any] = []
         self.texts: list[str] = []
+        self.formulas: list[_FormulaParts] = []
 
-    def add(self, cell: Any, text: str, row: int, name: str) -> None:
+    def add(self, cell: Any, text: str, row: int, name: str, redactor: Redactor) -> None:
+        if text.startswith("=") and _whole_column(redactor, name):
+            parts = _FormulaParts(cell, text)
+            for literal in parts.literals:
+                parts.indexes.append(len(self.texts))
+                self._queue(cell, literal, row, name)
+            self.formulas.append(parts)
+            return
+        self._queue(cell, text, row, name)
+
+    def _queue(self, cell: Any, text: str, row: int, name: str) -> None:
         self.batcher.add(text, row, name, cell.row)
         self.cells.append(cell)
         self.texts.append(text)
 
     def redact(self, redactor: Redactor) -> None:
         chunk = self.batcher.take()
-        if chunk is not None:
-            for index, change in redact_cells(chunk, self.texts, redactor).items():
+        changes = redact_cells(chunk, self.texts, redactor) if chunk is not None else {}
+        in_formulas = {index for parts in self.formulas for index in parts.indexes}
+        for index, change in changes.items():
+            if index not in in_formulas:
                 _rewrite(self.cells[index], change)
-        self.cells, self.texts = [], []
+        for parts in self.formulas:
+            parts.rewrite(changes, redactor, self.display)
+        self.cells, self.texts, self.formulas = [], [], []
+
+
+def _whole_column(redactor: Redactor, name: str) -> bool:
+    """Whether every value of the column is replaced by its rule (not noise: a formula
+    is no number, so a dp column leaves it to the rules)."""
+    rule = redactor.columns.rule_for(name) if redactor.columns.active else None
+    return rule is not None and rule.noise is None
+
+
+class _FormulaParts:
+    """A formula of a column redacted whole: its text constants (without their quotes),
+    queued as values at `indexes`, and the code between them."""
+
+    def __init__(self, cell: Any, text: str) -> None:
+        self.cell = cell
+        self.code: list[str] = []
+        self.literals: list[str] = []
+        self.indexes: list[int] = []
+        at = 0
+        for found in _STRING_LITERAL.finditer(text):
+            self.code.append(text[at : found.start()])
+            self.literals.append(found.group()[1:-1].replace('""', '"'))
+            at = found.end()
+        self.code.append(text[at:])
+
+    def rewrite(self, changes: dict[int, Change], redactor: Redactor, display: str) -> None:
+        """Put the formula back with each changed constant's stand-in, and the values
+        the rules find in its code replaced where they stand."""
+        pieces = [redact_loose_text(self.code[0], redactor, display)]
+        changed = False
+        for literal, index, code in zip(self.literals, self.indexes, self.code[1:], strict=True):
+            change = changes.get(index)
+            text = literal if change is None else "" if change.removed else change.text
+            changed |= change is not None
+            pieces.append('"' + text.replace('"', '""') + '"')
+            pieces.append(redact_loose_text(code, redactor, display))
+        formula = "".join(pieces)
+        if changed or formula != "".join(self._original()):
+            _set_formula(self.cell, formula)
+
+    def _original(self) -> list[str]:
+        pieces = [self.code[0]]
+        for literal, code in zip(self.literals, self.code[1:], strict=True):
+            pieces += ['"' + literal.replace('"', '""') + '"', code]
+        return pieces
+
+
+def _set_formula(cell: Any, formula: str) -> None:
+    original = cell.value
+    if hasattr(original, "text") and not isinstance(original, str):  # an array formula
+        original.text = formula
+    else:
+        cell.value = formula
 
 
 def _rewrite(cell: Any, change: Change) -> None:
