@@ -36,7 +36,23 @@ TRUENAS = "7-" + fakes.pick(fakes.ALNUM, 64, "truenas")
 OLLAMA = fakes.pick(HEX, 32, "ollama") + "." + fakes.pick(fakes.URLSAFE, 24, "ollama")
 YAHOO = fakes.pick(HEX, 40, "yahoo")
 STORYBLOK = fakes.pick(fakes.ALNUM, 22, "storyblok") + "tt"
-PLANTED = [WARPSTREAM, WEPAY, VK, TINYBIRD, STACKHAWK, PANGEA, POLAR, TESTKUBE, ROBINHOOD]
+GHOST = fakes.pick(HEX, 24, "ghost-id") + ":" + fakes.pick(HEX, 64, "ghost")
+FERNET = fakes.pick(fakes.URLSAFE, 43, "fernet") + "="
+DVC = "isa" + "t_" + uuid("dvc")
+PLANTED = [
+    GHOST,
+    FERNET,
+    DVC,
+    WARPSTREAM,
+    WEPAY,
+    VK,
+    TINYBIRD,
+    STACKHAWK,
+    PANGEA,
+    POLAR,
+    TESTKUBE,
+    ROBINHOOD,
+]
 PLANTED += [TRENDMICRO, TRUENAS, OLLAMA, YAHOO, STORYBLOK]
 
 
@@ -89,11 +105,15 @@ def test_keyed_and_context_bound_formats_need_the_provider_named(
             "found/llm.env": f"OLLAMA_API_KEY={OLLAMA}\n",
             "found/yahoo.txt": f"Yahoo Client Secret {YAHOO}\n",
             "found/cms.env": f"STORYBLOK_PREVIEW_TOKEN={STORYBLOK}\n",
+            "found/blog.js": f"const api = new GhostAdminAPI({{ key: '{GHOST}' }});\n",
+            "found/airflow.env": f"AIRFLOW__CORE__FERNET_KEY={FERNET}\n",
+            "found/dvc.sh": f"dvc studio login --token {DVC}\n",
             # the same values where nothing names the provider, or under an identifier key
             "quiet/build.json": f'{{"build": "{TRUENAS}"}}\n',
             "quiet/digest.txt": f"digest = {OLLAMA}\n",
             "quiet/yahoo.txt": f"Yahoo Client ID {YAHOO}\n",
             "quiet/cms.env": f"STORYBLOK_SPACE_ID={STORYBLOK}\n",
+            "quiet/pair.txt": f"pair = {GHOST}\n",
         },
     )
     result = policyctl_in_process("scan", tmp_path, "--format", "json")
@@ -106,6 +126,9 @@ def test_keyed_and_context_bound_formats_need_the_provider_named(
         "found/llm.env": "secret.ollama-api-key",
         "found/yahoo.txt": "secret.yahoo-client-secret",
         "found/cms.env": "secret.storyblok-access-token",
+        "found/blog.js": "secret.ghost-admin-api-key",
+        "found/airflow.env": "secret.fernet-key",
+        "found/dvc.sh": "secret.dvc-studio-access-token",
     }
     assert_no_secret_in([result.out, result.err], PLANTED)
 
