@@ -235,7 +235,8 @@ def chunk_words(chunk: Chunk) -> bytes:
 def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Verdict]:
     """One secret, one finding, named by the most specific rule: a match of a generic
     rule yields to a provider rule's match on an overlapping value, and of two secret
-    rules' matches on the very same value the more confident stays (the first on a tie).
+    rules' matches on the very same value (two provider rules, or two generic ones) the
+    more confident stays (the first on a tie).
     Personal-data rules sharing a value are left to drop_contained."""
     if len(verdicts) < 2:
         return verdicts
@@ -244,20 +245,18 @@ def drop_generic_overlaps(verdicts: list[Verdict], ruleset: Ruleset) -> list[Ver
     if not any(generic) and all(v.category != "secret" for v in verdicts):
         return verdicts  # personal data only (a table): nothing here to choose between
     specific = [v for v, g in zip(verdicts, generic, strict=True) if not g]
-    best: dict[tuple[int, int], float] = {}
-    for v in specific:
+    best: dict[tuple[bool, int, int], float] = {}
+    for v, g in zip(verdicts, generic, strict=True):
         if v.category == "secret":
-            key = (v.match.value_start, v.match.value_end)
+            key = (g, v.match.value_start, v.match.value_end)
             best[key] = max(best.get(key, 0.0), v.confidence)
     overlaps_specific = _overlap_finder([s.match for s in specific])
     kept: list[Verdict] = []
-    taken: set[tuple[int, int]] = set()
+    taken: set[tuple[bool, int, int]] = set()
     for v, g in zip(verdicts, generic, strict=True):
-        if g:
-            if not overlaps_specific(v.match):
-                kept.append(v)
+        if g and overlaps_specific(v.match):
             continue
-        key = (v.match.value_start, v.match.value_end)
+        key = (g, v.match.value_start, v.match.value_end)
         if v.category != "secret":
             kept.append(v)
         elif key not in taken and v.confidence == best[key]:

@@ -163,3 +163,27 @@ def test_a_provider_key_written_with_a_space_before_its_key_word_is_read(
     result = run_policyctl("scan", tmp_path, "--format", "json")
     assert found(result.json()) == {("secret.fastly-api-token", "notes/fastly.txt")}
     assert_no_secret_in([result.out, result.err], [fastly])
+
+
+def test_a_key_named_after_a_service_is_read_and_one_value_is_one_finding(
+    tmp_path: Path, run_policyctl: RunPolicyctl
+) -> None:
+    """`<service>_KEY=` holds most prefix-less provider keys; where the key also says
+    `API_KEY`, two generic rules read the same value, and one finding stays."""
+    org_key = fakes.pick(HEX, 32, "hexpm")
+    api_key = fakes.pick(fakes.ALNUM, 32, "acme")
+    write_files(
+        tmp_path,
+        {
+            "deploy/hex.env": f"HEXPM_ORG_KEY={org_key}\n",
+            "deploy/acme.env": f'ACME_API_KEY = "{api_key}"\n',
+            # the same value where it is not a credential: a cache key
+            "src/cache.py": f'CACHE_KEY = "{org_key}"\n',
+        },
+    )
+    result = run_policyctl("scan", tmp_path, "--format", "json")
+    findings = result.json()["findings"]
+    assert ("secret.named-key-assignment", "deploy/hex.env") in found(result.json())
+    assert [f["location"]["path"] for f in findings].count("deploy/acme.env") == 1
+    assert "src/cache.py" not in {f["location"]["path"] for f in findings}
+    assert_no_secret_in([result.out, result.err], [org_key, api_key])
