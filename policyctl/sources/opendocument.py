@@ -37,6 +37,7 @@ from policyctl.sources.spreadsheet import (
     WorkbookRefused,
     check_archive,
     printable_name,
+    streaming_parser,
 )
 from policyctl.sources.tabular import Malformed, Record
 
@@ -179,16 +180,7 @@ class _Reader:
         self.long_cell = False
         self.copies = 0
         self.over_columns = False
-        parser = expat.ParserCreate(namespace_separator=" ")
-        parser.buffer_text = True
-        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        parser.StartDoctypeDeclHandler = self._doctype
-        parser.EntityDeclHandler = self._doctype
-        parser.ExternalEntityRefHandler = self._external
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._characters
-        self.parser = parser
+        self.parser = streaming_parser(self._start, self._end, self._characters, self._doctype)
 
     def feed(self, data: bytes, final: bool = False) -> None:
         self.parser.Parse(data, final)
@@ -201,9 +193,6 @@ class _Reader:
         return f"sheet {self.sheet.title}" if self.sheet is not None else CONTENT
 
     def _doctype(self, *_: Any) -> None:
-        raise _Refused(NO_DOCTYPE)
-
-    def _external(self, *_: Any) -> int:
         raise _Refused(NO_DOCTYPE)
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:

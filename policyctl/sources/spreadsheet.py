@@ -91,6 +91,27 @@ def check_workbook(archive: zipfile.ZipFile) -> None:
     check_archive(archive, _streamed)
 
 
+def streaming_parser(
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None],
+    characters: Callable[[str], None],
+    refuse: Callable[..., Any],
+) -> Any:
+    """An expat parser for a workbook's XML: names as `namespace local`, text in one
+    piece, and `refuse` (which raises) called for any DOCTYPE, entity declaration or
+    external entity, so no entity is ever expanded or fetched."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    return parser
+
+
 def check_archive(archive: zipfile.ZipFile, streamed: Callable[[str], bool]) -> None:
     """check_workbook for any zip of XML parts (an OpenDocument spreadsheet too): the
     parts `streamed` names are read a block at a time, the others whole."""
@@ -340,14 +361,7 @@ class SheetCells:
         self.shared: dict[str, Any] = {}
 
     def rows(self, stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
-        parser = expat.ParserCreate(namespace_separator=" ")
-        parser.buffer_text = True
-        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        parser.StartDoctypeDeclHandler = self._refuse
-        parser.EntityDeclHandler = self._refuse
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._characters
+        parser = streaming_parser(self._start, self._end, self._characters, self._refuse)
         while block := stream.read(_SHEET_BLOCK):
             parser.Parse(block, False)
             done, self.done = self.done, []
