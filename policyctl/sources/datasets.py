@@ -447,19 +447,8 @@ def _text_log_chunks(lines: Iterator[bytes], display: str) -> Iterator[Chunk]:
             continue
         data = b"".join(block)
         yield _log_block(data, display, first_line, first_column, overlap)
-        ended = data.count(b"\n")
-        tail_start = data.rfind(b"\n") + 1
-        if ended:
-            first_line += ended
-            first_column = 1
-        if tail_start == len(data):
-            block, size, overlap = [], 0, 0
-            continue
-        # the block ends inside a line: the next window repeats the end of this one
-        carry_from = max(tail_start, len(data) - LINE_OVERLAP)
-        first_column += len(data[tail_start:carry_from].decode("utf-8", "replace"))
-        carry = data[carry_from:]
-        block, size, overlap = [carry], len(carry), len(carry)
+        first_line, first_column, carry = _next_window(data, first_line, first_column)
+        block, size, overlap = ([carry], len(carry), len(carry)) if carry else ([], 0, 0)
     if block:
         yield _log_block(b"".join(block), display, first_line, first_column, overlap)
 
@@ -499,19 +488,24 @@ def _text_log_blocks(head: bytes, read: Callable[[int], bytes], display: str) ->
         data = carry + pending[:end]
         pending = pending[end:]
         yield _log_block(data, display, first_line, first_column, overlap)
-        lines_ended = data.count(b"\n")
-        tail_start = data.rfind(b"\n") + 1
-        if lines_ended:
-            first_line += lines_ended
-            first_column = 1
-        if tail_start == len(data):
-            carry, overlap = b"", 0
-            continue
-        # the block ends inside a line: the next window repeats the end of this one
-        carry_from = max(tail_start, len(data) - LINE_OVERLAP)
-        first_column += len(data[tail_start:carry_from].decode("utf-8", "replace"))
-        carry = data[carry_from:]
+        first_line, first_column, carry = _next_window(data, first_line, first_column)
         overlap = len(carry)
+
+
+def _next_window(data: bytes, line: int, column: int) -> tuple[int, int, bytes]:
+    """Where the block after `data` starts (line, column), and the bytes it repeats:
+    nothing when `data` ends at a line's end; when it ends inside a line, the end of
+    that line's window (at most LINE_OVERLAP bytes), so a value across the edge is whole
+    in one of the two."""
+    ended = data.count(b"\n")
+    tail_start = data.rfind(b"\n") + 1
+    if ended:
+        line, column = line + ended, 1
+    if tail_start == len(data):
+        return line, column, b""
+    carry_from = max(tail_start, len(data) - LINE_OVERLAP)
+    column += len(data[tail_start:carry_from].decode("utf-8", "replace"))
+    return line, column, data[carry_from:]
 
 
 def _log_block(data: bytes, display: str, line: int, column: int, overlap: int) -> Chunk:
