@@ -2,6 +2,7 @@
 
     python bench/kingfisher_vectors.py                 # build the cases, scan them, print recall
     python bench/kingfisher_vectors.py --show-misses   # and each missed case, by kind
+    python bench/kingfisher_vectors.py --why           # and why each was missed
     python bench/kingfisher_vectors.py --peers         # detect-secrets and CredSweeper too
 
 `bench/peer_vectors.py` measures recall on Betterleaks' labelled vectors; a figure fitted
@@ -42,7 +43,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus as foundation
-from bench.peer_vectors import CACHE, Case, report, scan_peers, scan_policyctl
+from bench.peer_vectors import (
+    CACHE,
+    WHY_HELP,
+    Case,
+    report,
+    scan_peers,
+    scan_policyctl,
+    why_missed,
+)
 
 CASES = CACHE / "kingfisher-vectors"
 RESULTS = CACHE / "kingfisher-vectors-results"
@@ -126,6 +135,7 @@ def main() -> None:
     parser.add_argument(
         "--peers", action="store_true", help="also run detect-secrets and CredSweeper"
     )
+    parser.add_argument("--why", action="store_true", help=WHY_HELP)
     args = parser.parse_args()
     cases = read_cases(binary())
     unique = list({(c.kind, c.text): c for c in cases}.values())
@@ -140,7 +150,8 @@ def main() -> None:
     hits = {"policyctl": found}
     if args.peers:
         hits.update(scan_peers(CASES, RESULTS))
-    report(where, hits, refuted - found, args.show_misses, identifier=is_identifier)
+    why = (lambda missed: why_missed(CASES, missed)) if args.why else None
+    report(where, hits, refuted - found, args.show_misses, identifier=is_identifier, why=why)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python bench/peer_vectors.py                 # build the cases, scan them, print recall
     python bench/peer_vectors.py --show-misses   # and each missed case, by kind
+    python bench/peer_vectors.py --why           # and why each was missed (why_missed)
     python bench/peer_vectors.py --peers         # detect-secrets and CredSweeper on the same files
 
 The data: Betterleaks (the gitleaks successor, MIT licence) writes every detector rule
@@ -561,6 +562,61 @@ def scan_peers(cases: Path = CASES, results: Path = RESULTS) -> dict[str, set[st
     return found
 
 
+def why_missed(cases: Path, missed: list[str]) -> dict[str, str]:
+    """Why policyctl reports nothing in each missed case (a path relative to `cases`):
+    every secret rule's match in the file is judged by the scan's own step
+    (policyctl.detection.detect.judge), context words or not, and the case is labelled
+
+    - `norule`: no secret rule's pattern matches anywhere in the file;
+    - `filter:<name>`: a rule matched and that false-positive filter of
+      policyctl/detection/secret_filters.py rejected the value (the first such rule);
+    - `rejected:<step>`: every match was rejected by another step: `context` (a required
+      context word is missing), `threshold`, `refuted` (its validator), `entropy`,
+      `allowed-value`, `allowed-path`;
+    - `accepted`: a match passed every step, and a later one dropped it (a more specific
+      rule's overlapping value, a test path's demotion, the decoder).
+
+    followed by `rule:step` for each match (the rule ids that matched, in order)."""
+    from policyctl.core.model import Notice
+    from policyctl.detection.detect import DetectOptions, is_test_or_doc_path, judge
+    from policyctl.detection.rules import compile_ruleset, load_rules
+    from policyctl.sources.filesystem import FileItem
+
+    ruleset = compile_ruleset(load_rules())
+    options = DetectOptions()
+    labels: dict[str, str] = {}
+    for rel in missed:
+        path = cases / rel
+        steps: list[tuple[str, str]] = []
+        for chunk in FileItem(str(path), str(path), path.stat().st_size).load():
+            if isinstance(chunk, Notice):
+                steps.append(("(file)", chunk.message))
+                continue
+            demoted = is_test_or_doc_path(chunk.origin.path)
+            matcher = ruleset.matcher_for(chunk.kind)
+            for match in matcher.matches(chunk.data, chunk.line_locations is not None):
+                rule = ruleset.rules[match.rule]
+                if rule.category != "secret":
+                    continue
+                verdict = judge(chunk, match, ruleset, options, demoted)
+                steps.append((rule.id, verdict if isinstance(verdict, str) else "accepted"))
+        said = [step for _, step in steps]
+        filtered = [step for step in said if step.startswith("filter:")]
+        label = (
+            "norule" if not steps
+            else "accepted" if "accepted" in said
+            else filtered[0] if filtered
+            else f"rejected:{said[0]}"
+        )  # fmt: skip
+        pairs = " ".join(f"{rule}:{step}" for rule, step in dict.fromkeys(steps))
+        labels[rel] = f"{label}  {pairs}".rstrip()
+    return labels
+
+
+WHY_HELP = (
+    "show the misses, each with why policyctl missed it: norule, filter:<name>, "
+    "rejected:<step> or accepted (see why_missed)"
+)
 _VALUE = re.compile(r"[A-Za-z0-9+/_=.\-]{16,}")
 
 
@@ -580,11 +636,13 @@ def report(
     refuted: set[str],
     show_misses: bool,
     identifier: Callable[[Case], bool] = lambda case: is_identifier_kind(case.kind),
+    why: Callable[[list[str]], dict[str, str]] | None = None,
 ) -> None:
     """Recall on the scored positives, and false positives on the negatives, per tool.
     `refuted`: positives policyctl reports only below its threshold because the value
     fails a check the provider defines (a GitHub or npm token's CRC32, a private key's
-    DER structure, a JWT's JSON header): shown apart, they are counted as misses."""
+    DER structure, a JWT's JSON header): shown apart, they are counted as misses.
+    `why`: labels each missed case (see why_missed), printed with the misses and counted."""
     tools = list(hits)
     positives = {rel: c for rel, c in where.items() if c.positive}
     negatives = {rel: c for rel, c in where.items() if not c.positive}
@@ -630,12 +688,18 @@ def report(
     missed = [k for k in kinds if not all(r in hits[tools[0]] for r in by_kind[k])]
     print(f"\nkinds with a miss ({tools[0]}): {len(missed)} of {len(kinds)}")
     print(", ".join(missed))
-    if show_misses:
+    if show_misses or why is not None:
+        misses = [rel for rel in sorted(scored) if rel not in hits[tools[0]]]
+        labels = why(misses) if why is not None else {}
         print("\n--- misses ---")
-        for rel, case in sorted(scored.items()):
-            if rel not in hits[tools[0]]:
-                tag = " [refuted]" if rel in refuted else ""
-                print(f"{rel}{tag}: {case.text[:160]!r}")
+        for rel in misses:
+            tag = " [refuted]" if rel in refuted else ""
+            print(f"{rel}{tag}: {scored[rel].text[:160]!r}")
+            if rel in labels:
+                print(f"    why: {labels[rel]}")
+        if labels:
+            counts = Counter(label.split()[0] for label in labels.values())
+            print("\nwhy, counted: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
         print("\n--- false positives on negatives ---")
         for rel, case in sorted(negatives.items()):
             if rel in hits[tools[0]]:
@@ -650,6 +714,7 @@ def main() -> None:
         "--peers", action="store_true", help="also run detect-secrets and CredSweeper"
     )
     parser.add_argument("--all-syntaxes", action="store_true")
+    parser.add_argument("--why", action="store_true", help=WHY_HELP)
     args = parser.parse_args()
     generate = fetch_source()
     cases, skipped = read_cases(generate, args.all_syntaxes)
@@ -665,7 +730,8 @@ def main() -> None:
     hits = {"policyctl": found}
     if args.peers:
         hits.update(scan_peers())
-    report(where, hits, refuted - found, args.show_misses)
+    why = (lambda missed: why_missed(CASES, missed)) if args.why else None
+    report(where, hits, refuted - found, args.show_misses, why=why)
 
 
 if __name__ == "__main__":

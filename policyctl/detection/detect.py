@@ -179,8 +179,8 @@ def _assess_chunk(
     for match in matches:
         if match.end <= chunk.overlap:
             continue  # found in the previous window of this line
-        verdict = assess(chunk, match, ruleset, options, demoted)
-        if verdict is not None:
+        verdict = judge(chunk, match, ruleset, options, demoted)
+        if not isinstance(verdict, str):
             accepted.append(verdict)
     return drop_contained(drop_generic_overlaps(accepted, ruleset)), marked
 
@@ -328,17 +328,23 @@ def _uncontained(verdicts: list[Verdict]) -> list[Verdict]:
     return kept
 
 
-def assess(
+def judge(
     chunk: Chunk, match: Match, ruleset: Ruleset, options: DetectOptions, demoted: bool = False
-) -> Verdict | None:
-    """The verdict on one match, or None when a step rejects it. Context comes before
-    the validator because it is cheaper, and most matches of a rule that needs
-    context words have none. The threshold judges the pattern and its context; a
-    validator then raises the confidence of what it confirms (it never rescues a match
-    below the threshold) or lowers what it refutes, and the threshold applies again."""
+) -> Verdict | str:
+    """The verdict on one match, or the name of the step that rejects it: `refuted`
+    (its validator), `allowed-path`, `allowed-value` (the rule's allow regexes or
+    stopwords), `filter:<name>` (a false-positive filter of secret_filters), `entropy`,
+    `context` (a required context word is missing) or `threshold`. The names are for
+    diagnosis (the benches' --why); the scan only asks whether there is a verdict.
+
+    Context comes before the validator because it is cheaper, and most matches of a
+    rule that needs context words have none. The threshold judges the pattern and its
+    context; a validator then raises the confidence of what it confirms (it never
+    rescues a match below the threshold) or lowers what it refutes, and the threshold
+    applies again."""
     rule = ruleset.rules[match.rule]
     if rule.filters and DECIMAL_FILTER in rule.filters and _in_a_decimal(chunk.data, match):
-        return None  # the decimal_number filter's answer, before any object is made
+        return "filter:" + DECIMAL_FILTER  # its answer, before any object is made
     checks = ruleset.checks[match.rule]
     value = chunk.data[match.value_start : match.value_end].decode("utf-8", "replace")
     validated: bool | None = None
@@ -347,29 +353,31 @@ def assess(
         # card-number candidates in code fail it)
         validated = checks.validator(value)
         if validated is False:
-            return None
+            return "refuted"
     if rule.allow.paths and path_matches(chunk.origin.path, rule.allow.paths):
-        return None
+        return "allowed-path"
     if (checks.allow_regexes or checks.stopwords) and value_allowed(value, checks):
-        return None
-    if rule.filters and rejecting_filter(candidate(chunk, match, value), rule.filters):
-        return None
+        return "allowed-value"
+    if rule.filters:
+        rejected = rejecting_filter(candidate(chunk, match, value), rule.filters)
+        if rejected:
+            return "filter:" + rejected
     entropy = shannon_entropy(value) if rule.entropy is not None else None
     if entropy is not None and rule.entropy is not None and entropy < rule.entropy:
-        return None
+        return "entropy"
     confidence = context_confidence(rule, checks, chunk, match)
     if confidence is None:
-        return None
+        return "context"
     if demoted:
         confidence = max(0.0, confidence - TEST_OR_DOC_LOWER)
     threshold = minimum_confidence(rule, options)
     if confidence < threshold:
-        return None
+        return "threshold"
     if validated is None and checks.validator is not None:
         validated = checks.validator(value)
     confidence = validated_confidence(confidence, validated)
     if confidence < threshold:
-        return None
+        return "refuted" if validated is False else "threshold"
     return new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
 
 
