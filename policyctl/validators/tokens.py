@@ -45,12 +45,13 @@ def _unquoted(line: str) -> str:
 
 def key_body_bytes(value: str) -> bytes | None:
     """The bytes a key block's body decodes to, its wrapping set aside: line breaks and
-    indentation, `\\n` escapes, string-literal quotes, armour headers (`Version: ...`,
+    indentation, `\\n` and `\\r\\n` escapes (a key pasted into JSON from a file with
+    Windows line ends), string-literal quotes, armour headers (`Version: ...`,
     `Proc-Type: ...`) and a PGP checksum line (`=abcd`); None when it is not base64."""
     # A key written as concatenated string literals ("MIIE...\\n" "a0CK...\\n") keeps
     # quotes (and a plus sign outside them) at the ends of its lines; a base64 line may
     # itself begin or end with a plus sign, so only one next to a quote goes.
-    lines = [_unquoted(line) for line in value.replace("\\n", "\n").splitlines()]
+    lines = [_unquoted(line) for line in value.replace("\\r", "").replace("\\n", "\n").splitlines()]
     body = "".join(
         line for line in lines if line and ":" not in line and not line.startswith(("=", "-----"))
     )

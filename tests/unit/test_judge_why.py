@@ -1,0 +1,50 @@
+"""detect.judge names the step that rejects a match, and the vector benches' --why
+(bench/peer_vectors.why_missed) labels each missed case with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.peer_vectors import why_missed
+from policyctl.core.model import Chunk, Location
+from policyctl.detection.detect import DetectOptions, Verdict, judge
+from policyctl.detection.rules import compile_ruleset, load_rules
+from tests import fakes
+
+
+def _verdicts(text: str) -> dict[str, Verdict | str]:
+    ruleset = compile_ruleset(load_rules())
+    chunk = Chunk(data=text.encode(), origin=Location(path="app/settings.env"))
+    matches = ruleset.matcher_for(chunk.kind).matches(chunk.data)
+    return {ruleset.rules[m.rule].id: judge(chunk, m, ruleset, DetectOptions()) for m in matches}
+
+
+def test_judge_gives_a_verdict_or_the_rejecting_step() -> None:
+    key = "m" + "0-" + fakes.pick(fakes.ALNUM, 40, "judge")
+    assert isinstance(_verdicts(f"MEM0_API_KEY={key}\n")["secret.mem0-api-key"], tuple)
+    # the same key with no word naming Mem0 near it: the rule requires one
+    assert _verdicts(f"value {key}\n")["secret.mem0-api-key"] == "context"
+    # a placeholder value, rejected by that named filter
+    held = _verdicts("MEM0_API_KEY=m0-" + "x" * 40 + "\n")
+    assert held["secret.mem0-api-key"] == "filter:placeholder"
+
+
+def test_why_labels_each_missed_case(tmp_path: Path) -> None:
+    key = "m" + "0-" + fakes.pick(fakes.ALNUM, 40, "why")
+    cases = {
+        "pos/a/000.txt": "nothing to see here\n",
+        "pos/b/000.txt": "MEM0_API_KEY=m0-" + "x" * 40 + "\n",
+        "pos/c/000.txt": f"value {key}\n",
+        "pos/d/000.txt": f"MEM0_API_KEY={key}\n",
+    }
+    for rel, text in cases.items():
+        (tmp_path / rel).parent.mkdir(parents=True)
+        (tmp_path / rel).write_text(text)
+    labels = why_missed(tmp_path, list(cases))
+    assert labels["pos/a/000.txt"] == "norule"
+    assert labels["pos/b/000.txt"].startswith("filter:placeholder  ")
+    assert "secret.mem0-api-key:filter:placeholder" in labels["pos/b/000.txt"]
+    assert labels["pos/c/000.txt"] == "rejected:context  secret.mem0-api-key:context"
+    assert labels["pos/d/000.txt"].startswith("accepted  ")
+    # the labels name rules and steps, never the value
+    assert not any(key in label for label in labels.values())
