@@ -186,14 +186,19 @@ def _assess_chunk(
 
 
 def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:
-    """True when a rule reaches the confidence threshold only with a context word.
+    """True when a rule reaches the confidence threshold only with a context word, or
+    requires one (`context: required`).
 
     If none of its words is anywhere in a chunk (text or column names), none of its
     matches there can pass, and checking them one by one is wasted work: a column of
-    dates is not a column of birth dates unless something says so.
+    dates is not a column of birth dates unless something says so, and 32 hex digits
+    are not a Tavus key unless Tavus is named (that rule's pattern alone matches every
+    MD5 digest in a file).
     """
     definition = ruleset.rules[rule]
-    return definition.confidence < minimum_confidence(definition, options)
+    return definition.context.required or definition.confidence < minimum_confidence(
+        definition, options
+    )
 
 
 def named_columns_only(

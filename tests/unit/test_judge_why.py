@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bench.peer_vectors import why_missed
 from policyctl.core.model import Chunk, Location
-from policyctl.detection.detect import DetectOptions, Verdict, judge
+from policyctl.detection.detect import DetectOptions, Verdict, assess_chunk, judge, needs_context
 from policyctl.detection.rules import compile_ruleset, load_rules
 from tests import fakes
 
@@ -48,3 +48,20 @@ def test_why_labels_each_missed_case(tmp_path: Path) -> None:
     assert labels["pos/d/000.txt"].startswith("accepted  ")
     # the labels name rules and steps, never the value
     assert not any(key in label for label in labels.values())
+
+
+def test_a_rule_that_requires_its_context_word_is_not_tried_where_the_word_is_absent() -> None:
+    """Tavus's pattern alone is 32 hex digits (any MD5 digest): where no word names Tavus,
+    the engine does not hand its matches to judge, which would reject each of them."""
+    ruleset = compile_ruleset(load_rules())
+    index = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+    options = DetectOptions()
+    assert needs_context(ruleset, index["secret.tavus-api-key"], options)
+    assert not needs_context(ruleset, index["secret.generic-assignment"], options)
+    digest = fakes.pick("0123456789abcdef", 32, "md5")
+    chunk = Chunk(data=f'etag = "{digest}"\n'.encode(), origin=Location(path="app/cache.py"))
+    assert assess_chunk(chunk, ruleset, options) == []
+    named = Chunk(data=f'TAVUS_API_KEY="{digest}"\n'.encode(), origin=Location(path="a.env"))
+    assert [ruleset.rules[v.match.rule].id for v in assess_chunk(named, ruleset, options)] == [
+        "secret.tavus-api-key"
+    ]
