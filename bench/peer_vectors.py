@@ -564,10 +564,12 @@ def scan_peers(cases: Path = CASES, results: Path = RESULTS) -> dict[str, set[st
 
 def why_missed(cases: Path, missed: list[str]) -> dict[str, str]:
     """Why policyctl reports nothing in each missed case (a path relative to `cases`):
-    every secret rule's match in the file is judged by the scan's own step
-    (policyctl.detection.detect.judge), context words or not, and the case is labelled
+    the matches the scan tries in the file (policyctl.detection.detect.tried_matches: a
+    rule whose required context word is nowhere in the file is not tried) are judged by
+    the scan's own steps (detect.judge), and the case is labelled
 
-    - `norule`: no secret rule's pattern matches anywhere in the file;
+    - `norule`: no secret rule is tried: no pattern matches, or only those of rules whose
+      context words are absent;
     - `filter:<name>`: a rule matched and that false-positive filter of
       policyctl/detection/secret_filters.py rejected the value (the first such rule);
     - `rejected:<step>`: every match was rejected by another step: `context` (a required
@@ -578,7 +580,7 @@ def why_missed(cases: Path, missed: list[str]) -> dict[str, str]:
 
     followed by `rule:step` for each match (the rule ids that matched, in order)."""
     from policyctl.core.model import Notice
-    from policyctl.detection.detect import DetectOptions, is_test_or_doc_path, judge
+    from policyctl.detection.detect import DetectOptions, is_test_or_doc_path, judge, tried_matches
     from policyctl.detection.rules import compile_ruleset, load_rules
     from policyctl.sources.filesystem import FileItem
 
@@ -593,8 +595,7 @@ def why_missed(cases: Path, missed: list[str]) -> dict[str, str]:
                 steps.append(("(file)", chunk.message))
                 continue
             demoted = is_test_or_doc_path(chunk.origin.path)
-            matcher = ruleset.matcher_for(chunk.kind)
-            for match in matcher.matches(chunk.data, chunk.line_locations is not None):
+            for match in tried_matches(chunk, ruleset, options)[0]:
                 rule = ruleset.rules[match.rule]
                 if rule.category != "secret":
                     continue

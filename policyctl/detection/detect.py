@@ -149,8 +149,27 @@ def _assess_chunk(
     chunk: Chunk, ruleset: Ruleset, options: DetectOptions
 ) -> tuple[list[Verdict], list[tuple[int, int]] | None]:
     """assess_chunk, and the hits of decode.MARKS when the matcher found them."""
-    within_lines = chunk.line_locations is not None
     accepted: list[Verdict] = []
+    matches, marked = tried_matches(chunk, ruleset, options)
+    if not matches:
+        return accepted, marked  # (nine files of code in ten: nothing more to do)
+    demoted = is_test_or_doc_path(chunk.origin.path)
+    for match in matches:
+        if match.end <= chunk.overlap:
+            continue  # found in the previous window of this line
+        verdict = judge(chunk, match, ruleset, options, demoted)
+        if not isinstance(verdict, str):
+            accepted.append(verdict)
+    return drop_contained(drop_generic_overlaps(accepted, ruleset)), marked
+
+
+def tried_matches(
+    chunk: Chunk, ruleset: Ruleset, options: DetectOptions
+) -> tuple[list[Match], list[tuple[int, int]] | None]:
+    """The matches of `chunk` that the scan judges, and the hits of decode.MARKS: a rule
+    that cannot pass in this chunk (see needs_context) is not tried. In a chunk of cells
+    or records (one per line) no match may cross a line."""
+    within_lines = chunk.line_locations is not None
     present: list[set[int]] = []  # the context words in the chunk, found on first need
     in_cells: list[set[int]] = []  # and those in its cells alone (not its column names)
 
@@ -172,17 +191,7 @@ def _assess_chunk(
         return named_columns_only(chunk, pattern, not of_rule[rule].isdisjoint(in_cells[0]))
 
     matcher = ruleset.matcher_for(chunk.kind)
-    matches, marked = matcher.marked_matches(chunk.data, within_lines, could_pass)
-    if not matches:
-        return accepted, marked  # (nine files of code in ten: nothing more to do)
-    demoted = is_test_or_doc_path(chunk.origin.path)
-    for match in matches:
-        if match.end <= chunk.overlap:
-            continue  # found in the previous window of this line
-        verdict = judge(chunk, match, ruleset, options, demoted)
-        if not isinstance(verdict, str):
-            accepted.append(verdict)
-    return drop_contained(drop_generic_overlaps(accepted, ruleset)), marked
+    return matcher.marked_matches(chunk.data, within_lines, could_pass)
 
 
 def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:

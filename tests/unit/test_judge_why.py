@@ -34,7 +34,10 @@ def test_why_labels_each_missed_case(tmp_path: Path) -> None:
     cases = {
         "pos/a/000.txt": "nothing to see here\n",
         "pos/b/000.txt": "MEM0_API_KEY=m0-" + "x" * 40 + "\n",
-        "pos/c/000.txt": f"value {key}\n",
+        # Mem0 named in the file, but further from the key than the rule's window
+        "pos/c/000.txt": f"value {key}\n" + "#" * 200 + "\n# mem0 client\n",
+        # and nowhere: the rule, which requires the word, is not tried at all
+        "pos/e/000.txt": f"value {key}\n",
         "pos/d/000.txt": f"MEM0_API_KEY={key}\n",
     }
     for rel, text in cases.items():
@@ -46,6 +49,7 @@ def test_why_labels_each_missed_case(tmp_path: Path) -> None:
     assert "secret.mem0-api-key:filter:placeholder" in labels["pos/b/000.txt"]
     assert labels["pos/c/000.txt"] == "rejected:context  secret.mem0-api-key:context"
     assert labels["pos/d/000.txt"].startswith("accepted  ")
+    assert labels["pos/e/000.txt"] == "norule"
     # the labels name rules and steps, never the value
     assert not any(key in label for label in labels.values())
 
