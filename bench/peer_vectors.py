@@ -578,8 +578,11 @@ def why_missed(cases: Path, missed: list[str]) -> dict[str, str]:
     - `accepted`: a match passed every step, and a later one dropped it (a more specific
       rule's overlapping value, a test path's demotion, the decoder).
 
-    followed by `rule:step` for each match (the rule ids that matched, in order)."""
-    from policyctl.core.model import Notice
+    followed by `rule:step` for each match (the rule ids that matched, in order; a match
+    inside a base64 or URL-encoded blob is `rule(base64):step`) and the notices the file
+    gave (`[skipped: binary file]`)."""
+    from policyctl.core.model import Chunk, Notice
+    from policyctl.detection import decode
     from policyctl.detection.detect import DetectOptions, is_test_or_doc_path, judge, tried_matches
     from policyctl.detection.rules import compile_ruleset, load_rules
     from policyctl.sources.filesystem import FileItem
@@ -590,17 +593,23 @@ def why_missed(cases: Path, missed: list[str]) -> dict[str, str]:
     for rel in missed:
         path = cases / rel
         steps: list[tuple[str, str]] = []
+        notices: list[str] = []
         for chunk in FileItem(str(path), str(path), path.stat().st_size).load():
             if isinstance(chunk, Notice):
-                steps.append(("(file)", chunk.message))
+                notices.append(chunk.message)
                 continue
             demoted = is_test_or_doc_path(chunk.origin.path)
-            for match in tried_matches(chunk, ruleset, options)[0]:
-                rule = ruleset.rules[match.rule]
-                if rule.category != "secret":
-                    continue
-                verdict = judge(chunk, match, ruleset, options, demoted)
-                steps.append((rule.id, verdict if isinstance(verdict, str) else "accepted"))
+            pieces = [(chunk, "")] + [
+                (Chunk(data=blob.decoded, origin=chunk.origin, kind=chunk.kind), blob.encoding)
+                for blob in decode.encoded_blobs(chunk.data)
+            ]
+            for piece, layer in pieces:
+                for match in tried_matches(piece, ruleset, options)[0]:
+                    rule = ruleset.rules[match.rule]
+                    if rule.category == "secret":
+                        verdict = judge(piece, match, ruleset, options, demoted)
+                        step = verdict if isinstance(verdict, str) else "accepted"
+                        steps.append((f"{rule.id}({layer})" if layer else rule.id, step))
         said = [step for _, step in steps]
         filtered = [step for step in said if step.startswith("filter:")]
         label = (
@@ -610,7 +619,7 @@ def why_missed(cases: Path, missed: list[str]) -> dict[str, str]:
             else f"rejected:{said[0]}"
         )  # fmt: skip
         pairs = " ".join(f"{rule}:{step}" for rule, step in dict.fromkeys(steps))
-        labels[rel] = f"{label}  {pairs}".rstrip()
+        labels[rel] = " ".join([f"{label} ", pairs, *(f"[{n}]" for n in notices)]).rstrip()
     return labels
 
 

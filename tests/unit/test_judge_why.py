@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from bench.peer_vectors import why_missed
@@ -38,6 +39,10 @@ def test_why_labels_each_missed_case(tmp_path: Path) -> None:
         "pos/c/000.txt": f"value {key}\n" + "#" * 200 + "\n# mem0 client\n",
         # and nowhere: the rule, which requires the word, is not tried at all
         "pos/e/000.txt": f"value {key}\n",
+        # inside a base64 value of a Kubernetes Secret, which the scan decodes
+        "pos/f/000.yaml": "kind: Secret\ndata:\n  env: "
+        + base64.b64encode(("MEM0_API_KEY=m0-" + "x" * 40 + "\n").encode()).decode()
+        + "\n",
         "pos/d/000.txt": f"MEM0_API_KEY={key}\n",
     }
     for rel, text in cases.items():
@@ -50,6 +55,7 @@ def test_why_labels_each_missed_case(tmp_path: Path) -> None:
     assert labels["pos/c/000.txt"] == "rejected:context  secret.mem0-api-key:context"
     assert labels["pos/d/000.txt"].startswith("accepted  ")
     assert labels["pos/e/000.txt"] == "norule"
+    assert "secret.mem0-api-key(base64):filter:placeholder" in labels["pos/f/000.yaml"]
     # the labels name rules and steps, never the value
     assert not any(key in label for label in labels.values())
 
