@@ -161,6 +161,8 @@ def test_widened_rules_take_the_documented_variants(
             "mixpanel.txt": f"Mixpanel Secret Token\n{mixpanel}\n",
             "ping.env": f"pingone client_secret = {pingone}\n",
             "old.pem": pem,
+            # a PsExec password is what an administrator typed, words included
+            "reboot.bat": "psexec \\\\10.4.1.9 -u Administrator -p quill" + "moth shutdown -r\n",
         },
     )
     result = policyctl_in_process("scan", tmp_path, "--format", "json")
@@ -175,6 +177,7 @@ def test_widened_rules_take_the_documented_variants(
         "mixpanel.txt": "secret.mixpanel-api-secret",
         "ping.env": "secret.ping-identity-credential",
         "old.pem": "secret.private-key-pem-encrypted-legacy",
+        "reboot.bat": "secret.psexec-password",
     }
     assert_no_secret_in([result.out, result.err], [pagerduty, password, stytch, sumo, mixpanel])
 
