@@ -161,6 +161,7 @@ def test_widened_rules_take_the_documented_variants(
             "mixpanel.txt": f"Mixpanel Secret Token\n{mixpanel}\n",
             "ping.env": f"pingone client_secret = {pingone}\n",
             "old.pem": pem,
+            "bot.txt": "telegram token is 3628091811:" + fakes.pick(fakes.URLSAFE, 35, "tg") + "\n",
             # a PsExec password is what an administrator typed, words included
             "reboot.bat": "psexec \\\\10.4.1.9 -u Administrator -p quill" + "moth shutdown -r\n",
         },
@@ -177,6 +178,7 @@ def test_widened_rules_take_the_documented_variants(
         "mixpanel.txt": "secret.mixpanel-api-secret",
         "ping.env": "secret.ping-identity-credential",
         "old.pem": "secret.private-key-pem-encrypted-legacy",
+        "bot.txt": "secret.telegram-bot-token-named",
         "reboot.bat": "secret.psexec-password",
     }
     assert_no_secret_in([result.out, result.err], [pagerduty, password, stytch, sumo, mixpanel])
