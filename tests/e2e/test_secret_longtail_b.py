@@ -143,6 +143,7 @@ def test_widened_rules_take_the_documented_variants(
     stytch = "secret" + "-test-" + fakes.pick(fakes.URLSAFE, 31, "stytch") + "="
     sumo = fakes.pick(fakes.ALNUM, 64, "sumo")
     mixpanel = fakes.pick(HEX, 32, "mixpanel")
+    word = "quill" + "moth"
     pingone = fakes.pick(fakes.ALNUM, 18, "ping1") + ".~" + fakes.pick(fakes.ALNUM, 20, "ping2")
     iv = fakes.pick("0123456789ABCDEFabcdef", 32, "iv")
     body = "\n".join(fakes.pick(fakes.BASE64, 64, f"pem{n}") for n in range(8))
@@ -163,7 +164,7 @@ def test_widened_rules_take_the_documented_variants(
             "old.pem": pem,
             "bot.txt": "telegram token is 3628091811:" + fakes.pick(fakes.URLSAFE, 35, "tg") + "\n",
             # a PsExec password is what an administrator typed, words included
-            "reboot.bat": "psexec \\\\10.4.1.9 -u Administrator -p quill" + "moth shutdown -r\n",
+            "reboot.bat": f"psexec \\\\10.4.1.9 -u Administrator -p {word} shutdown -r\n",
         },
     )
     result = policyctl_in_process("scan", tmp_path, "--format", "json")
