@@ -39,8 +39,9 @@ PUSHBULLET = "o." + fakes.pick(fakes.ALNUM, 32, "pushbullet")
 STATSIG = "secret" + "-" + fakes.pick(fakes.ALNUM, 43, "statsig")
 SPARKPOST = fakes.pick(HEX, 40, "sparkpost")
 STATUSPAGE = fakes.pick(HEX, 32, "statuspage")
+RETELL = "key" + "_" + fakes.pick(HEX, 28, "retell")
 PLANTED = [NASA, NUGET, PACKAGIST, ODBC, TERRAFORM, CISCO, LIVE, SLK, TABLEAU, TINK, TWITTER]
-PLANTED += [VOYAGE, ZOHO, LABELLED, PUSHBULLET, STATSIG, SPARKPOST, STATUSPAGE]
+PLANTED += [VOYAGE, ZOHO, LABELLED, PUSHBULLET, STATSIG, SPARKPOST, STATUSPAGE, RETELL]
 
 TINK_KEYSET = (
     '{"primaryKeyId": 7, "key": [{"keyData": {"typeUrl": '
@@ -74,6 +75,7 @@ def test_new_provider_formats_are_found_through_the_installed_command(
             "ml/embed.py": f'vo = voyageai.Client(api_key="{VOYAGE}")\n',
             "notes/zoho.txt": f"Client Secret = {ZOHO}\n",
             "notes/dashboard.txt": f"API Secret\n{LABELLED}\n",
+            "voice/agent.py": f'client = Retell(api_key="{RETELL}")\n',
         },
     )
     result = run_policyctl("scan", tmp_path, "--format", "json")
@@ -95,6 +97,7 @@ def test_new_provider_formats_are_found_through_the_installed_command(
         "ml/embed.py": "secret.voyage-api-key-bare",
         "notes/zoho.txt": "secret.hex-secret-under-secret-label",
         "notes/dashboard.txt": "secret.credential-label-above-value",
+        "voice/agent.py": "secret.retell-api-key-bare",
     }
     assert_no_secret_in([result.out, result.err], PLANTED)
 
@@ -197,6 +200,7 @@ def test_look_alikes_are_not_reported(tmp_path: Path, policyctl_in_process: RunP
             "gap.txt": f"API Secret\n\n{LABELLED}\n",
             "short.env": f"SCALE_KEY={LIVE[:-1]}\n",
             "olive.txt": f"tag = olive_{LIVE[5:]}\n",
+            "cache.py": f"entry = cache_{RETELL}\n",
             "client.js": 'statsig.initialize("client-' + fakes.pick(fakes.ALNUM, 43) + '");\n',
         },
     )
