@@ -61,7 +61,7 @@ def test_third_pass_formats_are_found_through_the_installed_command(
     found = {f["location"]["path"]: f["rule_id"] for f in findings}
     assert len(found) == len(findings)  # one finding per file
     assert found == {
-        "server/server.cfg": "secret.cfx-server-license-key",
+        "server/server.cfg": "secret.cfxre-license-key",
         "cards/.env": "secret.highnote-secret-key",
         "scripts/send.sh": "secret.curl-user-api-key",
         "memory/client.http": "secret.mem0-api-key-header",

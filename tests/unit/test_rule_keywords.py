@@ -26,6 +26,7 @@ KNOWN = {
     "secret.net-use-password",
     "secret.net-use-password-after-user",
     "secret.okta-ssws-header",
+    "secret.php-mysql-connect-password",
     # the provider's name as keyword without the name in the pattern: found on Hyperscan
     # alone (a token of this shape anywhere), on `re` only where the name is in the file
     "secret.mailgun-private-key",
