@@ -429,6 +429,9 @@ def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
         path=chunk.origin.path,
         above=data[above_start:line_start].decode("utf-8", "replace"),
         block_above=data[block_start:line_start].decode("utf-8", "replace"),
+        field=None
+        if chunk.line_locations is None
+        else chunk.line_locations.field_at(chunk.line_span(match.value_start)[0]),
     )
 
 

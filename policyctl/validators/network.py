@@ -89,6 +89,49 @@ def ip_internal(value: str) -> bool:
     return any(v4 in network for network in _INTERNAL_V4)
 
 
+_DOCUMENTATION = tuple(
+    ipaddress.ip_network(n)
+    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20")
+)
+
+
+def ip_address_alone(value: str) -> bool:
+    """An IP address the public-address rules leave (a private or shared network, a
+    link-local or unique-local one, a block the IETF reserves written out whole, such as
+    684D:1111:222:3333:4444:5555:6:77) that is still a device's address: not loopback,
+    unspecified, multicast, broadcast or a documentation range (RFC 5737, 3849, 9637),
+    and written as an address (dotted quad without leading zeros, or at least two
+    colons)."""
+    if ":" in value:
+        if value.count(":") < 2 or ipv6_public(value):
+            return False
+        try:
+            v6 = ipaddress.IPv6Address(value)
+        except ValueError:
+            return False
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = v6
+        groups = [g for g in value.split(":") if g]
+        if v6.ipv4_mapped is not None or len(groups) < 2 or len("".join(groups)) < 4:
+            return False
+        if not any(c.isdigit() for c in value):
+            return False  # dead::beef, a word in hex
+    else:
+        parts = value.split(".")
+        if len(parts) != 4 or any(len(p) > 1 and p.startswith("0") for p in parts):
+            return False
+        if ipv4_public(value):
+            return False
+        try:
+            address = ipaddress.IPv4Address(value)
+        except ValueError:
+            return False
+        if int(address) >> 24 == 0 or address == ipaddress.IPv4Address("255.255.255.255"):
+            return False
+    if address.is_loopback or address.is_unspecified or address.is_multicast:
+        return False
+    return not any(address in network for network in _DOCUMENTATION)
+
+
 _RESERVED_HOSTS = re.compile(
     r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost|local)$", re.IGNORECASE
 )
@@ -113,6 +156,7 @@ def web_address(value: str) -> bool:
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "ip_internal": ip_internal,
+    "ip_address_alone": ip_address_alone,
     "web_address": web_address,
     "ipv4_public": ipv4_public,
     "ipv6_public": ipv6_public,
