@@ -434,9 +434,17 @@ def is_under_a_software_key(c: Candidate) -> bool:
     (`"apiVersion":"2019-11-01"`, `"documentation":"<p>Starting January 26, 2023 ...`,
     `"deprecatedSince":"12th June 2026"`): a service description or a changelog read as
     a log. Only the key whose string holds the value counts, so `"dob":"..."` after a
-    `"description"` on the same line is still judged."""
+    `"description"` on the same line is still judged; past the few hundred characters
+    the filters see, a string with HTML markup in it counts as documentation."""
     key = _OPEN_STRING_KEY.search(c.before)
-    return key is not None and _SOFTWARE_KEY.search(key.group(1)) is not None
+    if key is not None:
+        return _SOFTWARE_KEY.search(key.group(1)) is not None
+    # deep in a long string whose key is out of sight: documentation when the string
+    # holds markup (`<p>`, `<code>`) and no quote has closed it
+    return '"' not in c.before.replace('\\"', "") and _MARKUP_TAG.search(c.before) is not None
+
+
+_MARKUP_TAG = re.compile(r"</?(?:p|code|i|b|a|note|important|ul|li|br|div|span)\b[^<>]*>")
 
 
 HEX_CHARS = frozenset("0123456789abcdefABCDEF")

@@ -173,7 +173,6 @@ ALONE: dict[str, str] = {
 NEEDS_CONTEXT: dict[str, tuple[str, str]] = {
     "pii.in-aadhaar-digits": (j("234123", "412346"), "aadhaar"),
     "pii.kr-rrn-digits": (j("9710139", "019902"), "rrn"),
-    "pii.ip-address-internal": (j("192.168", ".1.23"), "client ip"),
     "pii.au-abn-digits": (j("530040", "85616"), "abn"),
     "pii.kr-business-registration-number-digits": (j("10181", "00001"), "brn"),
 }
