@@ -6,6 +6,10 @@ value or a table cell, where a context word or the column name decides. Dates th
 versions and documentation in a service description read as a log are not dates of
 anyone's.
 
+The digits of an identifier with a strong check (a random number passes one in 40
+or fewer: an ABN, a Korean RRN, a PESEL, a Steuer-ID, a Belgian national number, an
+Aadhaar number) count the line alone as their context word (`context: alone: true`).
+
 Values are written in pieces so that no file here holds one whole."""
 
 from __future__ import annotations
@@ -53,6 +57,13 @@ ALONE = [
     ("Jan-2020", "pii.date-time-alone"),
     (j("1st of January ", "2020"), "pii.date-time"),
     (j("01-Jan-", "2020"), "pii.date-time"),
+    # digits alone whose check a random number passes once in 40 or fewer
+    (j("518247", "53556"), "pii.au-abn-digits"),
+    (j("900101", "1234568"), "pii.kr-rrn-digits"),
+    (j("440514", "01359"), "pii.pl-pesel"),
+    (j("659299", "70489"), "pii.de-tax-id"),
+    (j("850730", "03328"), "pii.be-national-number"),
+    (j("499118", "665246"), "pii.in-aadhaar-digits"),
     # public IPv6 addresses on consecutive lines: each one, not every other one
     (j("2a00:1450:4001:", "81c::200e"), "pii.ipv6-address"),
     (j("2a00:1450:4001:", "81c::200f"), "pii.ipv6-address"),
@@ -75,6 +86,7 @@ def test_each_value_alone_on_its_line_is_reported_by_its_rule(
         "ran for 13:45 minutes",
         j("build 5/12/", "20 passed"),
         j("2020-12-05 ", "10:30:00 INFO job started"),
+        j("batch 440514", "01359 done"),
     ],
 )
 def test_the_same_shapes_inside_a_line_of_words_are_not(
@@ -93,6 +105,8 @@ def test_the_same_shapes_inside_a_line_of_words_are_not(
         j("31/06/", "20"),
         "Foo 2020",
         j("01481 ", "25678"),  # a national format only of regions not tried alone
+        j("440514", "01358"),  # the check digit one off
+        j("17334123", "45678"),  # a time in milliseconds
     ],
 )
 def test_look_alikes_alone_on_a_line_are_not_reported(
@@ -104,7 +118,12 @@ def test_look_alikes_alone_on_a_line_are_not_reported(
 def test_a_json_records_value_is_judged_by_its_key_not_as_a_line(
     policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
-    record = {"upstream": j("10.0", ".3.4"), "at": "13:45", "line": j("030 123", "4567")}
+    record = {
+        "upstream": j("10.0", ".3.4"),
+        "at": "13:45",
+        "line": j("030 123", "4567"),
+        "batch": j("440514", "01359"),
+    }
     assert scan(policyctl_in_process, tmp_path, json.dumps(record) + "\n") == []
     record = {"client_ip": j("10.0", ".3.4")}
     found = scan(policyctl_in_process, tmp_path, json.dumps(record) + "\n")
