@@ -60,7 +60,7 @@ PATTERN_TYPES: dict[str, tuple[str, ...]] = {
     # Presidio entity type: the policyctl rules that report such a value
     "CREDIT_CARD": ("pii.payment-card-number",),
     "DATE_TIME": ("pii.date-time", "pii.date-time-alone", "pii.date-of-birth"),
-    "DOMAIN_NAME": ("pii.url", "pii.url-personal-parameters"),
+    "DOMAIN_NAME": ("pii.url", "pii.url-personal-parameters", "pii.domain-name-alone"),
     "EMAIL_ADDRESS": ("pii.email-address",),
     "IBAN_CODE": ("pii.iban",),
     "IP_ADDRESS": (
@@ -160,7 +160,7 @@ PRESIDIO_ENTITY_RULES: dict[str, tuple[str, ...]] = {
     "UK_PASSPORT": ("pii.uk-passport-number",),
     "UK_POSTCODE": ("pii.uk-postcode",),
     "UK_VEHICLE_REGISTRATION": ("pii.uk-vehicle-registration",),
-    "URL": ("pii.url", "pii.url-personal-parameters"),
+    "URL": ("pii.url", "pii.url-personal-parameters", "pii.domain-name-alone"),
     "US_BANK_NUMBER": ("pii.us-bank-account-number",),
     "US_DRIVER_LICENSE": ("pii.us-drivers-license",),
     "US_HEALTH_INSURANCE_MEMBER_ID": ("pii.health-plan-beneficiary-number",),

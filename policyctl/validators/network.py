@@ -180,7 +180,32 @@ def web_address(value: str) -> bool:
     return len(labels) >= 2 and all(labels) and labels[-1].isalpha() and len(labels[-1]) >= 2
 
 
+DOMAIN_ALONE_TLDS = frozenset(
+    (
+        *("com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "co"),
+        *("ai", "app", "dev", "me", "tv", "eu", "uk", "de", "fr", "it", "es", "nl"),
+        *("be", "ch", "at", "se", "no", "dk", "fi", "ie", "pt", "gr", "cz", "hu", "ro"),
+        *("ru", "ua", "cn", "jp", "kr", "in", "br", "ca", "au", "nz", "za", "mx", "ar"),
+        *("cl", "us", "il", "tr", "sg", "hk", "tw"),
+    )
+)
+"""Top-level domains for a bare domain name alone on a line: the generic ones and the
+most common country codes, leaving out those that are also file name extensions
+(`.py`, `.md`, `.sh`, `.rs`, `.pl`, `.so`): `setup.py` alone on a line is a file."""
+
+
+def domain_name_alone(value: str) -> bool:
+    """A bare domain name (microsoft.com, news.bbc.co.uk) with a top-level domain of
+    DOMAIN_ALONE_TLDS, not one reserved for examples and tests (web_address); with
+    `www.` it is pii.url's."""
+    labels = value.lower().rstrip(".").split(".")
+    if len(labels) < 2 or labels[-1] not in DOMAIN_ALONE_TLDS or labels[0] == "www":
+        return False
+    return web_address(value) and not all(label.isdigit() for label in labels[:-1])
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "domain_name_alone": domain_name_alone,
     "ip_internal": ip_internal,
     "ip_address_alone": ip_address_alone,
     "web_address": web_address,

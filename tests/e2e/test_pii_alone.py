@@ -1,14 +1,15 @@
 """A value that is all there is on a line of a log is a record of it: private and
-reserved IP addresses, phone numbers in national format and the shorter forms of dates
-and times are reported there (pii.ip-address-alone, pii.phone-number-national-alone,
-pii.date-time-alone), and not inside a line of other words, nor as a JSON record's
-value or a table cell, where a context word or the column name decides. Dates that are
-versions and documentation in a service description read as a log are not dates of
-anyone's.
+reserved IP addresses, phone numbers in national format, bare domain names and the
+shorter forms of dates and times are reported there (pii.ip-address-alone,
+pii.phone-number-national-alone, pii.domain-name-alone, pii.date-time-alone), and not
+inside a line of other words, nor as a JSON record's value or a table cell, where a
+context word or the column name decides. Dates that are versions and documentation in
+a service description read as a log are not dates of anyone's.
 
-The digits of an identifier with a strong check (a random number passes one in 40
-or fewer: an ABN, a Korean RRN, a PESEL, a Steuer-ID, a Belgian national number, an
-Aadhaar number) count the line alone as their context word (`context: alone: true`).
+The digits of an identifier with a strong check count the line alone as their context
+word (`context: alone: true`): an ABN, a Korean RRN, a PESEL, a Steuer-ID, a Belgian
+national number (a random number passes one in 40 or fewer), and twelve digits with
+Aadhaar's Verhoeff check (one in ten, at a length few other numbers have).
 
 Values are written in pieces so that no file here holds one whole."""
 
@@ -57,7 +58,9 @@ ALONE = [
     ("Jan-2020", "pii.date-time-alone"),
     (j("1st of January ", "2020"), "pii.date-time"),
     (j("01-Jan-", "2020"), "pii.date-time"),
-    # digits alone whose check a random number passes once in 40 or fewer
+    (j("microsoft", ".com"), "pii.domain-name-alone"),
+    (j("www.microsoft", ".com"), "pii.url"),
+    # digits alone with a strong check
     (j("518247", "53556"), "pii.au-abn-digits"),
     (j("900101", "1234568"), "pii.kr-rrn-digits"),
     (j("440514", "01359"), "pii.pl-pesel"),
@@ -87,6 +90,7 @@ def test_each_value_alone_on_its_line_is_reported_by_its_rule(
         j("build 5/12/", "20 passed"),
         j("2020-12-05 ", "10:30:00 INFO job started"),
         j("batch 440514", "01359 done"),
+        j("resolved microsoft", ".com in 3 ms"),
     ],
 )
 def test_the_same_shapes_inside_a_line_of_words_are_not(
@@ -107,6 +111,7 @@ def test_the_same_shapes_inside_a_line_of_words_are_not(
         j("01481 ", "25678"),  # a national format only of regions not tried alone
         j("440514", "01358"),  # the check digit one off
         j("17334123", "45678"),  # a time in milliseconds
+        "setup.py",
     ],
 )
 def test_look_alikes_alone_on_a_line_are_not_reported(

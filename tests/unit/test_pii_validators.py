@@ -217,6 +217,7 @@ VALID: dict[str, list[str]] = {
         "Jan-2020",
         "1st of May",
     ],
+    "domain_name_alone": [j("microsoft", ".com"), j("news.bbc", ".co.uk")],
     "phone_number_national_alone": [
         j("030 123", "4567"),
         j("09-762-", "5400"),
@@ -402,6 +403,13 @@ INVALID: dict[str, list[str]] = {
         j("10.0.0", ".1:99999"),
     ],
     "date_or_time_alone": ["24:00", j("31/06/", "20"), j("13/", "2020"), "Foo 2020", "June 32"],
+    "domain_name_alone": [
+        "setup.py",
+        "README.md",
+        j("example", ".com"),
+        j("www.microsoft", ".com"),
+        "10.0.0.1",
+    ],
     "phone_number_national_alone": [
         j("(415) 867", "-5309"),
         j("0917 123", " 4567"),
