@@ -100,16 +100,17 @@ _DECORATED_V6 = re.compile(r"\[([0-9A-Fa-f:]+)\](?::(\d{1,5}))?|([0-9A-Fa-f:]+)(
 
 
 def ip_address_alone(value: str) -> bool:
-    """ip_address, for an address as a log line writes it: with a port (`10.0.0.1:8080`,
-    `[fd00::1]:443`: an IPv6 address with a port is in brackets, RFC 3986, so a ninth
-    group is not a port) or a prefix length (`10.0.0.0/8`, `fd00::/8`)."""
+    """_device_address, for an address as a log line writes it: with a port
+    (`10.0.0.1:8080`, `[fd00::1]:443`: an IPv6 address with a port is in brackets, RFC
+    3986, so a ninth group is not a port) or a prefix length (`10.0.0.0/8`,
+    `fd12:3456::/48`)."""
     if found := _DECORATED_V4.fullmatch(value):
         port, prefix = found[2], found[3]
         if (port is not None and not 0 < int(port) < 65536) or (
             prefix is not None and int(prefix) > 32
         ):
             return False
-        return ip_address(found[1])
+        return _device_address(found[1])
     if found := _DECORATED_V6.fullmatch(value):
         address = found[1] or found[3]
         port, prefix = found[2], found[4]
@@ -117,11 +118,11 @@ def ip_address_alone(value: str) -> bool:
             prefix is not None and int(prefix) > 128
         ):
             return False
-        return ip_address(address)
+        return _device_address(address)
     return False
 
 
-def ip_address(value: str) -> bool:
+def _device_address(value: str) -> bool:
     """An IP address the public-address rules leave (a private or shared network, a
     link-local or unique-local one, a block the IETF reserves written out whole, such as
     684D:1111:222:3333:4444:5555:6:77) that is still a device's address: not loopback,
