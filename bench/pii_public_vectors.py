@@ -97,11 +97,18 @@ TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "us_itin": (("pii.us-itin",), "itin"),
     "us_rtn": (("pii.us-aba-routing-number",), "routing number"),
     "us_ssn": (("pii.us-ssn", "pii.us-ssn-digits"), "ssn"),
+    # read with issue 17's fourth pass: the Spanish NIF (DNI and NIE; a company's CIF
+    # is not personal data and no rule reports it) and two VAT numbers Presidio has a
+    # recognizer for (DE_VAT_ID, IT_VAT_CODE)
+    "es_nif": (("pii.es-dni", "pii.es-nie"), "nif"),
+    "de_vat": (("pii.de-vat-id", "pii.eu-vat-id"), "ust-idnr"),
+    "it_iva": (("pii.eu-vat-id",), "partita iva"),
 }
 GROUPS = {
     "the first 17 types": 17,
     "the 11 types added with issue 17": 11,
     "the 22 other types python-stdnum knows": 22,
+    "the 3 types read with issue 17's fourth pass": 3,
 }
 """The python-stdnum types in the order of TYPES, by when they joined the benchmark."""
 NOT_PERSONAL = {"bic"}
@@ -114,7 +121,21 @@ PHONE_RULES = (
     "pii.phone-number-national",
     "pii.phone-number-mobile-national",
     "pii.phone-number-digits",
+    "pii.phone-number-national-alone",
 )
+
+IP_RULES = (
+    "pii.ipv4-address",
+    "pii.ipv6-address",
+    "pii.ip-address-internal",
+    "pii.ip-address-alone",
+)
+CRYPTO = CACHE / "crypto-vectors"
+CRYPTO_PACKAGES = {"base58": "2.1.1", "bech32": "1.2.0"}
+"""Bitcoin's address encoders as their authors publish them on PyPI (pure Python, read
+from the sdists, not installed): base58check (BIP 13 P2PKH and P2SH) and bech32 (BIP
+173 segwit v0). Neither ships address test vectors, so the addresses are their
+encodings of fixed hashes; the invalid ones have one character changed."""
 
 _BLOCK = re.compile(r"numbers = '''\n(.*?)'''\n(?:>>> )?(.*?)\n", re.S)
 _VALID_CHECK = re.compile(r"if x and not \w+\.(?:is_valid|validate)\(x")
@@ -268,6 +289,115 @@ def phone_vectors() -> dict[str, tuple[list[str], list[str]]]:
     return found
 
 
+def ip_vectors() -> dict[str, tuple[list[str], list[str]]]:
+    """Addresses as Python's `ipaddress` writes them (the RFC 5952 text form for IPv6:
+    compressed, lower case; and exploded), alone and with a port or a prefix length,
+    from a fixed pseudo-random draw over every range `ipaddress` does not call loopback,
+    unspecified, multicast or reserved for documentation; and strings `ipaddress`
+    refuses, in the same shapes, as the invalid ones."""
+    import ipaddress
+    import random
+
+    documentation = [
+        ipaddress.ip_network(n)
+        for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+    ]
+
+    def usable(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        special = address.is_loopback or address.is_unspecified or address.is_multicast
+        reserved = address.version == 4 and (address.is_reserved or int(address) >> 24 == 0)
+        return not (special or reserved or any(address in n for n in documentation))
+
+    draw = random.Random(5952)
+    v4: list[ipaddress.IPv4Address] = []
+    while len(v4) < 120:
+        address = ipaddress.IPv4Address(draw.getrandbits(32))
+        if usable(address):
+            v4.append(address)
+    v4 += [ipaddress.IPv4Address(n) + draw.getrandbits(8) + 1 for n in ("10.0.0.0", "192.168.1.0")]
+    v6: list[ipaddress.IPv6Address] = []
+    prefixes = [0x2000 << 112, 0xFD00 << 112, 0xFE80 << 112]
+    while len(v6) < 120:
+        groups = [draw.getrandbits(16) if draw.random() < 0.6 else 0 for _ in range(8)]
+        number = sum(g << (16 * (7 - i)) for i, g in enumerate(groups))
+        prefix = prefixes[len(v6) % 3]
+        number = (
+            prefix | (number & ((1 << 112) - 1))
+            if prefix != 0x2000 << 112
+            else ((1 << 125) | (number & ((1 << 125) - 1)))
+        )
+        address6 = ipaddress.IPv6Address(number)
+        if usable(address6):
+            v6.append(address6)
+    port = [str(draw.randint(1, 65535)) for _ in range(240)]
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    bad4 = [f"{draw.randint(256, 999)}.{a.packed[1]}.{a.packed[2]}.{a.packed[3]}" for a in v4]
+    found["ipv4 (ipaddress)"] = (
+        [str(a) for a in v4]
+        + [f"{a}:{p}" for a, p in zip(v4, port, strict=False)]
+        + [f"{a}/{draw.randint(8, 32)}" for a in v4],
+        bad4,
+    )
+    bad6 = [a.exploded + ":1" for a in v6] + [a.compressed.replace(":", "::", 2) for a in v6]
+    found["ipv6 (ipaddress)"] = (
+        list(dict.fromkeys([a.compressed for a in v6] + [a.exploded for a in v6]))
+        + [f"[{a.compressed}]:{p}" for a, p in zip(v6, port, strict=False)]
+        + [f"{a.compressed}/{draw.randint(16, 128)}" for a in v6],
+        [b for b in bad6 if not _ip_parses(b)],
+    )
+    return found
+
+
+def _ip_parses(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def crypto_vectors() -> dict[str, tuple[list[str], list[str]]]:
+    """Bitcoin addresses made by the base58 and bech32 packages (see CRYPTO_PACKAGES):
+    P2PKH and P2SH (base58check, version bytes 0 and 5) and segwit v0 (bech32, `bc`,
+    20- and 32-byte programs) of fixed SHA-256 hashes; each with one character changed
+    (and the checksum then wrong) as the invalid ones."""
+    import hashlib
+    import importlib
+
+    for name, version in CRYPTO_PACKAGES.items():
+        folder = CRYPTO / f"{name}-{version}"
+        if not folder.is_dir():
+            CRYPTO.mkdir(parents=True, exist_ok=True)
+            download = [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
+            command = [*download, "--no-binary", ":all:", "-d", str(CRYPTO), f"{name}=={version}"]
+            subprocess.run(command, check=True)
+            with tarfile.open(CRYPTO / f"{name}-{version}.tar.gz") as tar:
+                tar.extractall(CRYPTO, filter="data")
+        sys.path.insert(0, str(folder))
+    base58 = importlib.import_module("base58")
+    bech32 = importlib.import_module("bech32")
+    valid: list[str] = []
+    for n in range(60):
+        digest = hashlib.sha256(f"policyctl bench {n}".encode()).digest()
+        valid.append(base58.b58encode_check(bytes([0]) + digest[:20]).decode())
+        valid.append(base58.b58encode_check(bytes([5]) + digest[:20]).decode())
+        valid.append(bech32.encode("bc", 0, digest[:20]))
+        valid.append(bech32.encode("bc", 0, digest))
+    invalid = []
+    for n, address in enumerate(valid):
+        at = len(address) - 1 - n % 6
+        alphabet = (
+            "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+            if address.startswith("bc1")
+            else ("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
+        )
+        other = alphabet[(alphabet.index(address[at]) + 1 + n % 5) % len(alphabet)]
+        invalid.append(address[:at] + other + address[at + 1 :])
+    return {"bitcoin (base58, bech32)": (valid, invalid)}
+
+
 def measure(
     name: str, rules: tuple[str, ...], column: str, valid: list[str], invalid: list[str]
 ) -> list[int]:
@@ -329,6 +459,14 @@ def main() -> None:
     for name, (valid, invalid) in phone_vectors().items():
         if not wanted or name in wanted:
             phone_counts[name] = measure(name, PHONE_RULES, "phone", valid, invalid)
+    extra_counts: dict[str, list[int]] = {}
+    for rules, column, found in (
+        (IP_RULES, "ip address", ip_vectors()),
+        (("pii.bitcoin-address",), "bitcoin address", crypto_vectors()),
+    ):
+        for name, (valid, invalid) in found.items():
+            if not wanted or name in wanted:
+                extra_counts[name] = measure(name, rules, column, valid, invalid)
     first = 0
     for label, size in GROUPS.items():
         summary(f"python-stdnum, {label}", add(stdnum_counts[first : first + size]))
@@ -340,8 +478,9 @@ def main() -> None:
     with_country_code = [c for n, c in phone_counts.items() if n != "phone national"]
     summary("phonenumbers, E.164 and international", add(with_country_code))
     summary("phonenumbers, all three formats", add(list(phone_counts.values())))
-    summary("everything", add([everything, *phone_counts.values()]))
-    misses_alone({**dict(zip(TYPES, stdnum_counts, strict=True)), **phone_counts})
+    summary("ipaddress and the bitcoin encoders", add(list(extra_counts.values())))
+    summary("everything", add([everything, *phone_counts.values(), *extra_counts.values()]))
+    misses_alone({**dict(zip(TYPES, stdnum_counts, strict=True)), **phone_counts, **extra_counts})
 
 
 def misses_alone(counts: dict[str, list[int]]) -> None:

@@ -39,6 +39,9 @@ class Context:
     negative_words: tuple[str, ...] = ()
     window: int = 80
     required: bool = False
+    alone: bool = False
+    """The value alone on a line of text (nothing else on it but spaces) counts as a
+    context word: a log line that is only an identifier is a record of it."""
 
 
 @dataclass(frozen=True)

@@ -177,13 +177,14 @@ def tried_matches(
         if not needs_context(ruleset, rule, options):
             return True
         pattern = ruleset.checks[rule].context_pattern
+        alone = ruleset.rules[rule].context.alone and chunk.line_locations is None
         if pattern is None:
-            return False
+            return on_short_lines(chunk.data) if alone else False
         words, of_rule = ruleset.context_words()
         if not present:
             present.append(words.present(chunk_words(chunk)))
         if of_rule[rule].isdisjoint(present[0]):
-            return False
+            return on_short_lines(chunk.data) if alone else False
         if chunk.line_locations is None:
             return True  # (named_columns_only has nothing to say)
         if not in_cells:
@@ -208,6 +209,33 @@ def needs_context(ruleset: Ruleset, rule: int, options: DetectOptions) -> bool:
     return definition.context.required or definition.confidence < minimum_confidence(
         definition, options
     )
+
+
+ALONE_LINE_MAX = 64
+"""The longest line (in bytes) on which a hit may be a value alone (Context.alone)."""
+
+
+def on_short_lines(data: bytes) -> HitFilter:
+    """For a rule whose value alone on its line is evidence (Context.alone), in a chunk
+    with none of its words: a filter passing only the hits that end on a short line,
+    where the value may be all there is; context_confidence decides."""
+
+    def on_a_short_line(end: int) -> bool:
+        start = data.rfind(b"\n", 0, end) + 1
+        stop = data.find(b"\n", end)
+        return (len(data) if stop < 0 else stop) - start <= ALONE_LINE_MAX
+
+    return on_a_short_line
+
+
+def alone_on_its_line(chunk: Chunk, match: Match) -> bool:
+    """Whether the value is all there is on its line of text (spaces aside); a table
+    cell or a JSON record's value is not a line of text (its name decides)."""
+    index, start, end = chunk.line_span(match.value_start)
+    if chunk.line_locations is not None and chunk.line_locations.field_at(index) is not None:
+        return False
+    data = chunk.data
+    return not data[start : match.value_start].strip() and not data[match.value_end : end].strip()
 
 
 def named_columns_only(
@@ -451,6 +479,9 @@ def candidate(chunk: Chunk, match: Match, value: str) -> Candidate:
         path=chunk.origin.path,
         above=data[above_start:line_start].decode("utf-8", "replace"),
         block_above=data[block_start:line_start].decode("utf-8", "replace"),
+        field=None
+        if chunk.line_locations is None
+        else chunk.line_locations.field_at(chunk.line_span(match.value_start)[0]),
     )
 
 
@@ -605,7 +636,8 @@ def context_confidence(rule: Rule, checks: RuleChecks, chunk: Chunk, match: Matc
     if positive is None and negative is None:
         return None if rule.context.required else confidence
     around = surroundings(chunk, match, rule.context.window)
-    if positive is not None and _has_word_near(positive, around):
+    near = positive is not None and _has_word_near(positive, around)
+    if near or (rule.context.alone and alone_on_its_line(chunk, match)):
         confidence = min(1.0, confidence + CONTEXT_RAISE)
     elif rule.context.required:
         return None

@@ -217,6 +217,7 @@ def _rule_from(entry: dict[str, Any], source: str) -> Rule:
             negative_words=tuple(context.get("negative_words", ())),
             window=context.get("window", Context.window),
             required=context.get("required", False),
+            alone=context.get("alone", False),
         ),
         allow=Allow(
             regexes=tuple(allow.get("regexes", ())),

@@ -36,6 +36,9 @@ class Candidate:
     block_above: str = ""
     """More lines before the value's line (up to 30, 2 KB): where a documentation code
     block that holds the value opened (see is_documentation_example)."""
+    field: str | None = None
+    """The column name or key path when the value's line is a table cell or a JSON
+    record's value (None on a line of text)."""
 
 
 PLACEHOLDER_WORDS = (
@@ -395,6 +398,53 @@ def is_in_web_address(c: Candidate) -> bool:
     edges = list(_URL_TOKEN_EDGE.finditer(c.before))
     token = c.before[edges[-1].end() :] if edges else c.before
     return "://" in token or token[:4].lower() == "www."
+
+
+def is_value_of_a_field(c: Candidate) -> bool:
+    """A table cell or a JSON record's value (`"upstream": "10.0.3.4"`, a `time`
+    column). Rules about a value alone on its line mean a line of text: a field is
+    judged by its name, through the rule that has context words."""
+    return c.field is not None
+
+
+_NAME_OR_PATH_BEFORE = re.compile(r"(?:[A-Za-z0-9][\-_]|/)$")
+_NAME_OR_PATH_AFTER = re.compile(r"^(?:[\-_][A-Za-z0-9]|/)")
+
+
+def is_part_of_a_name_or_path(c: Candidate) -> bool:
+    """A date that is a segment of a path (`/2017-01-11/object/facets`, an API's version
+    in its request path) or joined to a name (`accessanalyzer-2019-11-01`,
+    `Policy-Min-TLS-1-2-2019-07`): a version or a release, not a day in a person's life."""
+    return (
+        _NAME_OR_PATH_BEFORE.search(c.before) is not None
+        or _NAME_OR_PATH_AFTER.search(c.after) is not None
+    )
+
+
+_OPEN_STRING_KEY = re.compile(r'"([A-Za-z_][\w.\-]*)"\s*:\s*"(?:[^"\\]|\\.)*$')
+_SOFTWARE_KEY = re.compile(
+    r"version|documentation|^docs?$|doc_?string|description|deprecat|release|changelog|"
+    r"^summary$|^help$|^since$",
+    re.IGNORECASE,
+)
+
+
+def is_under_a_software_key(c: Candidate) -> bool:
+    """A value in the string of a key about the document or the software itself
+    (`"apiVersion":"2019-11-01"`, `"documentation":"<p>Starting January 26, 2023 ...`,
+    `"deprecatedSince":"12th June 2026"`): a service description or a changelog read as
+    a log. Only the key whose string holds the value counts, so `"dob":"..."` after a
+    `"description"` on the same line is still judged; past the few hundred characters
+    the filters see, a string with HTML markup in it counts as documentation."""
+    key = _OPEN_STRING_KEY.search(c.before)
+    if key is not None:
+        return _SOFTWARE_KEY.search(key.group(1)) is not None
+    # deep in a long string whose key is out of sight: documentation when the string
+    # holds markup (`<p>`, `<code>`) and no quote has closed it
+    return '"' not in c.before.replace('\\"', "") and _MARKUP_TAG.search(c.before) is not None
+
+
+_MARKUP_TAG = re.compile(r"</?(?:p|code|i|b|a|note|important|ul|li|br|div|span)\b[^<>]*>")
 
 
 HEX_CHARS = frozenset("0123456789abcdefABCDEF")
@@ -920,6 +970,9 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "url_without_credentials": is_url_without_credentials,
     "reference_link": is_reference_link,
     "in_web_address": is_in_web_address,
+    "value_of_a_field": is_value_of_a_field,
+    "part_of_a_name_or_path": is_part_of_a_name_or_path,
+    "under_a_software_key": is_under_a_software_key,
     "low_entropy": is_low_entropy,
     "plain_word": is_plain_word,
     "non_secret_key": is_non_secret_key,

@@ -89,6 +89,76 @@ def ip_internal(value: str) -> bool:
     return any(v4 in network for network in _INTERNAL_V4)
 
 
+_DOCUMENTATION = tuple(
+    ipaddress.ip_network(n)
+    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20")
+)
+
+
+_DECORATED_V4 = re.compile(r"([\d.]+)(?::(\d{1,5})|/(\d{1,2}))?")
+_DECORATED_V6 = re.compile(r"\[([0-9A-Fa-f:]+)\](?::(\d{1,5}))?|([0-9A-Fa-f:]+)(?:/(\d{1,3}))?")
+
+
+def ip_address_alone(value: str) -> bool:
+    """_device_address, for an address as a log line writes it: with a port
+    (`10.0.0.1:8080`, `[fd00::1]:443`: an IPv6 address with a port is in brackets, RFC
+    3986, so a ninth group is not a port) or a prefix length (`10.0.0.0/8`,
+    `fd12:3456::/48`)."""
+    if found := _DECORATED_V4.fullmatch(value):
+        port, prefix = found[2], found[3]
+        if (port is not None and not 0 < int(port) < 65536) or (
+            prefix is not None and int(prefix) > 32
+        ):
+            return False
+        return _device_address(found[1])
+    if found := _DECORATED_V6.fullmatch(value):
+        address = found[1] or found[3]
+        port, prefix = found[2], found[4]
+        if (port is not None and not 0 < int(port) < 65536) or (
+            prefix is not None and int(prefix) > 128
+        ):
+            return False
+        return _device_address(address)
+    return False
+
+
+def _device_address(value: str) -> bool:
+    """An IP address the public-address rules leave (a private or shared network, a
+    link-local or unique-local one, a block the IETF reserves written out whole, such as
+    684D:1111:222:3333:4444:5555:6:77) that is still a device's address: not loopback,
+    unspecified, multicast, broadcast or a documentation range (RFC 5737, 3849, 9637),
+    and written as an address (dotted quad without leading zeros, or at least two
+    colons)."""
+    if ":" in value:
+        if value.count(":") < 2 or ipv6_public(value):
+            return False
+        try:
+            v6 = ipaddress.IPv6Address(value)
+        except ValueError:
+            return False
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = v6
+        groups = [g for g in value.split(":") if g]
+        if v6.ipv4_mapped is not None or len(groups) < 2 or len("".join(groups)) < 4:
+            return False
+        if not any(c.isdigit() for c in value):
+            return False  # dead::beef, a word in hex
+    else:
+        parts = value.split(".")
+        if len(parts) != 4 or any(len(p) > 1 and p.startswith("0") for p in parts):
+            return False
+        if ipv4_public(value):
+            return False
+        try:
+            address = ipaddress.IPv4Address(value)
+        except ValueError:
+            return False
+        if int(address) >> 24 == 0 or address == ipaddress.IPv4Address("255.255.255.255"):
+            return False
+    if address.is_loopback or address.is_unspecified or address.is_multicast:
+        return False
+    return not any(address in network for network in _DOCUMENTATION)
+
+
 _RESERVED_HOSTS = re.compile(
     r"(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost|local)$", re.IGNORECASE
 )
@@ -111,8 +181,34 @@ def web_address(value: str) -> bool:
     return len(labels) >= 2 and all(labels) and labels[-1].isalpha() and len(labels[-1]) >= 2
 
 
+DOMAIN_ALONE_TLDS = frozenset(
+    (
+        *("com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "co"),
+        *("ai", "app", "dev", "me", "tv", "eu", "uk", "de", "fr", "it", "es", "nl"),
+        *("be", "ch", "at", "se", "no", "dk", "fi", "ie", "pt", "gr", "cz", "hu", "ro"),
+        *("ru", "ua", "cn", "jp", "kr", "in", "br", "ca", "au", "nz", "za", "mx", "ar"),
+        *("cl", "us", "il", "tr", "sg", "hk", "tw"),
+    )
+)
+"""Top-level domains for a bare domain name alone on a line: the generic ones and the
+most common country codes, leaving out those that are also file name extensions
+(`.py`, `.md`, `.sh`, `.rs`, `.pl`, `.so`): `setup.py` alone on a line is a file."""
+
+
+def domain_name_alone(value: str) -> bool:
+    """A bare domain name (microsoft.com, news.bbc.co.uk) with a top-level domain of
+    DOMAIN_ALONE_TLDS, not one reserved for examples and tests (web_address); with
+    `www.` it is pii.url's."""
+    labels = value.lower().rstrip(".").split(".")
+    if len(labels) < 2 or labels[-1] not in DOMAIN_ALONE_TLDS or labels[0] == "www":
+        return False
+    return web_address(value) and not all(label.isdigit() for label in labels[:-1])
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "domain_name_alone": domain_name_alone,
     "ip_internal": ip_internal,
+    "ip_address_alone": ip_address_alone,
     "web_address": web_address,
     "ipv4_public": ipv4_public,
     "ipv6_public": ipv6_public,

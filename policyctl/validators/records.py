@@ -26,7 +26,9 @@ _MONTHS = {
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
 _WORDS = re.compile(
-    r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+|([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+)(\d{4})"
+    r"(?:(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|-)([A-Za-z]+)\.?(?:,?\s+|-)"
+    r"|([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+)(\d{4})",
+    re.IGNORECASE,
 )
 
 
@@ -74,6 +76,53 @@ def date_or_time(value: str) -> bool:
     if found := _CLOCK_TIME.fullmatch(value.strip()):
         return 1 <= int(found[1]) <= 12 and int(found[2]) < 60 and int(found[3] or 0) < 60
     return bool(date_candidates(value))
+
+
+_TIME_24H = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,6})?)?")
+_TIMESTAMP = re.compile(
+    r"(.+?)(?:[T ]|,? )(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?)(?:Z|[+\-]\d{2}:?\d{2})?"
+)
+_SHORT_YEAR = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{4})|([A-Za-z]+)\.?(?:[ \-,]+\d{4}|-\d{2})")
+_DAY_MONTH = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?(?: of)?[ \-]([A-Za-z]+)\.?|([A-Za-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?"
+)
+
+
+def _time_of_day(text: str) -> bool:
+    found = _TIME_24H.fullmatch(text)
+    if found is None:
+        return False
+    return int(found[1]) < 24 and int(found[2]) < 60 and int(found[3] or 0) < 60
+
+
+def date_or_time_alone(value: str) -> bool:
+    """A date or time in one of the shorter forms that stand for one only when nothing
+    else is on the line: a time on the 24-hour clock (13:45, 13:45:30), a date with its
+    time (2020-12-05 10:30:00), a two-digit year (5/12/20), a month and year (12/2020,
+    Jan-2020, Jan-20, March 2020), a day and month (01-Jan, 1st of May, May 1). The day and
+    month must exist (31 June does not); the forms date_or_time takes are its."""
+    text = value.strip()
+    if _time_of_day(text):
+        return True
+    if found := _TIMESTAMP.fullmatch(text):
+        return bool(date_candidates(found[1])) and _time_of_day(found[2])
+    if found := _SHORT_YEAR.fullmatch(text):
+        first, _sep, second, year = found.groups()
+        full = 2000 + int(year) if int(year) < 50 else 1900 + int(year)
+        return _exists(full, int(second), int(first)) is not None or (
+            _exists(full, int(first), int(second)) is not None
+        )
+    if found := _MONTH_YEAR.fullmatch(text):
+        month_number, month_name = found[1], found[3]
+        if month_number is not None:
+            return 1 <= int(month_number) <= 12
+        return month_name.lower() in _MONTHS
+    if found := _DAY_MONTH.fullmatch(text):
+        day = int(found[1] or found[4])
+        month = _MONTHS.get((found[2] or found[3]).lower())
+        return month is not None and _exists(2000, month, day) is not None
+    return False
 
 
 _VIN_VALUES = {
@@ -160,6 +209,7 @@ def passport_mrz(value: str) -> bool:
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "date_or_time": date_or_time,
+    "date_or_time_alone": date_or_time_alone,
     "date_of_birth": date_of_birth,
     "vin": vin,
     "geo_coordinates": geo_coordinates,

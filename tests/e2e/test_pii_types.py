@@ -173,7 +173,6 @@ ALONE: dict[str, str] = {
 NEEDS_CONTEXT: dict[str, tuple[str, str]] = {
     "pii.in-aadhaar-digits": (j("234123", "412346"), "aadhaar"),
     "pii.kr-rrn-digits": (j("9710139", "019902"), "rrn"),
-    "pii.ip-address-internal": (j("192.168", ".1.23"), "client ip"),
     "pii.au-abn-digits": (j("530040", "85616"), "abn"),
     "pii.kr-business-registration-number-digits": (j("10181", "00001"), "brn"),
 }
@@ -191,7 +190,9 @@ def test_a_weak_shape_needs_its_context_word(
     rule: str, policyctl_in_process: RunPolicyctl, tmp_path: Path
 ) -> None:
     value, word = NEEDS_CONTEXT[rule]
-    assert scan_rules(policyctl_in_process, tmp_path, value + "\n") == []
+    # inside a line of other words (alone on its line, see tests/e2e/test_pii_alone.py,
+    # the digits of a strong check are a record of it)
+    assert scan_rules(policyctl_in_process, tmp_path, f"batch {value} done\n") == []
     assert scan_rules(policyctl_in_process, tmp_path, f"{word} {value}\n") == [rule]
 
 

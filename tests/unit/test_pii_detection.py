@@ -43,6 +43,23 @@ def test_a_bare_number_needs_its_context_word(ruleset: Ruleset) -> None:
     assert "pii.us-ssn-digits" in found(ruleset, f"ssn {pii.ssn_digits()}")
 
 
+def test_a_strong_checks_digits_alone_on_a_line_count_it_as_context(ruleset: Ruleset) -> None:
+    pesel = "440514" + "01359"
+    assert found(ruleset, f"{pesel}\n")["pii.pl-pesel"] >= 0.5
+    assert found(ruleset, f"  {pesel}  \r\nnext line\n")["pii.pl-pesel"] >= 0.5
+    assert "pii.pl-pesel" not in found(ruleset, f"batch {pesel}\n")
+    # on a long line a hit is not even confirmed (detect.on_short_lines)
+    assert "pii.pl-pesel" not in found(ruleset, f"{pesel}{' ' * 80}x\n")
+
+
+def test_a_short_line_filter_passes_only_hits_on_short_lines() -> None:
+    from policyctl.detection.detect import ALONE_LINE_MAX, on_short_lines
+
+    data = b"12345\n" + b"x" * (ALONE_LINE_MAX + 1) + b"\n"
+    passes = on_short_lines(data)
+    assert passes(5) and not passes(10)
+
+
 def test_the_global_minimum_confidence_filters_weak_matches(ruleset: Ruleset) -> None:
     assert "pii.us-ssn-digits" in found(ruleset, f"ref {pii.ssn_digits()}", min_confidence=0.4)
     assert "pii.email-address" not in found(ruleset, pii.email(), min_confidence=0.95)

@@ -563,3 +563,65 @@ def test_a_value_inside_a_web_address_is_part_of_it() -> None:
     assert is_in_web_address(Candidate(value="2020-05-31", before=f'"uri":"{_SITE}/doc/'))
     assert is_in_web_address(Candidate(value="2020-05-31", before="www.acme.org/"))
     assert not is_in_web_address(Candidate(value="2020-05-31", before=f"{_SITE}/ on "))
+
+
+# Dates that are versions and documentation, values alone on a line of text
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('"requestUri":"/', "/object/facets"),  # an API's version in its request path
+        ('"uid":"accessanalyzer-', '"'),  # joined to a name
+        ('"Policy-Min-TLS-1-2-', '",'),
+        ("release ", "-rc1"),
+    ],
+)
+def test_a_date_in_a_path_or_joined_to_a_name_is_part_of_it(before: str, after: str) -> None:
+    from policyctl.detection.secret_filters import is_part_of_a_name_or_path
+
+    assert is_part_of_a_name_or_path(Candidate(value="2019-11-01", before=before, after=after))
+
+
+@pytest.mark.parametrize(("before", "after"), [("visited on ", " with Dr Lee"), ('"dob":"', '"')])
+def test_a_date_in_words_or_a_field_is_not_part_of_a_name(before: str, after: str) -> None:
+    from policyctl.detection.secret_filters import is_part_of_a_name_or_path
+
+    assert not is_part_of_a_name_or_path(Candidate(value="2019-11-01", before=before, after=after))
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        '"apiVersion":"',
+        '"documentation":"<p>Starting ',
+        '"deprecatedSince":"',
+        '{"description": "released on ',
+        "deep in a long string, <p>End of support notice: on ",  # the key out of sight
+    ],
+)
+def test_a_date_under_a_version_or_documentation_key_is_the_softwares(before: str) -> None:
+    from policyctl.detection.secret_filters import is_under_a_software_key
+
+    assert is_under_a_software_key(Candidate(value="May 20, 2026", before=before))
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        '{"description":"visit","seen":"',  # the key whose string holds it is `seen`
+        '{"user":"a","note":"seen on ',
+        "appointment on ",
+    ],
+)
+def test_a_date_under_another_key_is_judged(before: str) -> None:
+    from policyctl.detection.secret_filters import is_under_a_software_key
+
+    assert not is_under_a_software_key(Candidate(value="May 20, 2026", before=before))
+
+
+def test_a_value_of_a_field_is_not_a_line_of_text() -> None:
+    from policyctl.detection.secret_filters import is_value_of_a_field
+
+    assert is_value_of_a_field(Candidate(value="10.0.0.1", field="$.upstream"))
+    assert not is_value_of_a_field(Candidate(value="10.0.0.1"))
