@@ -12,7 +12,8 @@ cumulative passes over the same folder, page cache warm, medians of `--runs`:
 - walk: the items of the folder (listing, stat, the kind of each file);
 - read: walk + each item loaded (open, read, binary sniff) minus the walk;
 - hyperscan: walk + read + the matcher's database scan of every chunk with a callback
-  that only counts, minus walk + read (the floor no Python change can go under);
+  that does nothing, minus walk + read (the floor no Python change can go under; of a
+  gated matcher, its main database: the gated ones are scanned in detection);
 - detection: the whole `scan_batch` of every batch (as `--jobs 1` runs it) minus
   walk + read + hyperscan: what Python does per file and per candidate;
 - report: the findings assessed and the JSON report rendered (run_scan_request's
@@ -32,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from measure import median, policyctl_command, run_measured, warm_page_cache
 from throughput import corpus_root
@@ -67,66 +69,16 @@ def main() -> None:
     root = corpus_root(args.corpus, args.subset_mb, False)
     warm_page_cache(root)
 
-    from policyctl.app.scan import choose_source, run_scan_request
     from policyctl.core.config import resolve_settings
-    from policyctl.detection.detect import DetectOptions
-    from policyctl.detection.rules import compile_ruleset, load_rules
-    from policyctl.detection.scan import _batches, scan_batch
 
     settings = resolve_settings({"jobs": 1, "audit_log": ""}, [str(root)])
     from policyctl.app.scan import ScanRequest
 
     request = ScanRequest(targets=(str(root),), settings=settings)
-    options = DetectOptions()
     phases: dict[str, list[float]] = {}
-
-    def note(name: str, seconds: float) -> None:
-        phases.setdefault(name, []).append(seconds)
-
     for _ in range(args.runs):
-        note("start-up (imports)", startup_seconds())
-        rules_s = timed(lambda: compile_ruleset(load_rules()))
-        ruleset = compile_ruleset(load_rules())
-        note("rules", rules_s)
-        note("database", timed(lambda: ruleset.matcher_for("code")))
-        source = choose_source(request, 1)
-        walk = timed(lambda: list(source.items()))
-        items = list(source.items())
-
-        def read() -> None:
-            for item in items:
-                if hasattr(item, "load"):
-                    for _piece in item.load():
-                        pass
-
-        def read_and_match() -> None:
-            for item in items:
-                if hasattr(item, "load"):
-                    for piece in item.load():
-                        data = getattr(piece, "data", None)
-                        if data is not None:
-                            matcher = ruleset.matcher_for(piece.kind)
-                            database = getattr(matcher, "database", None)
-                            if database is not None:
-                                database.scan(data, match_event_handler=_count, scratch=matcher.scratch)
-
-        read_s = timed(read)
-        match_s = timed(read_and_match)
-
-        def detection() -> None:
-            for batch in _batches(iter(items)):
-                scan_batch(batch, ruleset, options)
-
-        detect_s = timed(detection)
-        note("walk", walk)
-        note("read", read_s)
-        note("hyperscan", match_s - read_s)
-        note("detection (Python per file and candidate)", detect_s - match_s)
-        outcome = run_scan_request(
-            ScanRequest(targets=(str(root),), settings=settings), stages=None
-        )
-        stages = outcome.stages or {}
-        note("assess + report (wall)", stages.get("assess", 0.0) + stages.get("report", 0.0))
+        for name, seconds in one_run(request).items():
+            phases.setdefault(name, []).append(seconds)
     print(f"{root}: one process, CPU seconds, median of {args.runs}")
     total = 0.0
     for name, values in phases.items():
@@ -158,6 +110,51 @@ def main() -> None:
             by_jobs[jobs].append(result.cpu_seconds)
     for jobs, values in by_jobs.items():
         print(f"  policyctl scan --jobs {jobs}: {median(values):.2f} CPU-s (process tree)")
+
+
+def one_run(request: Any) -> dict[str, float]:
+    """The phases of one scan of `request`'s folder, CPU seconds (see the module doc)."""
+    from policyctl.app.scan import choose_source, run_scan_request
+    from policyctl.detection.detect import DetectOptions
+    from policyctl.detection.rules import compile_ruleset, load_rules
+    from policyctl.detection.scan import _batches, scan_batch
+
+    phases = {"start-up (imports)": startup_seconds()}
+    phases["rules"] = timed(lambda: compile_ruleset(load_rules()))
+    ruleset = compile_ruleset(load_rules())
+    phases["database"] = timed(lambda: ruleset.matcher_for("repo"))
+    source = choose_source(request, 1)
+    walk = timed(lambda: list(source.items()))
+    items = list(source.items())
+
+    def read(match: bool) -> None:
+        for item in items:
+            for piece in item.load() if hasattr(item, "load") else ():
+                data = getattr(piece, "data", None)
+                if not match or data is None:
+                    continue
+                matcher = ruleset.matcher_for(piece.kind)
+                matcher = getattr(matcher, "main", matcher)  # a GatedMatcher's
+                database = getattr(matcher, "database", None)
+                if database is not None:
+                    database.scan(data, match_event_handler=_count, scratch=matcher.scratch)
+
+    read_s = timed(lambda: read(False))
+    match_s = timed(lambda: read(True))
+    options = DetectOptions()
+
+    def detection() -> None:
+        for batch in _batches(iter(items)):
+            scan_batch(batch, ruleset, options)
+
+    detect_s = timed(detection)
+    phases["walk"] = walk
+    phases["read"] = read_s
+    phases["hyperscan"] = match_s - read_s
+    phases["detection (Python per file and candidate)"] = detect_s - match_s
+    stages = run_scan_request(request).stages or {}
+    phases["assess + report (wall)"] = stages.get("assess", 0.0) + stages.get("report", 0.0)
+    return phases
 
 
 def _count(*_: object) -> None:
