@@ -92,6 +92,10 @@ class AdaptiveMatcher(Matcher):
     ) -> tuple[list[Match], list[tuple[int, int]] | None]:
         return self._matcher(data, within_lines).marked_matches(data, within_lines, accept)
 
+    def prepare(self) -> None:
+        if self.compiled is None:
+            self.compiled = self._compile()
+
     def _matcher(self, data: bytes, within_lines: bool) -> Matcher:
         matcher = self.compiled
         if matcher is None:
