@@ -181,8 +181,10 @@ def _gated(
         return build(indices, marks)
     words, owner = gate_marks(groups)
     main = build(always, [*marks, *words])
+    if main is None:
+        return None
     parts = [build(list(gate.rules), ()) for gate in groups]
-    if main is None or any(part is None for part in parts):
+    if any(part is None for part in parts):
         return None
     gated = sorted(i for gate in groups for i in gate.rules)
     return GatedMatcher(
