@@ -53,7 +53,7 @@ def split_gates(indices: Sequence[int], gates: Gates) -> tuple[list[int], list[G
     always: list[int] = []
     for index in indices:
         words = gates.get(index)
-        if words is None or any(len(word) < SHORTEST_WORD for word in words):
+        if not words or any(len(word) < SHORTEST_WORD for word in words):
             always.append(index)
         else:
             by_words.setdefault(words, []).append(index)
@@ -124,7 +124,7 @@ class GatedMatcher(Matcher):
         accept: Callable[[int], bool | HitFilter] | None = None,
     ) -> tuple[list[Match], list[tuple[int, int]] | None]:
         found, marked = self.main.marked_matches(data, within_lines, accept)
-        assert marked is not None  # (the main database always has the gates' marks)
+        marked = marked or []  # (the main database has the gates' words as marks)
         own = self.own_marks
         opened: set[int] = set()
         if marked and marked[-1][0] >= own:  # (sorted by mark: the gates' come last)
