@@ -1,4 +1,5 @@
-"""Worker processes for scan and redact: how many, and one bounded pool that both use.
+"""Worker processes for scan and redact: how many, and the bounded pools they use
+(redact's map_bounded; scan's map_shared, where this process works too).
 
 Work is handed to the pool as it is produced (files to scan, batches of records to
 redact), never all at once: at most `jobs * per_job` tasks are in flight, so memory
@@ -11,6 +12,7 @@ none running.
 from __future__ import annotations
 
 import concurrent.futures as futures
+import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -52,6 +54,10 @@ def map_bounded(
     try:
         for task in tasks:
             if pool is None:
+                # What this process holds now (rules, databases, modules) stays out of
+                # the collector's reach: a worker's collections would otherwise write to
+                # every object's header and copy each page it shares with this process.
+                gc.freeze()
                 pool = futures.ProcessPoolExecutor(
                     jobs, initializer=_start_worker, initargs=(initializer, initargs)
                 )
@@ -72,8 +78,58 @@ def map_bounded(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+            gc.unfreeze()
 
 
 def _start_worker(initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
     die_with_parent()
     initializer(*initargs)
+
+
+def map_shared(
+    work: Callable[[Task], Result],
+    here: Callable[[Task], Result],
+    tasks: Iterable[Task],
+    jobs: int,
+    *,
+    initializer: Callable[..., None],
+    initargs: tuple[object, ...],
+    per_job: int,
+) -> Iterator[Result]:
+    """`work(task)` for every task, as they finish, in `jobs - 1` worker processes and
+    this one: a task goes to a worker while fewer than `(jobs - 1) * per_job` are in
+    flight, else this process does it itself (`here(task)`, the same work without the
+    trip). On two cores that is one worker instead of two, whose tasks and results
+    this process would otherwise pickle while it waits: less CPU for the same work
+    (issue 18). With `jobs` 1, everything is done here."""
+    workers = jobs - 1
+    limit = workers * per_job
+    pool: futures.ProcessPoolExecutor | None = None
+    pending: dict[futures.Future[Result], Task] = {}
+    try:
+        for task in tasks:
+            if pending:
+                done = [future for future in pending if future.done()]
+                for future in done:
+                    del pending[future]
+                    yield future.result()
+            if len(pending) >= limit:
+                yield here(task)
+                continue
+            if pool is None:
+                gc.freeze()  # (see map_bounded)
+                pool = futures.ProcessPoolExecutor(
+                    workers, initializer=_start_worker, initargs=(initializer, initargs)
+                )
+            pending[pool.submit(work, task)] = task
+        # The tail: a task no worker has started yet is done here rather than waited for.
+        for future, task in list(pending.items()):
+            if future.cancel():
+                del pending[future]
+                yield here(task)
+        for future in futures.as_completed(pending):
+            yield future.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+            gc.unfreeze()

@@ -175,21 +175,26 @@ def tried_matches(
 
     def could_pass(rule: int) -> bool | HitFilter:
         if not needs_context(ruleset, rule, options):
-            return True
+            if not ruleset.rules[rule].context.required:
+                return True
+            # (context_confidence turns each match away when none of its words is near)
+            return ruleset.checks[rule].context_pattern is not None and has_words(rule)
         pattern = ruleset.checks[rule].context_pattern
         alone = ruleset.rules[rule].context.alone and chunk.line_locations is None
-        if pattern is None:
+        if pattern is None or not has_words(rule):
             return on_short_lines(chunk.data) if alone else False
         words, of_rule = ruleset.context_words()
-        if not present:
-            present.append(words.present(chunk_words(chunk)))
-        if of_rule[rule].isdisjoint(present[0]):
-            return on_short_lines(chunk.data) if alone else False
         if chunk.line_locations is None:
             return True  # (named_columns_only has nothing to say)
         if not in_cells:
             in_cells.append(words.present(chunk.folded))
         return named_columns_only(chunk, pattern, not of_rule[rule].isdisjoint(in_cells[0]))
+
+    def has_words(rule: int) -> bool:
+        words, of_rule = ruleset.context_words()
+        if not present:
+            present.append(words.present(chunk_words(chunk)))
+        return not of_rule[rule].isdisjoint(present[0])
 
     matcher = ruleset.matcher_for(chunk.kind)
     return matcher.marked_matches(chunk.data, within_lines, could_pass)

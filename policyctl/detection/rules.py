@@ -327,6 +327,16 @@ class Ruleset:
             self._context_words.append((WordSet(forms, self.engine), ids))
         return self._context_words[0]
 
+    def gates(self, chosen: Iterable[int]) -> dict[int, tuple[bytes, ...]]:
+        """The `chosen` rules that report nothing without one of their context words
+        (context required), with those words: the engine scans them only over chunks
+        that hold one (policyctl.engine.gates; detect.could_pass turns the rest away)."""
+        return {
+            index: self.checks[index].context_forms
+            for index in chosen
+            if self.rules[index].context.required
+        }
+
     def matcher_for(self, kind: str) -> Matcher:
         """The matcher of the rules that apply to chunks of `kind` (see SOURCE_KINDS)."""
         matcher = self._by_kind.get(kind)
@@ -335,7 +345,7 @@ class Ruleset:
             matcher = self._matchers.get(chosen)
             if matcher is None:
                 matcher = self._matchers[chosen] = build_matcher(
-                    self.rules, self.backend, chosen, decode.MARKS
+                    self.rules, self.backend, chosen, decode.MARKS, self.gates(chosen)
                 )
             self._by_kind[kind] = matcher
         return matcher

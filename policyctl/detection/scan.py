@@ -17,13 +17,15 @@ from itertools import chain
 
 from policyctl.core.errors import InputError
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
-from policyctl.core.workers import map_bounded
+from policyctl.core.workers import map_shared
 from policyctl.detection.cluster import ClusterInfo, Connection
 from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.profiles import ColumnTally, merge_column_findings, merge_profiles
 from policyctl.detection.repeats import fold_repeats
 from policyctl.detection.rules import Ruleset
+from policyctl.engine.adaptive import RE_BUDGET
 from policyctl.engine.interface import pausing
+from policyctl.sources.filesystem import FileItem
 from policyctl.sources.interface import Item
 from policyctl.sources.targets import TargetItem, TargetOutcome, open_target
 
@@ -99,8 +101,19 @@ def run_scan(
         for batch in _batches(everything):
             _report(total, scan_batch(batch, ruleset, options), progress)
     else:
+        prepare_matchers(head, ruleset)
         _scan_in_workers(everything, ruleset, options, jobs, total, progress)
     return _finished(total)
+
+
+def prepare_matchers(head: list[Item | Notice], ruleset: Ruleset) -> None:
+    """The code's matcher made ready here, before the workers are forked, when the first
+    items hold more code than is matched without compiling: each worker shares this
+    process's instead of loading it from the cache, and on an empty cache it is compiled
+    once, not by every worker at the same time (issue 18)."""
+    code = sum(entry.size for entry in head if isinstance(entry, FileItem))
+    if code > RE_BUDGET:
+        ruleset.matcher_for("repo").prepare()
 
 
 def _finished(total: BatchResult) -> BatchResult:
@@ -357,13 +370,14 @@ def _scan_in_workers(
     total: BatchResult,
     progress: Progress | None,
 ) -> None:
-    for result in map_bounded(
+    """The batches in `jobs - 1` worker processes and this one (core.workers.map_shared)."""
+    for result in map_shared(
         _scan_in_worker,
+        lambda batch: scan_batch(batch, ruleset, options),
         _batches(entries),
         jobs,
         initializer=_init_worker,
         initargs=(ruleset, options),
         per_job=IN_FLIGHT_PER_JOB,
-        ordered=False,
     ):
         _report(total, result, progress)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import Rule
+from policyctl.engine.gates import Gates
 from policyctl.engine.interface import CompiledPattern, HitFilter, Mark, Match, Matcher
 
 BACKENDS = ("auto", "hyperscan", "re")
@@ -36,13 +37,17 @@ def build_matcher(
     backend: str = "auto",
     chosen: Sequence[int] | None = None,
     marks: Sequence[Mark] = (),
+    gates: Gates | None = None,
 ) -> Matcher:
     """One matcher for the `chosen` rules (by index; default all): Hyperscan when it can
     be imported, else `re`. Matches name rules by their index in `rules`. `marks` are
     found in the same pass where the backend can (Matcher.marked_matches).
 
     With `auto`, a database not yet in the cache is compiled only when the input is
-    large enough to repay it (policyctl.engine.adaptive)."""
+    large enough to repay it (policyctl.engine.adaptive).
+
+    `gates` maps rules that report nothing in a chunk without one of their words to
+    those words: Hyperscan scans them only where one is (policyctl.engine.gates)."""
     patterns = [CompiledPattern.from_rule(rule) for rule in rules]
     indices = list(range(len(rules)) if chosen is None else chosen)
     if engine_name(backend) == "re" or not indices:
@@ -55,10 +60,10 @@ def build_matcher(
         from policyctl.engine.adaptive import adaptive_or_cached
 
         shared = [i for i in indices if not rules[i].sources]  # the rules of every kind
-        return adaptive_or_cached(patterns, indices, names, shared, marks)
+        return adaptive_or_cached(patterns, indices, names, shared, marks, gates or {})
     from policyctl.engine.adaptive import _compiled_matcher
 
-    return _compiled_matcher(patterns, indices, names, marks)
+    return _compiled_matcher(patterns, indices, names, marks, gates or {})
 
 
 def engine_problem(pattern: str, backend: str = "auto") -> str | None:

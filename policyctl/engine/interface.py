@@ -107,6 +107,11 @@ class Matcher(ABC):
         matcher does not find its marks (then the caller looks for them itself)."""
         return self.matches(data, within_lines, accept), None
 
+    def prepare(self) -> None:
+        """Make ready now for a large input (compile what a small one would not), so
+        that worker processes forked after this share it instead of each making it."""
+        return None
+
     @abstractmethod
     def matches(
         self,

@@ -7,7 +7,7 @@ one of its values holds a finding. Redacting a batch does not depend on another 
 so the batches of a large input go to a pool of `Redactor.jobs` processes, which
 return each batch's text, while this process reads ahead and writes the texts in
 order. At most a few batches per worker are in flight, so memory stays bounded. The
-pool (core.workers.map_bounded, the one scan uses too) starts only when an input fills
+pool (core.workers.map_bounded) starts only when an input fills
 a first batch (`BATCH_CHARS`): a small input never waits for one.
 
 Every worker has its own Redactor made from the same rules, options, strategies and

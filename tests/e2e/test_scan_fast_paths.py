@@ -127,3 +127,77 @@ def test_small_logs_among_code_use_the_code_database_and_one_of_their_own_rules(
         ("custom.token", 1, None),
     ]
     assert _places(split) == _places(whole) == _places(reference) == expected
+
+
+_GATED_RULES = """rules:
+- id: custom.widget-key
+  title: Widget key (40 hex digits, Widget Co named nearby)
+  category: secret
+  severity: high
+  data_class: credential
+  pattern: '(?:^|[^0-9a-f])(?P<secret>[0-9a-f]{40})(?:[^0-9a-f]|$)'
+  context:
+    words: [widget co, wdgt]
+    required: true
+    window: 40
+  examples: ['widget co key 0123456789abcdef0123456789abcdef01234567']
+  negative_examples: ['0123456789abcdef0123456789abcdef01234567']
+- id: custom.plain-token
+  title: Plain token
+  category: secret
+  severity: high
+  data_class: credential
+  pattern: '\\btok_[a-z]{16}\\b'
+  examples: ['tok_aaaaaaaaaaaaaaaa']
+  negative_examples: ['nothing here']
+"""
+
+
+def test_rules_that_need_their_words_are_scanned_only_where_a_word_is_and_find_the_same(
+    tmp_path: Path, run_policyctl: RunPolicyctl
+) -> None:
+    """A rule whose context is required sits in a database of its own, scanned only over
+    files that hold one of its words (as the text folds: any case, `_` or `-` for a
+    space), and over every chunk of a table, whose column names count too. The findings
+    are the `re` engine's, which scans every rule everywhere."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(_GATED_RULES, encoding="utf-8")
+    keys = [pick("0123456789abcdef", 40, f"gated-key-{n}") for n in range(6)]
+    token = "tok_" + pick("abcdefghijklmnopqrstuvwxyz", 16, "gated-tok")
+    folder = tmp_path / "code"
+    write_files(
+        folder,
+        {
+            "named.py": f"# Widget Co\nWIDGET = '{keys[0]}'\n",
+            "folded.py": f"WIDGET_CO_KEY = '{keys[1]}'\n",
+            "far.py": "# wdgt\n" + "x = 1\n" * 20 + f"KEY = '{keys[2]}'\n",
+            "bare.py": f"COMMIT = '{keys[3]}'\nTOKEN = '{token}'\n",
+            "app.log": f"2026-01-01 login WDGT key={keys[4]} ok\n",
+            "table.csv": f"id,note\n1,wdgt {keys[5]}\n",
+        },
+    )
+    cache = tmp_path / "cache"
+    env = {"POLICYCTL_CACHE_DIR": str(cache)}
+    custom = ("--rules", rules, "--enable", "custom.*", *SCAN)
+    fast = run_policyctl("scan", folder, *custom, "--engine", "hyperscan", env=env)
+    reference = run_policyctl("scan", folder, *custom, "--engine", "re", env=env)
+    assert fast.code == reference.code == 1, fast.err
+    found = sorted(
+        (f["rule_id"], f["location"]["path"], f["location"]["line"])
+        for f in fast.json()["findings"]
+    )
+    assert found == sorted(
+        (f["rule_id"], f["location"]["path"], f["location"]["line"])
+        for f in reference.json()["findings"]
+    )
+    assert found == [
+        ("custom.plain-token", "bare.py", 2),
+        ("custom.widget-key", "app.log", 1),
+        ("custom.widget-key", "folded.py", 1),
+        ("custom.widget-key", "named.py", 2),
+        ("custom.widget-key", "table.csv", 2),
+    ]
+    assert not any(key in fast.out + fast.err for key in keys)
+    # the main database (the words as marks) and the gated rule's, which is also the
+    # database of every gated rule the table's lines are scanned with (one rule here)
+    assert len(set(cache.glob("hs-*.db"))) == 2

@@ -83,8 +83,9 @@ def test_scan_workers_die_with_their_parent(tmp_path: Path) -> None:
     target.mkdir()
     for number in range(12):
         (target / f"app-{number}.txt").write_text(LINE * 14_000)  # about 1 MB each
+    # --jobs 3: two worker processes beside the parent, which scans too (map_shared)
     pids = kill_once_workers_run(
-        [POLICYCTL, "scan", target, "--jobs", "2", "--no-progress", "--no-audit"], 2
+        [POLICYCTL, "scan", target, "--jobs", "3", "--no-progress", "--no-audit"], 2
     )
     try:
         assert wait_for(lambda: not any(alive(p) for p in pids), 10), "workers outlived it"
@@ -97,9 +98,10 @@ def test_redact_workers_die_with_their_parent(tmp_path: Path) -> None:
     table = tmp_path / "users.csv"
     rows = "".join(f"{n},user{n}@example.com,+1 415 555 {n % 10000:04d}\n" for n in range(120_000))
     table.write_text("id,email,phone\n" + rows)
+    # the table is scanned first, by one worker beside the parent (map_shared)
     pids = kill_once_workers_run(
         [POLICYCTL, "redact", table, "--output", tmp_path / "out.csv", "--jobs", "2", "--no-audit"],
-        2,
+        1,
     )
     try:
         assert wait_for(lambda: not any(alive(p) for p in pids), 10), "workers outlived it"

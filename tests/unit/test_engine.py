@@ -101,3 +101,21 @@ def test_a_pattern_hyperscan_cannot_compile_is_rejected_by_rule_name() -> None:
 def test_a_rule_that_can_match_nothing_is_rejected() -> None:
     with pytest.raises(RuleError, match=r"custom\.empty"):
         build_matcher([_rule(r"x*", "custom.empty")], "hyperscan")
+
+
+def test_a_matcher_with_gated_rules_pickles_and_finds_the_same() -> None:
+    """A worker started by spawn (not fork) gets the ruleset pickled, with the matchers
+    made before the pool started: a gated matcher (rules whose context is required in
+    databases of their own) must come through whole."""
+    import pickle
+
+    from policyctl.engine.gates import GatedMatcher
+
+    matcher = compiled_builtin("hyperscan").matcher_for("repo")
+    assert isinstance(matcher, GatedMatcher)
+    texts = [t for rule in BUILTIN if rule.context.required for t in rule.examples]
+    data = "\n\n".join(texts).encode("utf-8")
+    copy = pickle.loads(pickle.dumps(matcher))
+    assert copy.marked_matches(data) == matcher.marked_matches(data)
+    assert copy.matches(data, within_lines=True) == matcher.matches(data, within_lines=True)
+    assert matcher.matches(data), "the examples of rules whose context is required match"

@@ -1,10 +1,12 @@
-"""The bounded worker pool scan and redact share (core.workers.map_bounded)."""
+"""The bounded worker pools: redact's (core.workers.map_bounded) and scan's, where this
+process works too (map_shared)."""
 
 from __future__ import annotations
 
 import os
+import time
 
-from policyctl.core.workers import map_bounded
+from policyctl.core.workers import map_bounded, map_shared
 
 _offset = 0
 
@@ -40,3 +42,42 @@ def test_no_tasks_give_no_results() -> None:
         list(map_bounded(_work, [], 2, initializer=_init, initargs=(0,), per_job=1, ordered=True))
         == []
     )
+
+
+def _slow_work(task: int) -> tuple[int, int, int]:
+    time.sleep(0.02)
+    return _work(task)
+
+
+def test_shared_work_is_each_task_once_done_by_the_worker_and_by_this_process() -> None:
+    """map_shared: one worker for two jobs, this process doing what would wait."""
+    results = list(
+        map_shared(
+            _slow_work,
+            lambda task: (task, task + 7, os.getpid()),
+            range(60),
+            2,
+            initializer=_init,
+            initargs=(7,),
+            per_job=2,
+        )
+    )
+    assert sorted((task, value) for task, value, _ in results) == [(n, n + 7) for n in range(60)]
+    pids = {pid for _, _, pid in results}
+    assert os.getpid() in pids, "this process did some of the work"
+    assert len(pids) == 2, "and one worker process the rest"
+
+
+def test_shared_work_with_one_job_is_all_done_here() -> None:
+    results = list(
+        map_shared(
+            _work,
+            lambda task: (task, task, os.getpid()),
+            range(5),
+            1,
+            initializer=_init,
+            initargs=(0,),
+            per_job=3,
+        )
+    )
+    assert [(task, pid) for task, _, pid in results] == [(n, os.getpid()) for n in range(5)]

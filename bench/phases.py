@@ -1,0 +1,165 @@
+"""Where the CPU of one scan of a corpus goes, phase by phase, in one process.
+
+    python bench/phases.py [--corpus pinned|local] [--subset-mb N] [--runs 3]
+
+Each phase is timed by CPU time (user + system of this process) as the difference of
+cumulative passes over the same folder, page cache warm, medians of `--runs`:
+
+- start-up: `python -c "import policyctl.cli"` in a child process (the interpreter and
+  the imports a `policyctl scan` pays before it reads a rule);
+- rules: the built-in rules from the cache, prepared (load_rules, compile_ruleset);
+- database: the code database loaded from the cache (its HMAC checked, deserialised);
+- walk: the items of the folder (listing, stat, the kind of each file);
+- read: walk + each item loaded (open, read, binary sniff) minus the walk;
+- hyperscan: walk + read + the matcher's database scan of every chunk with a callback
+  that does nothing, minus walk + read (the floor no Python change can go under; of a
+  gated matcher, its main database: the gated ones are scanned in detection);
+- detection: the whole `scan_batch` of every batch (as `--jobs 1` runs it) minus
+  walk + read + hyperscan: what Python does per file and per candidate;
+- report: the findings assessed and the JSON report rendered (run_scan_request's
+  report stage), from its stages timer (wall clock, one process).
+
+Then `policyctl scan --jobs 1` and `--jobs 2` as commands, alternating, CPU of the
+process tree: what the worker processes cost over one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from measure import median, policyctl_command, run_measured, warm_page_cache
+from throughput import corpus_root
+
+
+def cpu() -> float:
+    return time.process_time()
+
+
+def timed(work: Callable[[], object]) -> float:
+    started = cpu()
+    work()
+    return cpu() - started
+
+
+def startup_seconds() -> float:
+    """CPU of a child interpreter that imports the command line and exits."""
+    before = os.times()
+    subprocess.run([sys.executable, "-c", "import policyctl.cli"], check=True)
+    after = os.times()
+    return (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=("pinned", "local"), default="pinned")
+    parser.add_argument("--subset-mb", type=float)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-commands", action="store_true", help="skip the --jobs 1/2 runs")
+    args = parser.parse_args()
+    root = corpus_root(args.corpus, args.subset_mb, False)
+    warm_page_cache(root)
+
+    from policyctl.core.config import resolve_settings
+
+    settings = resolve_settings({"jobs": 1, "audit_log": ""}, [str(root)])
+    from policyctl.app.scan import ScanRequest
+
+    request = ScanRequest(targets=(str(root),), settings=settings)
+    phases: dict[str, list[float]] = {}
+    for _ in range(args.runs):
+        for name, seconds in one_run(request).items():
+            phases.setdefault(name, []).append(seconds)
+    print(f"{root}: one process, CPU seconds, median of {args.runs}")
+    total = 0.0
+    for name, values in phases.items():
+        total += median(values)
+        print(f"  {name:45s} {median(values):6.2f}")
+    print(f"  {'sum':45s} {total:6.2f}")
+    if args.no_commands:
+        return
+    by_jobs: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(args.runs):
+        for jobs in (1, 2):
+            with tempfile.TemporaryDirectory() as scratch:
+                result = run_measured(
+                    [
+                        policyctl_command(),
+                        "scan",
+                        str(root),
+                        "--jobs",
+                        str(jobs),
+                        "--no-progress",
+                        "--no-audit",
+                        "--format",
+                        "json",
+                        "--output",
+                        str(Path(scratch) / "report.json"),
+                        "--quiet",
+                    ]
+                )
+            by_jobs[jobs].append(result.cpu_seconds)
+    for jobs, values in by_jobs.items():
+        print(f"  policyctl scan --jobs {jobs}: {median(values):.2f} CPU-s (process tree)")
+
+
+def one_run(request: Any) -> dict[str, float]:
+    """The phases of one scan of `request`'s folder, CPU seconds (see the module doc)."""
+    from policyctl.app.scan import choose_source, run_scan_request
+    from policyctl.detection.detect import DetectOptions
+    from policyctl.detection.rules import compile_ruleset, load_rules
+    from policyctl.detection.scan import _batches, scan_batch
+
+    phases = {"start-up (imports)": startup_seconds()}
+    phases["rules"] = timed(lambda: compile_ruleset(load_rules()))
+    ruleset = compile_ruleset(load_rules())
+    phases["database"] = timed(lambda: ruleset.matcher_for("repo"))
+    source = choose_source(request, 1)
+    walk = timed(lambda: list(source.items()))
+    items = list(source.items())
+
+    def read(match: bool) -> None:
+        for item in items:
+            for piece in item.load() if hasattr(item, "load") else ():
+                data = getattr(piece, "data", None)
+                if not match or data is None:
+                    continue
+                matcher = ruleset.matcher_for(piece.kind)
+                matcher = getattr(matcher, "main", matcher)  # a GatedMatcher's
+                database = getattr(matcher, "database", None)
+                if database is not None:
+                    database.scan(data, match_event_handler=_count, scratch=matcher.scratch)
+
+    read_s = timed(lambda: read(False))
+    match_s = timed(lambda: read(True))
+    options = DetectOptions()
+
+    def detection() -> None:
+        for batch in _batches(iter(items)):
+            scan_batch(batch, ruleset, options)
+
+    detect_s = timed(detection)
+    phases["walk"] = walk
+    phases["read"] = read_s
+    phases["hyperscan"] = match_s - read_s
+    phases["detection (Python per file and candidate)"] = detect_s - match_s
+    stages = run_scan_request(request).stages or {}
+    phases["assess + report (wall)"] = stages.get("assess", 0.0) + stages.get("report", 0.0)
+    return phases
+
+
+def _count(*_: object) -> None:
+    return None
+
+
+if __name__ == "__main__":
+    main()
