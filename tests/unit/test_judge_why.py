@@ -23,8 +23,10 @@ def _verdicts(text: str) -> dict[str, Verdict | str]:
 def test_judge_gives_a_verdict_or_the_rejecting_step() -> None:
     key = "m" + "0-" + fakes.pick(fakes.ALNUM, 40, "judge")
     assert isinstance(_verdicts(f"MEM0_API_KEY={key}\n")["secret.mem0-api-key"], tuple)
-    # the same key with no word naming Mem0 near it: the rule requires one
-    assert _verdicts(f"value {key}\n")["secret.mem0-api-key"] == "context"
+    # the same key with the word naming Mem0 too far from it: the rule requires one near
+    # (where the word is nowhere, the rule is not tried at all: see the last test)
+    far = f"value {key}\n" + "#" * 200 + "\n# mem0 client\n"
+    assert _verdicts(far)["secret.mem0-api-key"] == "context"
     # a placeholder value, rejected by that named filter
     held = _verdicts("MEM0_API_KEY=m0-" + "x" * 40 + "\n")
     assert held["secret.mem0-api-key"] == "filter:placeholder"
