@@ -34,7 +34,7 @@ from policyctl.detection.entropy import shannon_entropy
 from policyctl.detection.key_identity import key_identity
 from policyctl.detection.preview import preview
 from policyctl.detection.rules import RuleChecks, Ruleset
-from policyctl.detection.secret_filters import Candidate, rejecting_filter
+from policyctl.detection.secret_filters import Candidate, judge
 from policyctl.detection.suppress import INLINE, Allowlist, inline_ignored, may_have_inline_markers
 from policyctl.engine import Match
 from policyctl.engine.interface import HitFilter, new_tuple
@@ -44,6 +44,11 @@ CONTEXT_LOWER = 0.3
 VALIDATED_RAISE = 0.1
 VALIDATION_FAILED_LOWER = 0.6
 TEST_OR_DOC_LOWER = 0.15
+MADE_UP_LOWER = 0.15
+"""A provider-marked value whose body reads as typed (`figd_1234abcd...`): kept, less
+confident. Found in a test or a doc too, it falls under the default threshold (made up
+and in a fixture: an example), and a rule below 0.65 drops it everywhere."""
+MADE_UP_TAG = "made-up-looking"
 
 TEST_OR_DOC_FOLDERS = frozenset(
     {"test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata"}
@@ -91,6 +96,9 @@ class Verdict(NamedTuple):
     validated: bool | None
     entropy: float | None
     category: str = ""
+    made_up: bool = False
+    """The value reads as typed by a person, though the rule's provider mark keeps it
+    (secret_filters.judge): reported less confident, with MADE_UP_TAG."""
 
 
 def detect(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list[Finding]:
@@ -352,8 +360,13 @@ def assess(
         return None
     if (checks.allow_regexes or checks.stopwords) and value_allowed(value, checks):
         return None
-    if rule.filters and rejecting_filter(candidate(chunk, match, value), rule.filters):
-        return None
+    made_up = False
+    if rule.filters:
+        anchor = "" if GENERIC_TAG in rule.tags else rule.pattern
+        filtered = judge(candidate(chunk, match, value), rule.filters, anchor)
+        if filtered.rejected_by is not None:
+            return None
+        made_up = filtered.made_up is not None
     entropy = shannon_entropy(value) if rule.entropy is not None else None
     if entropy is not None and rule.entropy is not None and entropy < rule.entropy:
         return None
@@ -362,6 +375,8 @@ def assess(
         return None
     if demoted:
         confidence = max(0.0, confidence - TEST_OR_DOC_LOWER)
+    if made_up:
+        confidence = max(0.0, confidence - MADE_UP_LOWER)
     threshold = minimum_confidence(rule, options)
     if confidence < threshold:
         return None
@@ -370,7 +385,9 @@ def assess(
     confidence = validated_confidence(confidence, validated)
     if confidence < threshold:
         return None
-    return new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
+    return new_tuple(
+        Verdict, (match, value, confidence, validated, entropy, rule.category, made_up)
+    )
 
 
 def refutation_is_final(rule: Rule, checks: RuleChecks, options: DetectOptions) -> bool:
@@ -487,7 +504,7 @@ def finding_for(
         value_key=secret_key(rule, value) if rule.category == "secret" else None,
         entropy=round(verdict.entropy, 2) if verdict.entropy is not None else None,
         validated=verdict.validated,
-        tags=rule.tags,
+        tags=(*rule.tags, MADE_UP_TAG) if verdict.made_up else rule.tags,
         secret=value if options.show_secrets else None,
         source_kind=chunk.kind,
         suppressed=suppression(chunk, verdict, rule, location, options, markers),
