@@ -362,8 +362,8 @@ def assess(
         return None
     made_up = False
     if rule.filters:
-        anchor = "" if GENERIC_TAG in rule.tags else rule.pattern
-        filtered = judge(candidate(chunk, match, value), rule.filters, anchor)
+        generic = GENERIC_TAG in rule.tags
+        filtered = judge(candidate(chunk, match, value), rule.filters, rule.pattern, generic)
         if filtered.rejected_by is not None:
             return None
         made_up = filtered.made_up is not None

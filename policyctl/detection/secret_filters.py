@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from policyctl.detection.entropy import shannon_entropy
-from policyctl.detection.provider_anchor import FILLER_RUN, provider_anchor
+from policyctl.detection.provider_anchor import FILLER_RUN, MIN_TOKEN, Anchor, provider_anchor
 from policyctl.validators.personal_urls import url_names_person
 from policyctl.validators.tokens import crc32_checksum_token
 
@@ -209,7 +209,7 @@ def is_obvious_placeholder(c: Candidate) -> bool:
 
 _TEMPLATE = re.compile(
     r"\$\{[^}]*\}?|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|#\{[^}]*\}|%\([A-Za-z_]+\)[sd]|%[A-Za-z_]+%"
-    r"|^\$[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_][A-Za-z0-9_.]*\}$|^@[A-Za-z_.]+@$|^__[A-Z_]+__$"
+    r"|^\$[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_][A-Za-z0-9_.]*\}$|^@[A-Za-z_.]+@$|^__[A-Za-z_]+__$"
     r"|^@[A-Z][A-Z0-9_]+$"
 )
 
@@ -1052,7 +1052,9 @@ class FilterVerdict(NamedTuple):
 PASSED = FilterVerdict(None)
 
 
-def judge(candidate: Candidate, names: tuple[str, ...], pattern: str = "") -> FilterVerdict:
+def judge(
+    candidate: Candidate, names: tuple[str, ...], pattern: str = "", generic: bool = False
+) -> FilterVerdict:
     """The verdict of the filters `names` on a candidate of the rule with `pattern`.
 
     A filter rejects the candidate, with one exception. When the rule's pattern carries
@@ -1069,7 +1071,7 @@ def judge(candidate: Candidate, names: tuple[str, ...], pattern: str = "") -> Fi
     for name in names:
         if not FILTERS[name](candidate):
             continue
-        anchor = provider_anchor(pattern) if name in TYPED_BODY_FILTERS and pattern else None
+        anchor = _mark(candidate, pattern, generic) if name in TYPED_BODY_FILTERS else None
         if anchor is not None:
             # the body after the literal prefix (a Twitter token opens with 21 `A`s)
             body = candidate.value[anchor.prefix :]
@@ -1079,6 +1081,32 @@ def judge(candidate: Candidate, names: tuple[str, ...], pattern: str = "") -> Fi
             continue
         return FilterVerdict(name)
     return FilterVerdict(None, made_up) if made_up else PASSED
+
+
+SLOT_WORDS = frozenset({"key", "keys", "token", "tokens", "secret", "apikey"})
+CREDENTIAL_SLOT = Anchor("key")
+_TOKEN_TEXT = re.compile(rf"[A-Za-z0-9._+/=:\-]{{{MIN_TOKEN},}}")
+
+
+def is_named_credential_slot(c: Candidate) -> bool:
+    """For a generic rule: the key names whose key, token or secret the value is (two
+    words or more, the last of them key, token or secret: `ABLY_API_KEY`, `adobeKey`,
+    `app_center_token`), and the value has the length and alphabet of one a service
+    issues (MIN_TOKEN characters or more, no spaces). Such a key is a provider's mark
+    as a rule's pattern would write it; a short value (`LIB-NAME`, `0x00000020`) is
+    judged as any other."""
+    words = key_words(_key_of(c.before))
+    return (
+        len(words) >= 2 and words[-1] in SLOT_WORDS and _TOKEN_TEXT.fullmatch(c.value) is not None
+    )
+
+
+def _mark(candidate: Candidate, pattern: str, generic: bool) -> Anchor | None:
+    """The provider's mark the candidate carries: its rule's (provider_anchor), or for a
+    generic rule its key's (is_named_credential_slot)."""
+    if generic:
+        return CREDENTIAL_SLOT if is_named_credential_slot(candidate) else None
+    return provider_anchor(pattern) if pattern else None
 
 
 def rejecting_filter(candidate: Candidate, names: tuple[str, ...]) -> str | None:
