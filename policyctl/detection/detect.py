@@ -44,10 +44,12 @@ CONTEXT_LOWER = 0.3
 VALIDATED_RAISE = 0.1
 VALIDATION_FAILED_LOWER = 0.6
 TEST_OR_DOC_LOWER = 0.15
-MADE_UP_LOWER = 0.15
-"""A provider-marked value whose body reads as typed (`figd_1234abcd...`): kept, less
-confident. Found in a test or a doc too, it falls under the default threshold (made up
-and in a fixture: an example), and a rule below 0.65 drops it everywhere."""
+MADE_UP_LOWER = 0.1
+"""A value the rule's provider mark keeps though its body reads as typed (`figd_1234abcd...`,
+secret_filters.judge): kept, less confident, and tagged MADE_UP_TAG. In a test or a doc
+as well (TEST_OR_DOC_LOWER), a generic rule's (0.6-0.7) falls under the default
+threshold, a provider rule's (0.75 and up) stays: a provider's prefix in a fixture is
+still worth a look."""
 MADE_UP_TAG = "made-up-looking"
 
 TEST_OR_DOC_FOLDERS = frozenset(
@@ -376,7 +378,7 @@ def assess(
     if demoted:
         confidence = max(0.0, confidence - TEST_OR_DOC_LOWER)
     if made_up:
-        confidence = max(0.0, confidence - MADE_UP_LOWER)
+        confidence = round(max(0.0, confidence - MADE_UP_LOWER), 2)  # 0.6 - 0.1 is 0.5
     threshold = minimum_confidence(rule, options)
     if confidence < threshold:
         return None
