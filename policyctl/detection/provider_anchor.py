@@ -25,6 +25,8 @@ FILLER_RUN = 8
 """One character this many times in a row (`sk_live_00000000...`) is filler, not random
 text (in 40 random base62 characters such a run turns up about once in 10^11), unless
 the format writes such a run itself (Anchor.literal_run)."""
+SMALL_SET = 3
+"""Characters a class may offer and still count as a literal position."""
 MIN_NAME = 4
 """Letters of a literal run before the value that name a provider (`abstract_?api`)."""
 GENERIC_KEY_WORDS = frozenset(
@@ -150,26 +152,35 @@ def _takes_anything(items: _Items) -> bool:
 
 def _literal_prefix(items: _Items) -> int:
     """The fewest literal characters any match of `items` starts with."""
+    return _literal_start(items)[0]
+
+
+def _literal_start(items: _Items) -> tuple[int, bool]:
+    """The fewest literal characters any match of `items` starts with, and whether
+    `items` are literal throughout (so that what follows them continues the run)."""
     count = 0
     for op, av in items:
-        if op is sre.LITERAL:
+        if op is sre.LITERAL or (op is sre.IN and _one_letter(av)):
             count += 1
-        elif op is sre.IN and _one_letter(av):
-            count += 1  # `[Aa]`
-        elif op is sre.SUBPATTERN:
-            return count + _literal_prefix(av[3])
+            continue
+        if op is sre.SUBPATTERN:
+            inner, whole = _literal_start(av[3])
         elif op is sre.BRANCH:
-            return count + min(_literal_prefix(branch) for branch in av[1])
+            starts = [_literal_start(branch) for branch in av[1]]
+            inner, whole = min(n for n, _ in starts), all(w for _, w in starts)
+            whole = whole and len({n for n, _ in starts}) == 1
         else:
-            return count
-    return count
+            return count, False
+        count += inner
+        if not whole:
+            return count, False
+    return count, True
 
 
 def _one_letter(members: list[Any]) -> bool:
-    return (
-        all(op is sre.LITERAL for op, _ in members)
-        and len({chr(code).lower() for _, code in members}) == 1
-    )
+    """A class of a few literal characters (`[Aa]`, `[sr]` of `(?:sk|rk)_live_`, which
+    the parser folds so): a fixed character of the format all the same."""
+    return len(members) <= SMALL_SET and all(op is sre.LITERAL for op, _ in members)
 
 
 def _literal_runs(items: _Items) -> list[str]:
@@ -187,7 +198,7 @@ def _literal_runs(items: _Items) -> list[str]:
         if op is sre.LITERAL:
             current.append(chr(av))
         elif op is sre.IN and _one_letter(av):
-            current.append(chr(av[0][1]))
+            current.append(chr(av[0][1]))  # (a name: `[Ss]tripe` reads as `Stripe`)
         elif op is sre.SUBPATTERN:
             inner = _literal_runs(av[3])
             if len(inner) == 1 and not _has_other(av[3]):
