@@ -1037,6 +1037,9 @@ Not among them: those that find a name or code (`variable_reference`, `made_of_w
 `plain_word`: a class name under a provider's key is no credential of that provider),
 and `hexspeak` (two words such as `dead` and `beef` in one hex value are a person's
 doing whatever the key says)."""
+GENERIC_TYPED_BODY_FILTERS = TYPED_BODY_FILTERS - {"repeated_characters"}
+"""For a generic rule, whose mark is only its key's name: a value written out twice
+(`{half}{half}`) still drops it, as a pattern's literal prefix outweighs it."""
 OBVIOUS_PLACEHOLDER = "obvious_placeholder"
 
 
@@ -1071,7 +1074,8 @@ def judge(
     for name in names:
         if not FILTERS[name](candidate):
             continue
-        anchor = _mark(candidate, pattern, generic) if name in TYPED_BODY_FILTERS else None
+        typed = name in (GENERIC_TYPED_BODY_FILTERS if generic else TYPED_BODY_FILTERS)
+        anchor = _mark(candidate, pattern, generic) if typed else None
         if anchor is not None:
             # the body after the literal prefix (a Twitter token opens with 21 `A`s)
             body = candidate.value[anchor.prefix :]
