@@ -1113,6 +1113,47 @@ def _mark(candidate: Candidate, pattern: str, generic: bool) -> Anchor | None:
     return provider_anchor(pattern) if pattern else None
 
 
+GENERIC_FILTERS = (
+    "placeholder",
+    "templated",
+    "env_lookup",
+    "variable_reference",
+    "repeated_characters",
+    "sequence",
+    "lockfile_hash",
+    "uuid_with_plain_key",
+    "hash_under_hash_key",
+    "file_path",
+    "url_without_credentials",
+    "low_entropy",
+    "plain_word",
+    "non_secret_key",
+    "code_expression",
+    "email_address",
+    "made_of_words",
+    "keyboard_mash",
+    "hexspeak",
+    "cursor_token_key",
+    "timestamp",
+    "cloud_region",
+    "name_of_the_key",
+    "declaration",
+    "words_and_digits",
+    "wrong_checksum",
+    "documentation_host",
+    "doctest_example",
+    "test_value_key",
+    "leetspeak_words",
+    "documentation_example",
+    "binary_value",
+    "encoded_test_value",
+)
+"""The filters every generic secret rule passes its matches through (a value with no
+shape of its own needs all of them): the loader gives them to each secret rule tagged
+`generic` (rules.rule_filters), so a new generic rule, or a filter added here, cannot be
+forgotten in one rule's list."""
+
+
 def rejecting_filter(candidate: Candidate, names: tuple[str, ...]) -> str | None:
     """The name of the first of `names` that rejects the candidate, or None."""
     for name in names:
