@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import hashlib
 import json
 import re
 import zlib
 from collections.abc import Callable
+from importlib import resources
 
 
 def base64url_decode(text: str) -> bytes | None:
@@ -190,7 +193,36 @@ def crc32_checksum_token(value: str) -> bool:
     return base62(zlib.crc32(random_part.encode("ascii", "replace"))) == checksum
 
 
+@functools.cache
+def _bip39_words() -> dict[str, int]:
+    """BIP-0039's English word list (2,048 words, sha256 2f5eed53...3b24dbda as the
+    standard gives it), each word to its 11-bit index."""
+    text = resources.files(__package__).joinpath("bip39_english.txt").read_text("ascii")
+    return {word: index for index, word in enumerate(text.split())}
+
+
+def bip39_mnemonic(value: str) -> bool:
+    """A BIP-39 mnemonic: 12, 15, 18, 21 or 24 words of the standard's English list whose
+    last bits are the first bits of the SHA-256 of the entropy the other bits hold (one
+    checksum bit per 32 bits of entropy). Made-up word sequences fail it 15 times in 16
+    or more."""
+    words = value.split()
+    if len(words) not in (12, 15, 18, 21, 24):
+        return False
+    indexes = _bip39_words()
+    if any(word not in indexes for word in words):
+        return False
+    bits = 0
+    for word in words:
+        bits = bits << 11 | indexes[word]
+    checksum_bits = len(words) * 11 // 33
+    entropy = (bits >> checksum_bits).to_bytes(checksum_bits * 4, "big")
+    expected = hashlib.sha256(entropy).digest()[0] >> (8 - checksum_bits)
+    return bits & ((1 << checksum_bits) - 1) == expected
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "bip39_mnemonic": bip39_mnemonic,
     "jwt": jwt,
     "private_key_block": private_key_block,
     "basic_auth_pair": basic_auth_pair,

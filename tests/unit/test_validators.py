@@ -7,7 +7,7 @@ import pytest
 from policyctl.detection.entropy import shannon_entropy
 from policyctl.validators import get_validator
 from policyctl.validators.checksums import luhn
-from policyctl.validators.tokens import jwt
+from policyctl.validators.tokens import bip39_mnemonic, jwt
 from tests import fakes
 
 
@@ -72,3 +72,32 @@ def test_web_address_names_a_person(address: str, about_a_person: bool) -> None:
     from policyctl.validators.personal_urls import url_names_person
 
     assert url_names_person(address) is about_a_person
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    # BIP-0039's published test vectors (12 and 24 words)
+    [
+        " ".join(["abandon"] * 11 + ["about"]),
+        "legal winner thank year wave sausage worth useful legal winner thank yellow",
+        "letter advice cage absurd amount doctor acoustic avoid letter advice cage above",
+        " ".join(["zoo"] * 11 + ["wrong"]),
+        " ".join(["abandon"] * 23 + ["art"]),
+    ],
+)
+def test_bip39_mnemonic_accepts_phrases_whose_checksum_holds(phrase: str) -> None:
+    assert bip39_mnemonic(phrase)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        " ".join(["abandon"] * 12),  # checksum wrong
+        " ".join(["zoo"] * 12),
+        " ".join(["abandon"] * 10 + ["about"]),  # 11 words
+        " ".join(["abandon"] * 11 + ["abouts"]),  # not a list word
+        "the quick brown fox jumps over the lazy dog and runs far away",
+    ],
+)
+def test_bip39_mnemonic_rejects_made_up_phrases(phrase: str) -> None:
+    assert not bip39_mnemonic(phrase)
