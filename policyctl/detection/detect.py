@@ -34,7 +34,7 @@ from policyctl.detection.entropy import shannon_entropy
 from policyctl.detection.key_identity import key_identity
 from policyctl.detection.preview import preview
 from policyctl.detection.rules import RuleChecks, Ruleset
-from policyctl.detection.secret_filters import Candidate, rejecting_filter
+from policyctl.detection.secret_filters import Candidate, weigh
 from policyctl.detection.suppress import INLINE, Allowlist, inline_ignored, may_have_inline_markers
 from policyctl.engine import Match
 from policyctl.engine.interface import HitFilter, new_tuple
@@ -44,6 +44,13 @@ CONTEXT_LOWER = 0.3
 VALIDATED_RAISE = 0.1
 VALIDATION_FAILED_LOWER = 0.6
 TEST_OR_DOC_LOWER = 0.15
+MADE_UP_LOWER = 0.1
+"""A value the rule's provider mark keeps though its body reads as typed (`figd_1234abcd...`,
+secret_filters.weigh): kept, less confident, and tagged MADE_UP_TAG. In a test or a doc
+as well (TEST_OR_DOC_LOWER), a generic rule's (0.6-0.7) falls under the default
+threshold, a provider rule's (0.75 and up) stays: a provider's prefix in a fixture is
+still worth a look."""
+MADE_UP_TAG = "made-up-looking"
 
 TEST_OR_DOC_FOLDERS = frozenset(
     {"test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata"}
@@ -91,6 +98,9 @@ class Verdict(NamedTuple):
     validated: bool | None
     entropy: float | None
     category: str = ""
+    made_up: bool = False
+    """The value reads as typed by a person, though the rule's provider mark keeps it
+    (secret_filters.weigh): reported less confident, with MADE_UP_TAG."""
 
 
 def detect(chunk: Chunk, ruleset: Ruleset, options: DetectOptions) -> list[Finding]:
@@ -405,10 +415,13 @@ def judge(
         return "allowed-path"
     if (checks.allow_regexes or checks.stopwords) and value_allowed(value, checks):
         return "allowed-value"
+    made_up = False
     if rule.filters:
-        rejected = rejecting_filter(candidate(chunk, match, value), rule.filters)
-        if rejected:
-            return "filter:" + rejected
+        generic = GENERIC_TAG in rule.tags
+        filtered = weigh(candidate(chunk, match, value), rule.filters, rule.pattern, generic)
+        if filtered.rejected_by is not None:
+            return "filter:" + filtered.rejected_by
+        made_up = filtered.made_up is not None
     entropy = shannon_entropy(value) if rule.entropy is not None else None
     if entropy is not None and rule.entropy is not None and entropy < rule.entropy:
         return "entropy"
@@ -417,6 +430,8 @@ def judge(
         return "context"
     if demoted:
         confidence = max(0.0, confidence - TEST_OR_DOC_LOWER)
+    if made_up:
+        confidence = round(max(0.0, confidence - MADE_UP_LOWER), 2)  # 0.6 - 0.1 is 0.5
     threshold = minimum_confidence(rule, options)
     if confidence < threshold:
         return "threshold"
@@ -425,7 +440,9 @@ def judge(
     confidence = validated_confidence(confidence, validated)
     if confidence < threshold:
         return "refuted" if validated is False else "threshold"
-    return new_tuple(Verdict, (match, value, confidence, validated, entropy, rule.category))
+    return new_tuple(
+        Verdict, (match, value, confidence, validated, entropy, rule.category, made_up)
+    )
 
 
 def refutation_is_final(rule: Rule, checks: RuleChecks, options: DetectOptions) -> bool:
@@ -545,7 +562,7 @@ def finding_for(
         value_key=secret_key(rule, value) if rule.category == "secret" else None,
         entropy=round(verdict.entropy, 2) if verdict.entropy is not None else None,
         validated=verdict.validated,
-        tags=rule.tags,
+        tags=(*rule.tags, MADE_UP_TAG) if verdict.made_up else rule.tags,
         secret=value if options.show_secrets else None,
         source_kind=chunk.kind,
         suppressed=suppression(chunk, verdict, rule, location, options, markers),

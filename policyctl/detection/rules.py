@@ -15,7 +15,7 @@ from policyctl.core.errors import RuleError
 from policyctl.core.model import CATEGORIES, Allow, Context, Notice, Rule
 from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.detection import decode
-from policyctl.detection.secret_filters import FILTERS
+from policyctl.detection.secret_filters import FILTERS, GENERIC_FILTERS
 from policyctl.engine import Matcher, build_matcher, engine_name, engine_problem
 from policyctl.engine.regex_safety import unsafe_reason
 from policyctl.engine.words import WordSet
@@ -229,9 +229,27 @@ def _rule_from(entry: dict[str, Any], source: str) -> Rule:
         examples=tuple(entry["examples"]),
         negative_examples=tuple(entry["negative_examples"]),
         source=source,
-        filters=tuple(entry.get("filters", ())),
+        filters=rule_filters(entry),
         sources=tuple(entry.get("sources", ())),
     )
+
+
+GENERIC_TAG = "generic"
+
+
+def rule_filters(entry: dict[str, Any]) -> tuple[str, ...]:
+    """The false-positive filters of a rule entry: those it lists, and for a secret rule
+    tagged `generic` every one of secret_filters.GENERIC_FILTERS first, whatever it
+    lists (a generic rule cannot forget one; it may add others). A generic rule with a
+    validator is the exception: the validator checks a shape of its own (the basic-auth
+    header's base64 must decode to `user:password`, and random letters there are a
+    password, not words), so it keeps the list it gives."""
+    listed = tuple(entry.get("filters", ()))
+    if entry.get("category") != "secret" or GENERIC_TAG not in entry.get("tags", ()):
+        return listed
+    if entry.get("validator"):
+        return listed
+    return GENERIC_FILTERS + tuple(name for name in listed if name not in GENERIC_FILTERS)
 
 
 def _check_rule(rule: Rule, path: Path) -> None:

@@ -14,9 +14,12 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from policyctl.detection.entropy import shannon_entropy
+from policyctl.detection.provider_anchor import FILLER_RUN, MIN_TOKEN, Anchor, provider_anchor
 from policyctl.validators.personal_urls import url_names_person
 from policyctl.validators.tokens import crc32_checksum_token
 
@@ -129,21 +132,87 @@ PLACEHOLDER_VALUES = frozenset(
 )
 
 
+OBVIOUS_PLACEHOLDER_WORDS = (
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "example",
+    "placeholder",
+    "dummy",
+    "sample",
+    "redacted",
+    "your_",
+    "your-",
+    "yourkey",
+    "yoursecret",
+    "yourpassword",
+    "yourtoken",
+    "insert",
+    "replace",
+    "fixme",
+    "todo",
+    "notreal",
+    "not_real",
+    "not-a-real",
+    "fake",
+    "secret_here",
+    "xxxx",
+    "****",
+    "....",
+    "####",
+    "<your",
+    "[your",
+)
+"""The words of PLACEHOLDER_WORDS that say outright the value is not a real one (`insert
+your key`, `fake`, `xxxx`): an instruction or a mask, whatever its shape."""
+
+
 def is_placeholder(c: Candidate) -> bool:
     """`changeme`, `<your-token>`, `xxxx`, `****`, `example`, `dummy`, `password` ..."""
+    if says_not_real(c.value):
+        return True
     lowered = c.value.lower()
+    return any(word in lowered for word in PLACEHOLDER_WORDS)
+
+
+def says_not_real(value: str) -> bool:
+    """A value that says it is not a real one: a placeholder value (`password`, `null`),
+    `<your-token>`, an elided value (`e72ca1655d05...`) or a word of
+    OBVIOUS_PLACEHOLDER_WORDS (`changeme`, `your_`, `example`, `xxxx`)."""
+    lowered = value.lower()
     if lowered.strip("'\"`") in PLACEHOLDER_VALUES:
         return True
     if lowered.startswith("<") and lowered.endswith(">"):
         return True
     if lowered.endswith(("...", "\u2026")):
         return True  # an elided example: `"token": "e72ca1655d05..."`
-    return any(word in lowered for word in PLACEHOLDER_WORDS)
+    return any(word in lowered for word in OBVIOUS_PLACEHOLDER_WORDS)
+
+
+def has_filler_run(value: str) -> bool:
+    """Two characters or fewer, or one character FILLER_RUN times in a row."""
+    if len(set(value)) <= 2:
+        return True
+    run = 1
+    for previous, current in pairwise(value):
+        run = run + 1 if current == previous else 1
+        if run >= FILLER_RUN:
+            return True
+    return False
+
+
+def is_obvious_placeholder(c: Candidate) -> bool:
+    """A value that says it is not a real one (says_not_real: `changeme`, `<your-key>`,
+    `xxxx`, `example`) or is filler (`00000000`). Unlike is_placeholder, not a sign of
+    a value a person typed (`1234`, `token`, `p@ss`): a provider's mark outweighs those
+    (see weigh)."""
+    return says_not_real(c.value) or has_filler_run(c.value)
 
 
 _TEMPLATE = re.compile(
     r"\$\{[^}]*\}?|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|#\{[^}]*\}|%\([A-Za-z_]+\)[sd]|%[A-Za-z_]+%"
-    r"|^\$[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_][A-Za-z0-9_.]*\}$|^@[A-Za-z_.]+@$|^__[A-Z_]+__$"
+    r"|^\$[A-Za-z_][A-Za-z0-9_]*$|^\{[A-Za-z_][A-Za-z0-9_.]*\}$|^@[A-Za-z_.]+@$|^__[A-Za-z_]+__$"
     r"|^@[A-Z][A-Z0-9_]+$"
 )
 
@@ -958,6 +1027,7 @@ def is_encoded_test_value(c: Candidate) -> bool:
 
 FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "placeholder": is_placeholder,
+    "obvious_placeholder": is_obvious_placeholder,
     "templated": is_templated,
     "env_lookup": is_env_lookup,
     "variable_reference": is_variable_reference,
@@ -1002,12 +1072,139 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
 }
 
 
-def rejecting_filter(candidate: Candidate, names: tuple[str, ...]) -> str | None:
-    """The name of the first of `names` that rejects the candidate, or None."""
+TYPED_BODY_FILTERS = frozenset(
+    {
+        "placeholder",
+        "repeated_characters",
+        "sequence",
+        "low_entropy",
+        "keyboard_mash",
+        "words_and_digits",
+        "leetspeak_words",
+        "encoded_test_value",
+    }
+)
+"""Filters that judge a value by how its characters read (`1234`, `abcdef`, `AbCdEf`,
+`token`, little entropy): signs that a person typed it rather than a provider issued it.
+Not among them: those that find a name or code (`variable_reference`, `made_of_words`,
+`plain_word`: a class name under a provider's key is no credential of that provider),
+and `hexspeak` (two words such as `dead` and `beef` in one hex value are a person's
+doing whatever the key says)."""
+GENERIC_TYPED_BODY_FILTERS = TYPED_BODY_FILTERS - {"repeated_characters"}
+"""For a generic rule, whose mark is only its key's name: a value written out twice
+(`{half}{half}`) still drops it, as a pattern's literal prefix outweighs it."""
+OBVIOUS_PLACEHOLDER = "obvious_placeholder"
+
+
+class FilterVerdict(NamedTuple):
+    """What a rule's filters say of a candidate: the filter that rejects it (None: none
+    does), or else the filter that finds it made up though the rule's provider mark keeps
+    it (None: nothing does)."""
+
+    rejected_by: str | None
+    made_up: str | None = None
+
+
+PASSED = FilterVerdict(None)
+
+
+def weigh(
+    candidate: Candidate, names: tuple[str, ...], pattern: str = "", generic: bool = False
+) -> FilterVerdict:
+    """The verdict of the filters `names` on a candidate of the rule with `pattern`.
+
+    A filter rejects the candidate, with one exception. When the rule's pattern carries
+    its provider's own mark (provider_anchor: a literal prefix of the value such as
+    `figd_`, or the provider's name in the key, `ABSTRACTAPI_KEY=`), a filter of
+    TYPED_BODY_FILTERS does not reject it: the mark says the value sits where provider
+    X's credential goes, which outweighs a body that reads as typed (`abcdef1234567890`,
+    `AbCdEfGh`, `token`). The verdict then names that filter as `made_up`, and detection
+    lowers the finding's confidence and marks it (see detect.MADE_UP_LOWER). Only what
+    says outright that the value is no credential (is_obvious_placeholder: `xxxx`,
+    `<your-key>`, `changeme`, `example`, one character repeated) still rejects it. The
+    pattern is parsed only when such a filter fires (a few rules per scan)."""
+    made_up: str | None = None
     for name in names:
-        if FILTERS[name](candidate):
-            return name
-    return None
+        if not FILTERS[name](candidate):
+            continue
+        typed = name in (GENERIC_TYPED_BODY_FILTERS if generic else TYPED_BODY_FILTERS)
+        anchor = _mark(candidate, pattern, generic) if typed else None
+        if anchor is not None:
+            # the body after the literal prefix (a Twitter token opens with 21 `A`s)
+            body = candidate.value[anchor.prefix :]
+            if says_not_real(body) or (not anchor.literal_run and has_filler_run(body)):
+                return FilterVerdict(OBVIOUS_PLACEHOLDER)
+            made_up = made_up or name
+            continue
+        return FilterVerdict(name)
+    return FilterVerdict(None, made_up) if made_up else PASSED
+
+
+SLOT_WORDS = frozenset({"key", "keys", "token", "tokens", "secret", "apikey"})
+CREDENTIAL_SLOT = Anchor("key")
+_TOKEN_TEXT = re.compile(rf"[A-Za-z0-9._+/=:\-]{{{MIN_TOKEN},}}")
+
+
+def is_named_credential_slot(c: Candidate) -> bool:
+    """For a generic rule: the key names whose key, token or secret the value is (two
+    words or more, the last of them key, token or secret: `ABLY_API_KEY`, `adobeKey`,
+    `app_center_token`), and the value has the length and alphabet of one a service
+    issues (MIN_TOKEN characters or more, no spaces). Such a key is a provider's mark
+    as a rule's pattern would write it; a short value (`LIB-NAME`, `0x00000020`) is
+    judged as any other."""
+    words = key_words(_key_of(c.before))
+    return (
+        len(words) >= 2 and words[-1] in SLOT_WORDS and _TOKEN_TEXT.fullmatch(c.value) is not None
+    )
+
+
+def _mark(candidate: Candidate, pattern: str, generic: bool) -> Anchor | None:
+    """The provider's mark the candidate carries: its rule's (provider_anchor), or for a
+    generic rule its key's (is_named_credential_slot)."""
+    if generic:
+        return CREDENTIAL_SLOT if is_named_credential_slot(candidate) else None
+    return provider_anchor(pattern) if pattern else None
+
+
+GENERIC_FILTERS = (
+    "placeholder",
+    "templated",
+    "env_lookup",
+    "variable_reference",
+    "repeated_characters",
+    "sequence",
+    "lockfile_hash",
+    "uuid_with_plain_key",
+    "hash_under_hash_key",
+    "file_path",
+    "url_without_credentials",
+    "low_entropy",
+    "plain_word",
+    "non_secret_key",
+    "code_expression",
+    "email_address",
+    "made_of_words",
+    "keyboard_mash",
+    "hexspeak",
+    "cursor_token_key",
+    "timestamp",
+    "cloud_region",
+    "name_of_the_key",
+    "declaration",
+    "words_and_digits",
+    "wrong_checksum",
+    "documentation_host",
+    "doctest_example",
+    "test_value_key",
+    "leetspeak_words",
+    "documentation_example",
+    "binary_value",
+    "encoded_test_value",
+)
+"""The filters every generic secret rule passes its matches through (a value with no
+shape of its own needs all of them): the loader gives them to each secret rule tagged
+`generic` (rules.rule_filters), so a new generic rule, or a filter added here, cannot be
+forgotten in one rule's list."""
 
 
 _KEY = re.compile(r"([A-Za-z0-9_.\-]+)['\"]?\s*(?:=|:|:=|=>|,)?\s*['\"]?\s*$")

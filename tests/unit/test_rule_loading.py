@@ -10,6 +10,7 @@ import pytest
 from policyctl.core.builtin import builtin_dir
 from policyctl.detection import rules as rules_module
 from policyctl.detection.rules import load_rule_file, load_rules, rule_files
+from tests import fakes
 from tests.conftest import RunPolicyctl
 
 BUILTIN_FILES = rule_files(builtin_dir("rules"))
@@ -61,3 +62,44 @@ def test_extra_rule_files_are_checked_in_full_at_scan_time(
     result = policyctl_in_process("scan", tmp_path / "a.txt", "--rules", extra)
     assert result.code == 2, result.all_output
     assert "rule custom.nested: field 'pattern': could backtrack" in result.err
+
+
+GENERIC_RULE = """\
+rules:
+  - id: custom.setting-{kind}
+    category: secret
+    title: A secret setting
+    severity: high
+    data_class: credential
+    confidence: 0.9
+    tags: [{tags}]
+    pattern: 'setting_secret_{kind}\\s*=\\s*"(?P<secret>[^"]+)"'
+    filters: [placeholder]
+    examples: ['setting_secret_{kind} = "{random}"']
+    negative_examples: ['setting_secret_{kind} = "changeme"']
+"""
+
+
+def test_a_generic_rule_gets_every_generic_filter_whatever_it_lists(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    random = fakes.pick(fakes.ALNUM, 32, "setting")
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        GENERIC_RULE.format(kind="generic", tags="generic", random=random)
+        + GENERIC_RULE.format(kind="plain", tags="custom", random=random).split("rules:\n")[1],
+        encoding="utf-8",
+    )
+    lines = [
+        f'setting_secret_{kind} = "{value}"'
+        for kind in ("generic", "plain")
+        for value in (random, "2016-09-08T21:47:36Z")  # a timestamp: the timestamp filter
+    ]
+    (tmp_path / "app.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = policyctl_in_process(
+        "scan", tmp_path / "app.cfg", "--rules", extra, "--format", "json", "--mode", "warn"
+    )
+    found = {(f["rule_id"], f["location"]["line"]) for f in result.json()["findings"]}
+    assert ("custom.setting-generic", 1) in found and ("custom.setting-plain", 3) in found
+    assert ("custom.setting-generic", 2) not in found  # the generic filters hold
+    assert ("custom.setting-plain", 4) in found  # only the listed ones

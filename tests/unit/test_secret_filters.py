@@ -43,7 +43,7 @@ from policyctl.detection.secret_filters import (
     is_vector_drawing,
     is_words_and_digits,
     key_words,
-    rejecting_filter,
+    weigh,
 )
 from tests.fakes import ALNUM, github_pat, pick
 
@@ -98,7 +98,7 @@ def test_sequences_are_rejected(value: str) -> None:
 
 def test_random_values_pass_the_shape_filters() -> None:
     names = [n for n in FILTERS if n not in ("low_entropy",)]
-    assert rejecting_filter(c(RANDOM), tuple(names)) is None
+    assert weigh(c(RANDOM), tuple(names)).rejected_by is None
 
 
 def test_lockfile_hashes_are_rejected_by_file_name_or_integrity_prefix() -> None:
