@@ -29,7 +29,7 @@ def test_judge_gives_a_verdict_or_the_rejecting_step() -> None:
     assert _verdicts(far)["secret.mem0-api-key"] == "context"
     # a placeholder value, rejected by that named filter
     held = _verdicts("MEM0_API_KEY=m0-" + "x" * 40 + "\n")
-    assert held["secret.mem0-api-key"] == "filter:placeholder"
+    assert held["secret.mem0-api-key"] == "filter:obvious_placeholder"
 
 
 def test_why_labels_each_missed_case(tmp_path: Path) -> None:
@@ -52,12 +52,12 @@ def test_why_labels_each_missed_case(tmp_path: Path) -> None:
         (tmp_path / rel).write_text(text)
     labels = why_missed(tmp_path, list(cases))
     assert labels["pos/a/000.txt"] == "norule"
-    assert labels["pos/b/000.txt"].startswith("filter:placeholder  ")
-    assert "secret.mem0-api-key:filter:placeholder" in labels["pos/b/000.txt"]
+    assert labels["pos/b/000.txt"].startswith("filter:obvious_placeholder  ")
+    assert "secret.mem0-api-key:filter:obvious_placeholder" in labels["pos/b/000.txt"]
     assert labels["pos/c/000.txt"] == "rejected:context  secret.mem0-api-key:context"
     assert labels["pos/d/000.txt"].startswith("accepted  ")
     assert labels["pos/e/000.txt"] == "norule"
-    assert "secret.mem0-api-key(base64):filter:placeholder" in labels["pos/f/000.yaml"]
+    assert "secret.mem0-api-key(base64):filter:obvious_placeholder" in labels["pos/f/000.yaml"]
     # the labels name rules and steps, never the value
     assert not any(key in label for label in labels.values())
 
