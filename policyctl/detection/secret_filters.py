@@ -44,58 +44,6 @@ class Candidate:
     record's value (None on a line of text)."""
 
 
-PLACEHOLDER_WORDS = (
-    "changeme",
-    "change_me",
-    "change-me",
-    "changeit",
-    "example",
-    "placeholder",
-    "dummy",
-    "sample",
-    "redacted",
-    "your_",
-    "your-",
-    "yourkey",
-    "yoursecret",
-    "yourpassword",
-    "yourtoken",
-    "insert",
-    "replace",
-    "fixme",
-    "todo",
-    "notreal",
-    "not_real",
-    "not-a-real",
-    "fake",
-    "foobar",
-    "secret_here",
-    "xxxx",
-    "****",
-    "....",
-    "####",
-    "<your",
-    "[your",
-    "password",
-    "passwd",
-    "passw0rd",
-    "p@ss",
-    "s3cr3t",
-    "secret1",
-    "test1",
-    "mock",
-    "1234",
-    "dontshow",
-    "do-not-",
-    "supersecret",
-    "super_secret",
-    "forbidden",
-    "token",
-    "w0rd",
-    "pa55",
-    "s3cret",
-    "str0ng",
-)
 PLACEHOLDER_VALUES = frozenset(
     {
         "password",
@@ -166,6 +114,32 @@ OBVIOUS_PLACEHOLDER_WORDS = (
 )
 """The words of PLACEHOLDER_WORDS that say outright the value is not a real one (`insert
 your key`, `fake`, `xxxx`): an instruction or a mask, whatever its shape."""
+
+PLACEHOLDER_WORDS = (
+    *OBVIOUS_PLACEHOLDER_WORDS,
+    "foobar",
+    "password",
+    "passwd",
+    "passw0rd",
+    "p@ss",
+    "s3cr3t",
+    "secret1",
+    "test1",
+    "mock",
+    "1234",
+    "dontshow",
+    "do-not-",
+    "supersecret",
+    "super_secret",
+    "forbidden",
+    "token",
+    "w0rd",
+    "pa55",
+    "s3cret",
+    "str0ng",
+)
+"""What is_placeholder looks for: the obvious words, and those of values a person
+typed for a test or a demo (`1234`, `token`, `p@ss`, `mock`)."""
 
 
 def is_placeholder(c: Candidate) -> bool:
