@@ -220,12 +220,20 @@ def _confirmed(
     covered_rule, covered_to = -1, -1
     accepted: bool | HitFilter = True
     pattern = patterns[0]
+    lowered: bytes | None = None
     for hit in hits:
         rule, end = hit >> _END_BITS, hit & _END_MASK
         if rule != covered_rule:
             covered_rule, covered_to = rule, -1
-            accepted = True if accept is None else accept(rule)
             pattern = patterns[rule]
+            if pattern.keywords:
+                # the keyword prefilter of the re backend, so that both engines try the
+                # same rules: a rule runs only where one of its keywords is in the text
+                lowered = data.lower() if lowered is None else lowered
+                if not any(k in lowered for k in pattern.keywords):
+                    accepted = False
+                    continue
+            accepted = True if accept is None else accept(rule)
         if accepted is False or end <= covered_to:
             continue
         if accepted is not True and not accepted(end):

@@ -39,6 +39,8 @@ class CompiledPattern:
 
     source: bytes
     keywords: tuple[bytes, ...]
+    """Lower-case; when there are any, both backends run the rule only over a text that
+    holds one of them (case-insensitively), so the engine never changes what is found."""
 
     @cached_property
     def regex(self) -> re.Pattern[bytes]:

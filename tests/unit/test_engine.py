@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -91,6 +92,19 @@ def test_a_hit_filter_keeps_the_same_lines_in_both_backends() -> None:
     }
     assert found["hyperscan"] == found["re"]
     assert len(found["re"]) == 200  # two in each of the 100 even lines
+
+
+def test_both_backends_run_a_rule_only_where_one_of_its_keywords_is() -> None:
+    """A keyword list that misses a spelling its pattern allows (`PrivateKey` for
+    `private_?key`) made a finding depend on the engine, and so on the cache: a one-file
+    scan on an empty cache matches with `re`. Both backends now apply the keyword test."""
+    rule = replace(_rule(r"(?i)private_?key = (?P<secret>[a-z0-9]{8})"), keywords=("private_key",))
+    spelled = b"PrivateKey = ab12cd34\n"
+    keyed = b"# private_key\nPrivateKey = ab12cd34\n"
+    for backend in ("hyperscan", "re"):
+        matcher = build_matcher([rule], backend)
+        assert matcher.matches(spelled) == [], backend
+        assert len(matcher.matches(keyed)) == 1, backend
 
 
 def test_a_pattern_hyperscan_cannot_compile_is_rejected_by_rule_name() -> None:

@@ -1,10 +1,11 @@
 """A secret rule's keywords must be in every text its pattern matches.
 
-The `re` engine (used for small scans: a pre-commit hook, one file) runs a pattern only
-where one of its keywords is in the text; Hyperscan runs every pattern. A keyword list
-that misses a spelling the pattern allows (`PrivateKey=` for `private_?key`, `sqa_` for
-`sq[pua]_`, `oracle://` for a list of database schemes) made a finding depend on the
-engine. Strings drawn at random from each pattern (a seeded generator, so the test is
+Both engines run a pattern only where one of its keywords is in the text (the `re`
+engine before matching, Hyperscan before confirming a hit: tests/unit/test_engine.py),
+so a keyword list that misses a spelling the pattern allows (`PrivateKey=` for
+`private_?key`, `sqa_` for `sq[pua]_`, `oracle://` for a list of database schemes)
+misses that spelling on either engine. Until Hyperscan applied the test too, such a gap
+made a finding depend on the engine, and so on the cache. Strings drawn at random from each pattern (a seeded generator, so the test is
 deterministic) must hold a keyword in the part the pattern matched."""
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ KNOWN = {
     "secret.net-use-password-after-user",
     "secret.okta-ssws-header",
     "secret.php-mysql-connect-password",
-    # the provider's name as keyword without the name in the pattern: found on Hyperscan
-    # alone (a token of this shape anywhere), on `re` only where the name is in the file
+    # the provider's name as keyword without the name in the pattern: a token of this
+    # shape is reported only where the provider is named somewhere in the file
     "secret.mailgun-private-key",
     "secret.ngrok-authtoken",
 }
