@@ -77,14 +77,6 @@ class AdaptiveMatcher(Matcher):
         )
         self.compiled = _cached_matcher(self.patterns, self.indices, self.marks, self.gates)
 
-    def matches(
-        self,
-        data: bytes,
-        within_lines: bool = False,
-        accept: Callable[[int], bool | HitFilter] | None = None,
-    ) -> list[Match]:
-        return self._matcher(data, within_lines).matches(data, within_lines, accept)
-
     def marked_matches(
         self,
         data: bytes,
@@ -207,14 +199,6 @@ class SplitMatcher(Matcher):
     def __init__(self, first: Matcher, second: Matcher) -> None:
         self.first = first
         self.second = second
-
-    def matches(
-        self,
-        data: bytes,
-        within_lines: bool = False,
-        accept: Callable[[int], bool | HitFilter] | None = None,
-    ) -> list[Match]:
-        return self.marked_matches(data, within_lines, accept)[0]
 
     def marked_matches(
         self,

@@ -109,14 +109,6 @@ class GatedMatcher(Matcher):
         self._every = every
         self._every_matcher: Matcher | None = None
 
-    def matches(
-        self,
-        data: bytes,
-        within_lines: bool = False,
-        accept: Callable[[int], bool | HitFilter] | None = None,
-    ) -> list[Match]:
-        return self.marked_matches(data, within_lines, accept)[0]
-
     def marked_matches(
         self,
         data: bytes,

@@ -161,14 +161,6 @@ class HyperscanMatcher(Matcher):
         self.scratch = hyperscan.Scratch(self.database)
         self.marks = state["marks"]
 
-    def matches(
-        self,
-        data: bytes,
-        within_lines: bool = False,
-        accept: Callable[[int], bool | HitFilter] | None = None,
-    ) -> list[Match]:
-        return self.marked_matches(data, within_lines, accept)[0]
-
     def marked_matches(
         self,
         data: bytes,

@@ -98,16 +98,14 @@ class Matcher(ABC):
 
     name: str
 
-    def marked_matches(
+    def matches(
         self,
         data: bytes,
         within_lines: bool = False,
         accept: Callable[[int], bool | HitFilter] | None = None,
-    ) -> tuple[list[Match], list[tuple[int, int]] | None]:
-        """matches(), and the hits of the marks the matcher was built with as (mark
-        index, end offset) pairs, every end Hyperscan reports, sorted; None when this
-        matcher does not find its marks (then the caller looks for them itself)."""
-        return self.matches(data, within_lines, accept), None
+    ) -> list[Match]:
+        """The matches of marked_matches(), without the marks."""
+        return self.marked_matches(data, within_lines, accept)[0]
 
     def prepare(self) -> None:
         """Make ready now for a large input (compile what a small one would not), so
@@ -115,13 +113,16 @@ class Matcher(ABC):
         return None
 
     @abstractmethod
-    def matches(
+    def marked_matches(
         self,
         data: bytes,
         within_lines: bool = False,
         accept: Callable[[int], bool | HitFilter] | None = None,
-    ) -> list[Match]:
-        """All matches, non-overlapping per rule (as `re.finditer` would give them).
+    ) -> tuple[list[Match], list[tuple[int, int]] | None]:
+        """All matches, non-overlapping per rule (as `re.finditer` would give them), and
+        the hits of the marks the matcher was built with as (mark index, end offset)
+        pairs, every end Hyperscan reports, sorted; None when this matcher does not find
+        its marks (then the caller looks for them itself).
 
         With `within_lines`, the data is a list of independent values one per line
         (dataset cells): a match is confirmed inside its own line, never across one.

@@ -18,12 +18,12 @@ class ReMatcher(Matcher):
         self.patterns = patterns
         self.chosen = chosen
 
-    def matches(
+    def marked_matches(
         self,
         data: bytes,
         within_lines: bool = False,
         accept: Callable[[int], bool | HitFilter] | None = None,
-    ) -> list[Match]:
+    ) -> tuple[list[Match], None]:
         lowered = data.lower() if any(p.keywords for p in self.patterns) else data
         found: list[Match] = []
         for index in self.chosen:
@@ -40,4 +40,4 @@ class ReMatcher(Matcher):
                 if not (within_lines and b"\n" in m.group(0)) and (keep is None or keep(m.end()))
             )
         found.sort(key=lambda m: (m.start, m.end, m.rule))
-        return found
+        return found, None

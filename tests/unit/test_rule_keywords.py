@@ -5,8 +5,9 @@ engine before matching, Hyperscan before confirming a hit: tests/unit/test_engin
 so a keyword list that misses a spelling the pattern allows (`PrivateKey=` for
 `private_?key`, `sqa_` for `sq[pua]_`, `oracle://` for a list of database schemes)
 misses that spelling on either engine. Until Hyperscan applied the test too, such a gap
-made a finding depend on the engine, and so on the cache. Strings drawn at random from each pattern (a seeded generator, so the test is
-deterministic) must hold a keyword in the part the pattern matched."""
+made a finding depend on the engine, and so on the cache. Strings drawn at random from
+each pattern (a seeded generator, so the test is deterministic) must hold a keyword in
+the part the pattern matched."""
 
 from __future__ import annotations
 
