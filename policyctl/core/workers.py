@@ -54,13 +54,7 @@ def map_bounded(
     try:
         for task in tasks:
             if pool is None:
-                # What this process holds now (rules, databases, modules) stays out of
-                # the collector's reach: a worker's collections would otherwise write to
-                # every object's header and copy each page it shares with this process.
-                gc.freeze()
-                pool = futures.ProcessPoolExecutor(
-                    jobs, initializer=_start_worker, initargs=(initializer, initargs)
-                )
+                pool = _pool(jobs, initializer, initargs)
             if ordered:
                 waiting.append(pool.submit(work, task))
                 while len(waiting) > limit:
@@ -79,6 +73,20 @@ def map_bounded(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
             gc.unfreeze()
+
+
+def _pool(
+    workers: int, initializer: Callable[..., None], initargs: tuple[object, ...]
+) -> futures.ProcessPoolExecutor:
+    """A pool of `workers` processes made ready by `initializer(*initargs)`. What this
+    process holds now (rules, databases, modules) is first put out of the collector's
+    reach (the caller undoes it with gc.unfreeze once the pool is shut down): a worker's
+    collections would otherwise write to every object's header and copy each page it
+    shares with this process."""
+    gc.freeze()
+    return futures.ProcessPoolExecutor(
+        workers, initializer=_start_worker, initargs=(initializer, initargs)
+    )
 
 
 def _start_worker(initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
@@ -117,10 +125,7 @@ def map_shared(
                 yield here(task)
                 continue
             if pool is None:
-                gc.freeze()  # (see map_bounded)
-                pool = futures.ProcessPoolExecutor(
-                    workers, initializer=_start_worker, initargs=(initializer, initargs)
-                )
+                pool = _pool(workers, initializer, initargs)
             pending[pool.submit(work, task)] = task
         # The tail: a task no worker has started yet is done here rather than waited for.
         for future, task in list(pending.items()):
