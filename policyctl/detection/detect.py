@@ -184,11 +184,8 @@ def tried_matches(
     in_cells: list[set[int]] = []  # and those in its cells alone (not its column names)
 
     def could_pass(rule: int) -> bool | HitFilter:
-        if not needs_context(ruleset, rule, options):
-            if not ruleset.rules[rule].context.required:
-                return True
-            # (context_confidence turns each match away when none of its words is near)
-            return ruleset.checks[rule].context_pattern is not None and has_words(rule)
+        if not needs_context(ruleset, rule, options):  # (a required word makes it need one)
+            return True
         pattern = ruleset.checks[rule].context_pattern
         alone = ruleset.rules[rule].context.alone and chunk.line_locations is None
         if pattern is None or not has_words(rule):
