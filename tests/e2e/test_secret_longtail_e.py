@@ -1,0 +1,157 @@
+"""The second M-Z recall pass (rules/secret-longtail-e.yaml and the provider rules it widened),
+end to end: each kind found where it is written, one finding per file, and the look-alikes
+left alone. Every value is assembled here from random pieces (tests/fakes.py); none was ever
+issued by a provider."""
+
+from __future__ import annotations
+
+import base64
+import string
+from pathlib import Path
+
+from tests import fakes
+from tests.conftest import RunPolicyctl, assert_no_secret_in, write_files
+
+HEX = "0123456789abcdef"
+LOWER = string.ascii_lowercase + string.digits
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def uuid(seed: str) -> str:
+    return "-".join(fakes.pick(HEX, n, f"{seed}{i}") for i, n in enumerate((8, 4, 4, 4, 12)))
+
+
+MAILJET = fakes.pick(fakes.ALNUM, 32, "mailjet")
+NOTION = "nr" + "t_" + fakes.pick(fakes.URLSAFE, 43, "notion")
+OPENAI = "sk" + "-None-" + fakes.pick(fakes.URLSAFE, 48, "openai")
+OWM = fakes.pick(HEX, 32, "owm")
+POLY = fakes.pick(HEX, 64, "poly")
+SCALE = "live" + "_auth_" + fakes.pick(HEX, 32, "scale")
+SHORTCUT = (
+    "sc"
+    + "t_rw_deploy_"
+    + base64.urlsafe_b64encode(
+        f"{uuid('sc1')}:{uuid('sc2')}:{fakes.pick(HEX, 32, 'sc3')}".encode()
+    ).decode()
+)
+SLACK = "xo" + "xb-" + fakes.pick(string.digits, 12, "slack") + "-" + fakes.pick(fakes.ALNUM, 19)
+UNKEY = "key" + "_" + fakes.pick(BASE58, 16, "unkey")
+PHP = "kestrel" + "wing77"
+WIREGUARD = fakes.pick(fakes.BASE64, 42, "wg") + "1="  # the last character is not one of 16
+MERCURY = "mercury" + "_sandbox_rma_" + fakes.pick(fakes.ALNUM, 44, "mercury") + "_yrucrem"
+PLANTED = [MAILJET, NOTION, OPENAI, OWM, POLY, SCALE, SHORTCUT, SLACK, UNKEY, WIREGUARD, MERCURY]
+
+
+def test_new_kinds_are_found_through_the_installed_command(
+    tmp_path: Path, run_policyctl: RunPolicyctl
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            "mail/.env": f"MAILJET_SMS_TOKEN={MAILJET}\n",
+            "notion/oauth.py": f'notion_tokens = {{"refresh_token": "{NOTION}"}}\n',
+            "ai/client.py": f'client = OpenAI(api_key="{OPENAI}")\n',
+            "weather/app.py": f"owm = pyowm.OWM('{OWM}')\n",
+            "trade/.env": f"POLY_PASSPHRASE={POLY}\n",
+            "label/hook.py": f'AUTH = "{SCALE}"\n',
+            "board/sync.sh": f"export SHORTCUT_API_TOKEN={SHORTCUT}\n",
+            "chat/bot.json": f'{{"bot_token": "{SLACK}"}}\n',
+            "api/verify.http": f"GET /v1/keys\nX-API-Key: {UNKEY}\n",
+            "legacy/db.php": f'<?php\n$user = "app"; $password = {PHP};\n',
+            "vpn/wg0.conf": f"[Peer]\nPresharedKey = {WIREGUARD}\nAllowedIPs = 10.0.0.2/32\n",
+            "bank/.env": f"MERCURY_TOKEN=secret-token:{MERCURY}\n",
+        },
+    )
+    result = run_policyctl("scan", tmp_path, "--format", "json")
+    assert result.code == 1
+    findings = result.json()["findings"]
+    found = {f["location"]["path"]: f["rule_id"] for f in findings}
+    assert len(found) == len(findings)  # one finding per file
+    assert found == {
+        "mail/.env": "secret.mailjet-api-token",
+        "notion/oauth.py": "secret.notion-refresh-token",
+        "ai/client.py": "secret.openai-user-key-none",
+        "weather/app.py": "secret.openweather-owm-key",
+        "trade/.env": "secret.polymarket-api-passphrase",
+        "label/hook.py": "secret.scale-live-auth-key",
+        "board/sync.sh": "secret.shortcut-scoped-api-token",
+        "chat/bot.json": "secret.slack-bot-token-irregular",
+        "api/verify.http": "secret.key-prefixed-api-key-header",
+        "legacy/db.php": "secret.php-password-bareword",
+        "vpn/wg0.conf": "secret.wireguard-key-unchecked",
+        "bank/.env": "secret.mercury-sandbox-api-token",
+    }
+    assert_no_secret_in([result.out, result.err], [*PLANTED, PHP])
+
+
+def test_widened_rules_take_the_other_forms_of_their_providers(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    planetscale = "pscale" + "_tkn_" + fakes.pick(fakes.URLSAFE + "=", 60, "ps")
+    sourcegraph = "sg" + "p_" + fakes.pick(HEX, 16, "sg1") + "_local_" + fakes.pick(HEX, 40, "sg")
+    statsig = "secret" + "-" + fakes.pick(fakes.ALNUM, 40, "statsig")
+    snyk = uuid("snyk").upper()
+    sonar = fakes.pick(HEX, 40, "sonar").upper()
+    travis = fakes.pick(fakes.ALNUM, 22, "travis")
+    packagecloud = fakes.pick(HEX, 48, "pc")
+    voyage = "a" + "l-" + fakes.pick(fakes.URLSAFE, 43, "voyage")
+    vultr = fakes.pick(LOWER, 36, "vultr")
+    supabase = "sb" + "p_" + fakes.pick(LOWER, 40, "supabase")
+    react = fakes.pick(fakes.ALNUM, 10, "react") + "!"
+    make = fakes.pick(fakes.ALNUM, 28, "make")
+    write_files(
+        tmp_path,
+        {
+            "ps.json": f'{{"config.ini": "PLANETSCALE_TOKEN={planetscale}\\nBACKUP=true"}}\n',
+            "sg.env": f"SRC_ACCESS_TOKEN={sourcegraph}\n",
+            "flags.js": f'statsig.initialize("{statsig}", options);\n',
+            "snyk.mk": f'SNYK_TOKEN ::= "{snyk}"\n',
+            "sonar.mk": f'SONAR_LOGIN ?= "{sonar}"\n',
+            "travis.txt": f"travis_token {travis}\n",
+            "pc.txt": f"packagecloud:token={packagecloud}\n",
+            "embed.env": f"EMBEDDINGS_KEY={voyage}\n",
+            "vultr.sh": f"export VULTR_API_KEY={vultr}\n",
+            "supabase.env": f"SUPABASE_ACCESS_TOKEN={supabase}\n",
+            "web/.env": f"# REACT_APP_GUEST_PASSWORD={react}\n",
+            "Makefile": f"DEPLOY_TOKEN ?= {make}\n",
+        },
+    )
+    result = policyctl_in_process("scan", tmp_path, "--format", "json")
+    assert result.code == 1
+    found = {f["location"]["path"]: f["rule_id"] for f in result.json()["findings"]}
+    assert found == {
+        "ps.json": "secret.planetscale-token",
+        "sg.env": "secret.sourcegraph-access-token",
+        "flags.js": "secret.statsig-server-secret",
+        "snyk.mk": "secret.snyk-token",
+        "sonar.mk": "secret.sonar-login-property",
+        "travis.txt": "secret.travis-ci-token",
+        "pc.txt": "secret.packagecloud-credential",
+        "embed.env": "secret.voyage-api-key-bare",
+        "vultr.sh": "secret.vultr-api-key",
+        "supabase.env": "secret.supabase-pat",
+        "web/.env": "secret.frontend-env-secret",
+        "Makefile": "secret.generic-env-assignment",
+    }
+    planted = [planetscale, sourcegraph, statsig, snyk, sonar, travis, packagecloud, voyage]
+    assert_no_secret_in([result.out, result.err], [*planted, vultr, supabase, react, make])
+
+
+def test_look_alikes_are_not_reported(tmp_path: Path, policyctl_in_process: RunPolicyctl) -> None:
+    write_files(
+        tmp_path,
+        {
+            # nothing names Notion: `nrt_` alone is too short a mark
+            "flights.py": f'legs = {{"route": "{NOTION}"}}\n',
+            "weather.py": "owm = pyowm.OWM(API_KEY)\n",
+            "bowman.py": f"bowman = '{OWM}'\n",
+            "null.php": "<?php\n$password = null;\n$pwd = getcwd;\n$password = PASSWORD_DEFAULT;\n",
+            "peer.conf": f"[Peer]\nPublicKey = {WIREGUARD}\n",
+            "trace.http": f"X-Request-Id: {UNKEY}\n",
+            "short.py": f"board_ref = '{SHORTCUT[:60]}'\n",
+            "wallet.env": "wallet_passphrase: " + fakes.pick(fakes.ALNUM, 20, "wallet") + "\n",
+        },
+    )
+    result = policyctl_in_process("scan", tmp_path, "--format", "json")
+    assert result.code == 0, result.out
+    assert result.json()["findings"] == []
