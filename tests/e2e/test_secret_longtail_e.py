@@ -39,7 +39,14 @@ UNKEY = "key" + "_" + fakes.pick(BASE58, 16, "unkey")
 PHP = "kestrel" + "wing77"
 WIREGUARD = fakes.pick(fakes.BASE64, 42, "wg") + "1="  # the last character is not one of 16
 MERCURY = "mercury" + "_sandbox_rma_" + fakes.pick(fakes.ALNUM, 44, "mercury") + "_yrucrem"
-PLANTED = [MAILJET, NOTION, OPENAI, OWM, POLY, SCALE, SHORTCUT, SLACK, UNKEY, WIREGUARD, MERCURY]
+ORY = "ory" + "_rt_" + fakes.pick(fakes.URLSAFE, 43, "ory") + "." + fakes.pick(fakes.URLSAFE, 43)
+PERSONA = "persona" + "_sandbox_" + fakes.pick(fakes.URLSAFE, 36, "persona")
+PINTEREST = "pin" + "r_" + fakes.pick(fakes.URLSAFE, 80, "pinterest")
+RAINFOREST = "sbx" + "_apikey_" + fakes.pick(HEX, 64, "rainforest")
+WOO_SECRET = "c" + "s_" + fakes.pick(HEX, 40, "woo-secret")
+PAGERDUTY = fakes.pick(HEX, 32, "pagerduty")
+PLANTED = [ORY, PERSONA, PINTEREST, RAINFOREST, WOO_SECRET, PAGERDUTY]
+PLANTED += [MAILJET, NOTION, OPENAI, OWM, POLY, SCALE, SHORTCUT, SLACK, UNKEY, WIREGUARD, MERCURY]
 
 
 def test_new_kinds_are_found_through_the_installed_command(
@@ -60,6 +67,12 @@ def test_new_kinds_are_found_through_the_installed_command(
             "legacy/db.php": f'<?php\n$user = "app"; $password = {PHP};\n',
             "vpn/wg0.conf": f"[Peer]\nPresharedKey = {WIREGUARD}\nAllowedIPs = 10.0.0.2/32\n",
             "bank/.env": f"MERCURY_TOKEN=secret-token:{MERCURY}\n",
+            "auth/hydra.py": f'refresh_token = "{ORY}"\n',
+            "kyc/.env": f"PERSONA_API_KEY={PERSONA}\n",
+            "social/pins.env": f"PINTEREST_REFRESH_TOKEN={PINTEREST}\n",
+            "pay/config.yml": f"api_key: {RAINFOREST}\n",
+            "shop/api.py": f'api = API(url, consumer_key=key, consumer_secret="{WOO_SECRET}")\n',
+            "oncall/notes.txt": f"pagerduty token={PAGERDUTY}\n",
         },
     )
     result = run_policyctl("scan", tmp_path, "--format", "json")
@@ -80,6 +93,12 @@ def test_new_kinds_are_found_through_the_installed_command(
         "legacy/db.php": "secret.php-password-bareword",
         "vpn/wg0.conf": "secret.wireguard-key-unchecked",
         "bank/.env": "secret.mercury-sandbox-api-token",
+        "auth/hydra.py": "secret.ory-prefixed-token",
+        "kyc/.env": "secret.persona-sandbox-api-key",
+        "social/pins.env": "secret.pinterest-oauth-token",
+        "pay/config.yml": "secret.rainforest-pay-sandbox-api-key",
+        "shop/api.py": "secret.woocommerce-consumer-pair",
+        "oncall/notes.txt": "secret.pagerduty-named-hex-key",
     }
     assert_no_secret_in([result.out, result.err], [*PLANTED, PHP])
 
@@ -99,6 +118,10 @@ def test_widened_rules_take_the_other_forms_of_their_providers(
     supabase = "sb" + "p_" + fakes.pick(LOWER, 40, "supabase")
     react = fakes.pick(fakes.ALNUM, 10, "react") + "!"
     make = fakes.pick(fakes.ALNUM, 28, "make")
+    monday = "ey" + "J" + fakes.pick(fakes.URLSAFE, 30, "m1") + "." + fakes.pick(fakes.URLSAFE, 150)
+    monday += "." + fakes.pick(fakes.URLSAFE, 43, "m3")
+    salesloft = "a" + "k_" + fakes.pick(HEX, 64, "salesloft")
+    woo = "c" + "k_" + fakes.pick(HEX, 40, "woo")
     write_files(
         tmp_path,
         {
@@ -114,6 +137,9 @@ def test_widened_rules_take_the_other_forms_of_their_providers(
             "supabase.env": f"SUPABASE_ACCESS_TOKEN={supabase}\n",
             "web/.env": f"# REACT_APP_GUEST_PASSWORD={react}\n",
             "Makefile": f"DEPLOY_TOKEN ?= {make}\n",
+            "monday.env": f"MONDAY_API_TOKEN={monday}\n",
+            "sales.env": f"SALESLOFT_API_KEY={salesloft}\n",
+            "shop.env": f"WC_CONSUMER_KEY={woo}\n",
         },
     )
     result = policyctl_in_process("scan", tmp_path, "--format", "json")
@@ -132,9 +158,13 @@ def test_widened_rules_take_the_other_forms_of_their_providers(
         "supabase.env": "secret.supabase-pat",
         "web/.env": "secret.frontend-env-secret",
         "Makefile": "secret.generic-env-assignment",
+        "monday.env": "secret.monday-api-token",
+        "sales.env": "secret.salesloft-credential",
+        "shop.env": "secret.woocommerce-credential",
     }
     planted = [planetscale, sourcegraph, statsig, snyk, sonar, travis, packagecloud, voyage]
-    assert_no_secret_in([result.out, result.err], [*planted, vultr, supabase, react, make])
+    planted += [vultr, supabase, react, make, monday, salesloft, woo]
+    assert_no_secret_in([result.out, result.err], planted)
 
 
 def test_look_alikes_are_not_reported(tmp_path: Path, policyctl_in_process: RunPolicyctl) -> None:
