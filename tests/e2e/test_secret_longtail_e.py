@@ -45,7 +45,8 @@ PINTEREST = "pin" + "r_" + fakes.pick(fakes.URLSAFE, 80, "pinterest")
 RAINFOREST = "sbx" + "_apikey_" + fakes.pick(HEX, 64, "rainforest")
 WOO_SECRET = "c" + "s_" + fakes.pick(HEX, 40, "woo-secret")
 PAGERDUTY = fakes.pick(HEX, 32, "pagerduty")
-PLANTED = [ORY, PERSONA, PINTEREST, RAINFOREST, WOO_SECRET, PAGERDUTY]
+WORD = "marble" + "foxglove"
+PLANTED = [WORD, ORY, PERSONA, PINTEREST, RAINFOREST, WOO_SECRET, PAGERDUTY]
 PLANTED += [MAILJET, NOTION, OPENAI, OWM, POLY, SCALE, SHORTCUT, SLACK, UNKEY, WIREGUARD, MERCURY]
 
 
@@ -73,6 +74,8 @@ def test_new_kinds_are_found_through_the_installed_command(
             "pay/config.yml": f"api_key: {RAINFOREST}\n",
             "shop/api.py": f'api = API(url, consumer_key=key, consumer_secret="{WOO_SECRET}")\n',
             "oncall/notes.txt": f"pagerduty token={PAGERDUTY}\n",
+            # bundled into every visitor's JavaScript: a word is a leaked password there too
+            "web/.env.local": f"REACT_APP_AUTH_PASSWORD={WORD}\n",
         },
     )
     result = run_policyctl("scan", tmp_path, "--format", "json")
@@ -99,6 +102,7 @@ def test_new_kinds_are_found_through_the_installed_command(
         "pay/config.yml": "secret.rainforest-pay-sandbox-api-key",
         "shop/api.py": "secret.woocommerce-consumer-pair",
         "oncall/notes.txt": "secret.pagerduty-named-hex-key",
+        "web/.env.local": "secret.frontend-env-password",
     }
     assert_no_secret_in([result.out, result.err], [*PLANTED, PHP])
 
@@ -122,6 +126,7 @@ def test_widened_rules_take_the_other_forms_of_their_providers(
     monday += "." + fakes.pick(fakes.URLSAFE, 43, "m3")
     salesloft = "a" + "k_" + fakes.pick(HEX, 64, "salesloft")
     woo = "c" + "k_" + fakes.pick(HEX, 40, "woo")
+    admin = "ops" + "_vault7"
     write_files(
         tmp_path,
         {
@@ -140,6 +145,8 @@ def test_widened_rules_take_the_other_forms_of_their_providers(
             "monday.env": f"MONDAY_API_TOKEN={monday}\n",
             "sales.env": f"SALESLOFT_API_KEY={salesloft}\n",
             "shop.env": f"WC_CONSUMER_KEY={woo}\n",
+            # a bare name after -p is the password itself on a command line, not a variable
+            "reboot.bat": f"cmd.exe /C PSEXEC \\\\10.2.7.31 -u Administrator -p {admin} CMD\n",
         },
     )
     result = policyctl_in_process("scan", tmp_path, "--format", "json")
@@ -161,9 +168,10 @@ def test_widened_rules_take_the_other_forms_of_their_providers(
         "monday.env": "secret.monday-api-token",
         "sales.env": "secret.salesloft-credential",
         "shop.env": "secret.woocommerce-credential",
+        "reboot.bat": "secret.psexec-password",
     }
     planted = [planetscale, sourcegraph, statsig, snyk, sonar, travis, packagecloud, voyage]
-    planted += [vultr, supabase, react, make, monday, salesloft, woo]
+    planted += [vultr, supabase, react, make, monday, salesloft, woo, admin]
     assert_no_secret_in([result.out, result.err], planted)
 
 
@@ -179,6 +187,7 @@ def test_look_alikes_are_not_reported(tmp_path: Path, policyctl_in_process: RunP
             "peer.conf": f"[Peer]\nPublicKey = {WIREGUARD}\n",
             "trace.http": f"X-Request-Id: {UNKEY}\n",
             "short.py": f"board_ref = '{SHORTCUT[:60]}'\n",
+            "web/.env": "REACT_APP_SHOW_PASSWORD=true\nREACT_APP_PASSWORD_RESET_URL=/reset\n",
             "wallet.env": "wallet_passphrase: " + fakes.pick(fakes.ALNUM, 20, "wallet") + "\n",
         },
     )
