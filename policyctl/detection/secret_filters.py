@@ -245,9 +245,9 @@ words (not a random mix of cases), kebab-case."""
 
 
 _NAME_PARTS = re.compile(r"->|::|[._$\-]")
-_NAME_WORDS = re.compile(r"[a-z]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|[0-9]+)+")
+_NAME_WORDS = re.compile(r"[a-z]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|[0-9]+)+(?:[A-Z][a-z])?")
 """A part of a name spelled as words: lower-case words, capitalised words, acronyms and
-numbers run together (`apiToken`, `HTTPSProxy`, `sha256`, `iOSKey`)."""
+numbers run together (`apiToken`, `HTTPSProxy`, `sha256`, `iOSKey`, `AWSAccessKeyId`)."""
 GENERATED_PART = 8
 """Characters a part of a value must have to be judged generated (`x509`, `utf8mb4` and
 `oauth2` are shorter)."""
@@ -835,8 +835,8 @@ def is_name_of_the_key(c: Candidate) -> bool:
     `credentials: Credentials;`, `"libsecret-1.so.0": "libsecret-1-0"`). A random value
     holds no word of three letters that its key also holds."""
     value = c.value.rstrip(STATEMENT_ENDS)
-    if _IDENTIFIER.match(value) is None:
-        return False
+    if _IDENTIFIER.match(value) is None or is_prefixed_token(value):
+        return False  # (`private_rGAPQJbhBx`: a generated part after the key's word)
     words = [word for word in key_words(value) if len(word) >= 3]
     if sum(map(len, words)) < NAME_WORD_SHARE * sum(ch.isalnum() for ch in value):
         return False  # not made of words: `Xq7KeyZp2LmWv9` holds `key` by chance
@@ -1167,7 +1167,9 @@ the home row): Betterleaks' clean negatives hold `postgres://user:hunter2@...`, 
 suites are full of such values."""
 GENERIC_TYPED_BODY_FILTERS = TYPED_BODY_FILTERS - {"repeated_characters"}
 """For a generic rule, whose mark is only its key's name: a value written out twice
-(`{half}{half}`) still drops it, as a pattern's literal prefix outweighs it."""
+(`{half}{half}`) still drops it, as a pattern's literal prefix outweighs it; unless what
+is written out is a typed sequence (`abcdef0123456789abcdef0123456789` under
+`AZURE_FACE_KEY`: see _reads_as_typed), which is_sequence alone marks made up."""
 OBVIOUS_PLACEHOLDER = "obvious_placeholder"
 
 
@@ -1214,7 +1216,7 @@ def weigh(
     for name in names:
         if not FILTERS[name](candidate):
             continue
-        typed = name in (GENERIC_TYPED_BODY_FILTERS if generic else TYPED_BODY_FILTERS)
+        typed = _reads_as_typed(name, candidate, generic)
         anchor = _mark(candidate, pattern, generic) if typed else None
         if anchor is PASSWORD_SLOT and (demoted or name not in SLOT_TYPED_FILTERS):
             anchor = None
@@ -1229,6 +1231,18 @@ def weigh(
             continue
         return FilterVerdict(name)
     return FilterVerdict(None, made_up) if made_up else PASSED
+
+
+def _reads_as_typed(name: str, candidate: Candidate, generic: bool) -> bool:
+    """Whether filter `name` rejects the candidate for reading as typed, which a provider's
+    mark outweighs (TYPED_BODY_FILTERS; for a generic rule GENERIC_TYPED_BODY_FILTERS, and
+    a repeat only of a sequence: `abcdef0123456789` written twice to fill a key's length
+    is one value typed, where a random half written twice is a copy made up to fill it)."""
+    if not generic:
+        return name in TYPED_BODY_FILTERS
+    if name == "repeated_characters":
+        return is_sequence(candidate)
+    return name in GENERIC_TYPED_BODY_FILTERS
 
 
 SLOT_WORDS = frozenset({"key", "keys", "token", "tokens", "secret", "apikey"})

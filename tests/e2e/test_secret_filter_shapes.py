@@ -150,3 +150,21 @@ def test_a_word_as_a_front_end_password_is_reported(
         },
     )
     assert sorted(scan(policyctl_in_process, tmp_path)) == [1]
+
+
+def test_a_typed_sequence_written_out_to_fill_a_named_key_is_reported_made_up(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    sequence = "abcdef" + "0123456789"
+    half = fakes.pick(fakes.ALNUM, 16, "half")
+    write_files(
+        tmp_path,
+        {
+            "deploy/vision.env": (
+                f"AZURE_FACE_KEY={sequence}{sequence}\nAZURE_LUIS_KEY={half}{half}\n"
+            )
+        },
+    )
+    by_line = scan(policyctl_in_process, tmp_path)
+    assert sorted(by_line) == [1]
+    assert MADE_UP in by_line[1]["tags"]  # type: ignore[operator]
