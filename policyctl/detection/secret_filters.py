@@ -229,8 +229,19 @@ _ENV_LOOKUPS = (
 )
 
 
+_LOOKUP_DEFAULT = re.compile(
+    r"""(?:getenv|environ\.get|env\.get|env|fetch|get)\(\s*['"][A-Za-z0-9_.\-]+['"]\s*,\s*['"]$"""
+)
+"""The second argument of a lookup by name: `os.environ.get('DJANGO_SECRET_KEY', '...`,
+`os.getenv("JINA_KEY", "...`, `ENV.fetch("TOKEN", "...`."""
+
+
 def is_env_lookup(c: Candidate) -> bool:
-    """The value is read from the environment or a secret store, not written in the file."""
+    """The value is read from the environment or a secret store, not written in the file.
+    The default a lookup falls back to (`os.getenv("API_KEY", "<value>")`) is written in
+    the file: that one is judged as any other value."""
+    if _LOOKUP_DEFAULT.search(c.before) is not None:
+        return False
     lowered = (c.before[-60:] + c.value).lower()
     return any(lookup in lowered for lookup in _ENV_LOOKUPS)
 
@@ -245,9 +256,10 @@ words (not a random mix of cases), kebab-case."""
 
 
 _NAME_PARTS = re.compile(r"->|::|[._$\-]")
-_NAME_WORDS = re.compile(r"[a-z]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|[0-9]+)+(?:[A-Z][a-z])?")
-"""A part of a name spelled as words: lower-case words, capitalised words, acronyms and
-numbers run together (`apiToken`, `HTTPSProxy`, `sha256`, `iOSKey`, `AWSAccessKeyId`)."""
+WEAK_WORDS = 4
+"""Words of one or two letters, not an acronym (`a`, `Bc`, `H`), that make a part
+generated: a name has one or two (`Ed25519PrivateKey`, `AWSAccessKeyId`, `iOSKey`),
+letters mixed case by case are all such (`aBcDeFgH`, `JGbZZaCk`)."""
 GENERATED_PART = 8
 """Characters a part of a value must have to be judged generated (`x509`, `utf8mb4` and
 `oauth2` are shorter)."""
@@ -266,7 +278,11 @@ def is_generated_part(part: str) -> bool:
     switches = sum(1 for a, b in pairwise(kinds) if a != b)
     if switches >= DIGIT_SWITCHES and "d" in kinds and "a" in kinds:
         return True
-    return part.isalnum() and _NAME_WORDS.fullmatch(part) is None
+    words = _KEY_WORD.findall(part)
+    weak = sum(
+        1 for w in words if w.isalpha() and (len(w) == 1 or (len(w) == 2 and not w.isupper()))
+    )
+    return weak >= WEAK_WORDS
 
 
 def is_prefixed_token(value: str) -> bool:
@@ -368,7 +384,11 @@ def is_uuid_with_plain_key(c: Candidate) -> bool:
     return _PLAIN_KEY.search(key) is not None
 
 
-_HASH_KEY = re.compile(r"(?:hash|digest|checksum|sha\d*|md5|integrity|etag|commit|revision)", re.I)
+_HASH_KEY = re.compile(
+    r"(?:hash|digest|checksum|sha(?:\d+|sum)?(?![a-z])|md5|integrity|etag|commit|revision)", re.I
+)
+"""A key naming a digest. `sha` only as a word or with its size (`token_sha256`, `SHA1`),
+not the first letters of `sharedSecret` or `shadow`."""
 
 
 _HASH_FORMAT = re.compile(

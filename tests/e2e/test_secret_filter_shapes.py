@@ -168,3 +168,20 @@ def test_a_typed_sequence_written_out_to_fill_a_named_key_is_reported_made_up(
     by_line = scan(policyctl_in_process, tmp_path)
     assert sorted(by_line) == [1]
     assert MADE_UP in by_line[1]["tags"]  # type: ignore[operator]
+
+
+def test_the_default_of_an_environment_lookup_is_reported(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    default = fakes.pick(fakes.ALNUM + "!#*", 50, "django")
+    write_files(
+        tmp_path,
+        {
+            "site/settings.py": (
+                f"SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', '{default}')\n"
+                "API_TOKEN = os.environ.get('API_TOKEN')\n"
+            )
+        },
+    )
+    by_line = scan(policyctl_in_process, tmp_path)
+    assert sorted(by_line) == [1]

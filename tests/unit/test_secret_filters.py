@@ -81,6 +81,20 @@ def test_environment_lookups_are_rejected() -> None:
 
 
 @pytest.mark.parametrize(
+    "before",
+    ["SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', '", 'key = os.getenv("JINA_KEY","'],
+)
+def test_the_default_of_a_lookup_is_written_in_the_file(before: str) -> None:
+    assert not is_env_lookup(c(RANDOM, before=before))
+
+
+def test_a_key_beginning_with_the_letters_sha_names_no_digest() -> None:
+    assert not is_hash_under_hash_key(c(RANDOM, before='sharedSecret: "'))
+    assert is_hash_under_hash_key(c(RANDOM, before='token_sha256 = "'))
+    assert is_hash_under_hash_key(c(RANDOM, before="SHA1="))
+
+
+@pytest.mark.parametrize(
     "value", ["self.password", "DB_PASSWORD", "secret_key_name", "apiTokenValue"]
 )
 def test_variable_names_are_rejected(value: str) -> None:
@@ -108,6 +122,7 @@ def test_a_random_mix_of_cases_is_not_a_variable_name() -> None:
         "Foo::BAR_TOKEN",
         "SECRET_KEY_BASE64",
         "x86_64_linux_gnu",
+        "ed25519.Ed25519PrivateKey",
     ],
 )
 def test_names_made_of_words_and_numbers_stay_variable_names(value: str) -> None:
@@ -141,7 +156,9 @@ def test_digits_mixed_in_or_cases_mixed_letter_by_letter_are_generated(part: str
     assert is_generated_part(part)
 
 
-@pytest.mark.parametrize("part", ["sha256sum", "version2", "apiTokenValue", "HTTPSProxy", "x509"])
+@pytest.mark.parametrize(
+    "part", ["sha256sum", "version2", "apiTokenValue", "HTTPSProxy", "x509", "Ed25519PrivateKey"]
+)
 def test_words_with_a_number_are_not_generated(part: str) -> None:
     assert not is_generated_part(part)
 
