@@ -230,7 +230,7 @@ _ENV_LOOKUPS = (
 
 
 _LOOKUP_DEFAULT = re.compile(
-    r"""(?:getenv|environ\.get|env\.get|env|fetch|get)\(\s*['"][A-Za-z0-9_.\-]+['"]\s*,\s*['"]$"""
+    r"""\b(?:getenv|environ\.get|env\.get|env|fetch|get)\(\s*['"][A-Za-z0-9_.\-]+['"]\s*,\s*['"]$"""
 )
 """The second argument of a lookup by name: `os.environ.get('DJANGO_SECRET_KEY', '...`,
 `os.getenv("JINA_KEY", "...`, `ENV.fetch("TOKEN", "...`."""

@@ -88,6 +88,10 @@ def test_the_default_of_a_lookup_is_written_in_the_file(before: str) -> None:
     assert not is_env_lookup(c(RANDOM, before=before))
 
 
+def test_a_call_whose_name_ends_in_env_is_no_lookup_default() -> None:
+    assert is_env_lookup(c("tool==1.5.0", before='tools = tool_venv("tool", "'))
+
+
 def test_a_key_beginning_with_the_letters_sha_names_no_digest() -> None:
     assert not is_hash_under_hash_key(c(RANDOM, before='sharedSecret: "'))
     assert is_hash_under_hash_key(c(RANDOM, before='token_sha256 = "'))
