@@ -415,7 +415,8 @@ def judge(
     made_up = False
     if rule.filters:
         generic = GENERIC_TAG in rule.tags
-        filtered = weigh(candidate(chunk, match, value), rule.filters, rule.pattern, generic)
+        found = candidate(chunk, match, value)
+        filtered = weigh(found, rule.filters, rule.pattern, generic, demoted)
         if filtered.rejected_by is not None:
             return "filter:" + filtered.rejected_by
         made_up = filtered.made_up is not None

@@ -66,8 +66,9 @@ _Items = Any  # a parsed pattern (sre_parse.SubPattern) or a list of its items
 
 class Anchor(NamedTuple):
     """The mark a rule's match carries: `kind` "prefix" (every value starts with `prefix`
-    literal characters, MIN_PREFIX or more) or "key" (the text before the value holds a
-    literal name of MIN_NAME letters or more that is not a generic key word)."""
+    literal characters, MIN_PREFIX or more), "key" (the text before the value holds a
+    literal name of MIN_NAME letters or more that is not a generic key word) or "slot"
+    (such a name before a password: PASSWORD_SLOT)."""
 
     kind: str
     prefix: int = 0
@@ -76,10 +77,19 @@ class Anchor(NamedTuple):
     Twitter bearer token opens with 21 `A`s, a Dropbox token holds ten)."""
 
 
+PASSWORD_SLOT = Anchor("slot")
+"""The mark of a password's place: the pattern takes its value as typed (see
+_token_shaped: what is not a delimiter) where its syntax holds a password
+(`ConvertTo-SecureString "..." -AsPlainText`, `mysqli_connect(host, user, "...")`,
+`schtasks ... /rp`, `postgres://user:...@`). Only a rule that is not generic is such a
+place (secret_filters._mark): a generic rule's pattern is any key's assignment."""
+
+
 @lru_cache(maxsize=2048)
 def provider_anchor(pattern: str) -> Anchor | None:
     """The provider's mark the pattern's matches carry, or None (a value of a generic
-    shape, or a password: see _token_shaped)."""
+    shape). A password (a value the pattern takes as typed) is marked PASSWORD_SLOT: a
+    slot, not a token."""
     try:
         parsed = sre_parse.parse(pattern)
     except (re.error, RecursionError, OverflowError):
@@ -92,7 +102,7 @@ def provider_anchor(pattern: str) -> Anchor | None:
         return None
     group, before = path
     if not _token_shaped(group):
-        return None
+        return PASSWORD_SLOT if _takes_anything(group) else None
     prefix = _literal_prefix(group)
     literal_run = any(_repeats(run) for run in _literal_runs(group))
     if prefix >= MIN_PREFIX:

@@ -19,7 +19,13 @@ from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from policyctl.detection.entropy import shannon_entropy
-from policyctl.detection.provider_anchor import FILLER_RUN, MIN_TOKEN, Anchor, provider_anchor
+from policyctl.detection.provider_anchor import (
+    FILLER_RUN,
+    MIN_TOKEN,
+    PASSWORD_SLOT,
+    Anchor,
+    provider_anchor,
+)
 from policyctl.validators.personal_urls import url_names_person
 from policyctl.validators.tokens import crc32_checksum_token
 
@@ -223,8 +229,19 @@ _ENV_LOOKUPS = (
 )
 
 
+_LOOKUP_DEFAULT = re.compile(
+    r"""\b(?:getenv|environ\.get|env\.get|env|fetch|get)\(\s*['"][A-Za-z0-9_.\-]+['"]\s*,\s*['"]$"""
+)
+"""The second argument of a lookup by name: `os.environ.get('DJANGO_SECRET_KEY', '...`,
+`os.getenv("JINA_KEY", "...`, `ENV.fetch("TOKEN", "...`."""
+
+
 def is_env_lookup(c: Candidate) -> bool:
-    """The value is read from the environment or a secret store, not written in the file."""
+    """The value is read from the environment or a secret store, not written in the file.
+    The default a lookup falls back to (`os.getenv("API_KEY", "<value>")`) is written in
+    the file: that one is judged as any other value."""
+    if _LOOKUP_DEFAULT.search(c.before) is not None:
+        return False
     lowered = (c.before[-60:] + c.value).lower()
     return any(lookup in lowered for lookup in _ENV_LOOKUPS)
 
@@ -238,9 +255,49 @@ _REFERENCE = re.compile(
 words (not a random mix of cases), kebab-case."""
 
 
+_NAME_PARTS = re.compile(r"->|::|[._$\-]")
+WEAK_WORDS = 4
+"""Words of one or two letters, not an acronym (`a`, `Bc`, `H`), that make a part
+generated: a name has one or two (`Ed25519PrivateKey`, `AWSAccessKeyId`, `iOSKey`),
+letters mixed case by case are all such (`aBcDeFgH`, `JGbZZaCk`)."""
+GENERATED_PART = 8
+"""Characters a part of a value must have to be judged generated (`x509`, `utf8mb4` and
+`oauth2` are shorter)."""
+DIGIT_SWITCHES = 3
+
+
+def is_generated_part(part: str) -> bool:
+    """A part a generator wrote, not a word of a name: GENERATED_PART characters or more,
+    and digits mixed in among the letters (`f252zhq7`, `a1b2c3d4`: three switches between
+    letters and digits or more, where a name ends in a number, `version2`, or holds one,
+    `sha256sum`), or letters that do not read as words (`aBcDeFgH`, `JGbZZaCk`: cases
+    mixed one letter at a time)."""
+    if len(part) < GENERATED_PART:
+        return False
+    kinds = ["d" if ch.isdigit() else "a" if ch.isalpha() else "o" for ch in part]
+    switches = sum(1 for a, b in pairwise(kinds) if a != b)
+    if switches >= DIGIT_SWITCHES and "d" in kinds and "a" in kinds:
+        return True
+    words = _KEY_WORD.findall(part)
+    weak = sum(
+        1 for w in words if w.isalpha() and (len(w) == 1 or (len(w) == 2 and not w.isupper()))
+    )
+    return weak >= WEAK_WORDS
+
+
+def is_prefixed_token(value: str) -> bool:
+    """A value with a body a generator wrote after a short prefix of words
+    (`sandbox_f252zhq7_hh4cpc39zq4rgjcg`, `pk_prod_a1b2...`, `hvb.JGbZZaCk...`,
+    `s.Z4bTMtng...`): some part of it, cut at `_ . - $ -> ::`, is_generated_part."""
+    return any(is_generated_part(part) for part in _NAME_PARTS.split(value))
+
+
 def is_variable_reference(c: Candidate) -> bool:
-    """A name, not a value: `self.password`, `DB_PASSWORD`, `secret_key`, `apiToken`."""
-    return _REFERENCE.match(c.value) is not None
+    """A name, not a value: `self.password`, `DB_PASSWORD`, `secret_key`, `apiToken`,
+    `config.auth.token`. A name is made of words; a token that has the same outline
+    (`ak_de656ec86bcab...`, `na1.Abcd1234Efgh...`) has a part no name holds (see
+    is_prefixed_token)."""
+    return _REFERENCE.match(c.value) is not None and not is_prefixed_token(c.value)
 
 
 def is_repeated_characters(c: Candidate) -> bool:
@@ -327,7 +384,11 @@ def is_uuid_with_plain_key(c: Candidate) -> bool:
     return _PLAIN_KEY.search(key) is not None
 
 
-_HASH_KEY = re.compile(r"(?:hash|digest|checksum|sha\d*|md5|integrity|etag|commit|revision)", re.I)
+_HASH_KEY = re.compile(
+    r"(?:hash|digest|checksum|sha(?:\d+|sum)?(?![a-z])|md5|integrity|etag|commit|revision)", re.I
+)
+"""A key naming a digest. `sha` only as a word or with its size (`token_sha256`, `SHA1`),
+not the first letters of `sharedSecret` or `shadow`."""
 
 
 _HASH_FORMAT = re.compile(
@@ -529,11 +590,27 @@ def is_low_entropy(c: Candidate) -> bool:
 _CAMEL_CASE = re.compile(r"[a-z]{3,}(?:[A-Z][a-z]+){1,2}")
 
 
+_BUILD_VARIABLE_PASSWORD = re.compile(
+    r"(?:^|[^A-Za-z0-9])(?:REACT_APP|VITE|NEXT_PUBLIC|EXPO_PUBLIC|GATSBY|NUXT_PUBLIC|VUE_APP)_"
+    r"[A-Z0-9_]*(?:PASS|PASSWORD|PASSWD|PWD)\b"
+)
+
+
+def is_build_variable_password(c: Candidate) -> bool:
+    """The value of a front-end build variable named for a password
+    (`REACT_APP_AUTH_PASSWORD=`, `VITE_DB_PASS=`): a bundler ships it to every browser."""
+    return _BUILD_VARIABLE_PASSWORD.search(_key_of(c.before)) is not None
+
+
 def is_plain_word(c: Candidate) -> bool:
     """Letters only, one case, title case or camelCase, and not long: a word or a name
-    (`connectAs`), not a random string."""
+    (`connectAs`), not a random string. Not under a front-end build variable named for a
+    password (`REACT_APP_AUTH_PASSWORD=whiteduke`): a bundler ships that to every browser,
+    and a word is what a person sets a password to."""
     value = c.value
     if not value.isascii() or not value.isalpha() or len(value) >= 24:
+        return False
+    if is_build_variable_password(c):
         return False
     return (
         value.islower()
@@ -598,13 +675,19 @@ def is_non_secret_key(c: Candidate) -> bool:
     return _NON_SECRET_KEY.search(_key_of(c.before).strip("'\"")) is not None
 
 
-_CODE = re.compile(r"[(){}\[\]<>|\\]|^[.,;]|^[A-Za-z_]+=|▁")
+_CODE = re.compile(r"[(){}\[\]<>|\\]|^[.,;]|▁")
+_SETTING = re.compile(r"^[A-Za-z_]+=(?P<rest>.*)$")
 
 
 def is_code_expression(c: Candidate) -> bool:
     """Code, markup or a pattern, not a value: `.encode(`, `List[Ref]`, `<PAD>`, `a|b`,
-    `(?P<secret>`, `TYPE=ext4`."""
-    return _CODE.search(c.value) is not None
+    `(?P<secret>`, `TYPE=ext4`. A token whose alphabet holds `=` (`heai=y9zfm=qc26rl...`)
+    is no `NAME=value` setting: what follows its first `=` is a generated body
+    (is_prefixed_token), where a setting's value is a word or a number."""
+    if _CODE.search(c.value) is not None:
+        return True
+    setting = _SETTING.match(c.value)
+    return setting is not None and not is_prefixed_token(setting.group("rest"))
 
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
@@ -663,8 +746,10 @@ CURSOR_WORDS = frozenset(
 """Words that, just before `token`, make it a position or an idempotency mark that an API
 hands back (`NextToken`, `ContinuationToken`, `ClientRequestToken`,
 `LifecycleActionToken`, AWS's `ClientToken`), or a token its issuer documents as public
-(a Facebook app's client token is embedded in mobile apps), not a credential. A Vault
-`client_token` is found by the Vault rules, by its `hvs.` prefix."""
+(a Facebook app's client token is embedded in mobile apps), not a credential. A client
+token with a prefix before a generated body (Vault's `s.Z4bT...`, Akamai's `akab-...`)
+is a credential all the same: see is_cursor_token_key."""
+CREDENTIAL_CLIENT_WORD = "client"
 
 
 IDENTIFIER_KEY_WORDS = frozenset(
@@ -702,6 +787,8 @@ def is_cursor_token_key(c: Candidate) -> bool:
     if len(words) < 2:
         return False
     if words[-1] in ("token", "tokens"):
+        if words[-2] == CREDENTIAL_CLIENT_WORD and _has_token_prefix(c.value):
+            return False  # `VAULT_CLIENT_TOKEN="s.Z4bT..."`, `client_token = akab-...`
         return words[-2] in CURSOR_WORDS
     if words[-1] not in ("key", "keys"):
         return False
@@ -709,6 +796,17 @@ def is_cursor_token_key(c: Candidate) -> bool:
     if named[-1] == "token" and len(named) >= 2:
         named = named[:-1]  # `cached_token_key`: the key of a cached token
     return named[-1] in IDENTIFIER_KEY_WORDS
+
+
+_TOKEN_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,11}[._\-](?P<body>.+)$")
+
+
+def _has_token_prefix(value: str) -> bool:
+    """A short prefix and a separator before a body a generator wrote (`s.Z4bTMtng...`,
+    `akab-c113ntt0k3n...`): how providers mark the tokens they issue. An idempotency
+    token is a UUID or a bare random string; a cursor is opaque base64."""
+    found = _TOKEN_PREFIX.match(value)
+    return found is not None and is_prefixed_token(found.group("body"))
 
 
 _TIMESTAMP = re.compile(
@@ -757,8 +855,8 @@ def is_name_of_the_key(c: Candidate) -> bool:
     `credentials: Credentials;`, `"libsecret-1.so.0": "libsecret-1-0"`). A random value
     holds no word of three letters that its key also holds."""
     value = c.value.rstrip(STATEMENT_ENDS)
-    if _IDENTIFIER.match(value) is None:
-        return False
+    if _IDENTIFIER.match(value) is None or is_prefixed_token(value):
+        return False  # (`private_rGAPQJbhBx`: a generated part after the key's word)
     words = [word for word in key_words(value) if len(word) >= 3]
     if sum(map(len, words)) < NAME_WORD_SHARE * sum(ch.isalnum() for ch in value):
         return False  # not made of words: `Xq7KeyZp2LmWv9` holds `key` by chance
@@ -795,8 +893,9 @@ def is_words_and_digits(c: Candidate) -> bool:
     """An obvious test value: a word or three and at most a three-digit number or a year
     (`hunter42`, `limited123`, `NEW-SECRET`, `admin:secret`, `Orange-2`, `pass1`,
     `volume2016`). A person made it up for a test or a doc; a generated credential does
-    not read this way."""
-    return _WORDS_AND_DIGITS.match(c.value) is not None
+    not read this way. Not under a front-end build variable named for a password
+    (is_build_variable_password): whatever a person set there is public."""
+    return _WORDS_AND_DIGITS.match(c.value) is not None and not is_build_variable_password(c)
 
 
 LEET_DIGITS = "0134578@$"
@@ -916,16 +1015,30 @@ CREDENTIAL_WORDS = frozenset(
         "sid",
         "license",
         "access",
+        "certificate",
     }
 )
 """Words of a key that hold a credential. A provider-anchored rule finds the provider's
-name near a value; the key must also say the value is a key, token, secret ..."""
+name near a value; the key must also say the value is a key, token, secret ... (an
+Agora `app_certificate` signs its tokens: a secret, under a name of its own)."""
+COMPOUND_HEADS = frozenset(
+    {"secret", "private", "api", "access", "auth", "app", "client", "master", "signing"}
+)
+COMPOUND_TAILS = ("key", "keys", "token", "secret", "password", "passwd", "pwd")
+_COMPOUND = re.compile(rf"^(?:{'|'.join(sorted(COMPOUND_HEADS))})(?:{'|'.join(COMPOUND_TAILS)})$")
+"""A credential word written as one word with the word before it (`secretkey`,
+`privatekey`, `accesstoken`, `clientsecret`): key_words cannot cut a key spelled all in
+one case, and a head from COMPOUND_HEADS keeps `monkey` and `turkey` out."""
 
 
 def is_key_without_credential_word(c: Candidate) -> bool:
     """`ASANA_PROJECT_ID = ...`, `"stripe_customer": ...`: the key names a provider but
-    not a credential (no key, token, secret, password, auth ... among its words)."""
-    return not CREDENTIAL_WORDS.intersection(key_words(_key_of(c.before)))
+    not a credential (no key, token, secret, password, auth ... among its words, nor a
+    compound such as `secretkey`)."""
+    words = key_words(_key_of(c.before))
+    if CREDENTIAL_WORDS.intersection(words):
+        return False
+    return not any(_COMPOUND.match(word) for word in words)
 
 
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -1064,9 +1177,19 @@ Not among them: those that find a name or code (`variable_reference`, `made_of_w
 `plain_word`: a class name under a provider's key is no credential of that provider),
 and `hexspeak` (two words such as `dead` and `beef` in one hex value are a person's
 doing whatever the key says)."""
+SLOT_TYPED_FILTERS = frozenset({"placeholder", "leetspeak_words"})
+"""For a password's place (provider_anchor.PASSWORD_SLOT), the filters that find a
+credential word or a test word typed into a value (`MyStr0ngP@ssword!`, `S3cretCommunity`):
+a password is typed, so they mark it made up rather than drop it, unless it is a bare
+placeholder (is_bare_placeholder). A word and a small number (`hunter2`: words_and_digits)
+still drops it, as do the signs of filler and mashing (a sequence, repeats, low entropy,
+the home row): Betterleaks' clean negatives hold `postgres://user:hunter2@...`, and test
+suites are full of such values."""
 GENERIC_TYPED_BODY_FILTERS = TYPED_BODY_FILTERS - {"repeated_characters"}
 """For a generic rule, whose mark is only its key's name: a value written out twice
-(`{half}{half}`) still drops it, as a pattern's literal prefix outweighs it."""
+(`{half}{half}`) still drops it, as a pattern's literal prefix outweighs it; unless what
+is written out is a typed sequence (`abcdef0123456789abcdef0123456789` under
+`AZURE_FACE_KEY`: see _reads_as_typed), which is_sequence alone marks made up."""
 OBVIOUS_PLACEHOLDER = "obvious_placeholder"
 
 
@@ -1083,7 +1206,11 @@ PASSED = FilterVerdict(None)
 
 
 def weigh(
-    candidate: Candidate, names: tuple[str, ...], pattern: str = "", generic: bool = False
+    candidate: Candidate,
+    names: tuple[str, ...],
+    pattern: str = "",
+    generic: bool = False,
+    demoted: bool = False,
 ) -> FilterVerdict:
     """The verdict of the filters `names` on a candidate of the rule with `pattern`.
 
@@ -1096,22 +1223,46 @@ def weigh(
     lowers the finding's confidence and marks it (see detect.MADE_UP_LOWER). Only what
     says outright that the value is no credential (is_obvious_placeholder: `xxxx`,
     `<your-key>`, `changeme`, `example`, one character repeated) still rejects it. The
-    pattern is parsed only when such a filter fires (a few rules per scan)."""
+    pattern is parsed only when such a filter fires (a few rules per scan).
+
+    A password's place (provider_anchor.PASSWORD_SLOT: `ConvertTo-SecureString "..."
+    -AsPlainText`, `net use ... /user:x ...`, `Password=` in a connection string) is such a
+    mark for the filters of SLOT_TYPED_FILTERS: `MyStr0ngP@ssword!` or `S3cretCommunity`
+    there is what an administrator types, reported made up; a bare placeholder
+    (`password`, `P@ssw0rd123`, `myPassword`, `s3cret!`: is_bare_placeholder) is not, nor
+    is any typed password in a test or a doc (`demoted`, detect.is_test_or_doc_path):
+    there it is the suite's fixture (`user="some@User", password="some+Generated/..."`)."""
     made_up: str | None = None
     for name in names:
         if not FILTERS[name](candidate):
             continue
-        typed = name in (GENERIC_TYPED_BODY_FILTERS if generic else TYPED_BODY_FILTERS)
+        typed = _reads_as_typed(name, candidate, generic)
         anchor = _mark(candidate, pattern, generic) if typed else None
+        if anchor is PASSWORD_SLOT and (demoted or name not in SLOT_TYPED_FILTERS):
+            anchor = None
         if anchor is not None:
             # the body after the literal prefix (a Twitter token opens with 21 `A`s)
             body = candidate.value[anchor.prefix :]
             if says_not_real(body) or (not anchor.literal_run and has_filler_run(body)):
                 return FilterVerdict(OBVIOUS_PLACEHOLDER)
+            if anchor is PASSWORD_SLOT and is_bare_placeholder(body):
+                return FilterVerdict(name)
             made_up = made_up or name
             continue
         return FilterVerdict(name)
     return FilterVerdict(None, made_up) if made_up else PASSED
+
+
+def _reads_as_typed(name: str, candidate: Candidate, generic: bool) -> bool:
+    """Whether filter `name` rejects the candidate for reading as typed, which a provider's
+    mark outweighs (TYPED_BODY_FILTERS; for a generic rule GENERIC_TYPED_BODY_FILTERS, and
+    a repeat only of a sequence: `abcdef0123456789` written twice to fill a key's length
+    is one value typed, where a random half written twice is a copy made up to fill it)."""
+    if not generic:
+        return name in TYPED_BODY_FILTERS
+    if name == "repeated_characters":
+        return is_sequence(candidate)
+    return name in GENERIC_TYPED_BODY_FILTERS
 
 
 SLOT_WORDS = frozenset({"key", "keys", "token", "tokens", "secret", "apikey"})
@@ -1134,10 +1285,65 @@ def is_named_credential_slot(c: Candidate) -> bool:
 
 def _mark(candidate: Candidate, pattern: str, generic: bool) -> Anchor | None:
     """The provider's mark the candidate carries: its rule's (provider_anchor), or for a
-    generic rule its key's (is_named_credential_slot)."""
+    generic rule its key's (is_named_credential_slot; a generic rule's password pattern
+    is any key's assignment, not a password's place)."""
     if generic:
         return CREDENTIAL_SLOT if is_named_credential_slot(candidate) else None
     return provider_anchor(pattern) if pattern else None
+
+
+PLACEHOLDER_PASSWORD_WORDS = frozenset(
+    {
+        *(word for word in PLACEHOLDER_VALUES if word.isalpha()),
+        *LEET_CREDENTIAL_WORDS,
+        "pwd",
+        "pw",
+        "my",
+        "your",
+        "the",
+        "our",
+        "some",
+        "administrator",
+        "user",
+        "demo",
+        "changeme",
+        "change",
+        "me",
+        "welcome",
+        "hello",
+        "login",
+        "db",
+        "database",
+        "sa",
+        "super",
+        "new",
+        "old",
+        "dev",
+        "local",
+        "app",
+    }
+)
+"""The words a placeholder password is made of (`password`, `secret`, `admin`, `my`,
+`super`, `new` ...), read with its digits as letters (see LEET)."""
+_EDGE_NON_LETTERS = re.compile(r"^[^A-Za-z]+|[^A-Za-z]+$")
+LONGEST_PLACEHOLDER_WORD = max(map(len, PLACEHOLDER_PASSWORD_WORDS))
+
+
+def is_bare_placeholder(value: str) -> bool:
+    """A password made only of placeholder words (PLACEHOLDER_PASSWORD_WORDS), read in
+    leetspeak, with any number or punctuation before or after: `password`, `P@ssw0rd123`,
+    `myPassword`, `s3cret!`, `super-secret`, `admin:admin`, `1234`. Where it holds a word
+    of its own (`MyStr0ngP@ssword!`, `S3cretCommunity`) a person chose it."""
+    core = _EDGE_NON_LETTERS.sub("", value)
+    letters = re.sub("[^a-z]", "", core.translate(LEET).lower())
+    # can letters[:end] be cut into placeholder words? (a split, not a regex: no backtracking)
+    cut = [True] + [False] * len(letters)
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - LONGEST_PLACEHOLDER_WORD), end):
+            if cut[start] and letters[start:end] in PLACEHOLDER_PASSWORD_WORDS:
+                cut[end] = True
+                break
+    return cut[-1]
 
 
 GENERIC_FILTERS = (

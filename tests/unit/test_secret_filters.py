@@ -8,8 +8,11 @@ from policyctl.detection.secret_filters import (
     FILTERS,
     Candidate,
     entropy_threshold,
+    is_bare_placeholder,
     is_binary_value,
+    is_build_variable_password,
     is_cloud_region,
+    is_code_expression,
     is_cursor_token_key,
     is_declaration,
     is_doctest_example,
@@ -17,6 +20,7 @@ from policyctl.detection.secret_filters import (
     is_encoded_test_value,
     is_env_lookup,
     is_file_path,
+    is_generated_part,
     is_hash_under_hash_key,
     is_hexspeak,
     is_in_certificate_text,
@@ -31,6 +35,7 @@ from policyctl.detection.secret_filters import (
     is_part_of_a_decimal_number,
     is_placeholder,
     is_plain_word,
+    is_prefixed_token,
     is_repeated_characters,
     is_sequence,
     is_templated,
@@ -76,6 +81,24 @@ def test_environment_lookups_are_rejected() -> None:
 
 
 @pytest.mark.parametrize(
+    "before",
+    ["SECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', '", 'key = os.getenv("JINA_KEY","'],
+)
+def test_the_default_of_a_lookup_is_written_in_the_file(before: str) -> None:
+    assert not is_env_lookup(c(RANDOM, before=before))
+
+
+def test_a_call_whose_name_ends_in_env_is_no_lookup_default() -> None:
+    assert is_env_lookup(c("tool==1.5.0", before='tools = tool_venv("tool", "'))
+
+
+def test_a_key_beginning_with_the_letters_sha_names_no_digest() -> None:
+    assert not is_hash_under_hash_key(c(RANDOM, before='sharedSecret: "'))
+    assert is_hash_under_hash_key(c(RANDOM, before='token_sha256 = "'))
+    assert is_hash_under_hash_key(c(RANDOM, before="SHA1="))
+
+
+@pytest.mark.parametrize(
     "value", ["self.password", "DB_PASSWORD", "secret_key_name", "apiTokenValue"]
 )
 def test_variable_names_are_rejected(value: str) -> None:
@@ -84,6 +107,64 @@ def test_variable_names_are_rejected(value: str) -> None:
 
 def test_a_random_mix_of_cases_is_not_a_variable_name() -> None:
     assert not is_variable_reference(c(RANDOM))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "self.api_key",
+        "settings.SECRET_KEY",
+        "os_environ_token",
+        "config.auth.token",
+        "AWS_SECRET_ACCESS_KEY",
+        "x509_cert_v3",
+        "oauth2_client_secret",
+        "v1beta1_api_key",
+        "utf8mb4_unicode_ci",
+        "pbkdf2_sha256_hasher",
+        "this->apiKey",
+        "Foo::BAR_TOKEN",
+        "SECRET_KEY_BASE64",
+        "x86_64_linux_gnu",
+        "ed25519.Ed25519PrivateKey",
+    ],
+)
+def test_names_made_of_words_and_numbers_stay_variable_names(value: str) -> None:
+    assert is_variable_reference(c(value))
+
+
+def _prefixed(prefix: str, alphabet: str, length: int) -> str:
+    return prefix + pick(alphabet, length, prefix)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        _prefixed("sandbox" + "_", "abcdefghijklmnopqrstuvwxyz0123456789", 8)
+        + "_"
+        + pick("abcdefghijklmnopqrstuvwxyz0123456789", 16, "tail"),
+        _prefixed("pk" + "_prod_", "abcdefghijklmnopqrstuvwxyz0123456789", 24),
+        _prefixed("ak" + "_", "0123456789abcdef", 64),
+        _prefixed("na1" + ".", ALNUM, 32),
+        _prefixed("hvb" + ".", ALNUM, 38),
+        _prefixed("ory" + "_wak_", "abcdefghijklmnopqrstuvwxyz0123456789", 24),
+    ],
+)
+def test_a_prefix_before_a_generated_body_is_a_token_not_a_name(value: str) -> None:
+    assert not is_variable_reference(c(value))
+    assert is_prefixed_token(value)
+
+
+@pytest.mark.parametrize("part", ["f252zhq7", "a1b2c3d4e5", "aBcDeFgHiJ", "JGbZZaCkOSgs"])
+def test_digits_mixed_in_or_cases_mixed_letter_by_letter_are_generated(part: str) -> None:
+    assert is_generated_part(part)
+
+
+@pytest.mark.parametrize(
+    "part", ["sha256sum", "version2", "apiTokenValue", "HTTPSProxy", "x509", "Ed25519PrivateKey"]
+)
+def test_words_with_a_number_are_not_generated(part: str) -> None:
+    assert not is_generated_part(part)
 
 
 @pytest.mark.parametrize("value", ["aaaaaaaaaa", "abababababab", "0000000000", "xyzxyzxyzxyz"])
@@ -215,6 +296,18 @@ def test_credential_tokens_are_not_cursor_tokens(before: str) -> None:
     assert not is_cursor_token_key(c(RANDOM, before=before))
 
 
+@pytest.mark.parametrize("prefix", ["s.", "akab-", "b."])
+def test_a_client_token_with_a_provider_prefix_is_a_credential(prefix: str) -> None:
+    value = prefix + pick(ALNUM, 24, prefix)
+    assert not is_cursor_token_key(c(value, before='VAULT_CLIENT_TOKEN="'))
+    assert not is_cursor_token_key(c(value, before="client_token = "))
+
+
+def test_a_bare_client_token_stays_an_idempotency_mark() -> None:
+    assert is_cursor_token_key(c(RANDOM, before="client_token = "))
+    assert is_cursor_token_key(c(pick(ALNUM, 24, "next"), before='"NextToken": "'))
+
+
 @pytest.mark.parametrize(
     "value",
     ["2016-09-08T21:47:36Z", "2024-01-31", "2024-01-31 12:00:00.123+01:00", "20240131T120000Z"],
@@ -316,6 +409,50 @@ def test_a_key_that_names_a_provider_but_no_credential_is_rejected(before: str) 
 )
 def test_a_key_that_names_a_credential_is_kept(before: str) -> None:
     assert not is_key_without_credential_word(c(RANDOM, before=before))
+
+
+@pytest.mark.parametrize(
+    "before", ["eventbrite secretkey ", "eventbrite privatekey ", "agora.app_certificate="]
+)
+def test_a_credential_word_run_into_the_one_before_or_a_certificate_is_a_credential(
+    before: str,
+) -> None:
+    assert not is_key_without_credential_word(c(RANDOM, before=before))
+
+
+@pytest.mark.parametrize("before", ["stripe_monkey = ", "asana_turkey = ", "MAILGUN_BYPASS="])
+def test_a_word_that_only_ends_like_a_credential_word_is_not_one(before: str) -> None:
+    assert is_key_without_credential_word(c(RANDOM, before=before))
+
+
+def test_a_setting_is_code_but_a_token_holding_equals_signs_is_not() -> None:
+    assert is_code_expression(c("TYPE=ext4"))
+    assert is_code_expression(c("mode=read_only"))
+    token = "heai=" + pick("abcdefghijklmnopqrstuvwxyz0123456789", 50, "eq")
+    assert not is_code_expression(c(token))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["password", "P@ssw0rd123", "myPassword", "s3cret!", "super-secret", "admin:admin", "1234"],
+)
+def test_a_password_of_placeholder_words_only_is_bare(value: str) -> None:
+    assert is_bare_placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["MyStr0ngP@ssword!", "S3cretCommunity", "r4ndP@ssw0rd"])
+def test_a_password_with_a_word_of_its_own_is_not_bare(value: str) -> None:
+    assert not is_bare_placeholder(value)
+
+
+def test_a_word_under_a_front_end_password_variable_is_kept() -> None:
+    for before in ("REACT_APP_AUTH_PASSWORD=", "# REACT_APP_PASS=", "VITE_DB_PWD="):
+        candidate = c("whiteduke", before=before)
+        assert is_build_variable_password(candidate)
+        assert not is_plain_word(candidate)
+        assert not is_words_and_digits(candidate)
+    assert is_plain_word(c("whiteduke", before="PASSWORD="))
+    assert not is_build_variable_password(c("x", before="REACT_APP_API_URL="))
 
 
 def test_a_negated_or_dereferenced_name_is_a_declaration() -> None:
