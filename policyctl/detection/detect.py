@@ -164,12 +164,13 @@ def _assess_chunk(
     if not matches:
         return accepted, marked  # (nine files of code in ten: nothing more to do)
     demoted = is_test_or_doc_path(chunk.origin.path)
+    overlap, accept = chunk.overlap, accepted.append
     for match in matches:
-        if match.end <= chunk.overlap:
+        if match.end <= overlap:
             continue  # found in the previous window of this line
         verdict = judge(chunk, match, ruleset, options, demoted)
-        if not isinstance(verdict, str):
-            accepted.append(verdict)
+        if type(verdict) is not str:  # (a Verdict; the step's name when rejected)
+            accept(verdict)
     return drop_contained(drop_generic_overlaps(accepted, ruleset)), marked
 
 
