@@ -169,7 +169,7 @@ def _assess_chunk(
         if match.end <= overlap:
             continue  # found in the previous window of this line
         verdict = judge(chunk, match, ruleset, options, demoted)
-        if type(verdict) is not str:  # (a Verdict; the step's name when rejected)
+        if not isinstance(verdict, str):
             accept(verdict)
     return drop_contained(drop_generic_overlaps(accepted, ruleset)), marked
 
