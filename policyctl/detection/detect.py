@@ -37,7 +37,7 @@ from policyctl.detection.rules import RuleChecks, Ruleset
 from policyctl.detection.secret_filters import Candidate, weigh
 from policyctl.detection.suppress import INLINE, Allowlist, inline_ignored, may_have_inline_markers
 from policyctl.engine import Match
-from policyctl.engine.interface import HitFilter, new_tuple
+from policyctl.engine.interface import DECIMAL_FILTER, HitFilter, in_a_decimal, new_tuple
 
 CONTEXT_RAISE = 0.15
 CONTEXT_LOWER = 0.3
@@ -457,23 +457,10 @@ def refutation_is_final(rule: Rule, checks: RuleChecks, options: DetectOptions) 
     return (lowest if lowest > 0.0 else 0.0) < threshold
 
 
-DECIMAL_FILTER = "decimal_number"
-_ASCII_DIGITS = frozenset(b"0123456789")
-
-
 def _in_a_decimal(data: bytes, match: Match) -> bool:
-    """True in the common cases where the decimal_number filter
-    (secret_filters.is_part_of_a_decimal_number) rejects a match, decided on the bytes:
-    an ASCII digit and '.' right before the value, or '.' and an ASCII digit right after
-    it. ASCII bytes decode to themselves, so the filter sees those very characters in
-    the candidate's text; any other case (a non-ASCII digit ...) is left to the filter.
-
-    Card-number candidates in code are mostly the digits of floats: this turns them away
-    before their value, candidate and filters are built (issue 18)."""
-    start, end = match.value_start, match.value_end
-    if start >= 2 and data[start - 1] == 0x2E and data[start - 2] in _ASCII_DIGITS:
-        return True
-    return end + 1 < len(data) and data[end] == 0x2E and data[end + 1] in _ASCII_DIGITS
+    """engine.interface.in_a_decimal for a match's value: the engines already leave such
+    matches out for rules with the filter; judge asks again for matches made elsewhere."""
+    return in_a_decimal(data, match.value_start, match.value_end)
 
 
 CANDIDATE_CONTEXT = 256

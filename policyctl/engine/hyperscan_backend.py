@@ -27,6 +27,7 @@ from policyctl.engine.interface import (
     Mark,
     Match,
     Matcher,
+    in_a_decimal,
     not_timed,
 )
 
@@ -213,6 +214,7 @@ def _confirmed(
     accepted: bool | HitFilter = True
     pattern = patterns[0]
     lowered: bytes | None = None
+    seen: dict[bytes, bool] = {}
     for hit in hits:
         rule, end = hit >> _END_BITS, hit & _END_MASK
         if rule != covered_rule:
@@ -221,8 +223,15 @@ def _confirmed(
             if pattern.keywords:
                 # the keyword prefilter of the re backend, so that both engines try the
                 # same rules: a rule runs only where one of its keywords is in the text
+                # (each keyword looked for once a chunk: many rules share `key`, `api` ...)
                 lowered = data.lower() if lowered is None else lowered
-                if not any(k in lowered for k in pattern.keywords):
+                for keyword in pattern.keywords:
+                    present = seen.get(keyword)
+                    if present is None:
+                        present = seen[keyword] = keyword in lowered
+                    if present:
+                        break
+                else:
                     accepted = False
                     continue
             accepted = True if accept is None else accept(rule)
@@ -256,9 +265,15 @@ def _confirmed(
         if confirmed is None:
             covered_to = end
             continue
-        found.append(pattern.to_match(rule, confirmed))
         matched_to = confirmed.end()
         covered_to = matched_to if matched_to > end else end
+        if pattern.drops_decimals:
+            value_start, value_end = confirmed.span(pattern.value_group)
+            if value_start < 0:
+                value_start, value_end = confirmed.span()
+            if in_a_decimal(data, value_start, value_end):
+                continue  # (after its cover is noted: the later hits are judged as before)
+        found.append(pattern.to_match(rule, confirmed))
     return found
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher
+from policyctl.engine.interface import CompiledPattern, HitFilter, Match, Matcher, in_a_decimal
 
 
 class ReMatcher(Matcher):
@@ -34,10 +34,16 @@ class ReMatcher(Matcher):
             if verdict is False:
                 continue
             keep = None if verdict is True else verdict
-            found.extend(
+            matches = (
                 pattern.to_match(index, m)
                 for m in pattern.regex.finditer(data)
                 if not (within_lines and b"\n" in m.group(0)) and (keep is None or keep(m.end()))
             )
+            if pattern.drops_decimals:
+                found.extend(
+                    m for m in matches if not in_a_decimal(data, m.value_start, m.value_end)
+                )
+            else:
+                found.extend(matches)
         found.sort(key=lambda m: (m.start, m.end, m.rule))
         return found, None

@@ -201,3 +201,37 @@ def test_rules_that_need_their_words_are_scanned_only_where_a_word_is_and_find_t
     # the main database (the words as marks) and the gated rule's, which is also the
     # database of every gated rule the table's lines are scanned with (one rule here)
     assert len(set(cache.glob("hs-*.db"))) == 2
+
+
+def test_card_like_digits_of_decimals_are_left_out_by_both_engines_and_real_cards_kept(
+    tmp_path: Path, policyctl_in_process: RunPolicyctl
+) -> None:
+    """The engines leave out a card-like match inside a decimal number (the decimal_number
+    filter's answer, asked before any match is made); a card beside such digits, on the
+    same line or right after them, is still found, on either engine, at any threshold."""
+    digits = pii.card().replace(" ", "")
+    write_files(
+        tmp_path,
+        {
+            "coords.json": f"[[{digits}.25, 0.{digits}], [1.5, 2.{digits}]]\n",
+            "billing.txt": f"x = 3.{digits}; card {pii.card()}\n"
+            f"{digits}.5 then card {digits}\n"
+            f"card {digits}.\n",
+        },
+    )
+    for threshold in ("0.7", "0.1"):
+        found = [
+            _places(
+                policyctl_in_process(
+                    "scan", tmp_path, *SCAN, "--engine", engine, "--min-confidence", threshold
+                )
+            )
+            for engine in ("hyperscan", "re")
+        ]
+        assert found[0] == found[1]
+        cards = [(line, rule) for rule, line, _ in found[0] if rule == "pii.payment-card-number"]
+        assert cards == [
+            (1, "pii.payment-card-number"),
+            (2, "pii.payment-card-number"),
+            (3, "pii.payment-card-number"),
+        ], threshold

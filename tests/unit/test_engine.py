@@ -107,6 +107,21 @@ def test_both_backends_run_a_rule_only_where_one_of_its_keywords_is() -> None:
         assert len(matcher.matches(keyed)) == 1, backend
 
 
+def test_both_backends_leave_out_the_digits_of_a_decimal_for_a_rule_with_that_filter() -> None:
+    """A rule with the decimal_number filter never reports digits right after `<digit>.`
+    or right before `.<digit>`, so the engines leave those matches out before a match
+    is made (issue 18); the hits they cover are still covered, so the next match is the
+    one matching the whole text finds. A rule without the filter keeps them."""
+    text = b"1.23456789 23456789.5 [23456789] 7.23456789.1 23456789.\n"
+    plain = _rule(r"\b[0-9]{8}\b")
+    filtered = replace(plain, filters=("decimal_number",))
+    for backend in ("hyperscan", "re"):
+        kept = build_matcher([filtered], backend).matches(text)
+        assert [text[m.start : m.end] for m in kept] == [b"23456789"] * 2, backend
+        assert [m.start for m in kept] == [23, 46], backend
+        assert len(build_matcher([plain], backend).matches(text)) == 5, backend
+
+
 def test_a_pattern_hyperscan_cannot_compile_is_rejected_by_rule_name() -> None:
     with pytest.raises(RuleError, match=r"rule custom.lookahead: field 'pattern': Hyperscan"):
         build_matcher([_rule(r"secret(?=[0-9]{8})", "custom.lookahead")], "hyperscan")

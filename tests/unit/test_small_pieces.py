@@ -37,6 +37,19 @@ def test_globs_do_not_match_other_paths(path: str, glob: str) -> None:
     assert not path_matches(path, [glob])
 
 
+def test_several_globs_match_as_any_one_of_them_would() -> None:
+    globs = ("*.min.js", "docs/api", "[!a-c]*.lock", "build")
+    assert path_matches("web/app.min.js", globs)
+    assert path_matches("docs/api/x.md", globs)
+    assert path_matches("pkg/yarn.lock", globs)
+    assert path_matches("src/build/out.txt", globs)
+    assert not path_matches("pkg/b.lock", globs)  # [!a-c]: not a, b or c
+    assert not path_matches("web/docs/api/x.md", globs)  # anchored at the top
+    assert not path_matches("src/builder/out.txt", globs)
+    assert path_matches("a\\b\\build\\c", globs)  # Windows separators
+    assert not path_matches("src/a.py", ())
+
+
 def test_a_preview_shows_at_most_four_characters_and_a_third_of_the_value() -> None:
     assert preview("ghp_abcdefghijklmnop") == "ghp_…"
     assert preview("123456789") == "123…"
