@@ -164,12 +164,13 @@ def _assess_chunk(
     if not matches:
         return accepted, marked  # (nine files of code in ten: nothing more to do)
     demoted = is_test_or_doc_path(chunk.origin.path)
+    overlap, accept = chunk.overlap, accepted.append
     for match in matches:
-        if match.end <= chunk.overlap:
+        if match.end <= overlap:
             continue  # found in the previous window of this line
         verdict = judge(chunk, match, ruleset, options, demoted)
         if not isinstance(verdict, str):
-            accepted.append(verdict)
+            accept(verdict)
     return drop_contained(drop_generic_overlaps(accepted, ruleset)), marked
 
 
@@ -448,9 +449,13 @@ def refutation_is_final(rule: Rule, checks: RuleChecks, options: DetectOptions) 
     raised by a context word, the confidence less VALIDATION_FAILED_LOWER is under it.
     Then the validator can be asked before any other step: its "no" is the verdict
     whatever they would say, and its answer is kept for the validator's own step."""
+    # (comparisons rather than min(), max() and minimum_confidence(): asked per match)
     highest = rule.confidence + (CONTEXT_RAISE if checks.context_pattern is not None else 0.0)
-    highest = min(1.0, highest)
-    return max(0.0, highest - VALIDATION_FAILED_LOWER) < minimum_confidence(rule, options)
+    if highest > 1.0:
+        highest = 1.0
+    lowest = highest - VALIDATION_FAILED_LOWER
+    threshold = rule.min_confidence if rule.min_confidence is not None else options.min_confidence
+    return (lowest if lowest > 0.0 else 0.0) < threshold
 
 
 def _in_a_decimal(data: bytes, match: Match) -> bool:
@@ -572,10 +577,15 @@ def suppression(
 
 def value_allowed(value: str, checks: RuleChecks) -> bool:
     """True when the rule's own allowlist lets this value pass (regex or stopword)."""
-    if any(regex.search(value) for regex in checks.allow_regexes):
-        return True
-    lowered = value.lower()
-    return any(word in lowered for word in checks.stopwords)
+    for regex in checks.allow_regexes:  # (loops rather than any(): asked per match)
+        if regex.search(value):
+            return True
+    if checks.stopwords:
+        lowered = value.lower()
+        for word in checks.stopwords:
+            if word in lowered:
+                return True
+    return False
 
 
 class Surroundings(NamedTuple):
@@ -642,14 +652,20 @@ def context_confidence(rule: Rule, checks: RuleChecks, chunk: Chunk, match: Matc
     positive, negative = checks.context_pattern, checks.negative_pattern
     if positive is None and negative is None:
         return None if rule.context.required else confidence
-    around = surroundings(chunk, match, rule.context.window)
+    context = rule.context
+    around = surroundings(chunk, match, context.window)
     near = positive is not None and _has_word_near(positive, around)
-    if near or (rule.context.alone and alone_on_its_line(chunk, match)):
-        confidence = min(1.0, confidence + CONTEXT_RAISE)
-    elif rule.context.required:
+    # (comparisons rather than min() and max(): this runs for every match)
+    if near or (context.alone and alone_on_its_line(chunk, match)):
+        confidence += CONTEXT_RAISE
+        if confidence > 1.0:
+            confidence = 1.0
+    elif context.required:
         return None
     if negative is not None and _has_word_near(negative, around):
-        confidence = max(0.0, confidence - CONTEXT_LOWER)
+        confidence -= CONTEXT_LOWER
+        if confidence < 0.0:
+            confidence = 0.0
     return confidence
 
 

@@ -32,8 +32,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate
-from typing import NamedTuple
+from itertools import accumulate, compress
+from typing import NamedTuple, cast
 
 from policyctl.core.globs import path_matches
 from policyctl.core.model import Chunk
@@ -288,11 +288,7 @@ class NameColumns:
         wanted = new | {name for name in present if verdict_of.get(column_key(name))}
         if not wanted:
             return judged, {}, []
-        positions: dict[str, list[int]] = {name: [] for name in wanted}
-        for index, name in enumerate(fields):
-            bucket = positions.get(name)  # type: ignore[arg-type]
-            if bucket is not None:
-                bucket.append(index)
+        positions = _positions(fields, wanted)
         lines = chunk.data.split(b"\n")
         for name in new:
             sampled = 0
@@ -313,20 +309,27 @@ class NameColumns:
         """Per judged column of the chunk, its non-empty cells (see the class doc)."""
         judged, positions, lines = self._judged(chunk, cells)
         found: list[JudgedCells] = []
-        starts = _line_starts(lines) if judged else []
+        rows, numbers = cells.rows, cells.lines
         for name, column in judged.items():
-            kept = [i for i in positions[name] if lines[i]]  # (markers such as NA count)
+            at = positions[name]
+            kept = list(compress(at, map(lines.__getitem__, at)))  # (markers such as NA count)
             if not kept:
                 continue
-            first = self._verdict(chunk, lines, starts, kept[0], column, check_shape=False)
+            first = self._verdict(
+                chunk, lines, _line_start(lines, kept[0]), kept[0], column, check_shape=False
+            )
             if first is None:
                 continue
-            rows, numbers = cells.rows, cells.lines
-            places_of = [
-                place
-                for i in kept
-                if (place := numbers[i] if numbers[i] is not None else rows[i]) is not None
-            ]
+            lines_of = list(map(numbers.__getitem__, kept))  # a table's cells: file lines
+            places_of: list[int] = (
+                [
+                    place
+                    for i in kept
+                    if (place := numbers[i] if numbers[i] is not None else rows[i]) is not None
+                ]
+                if None in lines_of
+                else cast("list[int]", lines_of)
+            )
             found.append(JudgedCells(first, places_of, len(kept)))
         return found
 
@@ -337,7 +340,8 @@ class NameColumns:
         starts = _line_starts(lines) if judged else []
         for name, column in judged.items():
             for index in positions[name]:
-                verdict = self._verdict(chunk, lines, starts, index, column, check_shape=True)
+                start = starts[index]
+                verdict = self._verdict(chunk, lines, start, index, column, check_shape=True)
                 if verdict is not None:
                     found.append(verdict)
         return found
@@ -346,13 +350,14 @@ class NameColumns:
         self,
         chunk: Chunk,
         lines: list[bytes],
-        starts: list[int],
+        line_start: int,
         index: int,
         column: ColumnVerdict,
         check_shape: bool,
     ) -> Verdict | None:
-        """The verdict on the cell on line `index`, or None when it is empty, allowed, out
-        of shape (with `check_shape`) or under the threshold."""
+        """The verdict on the cell on line `index` (which starts at offset `line_start`),
+        or None when it is empty, allowed, out of shape (with `check_shape`) or under the
+        threshold."""
         raw = lines[index]
         value = raw.decode("utf-8", "replace").strip()
         rule_id = column.rule_id
@@ -370,12 +375,37 @@ class NameColumns:
         confidence = validated_confidence(CONFIDENCE[column.by], validated)
         if confidence < minimum_confidence(rule, self.options):
             return None
-        start = starts[index] + len(raw) - len(raw.lstrip())
+        start = line_start + len(raw) - len(raw.lstrip())
         end = start + len(raw.strip())
         match = Match(number, start, end, start, end)
         return Verdict(match, value, confidence, validated, None, rule.category)
 
 
+def _positions(fields: list[str | None], wanted: set[str]) -> dict[str, list[int]]:
+    """The line indices of the cells of each `wanted` column. The cells of a table's
+    full rows repeat the same names in the same order: then each column's lines are a
+    range, found without a look at every cell (issue 17)."""
+    try:
+        width = fields.index(fields[0], 1)
+    except ValueError:
+        width = len(fields)
+    row, count = fields[:width], len(fields)
+    if count % width == 0 and len(set(row)) == width and fields == row * (count // width):
+        return {name: list(range(row.index(name), count, width)) for name in wanted}
+    positions: dict[str, list[int]] = {name: [] for name in wanted}
+    for index, name in enumerate(fields):
+        bucket = positions.get(name)  # type: ignore[arg-type]
+        if bucket is not None:
+            bucket.append(index)
+    return positions
+
+
 def _line_starts(lines: list[bytes]) -> list[int]:
     """The offset of each line in the chunk the lines were split from."""
     return [0, *accumulate(len(line) + 1 for line in lines)]
+
+
+def _line_start(lines: list[bytes], index: int) -> int:
+    """The offset of line `index` in the chunk the lines were split from (a column's
+    first cell is in the chunk's first rows: no offset of every line is needed)."""
+    return sum(map(len, lines[:index])) + index

@@ -81,23 +81,30 @@ class ColumnTally:
         for name, count in Counter(cells.fields).items():
             if name is not None:
                 self.values[column_key(name)] += count
-        columns: dict[str | None, str] = {}  # column_key of each field, once a chunk
+        # (the loop runs once a matching cell: what it looks up is looked up once)
+        keys: dict[tuple[str | None, int], tuple[str, str]] = {}  # (field, rule): its key
+        fields, rows, lines = cells.fields, cells.rows, cells.lines
+        line_index, rules, matches = chunk.line_index, ruleset.rules, self.matches
+        personal_tests = self.personal_tests
         for verdict in verdicts:
-            index = chunk.line_span(verdict.match.value_start)[0]
-            field_name = cells.fields[index]
-            column = columns.get(field_name)
-            if column is None:
-                column = columns[field_name] = column_key(field_name or "")
-            key = (column, ruleset.rules[verdict.match.rule].id)
-            tally = self.matches.get(key)
+            match = verdict.match
+            index = line_index(match.value_start)
+            field_name = fields[index]
+            key = keys.get((field_name, match.rule))
+            if key is None:
+                key = keys[field_name, match.rule] = (
+                    column_key(field_name or ""),
+                    rules[match.rule].id,
+                )
+            tally = matches.get(key)
             if tally is None:
                 first = finding_for(chunk, verdict, ruleset, options)
-                tally = self.matches[key] = _RuleTally(first=first)
-            row = (cells.rows[index], cells.lines[index])
+                tally = matches[key] = _RuleTally(first=first)
+            row = (rows[index], lines[index])
             if row != tally.last_row:  # two matches in one cell count once
                 tally.rows += 1
                 tally.validated += bool(verdict.validated)
-                test = self.personal_tests.get(verdict.match.rule)
+                test = personal_tests.get(match.rule)
                 tally.personal += test is not None and test(verdict.value)
                 tally.last_row = row
                 place = row[1] if row[1] is not None else row[0]

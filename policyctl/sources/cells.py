@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import overload
 
 from policyctl.core.model import Chunk, LineLocations, Location
@@ -98,10 +99,11 @@ class CellBatcher:
         if "\n" in joined or "\r" in joined:
             values = [v.replace("\r", " ").replace("\n", " ") for v in values]
         count = len(values)
+        where = self.where
         self.texts.extend(values)
-        self.where.fields.extend(names[:count])
-        self.where.rows.extend([row] * count)
-        self.where.lines.extend([line] * count)
+        where.fields.extend(names if count == len(names) else names[:count])
+        where.rows.extend(repeat(row, count))
+        where.lines.extend(repeat(line, count))
         self.size += len(joined) + count
 
     @property

@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from typing import IO, Any
 
 from policyctl.core.errors import InputError
@@ -289,20 +290,25 @@ class DataItem:
     ) -> Iterator[Chunk | Notice]:
         batcher = CellBatcher(self.display, "datasets")
         part, parts = self.part, self.parts
+        as_text = self.kind in ("csv", "xlsx", "ods")  # cells already text
+        add_row, limit = batcher.add_row, batcher.limit
+        # (the loop runs once a row: names looked up once, the batcher asked directly)
         for record in records:
             if isinstance(record, Malformed):
                 if part == 0:  # every part reads the whole file; one reports its faults
                     yield from notices.add(f"{record.where}: {record.message}")
                 continue
-            if parts > 1 and (record.number - 1) // STRIDE_ROWS % parts != part:
+            number = record.number
+            if parts > 1 and (number - 1) // STRIDE_ROWS % parts != part:
                 continue
-            if self.kind in ("csv", "xlsx", "ods"):  # cells already text
-                batcher.add_row(record.values, record.names, record.number, record.line)
+            if as_text:
+                add_row(record.values, record.names, number, record.line)
             else:
                 for name, value in zip(record.names, record.values, strict=True):
                     text = value if isinstance(value, str) else cell_text(value)
-                    batcher.add(text, record.number, name, record.line)
-            yield from batcher.ready()
+                    batcher.add(text, number, name, record.line)
+            if batcher.size >= limit:
+                yield from batcher.rest()
         yield from batcher.rest()
 
 
@@ -546,8 +552,7 @@ def _chain_bytes(first: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
 
 def _chain_text(head: str, stream: IO[str]) -> Iterator[str]:
     """The lines of `head` (read ahead to sniff the dialect), then the rest of `stream`."""
-    yield from io.StringIO(head)
-    yield from stream
+    return chain(io.StringIO(head), stream)
 
 
 MAX_DECOMPRESSED_BYTES = 1 << 30

@@ -70,6 +70,7 @@ def phone_number(value: str) -> bool:
 _NANP_SHAPE = re.compile(r"\(?\d{3}\)?[ .\-]?\d{3}[ .\-]?\d{4}")
 
 
+@lru_cache(maxsize=65536)
 def _nanp_exchange_valid(area_and_exchange: str) -> bool:
     """Whether numbers of this area code and exchange (NPA-NXX) are valid in the US or
     Canada (libphonenumber's North American patterns are decided by these six digits)."""
