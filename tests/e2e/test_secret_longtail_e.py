@@ -75,7 +75,8 @@ def test_new_kinds_are_found_through_the_installed_command(
             "shop/api.py": f'api = API(url, consumer_key=key, consumer_secret="{WOO_SECRET}")\n',
             "oncall/notes.txt": f"pagerduty token={PAGERDUTY}\n",
             # bundled into every visitor's JavaScript: a word is a leaked password there too
-            "web/.env.local": f"REACT_APP_AUTH_PASSWORD={WORD}\n",
+            # (REACT_APP_*PASSWORD is the older front-end rule's; a *_PWD name only this one's)
+            "web/.env.local": f"VITE_ADMIN_PWD={WORD}\n",
         },
     )
     result = run_policyctl("scan", tmp_path, "--format", "json")
