@@ -40,6 +40,7 @@ VALID: dict[str, list[str]] = {
         j("020 7946", " 0958"),
         j("+49 3", "0 901820"),
         j("98765 ", "43210"),
+        j("(268) 460", "-1234"),  # Antigua and Barbuda, country code 1
     ],
     "ipv4_public": [j("8.8.", "8.8"), j("81.2.69", ".160")],
     "ipv6_public": [j("2001:4860:4860", "::8888"), j("2606:4700:4700", "::1111")],
@@ -223,6 +224,16 @@ VALID: dict[str, list[str]] = {
         j("09-762-", "5400"),
         j("(11) 98456", "-5666"),
         j("020 7946", " 0958"),
+        j("02 1234 ", "5678"),  # Italy: no trunk prefix, its numbers start with 0
+    ],
+    # libphonenumber's example numbers, as it formats them nationally
+    "phone_number_in_some_region": [
+        j("600 21", "2345"),  # Gibraltar
+        j("912 ", "345"),  # Andorra
+        j("810 12 ", "34 56"),  # Spain
+        j("8 (301) 123", "-45-67"),  # Russia
+        j("200 123 ", "4567"),  # Mexico
+        j("(11) 2345", "-6789"),  # Brazil
     ],
 }
 
@@ -409,6 +420,14 @@ INVALID: dict[str, list[str]] = {
         j("example", ".com"),
         j("www.microsoft", ".com"),
         "10.0.0.1",
+    ],
+    "phone_number_in_some_region": [
+        j("2024-03", "-01"),  # a date
+        j("7123", "4567"),  # one run of digits: valid somewhere in most lengths
+        j("(415) 867", "-5309"),  # pii.phone-number's
+        j("030 12", "3456"),  # pii.phone-number-national's
+        j("1 2 3 ", "4 5 6"),  # grouped as no region writes its numbers
+        "12 34",
     ],
     "phone_number_national_alone": [
         j("(415) 867", "-5309"),
