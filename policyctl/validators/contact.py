@@ -183,11 +183,13 @@ NATIONAL_ALONE_REGIONS: tuple[str, ...] = (
     *("FR", "AU", "NL", "BE", "AT", "CH", "SE", "IT", "ES", "PL", "IE", "PT", "NZ", "ZA"),
     *("JP", "CN", "TR", "PH", "MX", "NG"),
 )
-"""Regions whose national format phone_number_national_alone tries: the regions
-Presidio's phone recognizer reads by default, and the most common others. Not every
-region: a number written 02 212 3456 is valid in eight countries' plans somewhere, and
-a region's own invalid example number (phonenumbers') is valid in another's in about
-one case in thirty; with these regions in one in two hundred."""
+"""The regions whose national format is tried first (see _regions_in_order): the
+regions Presidio's phone recognizer reads by default, and the most common others. Every
+region is tried after them: a number with its trunk 0 or its area code in brackets,
+grouped digit for digit as one region writes its numbers, is that region's number
+(phonenumbers' example numbers alone on a line: 444 of 891 reported with every region,
+258 with these 27; of its 195 invalid example numbers, 7 and 1, each valid as written
+in another region's plan)."""
 
 
 _DIGIT_GROUPS = re.compile(r"\d+")
@@ -222,7 +224,7 @@ def phone_number_national_alone(value: str) -> bool:
     if _MOBILE_WRITTEN.fullmatch(text) and national_mobile(text):
         return False
     library = _phonenumbers()
-    for region, prefix, own_parsing in _regions_in_order()[: len(NATIONAL_ALONE_REGIONS)]:
+    for region, prefix, own_parsing in _regions_in_order():
         if not (own_parsing or _may_be_valid(digits, region, prefix)):
             continue
         try:

@@ -123,3 +123,16 @@ def test_an_italian_number_alone_on_a_log_line_is_reported(
     (tmp_path / "app.log").write_text(j("02 1234 ", "5678") + "\n", encoding="utf-8")
     found = policyctl_in_process("scan", "app.log", "-f", "json", "--no-progress", cwd=tmp_path)
     assert [f["rule_id"] for f in found.json()["findings"]] == ["pii.phone-number-national-alone"]
+
+
+def test_a_number_in_any_regions_national_layout_alone_on_a_log_line_is_reported(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    # Guadeloupe's trunk 0 and grouping (libphonenumber's example number), then the
+    # same digits run together, which is no region's layout and stays weak
+    lines = [j("0590 27 ", "12 34"), j("05902", "71234")]
+    (tmp_path / "app.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = policyctl_in_process("scan", "app.log", "-f", "json", "--no-progress", cwd=tmp_path)
+    assert [(f["rule_id"], f["location"]["line"]) for f in found.json()["findings"]] == [
+        ("pii.phone-number-national-alone", 1)
+    ]

@@ -225,6 +225,7 @@ VALID: dict[str, list[str]] = {
         j("(11) 98456", "-5666"),
         j("020 7946", " 0958"),
         j("02 1234 ", "5678"),  # Italy: no trunk prefix, its numbers start with 0
+        j("0590 27 ", "12 34"),  # Guadeloupe: every region's layout is tried
     ],
     # libphonenumber's example numbers, as it formats them nationally
     "phone_number_in_some_region": [
