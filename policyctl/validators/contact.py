@@ -61,8 +61,12 @@ def phone_number(value: str) -> bool:
     nanp_length = len(digits) == 10 or (len(digits) == 11 and digits[0] == "1")
     if nanp_length and _nanp_exchange_valid(digits[-10:-4]):
         return True
-    if len(digits) == 10 and _NANP_WRITTEN.fullmatch(text):  # (268) 460-1234, Antigua
-        return any(_valid_in_region(digits, region) for region in _nanp_regions())
+    if (
+        len(digits) == 10
+        and _NANP_WRITTEN.fullmatch(text)
+        and any(_valid_in_region(digits, region) for region in _nanp_regions())
+    ):
+        return True  # (268) 460-1234, Antigua: the Caribbean and Pacific regions of +1
     if len(digits) == 10 and digits[0] in "6789" and not _NANP_SHAPE.fullmatch(text):
         return _valid_in_region(digits, "IN")  # Indian mobiles: 98765 43210
     if digits[0] == "0":

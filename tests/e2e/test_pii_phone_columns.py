@@ -136,3 +136,12 @@ def test_a_number_in_any_regions_national_layout_alone_on_a_log_line_is_reported
     assert [(f["rule_id"], f["location"]["line"]) for f in found.json()["findings"]] == [
         ("pii.phone-number-national-alone", 1)
     ]
+
+
+def test_a_number_with_a_trunk_0_grouped_3_3_4_is_still_a_national_number(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    # not North American (no area code begins with 0): tried as dialled with a trunk 0
+    (tmp_path / "app.log").write_text("Phone: " + j("083 564 ", "9312") + "\n", encoding="utf-8")
+    found = policyctl_in_process("scan", "app.log", "-f", "json", "--no-progress", cwd=tmp_path)
+    assert "pii.phone-number" in {f["rule_id"] for f in found.json()["findings"]}

@@ -41,6 +41,7 @@ VALID: dict[str, list[str]] = {
         j("+49 3", "0 901820"),
         j("98765 ", "43210"),
         j("(268) 460", "-1234"),  # Antigua and Barbuda, country code 1
+        j("083 564 ", "9312"),  # written 3-3-4, but with a trunk 0: a national number
     ],
     "ipv4_public": [j("8.8.", "8.8"), j("81.2.69", ".160")],
     "ipv6_public": [j("2001:4860:4860", "::8888"), j("2606:4700:4700", "::1111")],
@@ -435,7 +436,7 @@ INVALID: dict[str, list[str]] = {
         j("0917 123", " 4567"),
         j("05.12.", "2020"),
         j("912 34 56", " 78"),
-        j("01481 ", "25678"),
+        j("01481 ", "2567"),  # valid in no region's plan as written
     ],
 }
 
