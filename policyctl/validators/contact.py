@@ -227,6 +227,13 @@ def phone_number_national_alone(value: str) -> bool:
         return False
     if _MOBILE_WRITTEN.fullmatch(text) and national_mobile(text):
         return False
+    return _written_as_in_some_region(text, digits, groups)
+
+
+def _written_as_in_some_region(text: str, digits: str, groups: list[int]) -> bool:
+    """Whether `text` (its `digits`, in groups of these lengths) is a valid number of
+    some region, written digit group for digit group as libphonenumber's metadata
+    formats that region's numbers nationally; regions in _regions_in_order."""
     library = _phonenumbers()
     for region, prefix, own_parsing in _regions_in_order():
         if not (own_parsing or _may_be_valid(digits, region, prefix)):
@@ -303,21 +310,7 @@ def phone_number_in_some_region(value: str) -> bool:
         return False
     if date_or_time(text) or date_or_time_alone(text):
         return False
-    library = _phonenumbers()
-    for region, prefix, own_parsing in _regions_in_order():
-        if not (own_parsing or _may_be_valid(digits, region, prefix)):
-            continue
-        try:
-            parsed = library.parse(text, region)
-        except library.NumberParseException:
-            continue
-        if not library.is_valid_number_for_region(parsed, region):
-            continue
-        written = library.format_number(parsed, library.PhoneNumberFormat.NATIONAL)
-        written_groups = _DIGIT_GROUPS.findall(written)
-        if [len(g) for g in written_groups] == groups:
-            return True
-    return False
+    return _written_as_in_some_region(text, digits, groups)
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
