@@ -55,6 +55,7 @@ PHONE_RULES = (
     "pii.phone-number-mobile-national",
     "pii.phone-number-digits",
     "pii.phone-number-national-alone",
+    "pii.phone-number-national-field",
 )
 PATTERN_TYPES: dict[str, tuple[str, ...]] = {
     # Presidio entity type: the policyctl rules that report such a value

@@ -122,6 +122,7 @@ PHONE_RULES = (
     "pii.phone-number-mobile-national",
     "pii.phone-number-digits",
     "pii.phone-number-national-alone",
+    "pii.phone-number-national-field",
 )
 
 IP_RULES = (

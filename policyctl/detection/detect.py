@@ -610,7 +610,9 @@ def surroundings(chunk: Chunk, match: Match, window: int) -> Surroundings:
     low, high = match.start - window, match.end + window
     if chunk.line_locations is None:
         return new_tuple(Surroundings, (chunk.folded, low if low > 0 else 0, high, None))
-    index, start, end = chunk.line_span(match.start)
+    # The value's line, not the match's: a pattern's leading boundary (`(?:^|[^\w])`)
+    # takes the line break before a cell, and the cell before it is another column's.
+    index, start, end = chunk.line_span(match.value_start)
     field = chunk.line_locations.field_at(index)
     bounds = (low if low > start else start, high if high < end else end)
     return new_tuple(Surroundings, (chunk.folded, *bounds, field))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from policyctl.core.model import Chunk, Location, Rule
 from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.rules import Ruleset, compile_ruleset
+from policyctl.sources.cells import CellBatcher
+from policyctl.sources.tabular import json_leaves
 
 
 @dataclass(frozen=True)
@@ -35,12 +38,31 @@ def run_examples(rules: Sequence[Rule], backend: str = "auto") -> list[ExampleFa
 
 
 def found_by(rule: Rule, text: str, ruleset: Ruleset) -> bool:
-    chunk = Chunk(
-        data=text.encode("utf-8"),
-        origin=Location(path=f"<{rule.id} example>"),
-        kind=rule.sources[0] if rule.sources else "repo",
-    )
-    return any(f.rule_id == rule.id for f in detect(chunk, ruleset, DetectOptions()))
+    """Whether `rule` reports the example: as a line of text, and for a rule that reads
+    datasets, an example written as a JSON object also as that record's values (cells
+    named by their key paths), which is how a rule judged by a field's name is shown."""
+    origin = Location(path=f"<{rule.id} example>")
+    kind = rule.sources[0] if rule.sources else "repo"
+    chunks = [Chunk(data=text.encode("utf-8"), origin=origin, kind=kind)]
+    if "datasets" in rule.sources:
+        chunks.extend(record_cells(text, origin.path))
+    options = DetectOptions()
+    return any(f.rule_id == rule.id for c in chunks for f in detect(c, ruleset, options))
+
+
+def record_cells(text: str, path: str) -> Iterator[Chunk]:
+    """The values of a JSON object example as one chunk of dataset cells (none when the
+    example is not a JSON object)."""
+    if not text.lstrip().startswith("{"):
+        return
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return
+    cells = CellBatcher(path, "datasets")
+    for name, value in json_leaves(record):
+        cells.add(str(value), 1, name, 1)
+    yield from cells.rest()
 
 
 def _has_keyword(rule: Rule, text: str) -> bool:

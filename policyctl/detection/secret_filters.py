@@ -511,6 +511,12 @@ def is_value_of_a_field(c: Candidate) -> bool:
     return c.field is not None
 
 
+def is_line_of_text(c: Candidate) -> bool:
+    """A line of text, not a table cell or a JSON record's value: for rules about a
+    field's value, judged by the field's name (a `phone` column)."""
+    return c.field is None
+
+
 _NAME_OR_PATH_BEFORE = re.compile(r"(?:[A-Za-z0-9][\-_]|/)$")
 _NAME_OR_PATH_AFTER = re.compile(r"^(?:[\-_][A-Za-z0-9]|/)")
 
@@ -1128,6 +1134,7 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "reference_link": is_reference_link,
     "in_web_address": is_in_web_address,
     "value_of_a_field": is_value_of_a_field,
+    "line_of_text": is_line_of_text,
     "part_of_a_name_or_path": is_part_of_a_name_or_path,
     "under_a_software_key": is_under_a_software_key,
     "low_entropy": is_low_entropy,

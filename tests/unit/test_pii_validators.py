@@ -40,6 +40,8 @@ VALID: dict[str, list[str]] = {
         j("020 7946", " 0958"),
         j("+49 3", "0 901820"),
         j("98765 ", "43210"),
+        j("(268) 460", "-1234"),  # Antigua and Barbuda, country code 1
+        j("083 564 ", "9312"),  # written 3-3-4, but with a trunk 0: a national number
     ],
     "ipv4_public": [j("8.8.", "8.8"), j("81.2.69", ".160")],
     "ipv6_public": [j("2001:4860:4860", "::8888"), j("2606:4700:4700", "::1111")],
@@ -223,6 +225,17 @@ VALID: dict[str, list[str]] = {
         j("09-762-", "5400"),
         j("(11) 98456", "-5666"),
         j("020 7946", " 0958"),
+        j("02 1234 ", "5678"),  # Italy: no trunk prefix, its numbers start with 0
+        j("0590 27 ", "12 34"),  # Guadeloupe: every region's layout is tried
+    ],
+    # libphonenumber's example numbers, as it formats them nationally
+    "phone_number_in_some_region": [
+        j("600 21", "2345"),  # Gibraltar
+        j("912 ", "345"),  # Andorra
+        j("810 12 ", "34 56"),  # Spain
+        j("8 (301) 123", "-45-67"),  # Russia
+        j("200 123 ", "4567"),  # Mexico
+        j("(11) 2345", "-6789"),  # Brazil
     ],
 }
 
@@ -410,12 +423,20 @@ INVALID: dict[str, list[str]] = {
         j("www.microsoft", ".com"),
         "10.0.0.1",
     ],
+    "phone_number_in_some_region": [
+        j("2024-03", "-01"),  # a date
+        j("7123", "4567"),  # one run of digits: valid somewhere in most lengths
+        j("(415) 867", "-5309"),  # pii.phone-number's
+        j("030 12", "3456"),  # pii.phone-number-national's
+        j("1 2 3 ", "4 5 6"),  # grouped as no region writes its numbers
+        "12 34",
+    ],
     "phone_number_national_alone": [
         j("(415) 867", "-5309"),
         j("0917 123", " 4567"),
         j("05.12.", "2020"),
         j("912 34 56", " 78"),
-        j("01481 ", "25678"),
+        j("01481 ", "2567"),  # valid in no region's plan as written
     ],
 }
 
