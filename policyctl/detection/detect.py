@@ -37,7 +37,7 @@ from policyctl.detection.rules import RuleChecks, Ruleset
 from policyctl.detection.secret_filters import Candidate, weigh
 from policyctl.detection.suppress import INLINE, Allowlist, inline_ignored, may_have_inline_markers
 from policyctl.engine import Match
-from policyctl.engine.interface import DECIMAL_FILTER, HitFilter, in_a_decimal, new_tuple
+from policyctl.engine.interface import HitFilter, new_tuple
 
 CONTEXT_RAISE = 0.15
 CONTEXT_LOWER = 0.3
@@ -398,8 +398,6 @@ def judge(
     rescues a match below the threshold) or lowers what it refutes, and the threshold
     applies again."""
     rule = ruleset.rules[match.rule]
-    if rule.filters and DECIMAL_FILTER in rule.filters and _in_a_decimal(chunk.data, match):
-        return "filter:" + DECIMAL_FILTER  # its answer, before any object is made
     checks = ruleset.checks[match.rule]
     value = chunk.data[match.value_start : match.value_end].decode("utf-8", "replace")
     validated: bool | None = None
@@ -456,12 +454,6 @@ def refutation_is_final(rule: Rule, checks: RuleChecks, options: DetectOptions) 
     lowest = highest - VALIDATION_FAILED_LOWER
     threshold = rule.min_confidence if rule.min_confidence is not None else options.min_confidence
     return (lowest if lowest > 0.0 else 0.0) < threshold
-
-
-def _in_a_decimal(data: bytes, match: Match) -> bool:
-    """engine.interface.in_a_decimal for a match's value: the engines already leave such
-    matches out for rules with the filter; judge asks again for matches made elsewhere."""
-    return in_a_decimal(data, match.value_start, match.value_end)
 
 
 CANDIDATE_CONTEXT = 256

@@ -267,13 +267,10 @@ def _confirmed(
             continue
         matched_to = confirmed.end()
         covered_to = matched_to if matched_to > end else end
-        if pattern.drops_decimals:
-            value_start, value_end = confirmed.span(pattern.value_group)
-            if value_start < 0:
-                value_start, value_end = confirmed.span()
-            if in_a_decimal(data, value_start, value_end):
-                continue  # (after its cover is noted: the later hits are judged as before)
-        found.append(pattern.to_match(rule, confirmed))
+        match = pattern.to_match(rule, confirmed)
+        if pattern.drops_decimals and in_a_decimal(data, match.value_start, match.value_end):
+            continue  # (after its cover is noted: the later hits are judged as before)
+        found.append(match)
     return found
 
 

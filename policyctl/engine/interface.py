@@ -44,7 +44,7 @@ class CompiledPattern:
     drops_decimals: bool = False
     """The rule has the decimal_number filter: both backends leave out a match whose
     value is plainly digits of a decimal number (in_a_decimal), which that filter
-    rejects before anything else is asked of it (detection.detect.judge)."""
+    would reject; the filter still judges every other match of the rule."""
 
     @cached_property
     def regex(self) -> re.Pattern[bytes]:

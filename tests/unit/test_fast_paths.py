@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 
 from policyctl.core.model import Chunk, Location
-from policyctl.detection.detect import DECIMAL_FILTER, _in_a_decimal, candidate
+from policyctl.detection.detect import candidate
 from policyctl.detection.secret_filters import FILTERS
 from policyctl.engine import Match
+from policyctl.engine.interface import DECIMAL_FILTER, in_a_decimal
 from policyctl.engine.words import WordSet
 
 
@@ -23,7 +24,7 @@ def test_the_decimal_shortcut_never_rejects_what_the_filter_keeps() -> None:
         start = len(before.encode())
         match = Match(0, start, start + len(value), start, start + len(value))
         chunk = Chunk(data=data, origin=Location(path="x.py"), kind="repo")
-        if _in_a_decimal(data, match):
+        if in_a_decimal(data, match.value_start, match.value_end):
             decided += 1
             assert FILTERS[DECIMAL_FILTER](candidate(chunk, match, value)), data
     assert decided > 200  # the shortcut does take the common cases
