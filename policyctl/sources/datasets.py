@@ -291,8 +291,7 @@ class DataItem:
         batcher = CellBatcher(self.display, "datasets")
         part, parts = self.part, self.parts
         as_text = self.kind in ("csv", "xlsx", "ods")  # cells already text
-        add_row, limit = batcher.add_row, batcher.limit
-        # (the loop runs once a row: names looked up once, the batcher asked directly)
+        add_row = batcher.add_row  # (the loop runs once a row: looked up once)
         for record in records:
             if isinstance(record, Malformed):
                 if part == 0:  # every part reads the whole file; one reports its faults
@@ -307,7 +306,7 @@ class DataItem:
                 for name, value in zip(record.names, record.values, strict=True):
                     text = value if isinstance(value, str) else cell_text(value)
                     batcher.add(text, number, name, record.line)
-            if batcher.size >= limit:
+            if batcher.full:  # (ready() without a generator a row)
                 yield from batcher.rest()
         yield from batcher.rest()
 
