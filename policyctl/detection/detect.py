@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from policyctl.core.config import DEFAULT_MIN_CONFIDENCE, DEFAULT_TIME_BUDGET
 from policyctl.core.globs import path_matches
-from policyctl.core.model import FOLD_SEPARATORS, Chunk, Finding, Location, Rule
+from policyctl.core.model import FOLD_SEPARATORS, Chunk, Finding, Location, Rule, new_tuple
 from policyctl.detection import decode
 from policyctl.detection.entropy import shannon_entropy
 from policyctl.detection.key_identity import key_identity
@@ -37,7 +37,7 @@ from policyctl.detection.rules import RuleChecks, Ruleset
 from policyctl.detection.secret_filters import Candidate, weigh
 from policyctl.detection.suppress import INLINE, Allowlist, inline_ignored, may_have_inline_markers
 from policyctl.engine import Match
-from policyctl.engine.interface import HitFilter, new_tuple
+from policyctl.engine.interface import HitFilter
 
 CONTEXT_RAISE = 0.15
 CONTEXT_LOWER = 0.3

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from policyctl.core.model import Rule
+from policyctl.core.model import Rule, new_tuple
 from policyctl.engine.regex_safety import max_width
 
 
@@ -101,12 +101,6 @@ def in_a_decimal(data: bytes, value_start: int, value_end: int) -> bool:
         and data[value_end] == 0x2E
         and data[value_end + 1] in _ASCII_DIGITS
     )
-
-
-new_tuple = tuple.__new__
-"""Makes a named tuple from a tuple of its fields, without the named tuple's
-Python-level __new__ (half the cost): for the records a dataset scan makes for every
-matching cell (a Match, a Verdict)."""
 
 
 HitFilter = Callable[[int], bool]

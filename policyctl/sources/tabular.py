@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal, NamedTuple, cast, overload
 
+from policyctl.core.model import new_tuple
 from policyctl.sources.text import bom_encoding
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -58,11 +59,6 @@ class Record(NamedTuple):
             names.append(name)
             values.append(value)
         return cls(number, line, names, values)
-
-
-_new_record = tuple.__new__
-"""Makes a Record from a tuple of its fields without the named tuple's Python-level
-__new__ (half the cost; a table makes one a row)."""
 
 
 def decompressed(raw: IO[bytes]) -> IO[bytes]:
@@ -330,7 +326,7 @@ def read_csv(
             )
             if len(values) > len(names):
                 names = column_names(header, len(values))
-        yield _new_record(Record, (number, line, names, values, taken() if keep_raw else None))
+        yield new_tuple(Record, (number, line, names, values, taken() if keep_raw else None))
 
 
 def _swallowing_cell(values: list[str], delimiter: str) -> int:
