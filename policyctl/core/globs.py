@@ -30,6 +30,20 @@ def path_matches(path: str, globs: Iterable[str]) -> bool:
     return False
 
 
+def name_matches(folder: str, name: str, globs: tuple[str, ...]) -> bool:
+    """path_matches(f"{folder}/{name}", globs), for a walk that asks it of every entry
+    of a folder that does not match itself (it prunes those): then only the name can
+    match a glob of one component, and only the whole path a glob from the top."""
+    component, anchored = _compiled(globs)
+    if "\\" in name or "\\" in folder:  # path_matches cuts components at backslashes too
+        return path_matches(f"{folder}/{name}" if folder else name, globs)
+    if component is not None and component.match(name) is not None:
+        return True
+    return (
+        anchored is not None and anchored.match(f"{folder}/{name}" if folder else name) is not None
+    )
+
+
 @lru_cache(maxsize=256)
 def _compiled(globs: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
     """The globs as two regexes, each the alternation of fnmatch's own translation of

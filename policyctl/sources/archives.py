@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # imported when an archive is read, not by every walk (start-
 
 ZIP_SUFFIXES = (".zip", ".jar", ".war", ".ear", ".aar", ".whl", ".nupkg", ".apk")
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz")
+ARCHIVE_ENDINGS = frozenset(s[s.rfind(".") :] for s in (*ZIP_SUFFIXES, *TAR_SUFFIXES, ".gz"))
+"""What an archive's name ends with from its last dot: a name ending otherwise is none."""
 SEPARATOR = "!"
 
 MAX_ENTRIES = 100_000

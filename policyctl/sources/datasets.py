@@ -67,6 +67,14 @@ _EXTENSIONS = {
     ".log": "log",
 }
 _ROTATED_LOG = re.compile(r"\.log(?:[.\-_]\d[\d\-_]*)$")
+_KIND_ENDINGS = frozenset([*_EXTENSIONS, ".gz"])
+
+
+def may_have_kind(ending: str) -> bool:
+    """Whether a file name whose last dot starts `ending` (lower case) can have a data
+    kind; False is sure, so a walk leaves most files of code at one set look-up. A
+    rotated log's ending is `.log…` (`app.log-2024`) or a number (`app.log.1`)."""
+    return ending in _KIND_ENDINGS or ending.startswith(".log") or ending[1:2].isdigit()
 
 
 def kind_for_name(name: str, json_documents: bool = False) -> str | None:
