@@ -7,6 +7,8 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from policyctl.core.config import DEFAULT_MAX_FILE_SIZE
@@ -166,34 +168,40 @@ class FileSystemSource(Source):
             folder = pending.pop()
             try:
                 with os.scandir(os.path.join(root, folder)) as listing:
-                    entries = sorted(listing, key=_name)
+                    entries = sorted(listing, key=_NAME)
             except OSError as exc:
                 yield Notice(
                     _join(prefix, folder or "."), f"cannot be read: {exc.strerror}", "error"
                 )
                 continue
+            inside = f"{folder}/" if folder else ""
+            shown = _join(prefix, inside)
             folders = []
             for entry in entries:
                 name = entry.name
                 if exclude and name_matches(folder, name, exclude):
                     continue
-                relative = f"{folder}/{name}" if folder else name
+                display = shown + name
                 try:
-                    is_folder = entry.is_dir(follow_symlinks=False)
+                    regular = entry.is_file(follow_symlinks=False)
                 except OSError:
-                    is_folder = False
-                if is_folder:
-                    if name != ".git":
-                        folders.append(relative)
-                    continue
-                display = f"{prefix}/{relative}" if prefix else relative
-                try:
-                    plain = not entry.is_symlink()
-                except OSError:
-                    plain = False
-                if not plain:
-                    yield from self._file(entry.path, display, root=root)
-                    continue
+                    regular = False
+                if not regular:  # a folder, a symlink, or no file at all
+                    try:
+                        is_folder = entry.is_dir(follow_symlinks=False)
+                    except OSError:
+                        is_folder = False
+                    if is_folder:
+                        if name != ".git":
+                            folders.append(inside + name)
+                        continue
+                    try:
+                        link = entry.is_symlink()
+                    except OSError:
+                        link = True
+                    if link:
+                        yield from self._file(entry.path, display, root=root)
+                        continue
                 try:
                     info = entry.stat()
                 except OSError as exc:
@@ -244,18 +252,20 @@ class FileSystemSource(Source):
         return FileItem(path, display, size)
 
 
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
+_NAME = attrgetter("name")
 
 
 def _ordinary(name: str) -> bool:
     """Whether the file name is sure to be neither an archive nor a log or dataset
-    (most files of a walk: one set look-up each, not the two full checks)."""
+    (most files of a walk: their ending is looked up, not put through both checks)."""
     dot = name.rfind(".")
-    if dot < 0:
-        return True
-    ending = name[dot:].lower()
-    return ending not in ARCHIVE_ENDINGS and not may_have_kind(ending)
+    return dot < 0 or _ordinary_ending(name[dot:])
+
+
+@lru_cache(maxsize=4096)
+def _ordinary_ending(ending: str) -> bool:
+    lower = ending.lower()
+    return lower not in ARCHIVE_ENDINGS and not may_have_kind(lower)
 
 
 def _leads_out(path: str, root: str) -> bool:
