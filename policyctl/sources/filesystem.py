@@ -144,15 +144,24 @@ class FileSystemSource(Source):
             yield from self._tree(root, prefix)
             return
         exclude = self.options.exclude
-        for relative, info in listed:
-            if exclude and path_matches(relative, exclude):
-                continue
-            path = os.path.join(root, relative)
+        excluded_folders: dict[str, bool] = {"": False}
+        for relative, path, info in listed:
+            cut = relative.rfind("/")
+            name = relative[cut + 1 :]
+            if exclude:
+                folder = relative[:cut] if cut >= 0 else ""
+                inside = excluded_folders.get(folder)
+                if inside is None:
+                    inside = excluded_folders[folder] = path_matches(folder, exclude)
+                if inside or name_matches(folder, name, exclude):
+                    continue
             display = _join(prefix, relative)
             if info is None:  # a symlink
                 yield from self._file(path, display, root=root)
             elif stat.S_ISDIR(info.st_mode):  # a gitlink: its own repository lists it
                 yield from self._walk(path, display)
+            elif stat.S_ISREG(info.st_mode) and _ordinary(name):
+                yield self._file_item(path, display, info.st_size)
             else:
                 yield from self._stated(path, display, info)
 
@@ -287,24 +296,27 @@ def _stat_notice(path: str, display: str, exc: OSError) -> Notice:
     return Notice(display, f"cannot be read: {exc.strerror}", "error")
 
 
-def _git_listing(root: str) -> list[tuple[str, os.stat_result | None]] | None:
-    """Tracked and untracked-but-not-ignored files under `root`, each with its lstat
-    (None for a symlink: what it leads to is stat'ed when it is read), or None when git
-    does not apply: outside a work tree, or when `root` itself is ignored (the user
-    named it, so it is scanned in full rather than silently skipped)."""
+def _git_listing(root: str) -> list[tuple[str, str, os.stat_result | None]] | None:
+    """Tracked and untracked-but-not-ignored files under `root`, each as its name, its
+    path and its lstat (None for a symlink: what it leads to is stat'ed when it is
+    read), or None when git does not apply: outside a work tree, or when `root` itself
+    is ignored (the user named it, so it is scanned in full rather than silently
+    skipped)."""
     if _git(root, "check-ignore", "-q", ".") is not None:
         return None
     listing = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     if listing is None:
         return None
     names = sorted({n for n in listing.decode("utf-8", "surrogateescape").split("\0") if n})
-    entries: list[tuple[str, os.stat_result | None]] = []
+    base = os.path.join(root, "")
+    entries: list[tuple[str, str, os.stat_result | None]] = []
     for name in names:
+        path = base + name
         try:
-            info = os.lstat(os.path.join(root, name))
+            info = os.lstat(path)
         except OSError:  # tracked but deleted from the work tree: nothing to scan
             continue
-        entries.append((name, None if stat.S_ISLNK(info.st_mode) else info))
+        entries.append((name, path, None if stat.S_ISLNK(info.st_mode) else info))
     return entries
 
 

@@ -14,6 +14,7 @@ from policyctl.core.model import Notice
 from policyctl.sources.archives import ArchiveItem, ArchiveOptions, archive_format
 from policyctl.sources.datasets import DataItem, kind_for_name
 from policyctl.sources.filesystem import FileItem, FileSystemSource, WalkOptions, read_file
+from tests.conftest import git
 
 GLOB_SETS = [
     ("rules/",),
@@ -95,3 +96,21 @@ def test_a_file_larger_than_one_read_block_that_grew_is_read_whole(tmp_path: Pat
 def test_an_unreadable_file_is_one_notice(tmp_path: Path) -> None:
     pieces = list(FileItem(str(tmp_path / "gone.txt"), "gone.txt", 10).load())
     assert pieces == [Notice("gone.txt", "cannot be read: No such file or directory", "error")]
+
+
+WALKED = ["a/b.py", "a/b/c.py", "a/c.py", "docs/x.md", "docs/api/y.md", "lib/app.min.js", "z.py"]
+
+
+@pytest.mark.parametrize("globs", GLOB_SETS)
+@pytest.mark.parametrize("in_git", [True, False])
+def test_a_walk_leaves_out_what_path_matches_says(
+    tmp_path: Path, globs: tuple[str, ...], in_git: bool
+) -> None:
+    for name in WALKED:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x\n")
+    if in_git:
+        git(tmp_path, "init", "-q")
+    options = WalkOptions(use_gitignore=in_git, exclude=globs)
+    walked = [i.display for i in FileSystemSource([str(tmp_path)], options).items()]
+    assert sorted(walked) == sorted(p for p in WALKED if not path_matches(p, globs))
