@@ -9,7 +9,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
-from typing import NamedTuple
 
 from policyctl.core.config import DEFAULT_MAX_FILE_SIZE
 from policyctl.core.errors import InputError
@@ -44,11 +43,9 @@ class WalkOptions:
     size; off unless asked for, so a walk that copies or lists files sees them as files."""
 
 
-class FileItem(NamedTuple):
-    """One regular file: `path` is where to read it, `display` how reports name it.
-
-    A named tuple: a walk makes one per file, and workers unpickle them (a frozen
-    dataclass costs several times as much to make and to pickle)."""
+@dataclass(frozen=True)
+class FileItem:
+    """One regular file: `path` is where to read it, `display` how reports name it."""
 
     path: str
     display: str
