@@ -198,7 +198,7 @@ def map_shared(
         for future in futures.as_completed(pending):
             result = future.result()
             if not isinstance(result, _TakenBack):
-                yield cast(Result, result)
+                yield result
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
