@@ -55,3 +55,27 @@ def test_an_error_still_ends_with_its_one_line_and_exit_2(
     failed = run_policyctl("scan", tmp_path / "missing", "--no-audit")
     assert failed.code == 2
     assert "missing: does not exist" in failed.err
+
+
+COMMANDS = ["scan", "init", "keygen", "verify", "decrypt", "redact", "detokenize", "profile"]
+GROUPS = ["rules", "baseline", "policy", "audit"]
+
+
+def test_each_command_runs_alone_and_the_help_still_lists_them_all(
+    policyctl_in_process: RunPolicyctl,
+) -> None:
+    """A command is run by an app holding its group alone (cli._app_for): its help, its
+    usage errors and the root help are as before."""
+    listed = policyctl_in_process("--help")
+    assert listed.code == 0
+    for name in COMMANDS + GROUPS:
+        assert f"  {name} " in listed.out, name
+        shown = policyctl_in_process(name, "--help")
+        assert shown.code == 0, name
+        assert f"Usage: policyctl {name} [OPTIONS]" in shown.out, name
+    wrong = policyctl_in_process("scan", "--no-such-option")
+    assert wrong.code == 2
+    assert "see: policyctl scan --help" in wrong.err
+    mistyped = policyctl_in_process("sacn", ".")
+    assert mistyped.code == 2
+    assert "Did you mean 'scan'?" in mistyped.err
