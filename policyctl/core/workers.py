@@ -115,7 +115,8 @@ class Claims:
 
         self.lock = multiprocessing.Lock()
         self.started = multiprocessing.RawValue("q", -1)
-        """The last task a worker started: tasks are queued and started in order."""
+        """The last task a worker has started. Tasks leave the pool's queue in order, so
+        an earlier one is started, or about to be by the worker that took it."""
         self.taken_from = multiprocessing.RawValue("q", 2**62)
         """The first task taken back: no worker starts this one or a later one."""
 
@@ -124,7 +125,8 @@ class Claims:
         with self.lock:
             if number >= self.taken_from.value:
                 return False
-            self.started.value = number
+            # (two workers may mark theirs out of order: the last one stays)
+            self.started.value = max(self.started.value, number)
             return True
 
     def take_back(self, numbers: list[int], workers: int) -> int:

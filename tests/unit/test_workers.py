@@ -95,6 +95,9 @@ def test_at_the_end_this_process_takes_back_its_share_of_what_no_worker_started(
     assert fresh.take_back([0, 1, 2, 3, 4], workers=2) == 3, "5 waiting, 3 processes: 2 here"
     assert [fresh.start(n) for n in range(5)] == [True, True, True, False, False]
     assert Claims().take_back([], workers=1) > 2**32, "nothing waits: nothing taken"
+    crossed = Claims()
+    assert crossed.start(3) and crossed.start(2), "two workers mark 3 and 2 out of order"
+    assert crossed.take_back([2, 3, 4, 5], workers=1) == 5, "only 4 and 5 wait: 5 here"
 
 
 def test_shared_work_taking_back_the_last_tasks_does_each_task_once() -> None:
