@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from measure import median, policyctl_command, run_measured, tool_venv
+from throughput import byte_compiled
 
 KINGFISHER = "kingfisher-bin==2.14.0"
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -116,7 +117,8 @@ def main() -> None:
     if args.before:
         from same_findings import export
 
-        earlier = export(args.before)
+        earlier = byte_compiled(export(args.before))
+    byte_compiled(Path(__file__).resolve().parent.parent)
     with tempfile.TemporaryDirectory() as temporary:
         scratch = Path(temporary)
         one = scratch / "one" / "decoder.py"
