@@ -158,15 +158,26 @@ def _rule_record(rule: Rule) -> dict[str, Any]:
 
 
 def _rule_from_record(record: dict[str, Any]) -> Rule:
-    """A rule from its cached JSON form (_rule_record): lists back to tuples."""
-    fields = {key: _tuples(value) for key, value in record.items()}
-    fields["context"] = Context(**{k: _tuples(v) for k, v in record["context"].items()})
-    fields["allow"] = Allow(**{k: _tuples(v) for k, v in record["allow"].items()})
+    """A rule from its cached JSON form (_rule_record): lists back to tuples, field by
+    known field (a test of every value's type was most of loading 1,426 rules)."""
+    fields = dict(record)
+    for name in _TUPLE_FIELDS:
+        fields[name] = tuple(fields[name])
+    context = record["context"]
+    fields["context"] = Context(
+        **{
+            **context,
+            "words": tuple(context["words"]),
+            "negative_words": tuple(context["negative_words"]),
+        }
+    )
+    allow = record["allow"]
+    fields["allow"] = Allow(*(tuple(allow[name]) for name in ("regexes", "stopwords", "paths")))
     return Rule(**fields)
 
 
-def _tuples(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+_TUPLE_FIELDS = ("keywords", "tags", "examples", "negative_examples", "filters", "sources")
+"""The fields of a Rule that are tuples (JSON gives lists)."""
 
 
 def _parse_rule_file(path: Path) -> list[Rule]:
