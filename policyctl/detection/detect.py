@@ -115,6 +115,8 @@ def detect_spans(
     that must act on the value in place, such as redaction. A finding inside an encoded
     blob spans the whole blob."""
     verdicts, marked = _assess_chunk(chunk, ruleset, options)
+    if not verdicts and marked is not None and not marked:
+        return []  # (most chunks: no finding, and no mark of an encoded blob to decode)
     markers = bool(verdicts) and may_have_inline_markers(chunk.data)
     found = [(v.match, finding_for(chunk, v, ruleset, options, markers)) for v in verdicts]
     if depth < options.decode_depth and chunk.line_locations is None:
