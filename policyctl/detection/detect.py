@@ -136,8 +136,11 @@ def decoded_findings(
     found: list[tuple[Match, Finding]] = []
     for blob in decode.encoded_blobs(chunk.data, marked):
         inner = Chunk(data=blob.decoded, origin=chunk.origin, kind=chunk.kind)
+        inside = detect_spans(inner, ruleset, options, depth + 1)
+        if not inside:
+            continue  # (most blobs: not located, which can mean finding every line's end)
         where = chunk.locate(blob.start)
-        for match, finding in detect_spans(inner, ruleset, options, depth + 1):
+        for match, finding in inside:
             suppressed = finding.suppressed
             if may_have_inline_markers(chunk.data) and inline_ignored(
                 chunk.data, blob.start, finding.rule_id
