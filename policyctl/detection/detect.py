@@ -503,12 +503,14 @@ that holds it (a reST `.. code-block::`, a Markdown fence): see Candidate.block_
 def _lines_above(data: bytes, line_start: int, lines: int, size: int, in_table: bool) -> int:
     """Where the `lines` lines before `line_start` begin, at most `size` bytes back."""
     floor = line_start if in_table else max(0, line_start - size)
-    start = line_start
-    for _ in range(lines):
-        if start <= floor:
-            break
-        start = data.rfind(b"\n", floor, start - 1) + 1 or floor
-    return start
+    if line_start <= floor:
+        return line_start
+    # the line breaks before the one that ends the line above, found in one call, not
+    # one rfind a line (30 of them for every candidate)
+    parts = data[floor : line_start - 1].rsplit(b"\n", lines)
+    if len(parts) <= lines:
+        return floor  # fewer lines than that since `floor`
+    return floor + len(parts[0]) + 1
 
 
 def validated_confidence(confidence: float, validated: bool | None) -> float:
