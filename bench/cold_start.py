@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from measure import median, policyctl_command, run_measured, tool_venv
+from throughput import byte_compiled
 
 KINGFISHER = "kingfisher-bin==2.14.0"
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -108,7 +109,7 @@ def main() -> None:
     parser.add_argument(
         "--before",
         metavar="REF",
-        help="also time the one-file cold scan of this earlier commit, alternating",
+        help="also time the one-file scans (cold, warm) of this earlier commit, alternating",
     )
     args = parser.parse_args()
     tool_venv("kingfisher", KINGFISHER)
@@ -116,7 +117,8 @@ def main() -> None:
     if args.before:
         from same_findings import export
 
-        earlier = export(args.before)
+        earlier = byte_compiled(export(args.before))
+    byte_compiled(Path(__file__).resolve().parent.parent)
     with tempfile.TemporaryDirectory() as temporary:
         scratch = Path(temporary)
         one = scratch / "one" / "decoder.py"
@@ -134,12 +136,20 @@ def main() -> None:
                 cold["before"].append(
                     policyctl([str(one)], scratch / f"pc-before-{run}", code=earlier)
                 )
-        warm: dict[str, list[tuple[float, float, float]]] = {"policyctl": [], "kingfisher": []}
+        warm: dict[str, list[tuple[float, float, float]]] = {
+            "policyctl": [], "kingfisher": [], "before": []
+        }  # fmt: skip
         policyctl([str(one)], scratch / "pc-warm")
         kingfisher([str(one)], scratch / "kf-warm")
+        if earlier is not None:
+            policyctl([str(one)], scratch / "pc-before-warm", code=earlier)
         for _ in range(args.runs):
             warm["policyctl"].append(policyctl([str(one)], scratch / "pc-warm"))
             warm["kingfisher"].append(kingfisher([str(one)], scratch / "kf-warm"))
+            if earlier is not None:
+                warm["before"].append(
+                    policyctl([str(one)], scratch / "pc-before-warm", code=earlier)
+                )
 
         clone = staged_clone(scratch)
         staged: dict[str, list[tuple[float, float, float]]] = {"policyctl": [], "kingfisher": []}
@@ -160,8 +170,11 @@ def main() -> None:
         earlier_time = report(f"policyctl at {args.before}", cold["before"])
         print(f"  ratio: {args.before} takes {earlier_time / ours:.2f}x this checkout's time")
     print("one-file scan, warm cache:")
-    report("policyctl", warm["policyctl"])
+    ours = report("policyctl", warm["policyctl"])
     report("kingfisher-bin", warm["kingfisher"])
+    if warm["before"]:
+        earlier_time = report(f"policyctl at {args.before}", warm["before"])
+        print(f"  ratio: {args.before} takes {earlier_time / ours:.2f}x this checkout's time")
     print("--staged in a fresh clone (3 staged files of 300), empty cache:")
     report("policyctl", staged["policyctl"])
     report("kingfisher-bin", staged["kingfisher"])

@@ -21,6 +21,12 @@ cumulative passes over the same folder, page cache warm, medians of `--runs`:
 
 Then `policyctl scan --jobs 1` and `--jobs 2` as commands, alternating, CPU of the
 process tree: what the worker processes cost over one process.
+
+With `--timeline`, also where the wall clock of a `--jobs 2` scan goes (run_scan_request
+in this process, each batch timed in this process and in the worker; medians): up to the
+first batch (rules, database, the walk's head, the fork), each process's batches (busy
+seconds), the tail (the first process done waiting for the other) and after the last
+batch (merging, assessing, the report). The interpreter's start-up is the line above.
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ def main() -> None:
     parser.add_argument("--subset-mb", type=float)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-commands", action="store_true", help="skip the --jobs 1/2 runs")
+    parser.add_argument("--timeline", action="store_true", help="the wall clock of --jobs 2")
     args = parser.parse_args()
     root = corpus_root(args.corpus, args.subset_mb, False)
     warm_page_cache(root)
@@ -85,6 +92,18 @@ def main() -> None:
         total += median(values)
         print(f"  {name:45s} {median(values):6.2f}")
     print(f"  {'sum':45s} {total:6.2f}")
+    if args.timeline:
+        jobs2 = ScanRequest(
+            targets=(str(root),),
+            settings=resolve_settings({"jobs": 2, "audit_log": ""}, [str(root)]),
+        )
+        parts: dict[str, list[float]] = {}
+        for _ in range(args.runs):
+            for name, seconds in timeline(jobs2).items():
+                parts.setdefault(name, []).append(seconds)
+        print(f"  scan --jobs 2 in this process, wall seconds, median of {args.runs}:")
+        for name, values in parts.items():
+            print(f"    {name:45s} {median(values):6.3f}")
     if args.no_commands:
         return
     by_jobs: dict[int, list[float]] = {1: [], 2: []}
@@ -155,6 +174,50 @@ def one_run(request: Any) -> dict[str, float]:
     stages = run_scan_request(request).stages or {}
     phases["assess + report (wall)"] = stages.get("assess", 0.0) + stages.get("report", 0.0)
     return phases
+
+
+def timeline(request: Any) -> dict[str, float]:
+    """Where the wall clock of one `--jobs 2` scan of `request` goes (see the module doc):
+    each batch's start and end, in this process and in the worker (forked: it writes to
+    the same file), from detection.scan.scan_batch wrapped for the run."""
+    import policyctl.detection.scan as scan_module
+    from policyctl.app.scan import run_scan_request
+
+    original = scan_module.scan_batch
+    with tempfile.TemporaryDirectory() as scratch:
+        spans = Path(scratch) / "spans"
+
+        def timed_batch(batch: Any, ruleset: Any, options: Any) -> Any:
+            started = time.perf_counter()
+            result = original(batch, ruleset, options)
+            with spans.open("a") as out:
+                out.write(f"{os.getpid()} {started} {time.perf_counter()}\n")
+            return result
+
+        scan_module.scan_batch = timed_batch
+        try:
+            began = time.perf_counter()
+            run_scan_request(request)
+            ended = time.perf_counter()
+        finally:
+            scan_module.scan_batch = original
+        by_process: dict[int, list[tuple[float, float]]] = {}
+        for line in spans.read_text().splitlines():
+            pid, start, end = line.split()
+            by_process.setdefault(int(pid), []).append((float(start), float(end)))
+    here = by_process.pop(os.getpid(), [])
+    worker = [span for spans_of in by_process.values() for span in spans_of]
+    first = min(start for start, _ in here + worker)
+    last_here = max((end for _, end in here), default=first)
+    last_worker = max((end for _, end in worker), default=first)
+    return {
+        "to the first batch": first - began,
+        "this process's batches (busy)": sum(end - start for start, end in here),
+        "the worker's batches (busy)": sum(end - start for start, end in worker),
+        "tail (one process done, the other not)": abs(last_worker - last_here),
+        "after the last batch (merge, assess, report)": ended - max(last_here, last_worker),
+        "total (without the interpreter's start-up)": ended - began,
+    }
 
 
 def _count(*_: object) -> None:

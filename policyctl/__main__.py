@@ -1,5 +1,5 @@
 """Allow `python -m policyctl`."""
 
-from policyctl.cli import main
+from policyctl.cli import run
 
-main()
+run()

@@ -103,3 +103,11 @@ def test_a_generic_rule_gets_every_generic_filter_whatever_it_lists(
     assert ("custom.setting-generic", 1) in found and ("custom.setting-plain", 3) in found
     assert ("custom.setting-generic", 2) not in found  # the generic filters hold
     assert ("custom.setting-plain", 4) in found  # only the listed ones
+
+
+def test_every_builtin_rule_comes_back_whole_from_its_cached_json_form() -> None:
+    import json
+
+    for rule in load_rules():
+        record = json.loads(json.dumps(rules_module._rule_record(rule)))
+        assert rules_module._rule_from_record(record) == rule, rule.id

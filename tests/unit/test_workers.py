@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 
-from policyctl.core.workers import map_bounded, map_shared
+from policyctl.core.workers import Claims, map_bounded, map_shared
 
 _offset = 0
 
@@ -81,3 +81,40 @@ def test_shared_work_with_one_job_is_all_done_here() -> None:
         )
     )
     assert [(task, pid) for task, _, pid in results] == [(n, os.getpid()) for n in range(5)]
+
+
+def test_at_the_end_this_process_takes_back_its_share_of_what_no_worker_started() -> None:
+    """map_shared's Claims: of the tasks a worker has not started, this process takes
+    the last ones back, its share (rounded up); a worker then refuses those."""
+    claims = Claims()
+    assert claims.start(0), "a worker starts task 0"
+    assert claims.take_back([0, 1, 2], workers=1) == 2, "1 and 2 wait: one each"
+    assert claims.start(1)
+    assert not claims.start(2), "taken back: the worker leaves it"
+    fresh = Claims()
+    assert fresh.take_back([0, 1, 2, 3, 4], workers=2) == 3, "5 waiting, 3 processes: 2 here"
+    assert [fresh.start(n) for n in range(5)] == [True, True, True, False, False]
+    assert Claims().take_back([], workers=1) > 2**32, "nothing waits: nothing taken"
+    crossed = Claims()
+    assert crossed.start(3) and crossed.start(2), "two workers mark 3 and 2 out of order"
+    assert crossed.take_back([2, 3, 4, 5], workers=1) == 5, "only 4 and 5 wait: 5 here"
+
+
+def test_shared_work_taking_back_the_last_tasks_does_each_task_once() -> None:
+    """The worker slower than this process: the tasks queued for it at the end are
+    taken back, and every task is done once all the same."""
+
+    def here(task: int) -> tuple[int, int, int]:
+        time.sleep(0.05)
+        return task, task, os.getpid()
+
+    results = list(
+        map_shared(_slower_work, here, range(12), 2, initializer=_init, initargs=(0,), per_job=3)
+    )
+    assert sorted(task for task, _, _ in results) == list(range(12))
+    assert {pid for _, _, pid in results} - {os.getpid()}, "the worker did some"
+
+
+def _slower_work(task: int) -> tuple[int, int, int]:
+    time.sleep(0.3)
+    return _work(task)
