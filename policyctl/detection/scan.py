@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain
+from time import monotonic
 
 from policyctl.core.errors import InputError
 from policyctl.core.model import ColumnProfile, Finding, Notice, ScanStats
@@ -148,7 +149,13 @@ class TimeBudgetExceeded(Exception):
 class Countdown:
     """Interrupts the work in progress with TimeBudgetExceeded once `seconds` have passed
     since the last `restart`, until `stop`. Does nothing when `seconds` is 0 or timer
-    signals are unavailable (Windows, a thread other than the main one)."""
+    signals are unavailable (Windows, a thread other than the main one).
+
+    A restart notes a deadline and sets no timer when one is pending: a timer set and
+    cleared with a system call for every piece was 62,000 calls on 20,700 files (issue
+    18). The timer, set once, checks the deadline when it goes off (`expire`): passed, it
+    interrupts; moved by a restart since, it is set again for the time left; stopped, it
+    is left off until the next restart sets it."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -157,17 +164,62 @@ class Countdown:
             and hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()
         )
-        self.armed = False
+        self.deadline: float | None = None
+        """When the piece in progress is over its time (time.monotonic); None: stopped."""
+        self.pending = False
+        """A timer is set (its signal will call `expire`)."""
 
     def restart(self) -> None:
         if self.usable:
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-            self.armed = True
+            self.deadline = monotonic() + self.seconds
+            if not self.pending:
+                self.pending = True
+                signal.setitimer(signal.ITIMER_REAL, self.seconds)
 
     def stop(self) -> None:
-        if self.armed:  # (a stopped timer is not stopped again: a system call per file)
+        self.deadline = None
+
+    def expire(self) -> None:
+        """The timer went off: raise TimeBudgetExceeded when the deadline has passed."""
+        self.pending = False
+        if self.deadline is None:
+            return
+        left = self.deadline - monotonic()
+        if left <= 0:
+            self.deadline = None
+            raise TimeBudgetExceeded
+        self.pending = True
+        signal.setitimer(signal.ITIMER_REAL, max(left, _SHORTEST_TIMER))
+
+    def pause(self) -> Callable[[], None]:
+        """Stop the clock of the piece in progress; what starts it again (not_timed)."""
+        if self.deadline is None:
+            return _nothing
+        left = self.deadline - monotonic()
+        self.deadline = None
+
+        def resume() -> None:
+            self.deadline = monotonic() + left
+            if not self.pending:
+                self.pending = True
+                signal.setitimer(signal.ITIMER_REAL, max(left, _SHORTEST_TIMER))
+
+        return resume
+
+    def close(self) -> None:
+        """Stopped, and no timer left set."""
+        self.deadline = None
+        if self.pending:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            self.armed = False
+            self.pending = False
+
+
+_SHORTEST_TIMER = 0.001
+"""Seconds: a timer set for 0 would be cleared instead (a clock read a hair early)."""
+
+
+def _nothing() -> None:
+    return None
 
 
 @contextmanager
@@ -183,23 +235,14 @@ def time_budget(seconds: float) -> Iterator[Countdown]:
         return
 
     def expire(_signum: int, _frame: object) -> None:
-        raise TimeBudgetExceeded
-
-    def pause() -> Callable[[], None]:
-        left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
-
-        def resume() -> None:
-            if left > 0:
-                signal.setitimer(signal.ITIMER_REAL, left)
-
-        return resume
+        countdown.expire()
 
     previous = signal.signal(signal.SIGALRM, expire)
     try:
-        with pausing(pause):  # compiling Hyperscan is not the input's time
+        with pausing(countdown.pause):  # compiling Hyperscan is not the input's time
             yield countdown
     finally:
-        countdown.stop()
+        countdown.close()
         signal.signal(signal.SIGALRM, previous)
 
 
@@ -301,7 +344,6 @@ def scan_item(
             findings, columns = tally.finish()
             result.findings.extend(findings)
             result.columns.extend(columns)
-        countdown.stop()
     except TimeBudgetExceeded:
         countdown.stop()
         result.notices.append(

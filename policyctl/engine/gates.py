@@ -116,8 +116,10 @@ class GatedMatcher(Matcher):
         accept: Callable[[int], bool | HitFilter] | None = None,
     ) -> tuple[list[Match], list[tuple[int, int]] | None]:
         found, marked = self.main.marked_matches(data, within_lines, accept)
-        marked = marked or []  # (the main database has the gates' words as marks)
         own = self.own_marks
+        if not marked and not within_lines:
+            return found, ([] if own else None)  # (most chunks: no gate opened, no mark)
+        marked = marked or []  # (the main database has the gates' words as marks)
         opened: set[int] = set()
         if marked and marked[-1][0] >= own:  # (sorted by mark: the gates' come last)
             cut = next(n for n, (mark, _) in enumerate(marked) if mark >= own)

@@ -213,8 +213,8 @@ def _confirmed(
     covered_rule, covered_to = -1, -1
     accepted: bool | HitFilter = True
     pattern = patterns[0]
-    lowered: bytes | None = None
-    seen: dict[bytes, bool] = {}
+    one_line = False
+    keywords: _Keywords | None = None
     for hit in hits:
         rule, end = hit >> _END_BITS, hit & _END_MASK
         if rule != covered_rule:
@@ -223,18 +223,12 @@ def _confirmed(
             if pattern.keywords:
                 # the keyword prefilter of the re backend, so that both engines try the
                 # same rules: a rule runs only where one of its keywords is in the text
-                # (each keyword looked for once a chunk: many rules share `key`, `api` ...)
-                lowered = data.lower() if lowered is None else lowered
-                for keyword in pattern.keywords:
-                    present = seen.get(keyword)
-                    if present is None:
-                        present = seen[keyword] = keyword in lowered
-                    if present:
-                        break
-                else:
+                keywords = keywords or _Keywords(data)
+                if not keywords.present(pattern, end):
                     accepted = False
                     continue
             accepted = True if accept is None else accept(rule)
+            one_line = accepted is True and pattern.one_line
         if accepted is False or end <= covered_to:
             continue
         if accepted is not True and not accepted(end):
@@ -254,6 +248,14 @@ def _confirmed(
             line_end = find(b"\n", end)
             if line_end >= 0:
                 limit = line_end + 1
+        if one_line:
+            # The match `re` finds starts on the hit's line: one on an earlier line would
+            # end before the hit, where every hit of the rule is covered already (each
+            # was confirmed or covered: no HitFilter passed over one). So `re` starts
+            # there rather than `width` bytes back (8 KB for a pattern with a `*`).
+            newline = rfind(b"\n", low, end)
+            if newline >= 0:
+                low = newline + 1
         # re treats the window's edge as the end of the text, so a match that reaches
         # the edge is redone from its start against the whole text (or line) for its
         # true extent
@@ -272,6 +274,39 @@ def _confirmed(
             continue  # (after its cover is noted: the later hits are judged as before)
         found.append(match)
     return found
+
+
+class _Keywords:
+    """Whether a chunk holds one of a rule's keywords, case-insensitively (the re
+    backend's test, CompiledPattern.keywords), for each rule that hits in it."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.lowered: bytes | None = None
+        self.seen: dict[bytes, bool] = {}
+
+    def present(self, pattern: CompiledPattern, end: int) -> bool:
+        """Whether one of `pattern`'s keywords is in the chunk, `end` being where one
+        of its hits ends. Most patterns hold a keyword (`(?i)(?:password|token)...`),
+        so first the stretch a match ending there can take is looked at (a keyword
+        there is in the chunk); only when none is there, the whole chunk, each keyword
+        looked for once a chunk (many rules share `key`, `api` ...): a chunk of
+        megabytes read for every keyword before the one present cost more than every
+        other step of a hit."""
+        start = end - pattern.width
+        near = self.data[start if start > 0 else 0 : end].lower()
+        for keyword in pattern.keywords:
+            if keyword in near:
+                return True
+        if self.lowered is None:
+            self.lowered = self.data.lower()
+        for keyword in pattern.keywords:
+            present = self.seen.get(keyword)
+            if present is None:
+                present = self.seen[keyword] = keyword in self.lowered
+            if present:
+                return True
+        return False
 
 
 _POSITION = attrgetter("start", "end", "rule")

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from policyctl.core.model import Rule, new_tuple
-from policyctl.engine.regex_safety import max_width
+from policyctl.engine.regex_safety import max_width, within_a_line
 
 
 class Match(NamedTuple):
@@ -59,6 +59,11 @@ class CompiledPattern:
     def width(self) -> int:
         """The longest match (regex_safety.max_width)."""
         return max_width(self.source.decode("utf-8"))
+
+    @cached_property
+    def one_line(self) -> bool:
+        """No match holds a line break (regex_safety.within_a_line)."""
+        return within_a_line(self.source)
 
     @classmethod
     def from_rule(cls, rule: Rule) -> CompiledPattern:

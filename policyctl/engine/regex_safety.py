@@ -38,6 +38,13 @@ def max_width(pattern: str) -> int:
     return int(min(sre_parse.parse(pattern).getwidth()[1], MAX_WINDOW))
 
 
+def within_a_line(pattern: bytes) -> bool:
+    """Whether no match of `pattern` can hold a line break (a sure answer only: False
+    when it is hard to say, as with a lookaround). Anchors take no byte: a match of
+    `(?m)^key *= *[a-z]+$` lies within one line."""
+    return 0x0A not in _bytes_of(sre_parse.parse(pattern))
+
+
 MANY_REPEATS = 10
 """A repeat of something of varying length may run at most this many times: the ways to
 split a run of text between the turns grow as length ** turns, e.g. (?:a{1,30}){1,30}."""

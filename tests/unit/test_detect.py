@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from policyctl.core.model import Allow, Chunk, Context, Location, Rule
-from policyctl.detection.detect import DetectOptions, detect, fingerprint
+from policyctl.detection.detect import DetectOptions, _lines_above, detect, fingerprint
 from policyctl.detection.rules import compile_ruleset
 
 BASE = Rule(
@@ -232,3 +232,22 @@ def test_a_context_word_in_a_cell_still_counts_beside_a_named_column(backend: st
         {"id": FIVE[2], "zip": FIVE[8], "note": "new zip " + FIVE[6]},
     ]
     assert _cell_fields(rows, backend) == ["zip", "zip", "note"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "size", "in_table", "expected"),
+    [
+        (2, 100, False, b"cc\ndd\n"),  # the two lines above
+        (1, 100, False, b"dd\n"),
+        (9, 100, False, b"aa\nbb\ncc\ndd\n"),  # fewer lines than that: from the start
+        (3, 5, False, b"c\ndd\n"),  # at most `size` bytes back, even mid-line
+        (2, 100, True, b""),  # a table's cells: no line above belongs to the value
+    ],
+)
+def test_the_lines_above_a_value_that_the_filters_see(
+    lines: int, size: int, in_table: bool, expected: bytes
+) -> None:
+    data = b"aa\nbb\ncc\ndd\nee = value\n"
+    line_start = data.index(b"ee")
+    start = _lines_above(data, line_start, lines, size, in_table)
+    assert data[start:line_start] == expected

@@ -13,6 +13,7 @@ from policyctl.detection.detect import DetectOptions, detect
 from policyctl.detection.rule_examples import record_cells
 from policyctl.detection.rules import Ruleset, load_rules
 from policyctl.engine import build_matcher
+from policyctl.engine.regex_safety import within_a_line
 from tests.conftest import compiled_builtin
 
 BUILTIN = load_rules()
@@ -84,6 +85,9 @@ def _rule(pattern: str, rule_id: str = "custom.test") -> Rule:
         r"(?i)key\s{0,4}=\s{0,4}(?P<secret>[A-Z0-9]{6,12})\b",
         r"(?m)^x[0-9]{2,5}$",
         r"[ab]{3,9}c",
+        # within one line, 8 KB wide: `re` starts at the hit's line, not 8 KB back
+        r"(?m)^[a-z _]*key[ \t]*=[ \t]*(?P<secret>[a-z0-9_]{2,20})[ \t]*$",
+        r"(?i)\bkey=[a-z ]*x",
     ],
 )
 def test_windowed_confirmation_equals_matching_the_whole_text(pattern: str) -> None:
@@ -95,6 +99,13 @@ def test_windowed_confirmation_equals_matching_the_whole_text(pattern: str) -> N
     whole = build_matcher(rules, "re").matches(text)
     assert windowed == whole
     assert whole, "the generated text should contain matches"
+
+
+def test_only_patterns_whose_matches_cannot_hold_a_line_break_are_taken_as_one_line() -> None:
+    one_line = [r"(?m)^key *= *[a-z]+$", r"\bkey=[a-z ]*x", r"[0-9]{4}[ \-]?[0-9]{4}"]
+    crossing = [r"key\s*=", r"key.*", r"(?s)key.*", r"[^;]+", r"(?:^|[^\w])key", r"a(?=\n)"]
+    assert all(within_a_line(p.encode()) for p in one_line)
+    assert not any(within_a_line(p.encode()) for p in crossing)
 
 
 def test_a_hit_filter_keeps_the_same_lines_in_both_backends() -> None:
@@ -120,10 +131,12 @@ def test_both_backends_run_a_rule_only_where_one_of_its_keywords_is() -> None:
     rule = replace(_rule(r"(?i)private_?key = (?P<secret>[a-z0-9]{8})"), keywords=("private_key",))
     spelled = b"PrivateKey = ab12cd34\n"
     keyed = b"# private_key\nPrivateKey = ab12cd34\n"
+    far = b"# private_key\n" + b"x" * 300 + b"\nPrivateKey = ab12cd34\n"  # not near the hit
     for backend in ("hyperscan", "re"):
         matcher = build_matcher([rule], backend)
         assert matcher.matches(spelled) == [], backend
         assert len(matcher.matches(keyed)) == 1, backend
+        assert len(matcher.matches(far)) == 1, backend
 
 
 def test_both_backends_leave_out_the_digits_of_a_decimal_for_a_rule_with_that_filter() -> None:
