@@ -25,8 +25,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from measure import median, policyctl_command, run_measured, tool_venv
-from throughput import byte_compiled
+from measure import byte_compiled, median, policyctl_command, run_measured, tool_venv
 
 KINGFISHER = "kingfisher-bin==2.14.0"
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -117,7 +116,7 @@ def main() -> None:
     if args.before:
         from same_findings import export
 
-        earlier = byte_compiled(export(args.before))
+        earlier = export(args.before)
     byte_compiled(Path(__file__).resolve().parent.parent)
     with tempfile.TemporaryDirectory() as temporary:
         scratch = Path(temporary)

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import corpus
 import local_corpus
+from measure import byte_compiled
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
@@ -50,7 +51,7 @@ def export(ref: str) -> Path:
         archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True)
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(target, filter="data")
-    return target
+    return byte_compiled(target)
 
 
 def datasets(folder: Path) -> Path:

@@ -25,20 +25,16 @@ from pathlib import Path
 
 import corpus
 import local_corpus
-from measure import median, policyctl_command, run_measured, tool_venv, warm_page_cache
+from measure import (
+    byte_compiled,
+    median,
+    policyctl_command,
+    run_measured,
+    tool_venv,
+    warm_page_cache,
+)
 
 KINGFISHER = "kingfisher-bin==2.14.0"
-
-
-def byte_compiled(code: Path) -> Path:
-    """`code`'s policyctl with its modules byte-compiled, as an installed package is: with
-    PYTHONDONTWRITEBYTECODE set, nothing writes them, and every run of an exported commit
-    (or of an edited module here) compiles them again: 0.2 CPU-s, which timed one side
-    and not the other (issue 18)."""
-    import compileall
-
-    compileall.compile_dir(code / "policyctl", quiet=1)
-    return code
 
 
 def scan_policyctl(
@@ -153,7 +149,7 @@ def main() -> None:
     if args.before:
         from same_findings import export
 
-        earlier = byte_compiled(export(args.before))
+        earlier = export(args.before)
     byte_compiled(Path(__file__).resolve().parent.parent)
 
     root = corpus_root(args.corpus, args.subset_mb, args.uncompressed)
