@@ -193,8 +193,9 @@ def map_shared(
                 pool = _pool(workers, initializer, initargs, claims)
             pending[pool.submit(_unless_taken_back, work, number, task)] = (number, task)
         if claims is not None and pending:
-            first = claims.take_back(sorted(n for n, _ in pending.values()), workers)
-            for number, task in sorted(pending.values(), key=itemgetter(0)):
+            queued = sorted(pending.values(), key=itemgetter(0))
+            first = claims.take_back([number for number, _ in queued], workers)
+            for number, task in queued:
                 if number >= first:
                     yield here(task)
         for future in futures.as_completed(pending):
