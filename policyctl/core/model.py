@@ -84,6 +84,9 @@ class Rule:
     """False-positive filters (policyctl.detection.secret_filters) a match must pass."""
     sources: tuple[str, ...] = ()
     """The kinds of input (SOURCE_KINDS) the rule applies to; empty: every kind."""
+    prefilter: str | None = None
+    """Consecutive parts of `pattern` that Hyperscan looks for in its place, `re`
+    confirming the pattern around each hit (policyctl.engine.prefilter)."""
 
     def applies_to(self, kind: str) -> bool:
         return not self.sources or kind in self.sources

@@ -18,6 +18,7 @@ from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.detection import decode
 from policyctl.detection.secret_filters import FILTERS, GENERIC_FILTERS
 from policyctl.engine import Matcher, build_matcher, engine_name, engine_problem
+from policyctl.engine.prefilter import prefilter_problem
 from policyctl.engine.regex_safety import unsafe_reason
 from policyctl.engine.words import WordSet
 from policyctl.schemas import schema_problems
@@ -243,6 +244,7 @@ def _rule_from(entry: dict[str, Any], source: str) -> Rule:
         source=source,
         filters=rule_filters(entry),
         sources=tuple(entry.get("sources", ())),
+        prefilter=entry.get("prefilter"),
     )
 
 
@@ -275,6 +277,12 @@ def _check_rule(rule: Rule, path: Path) -> None:
     unknown = [name for name in rule.filters if name not in FILTERS]
     if unknown:
         raise RuleError(f"{where}: field 'filters': no filter named {unknown[0]!r}")
+    if rule.prefilter is not None:
+        problem = prefilter_problem(rule.pattern, rule.prefilter)
+        if problem is None and rule.context.alone:
+            problem = "a rule whose context is the value alone on its line takes none"
+        if problem:
+            raise RuleError(f"{where}: field 'prefilter': {problem}")
 
 
 def _check_regex(pattern: str, where: str) -> None:
@@ -422,6 +430,8 @@ def check_engine(rules: Sequence[Rule], backend: str = "auto") -> None:
     for rule in rules:
         if rule.source.startswith(builtin):
             continue
-        problem = engine_problem(rule.pattern, backend)
-        if problem:
-            raise RuleError(f"{rule.source}: rule {rule.id}: field 'pattern': {problem}")
+        for field_name in ("pattern", "prefilter"):
+            expression = getattr(rule, field_name)
+            problem = expression and engine_problem(expression, backend)
+            if problem:
+                raise RuleError(f"{rule.source}: rule {rule.id}: field '{field_name}': {problem}")

@@ -130,9 +130,10 @@ def _raise_for_first_bad_pattern(expressions: list[bytes], names: list[str]) -> 
 def database_parts(
     patterns: list[CompiledPattern], indices: list[int], marks: Sequence[Mark]
 ) -> tuple[list[bytes], list[int], Flags]:
-    """The expressions, ids and flags of a database for the `indices` rules and `marks`
-    (ids from MARK_BASE on)."""
-    expressions = [patterns[i].source for i in indices]
+    """The expressions, ids and flags of a database for the `indices` rules (a rule's
+    prefilter in its pattern's place, policyctl.engine.prefilter) and `marks` (ids from
+    MARK_BASE on)."""
+    expressions = [patterns[i].prefilter or patterns[i].source for i in indices]
     if not marks:
         return expressions, list(indices), 0
     expressions += [mark.expression for mark in marks]

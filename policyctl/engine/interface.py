@@ -45,6 +45,8 @@ class CompiledPattern:
     """The rule has the decimal_number filter: both backends leave out a match whose
     value is plainly digits of a decimal number (in_a_decimal), which that filter
     would reject; the filter still judges every other match of the rule."""
+    prefilter: bytes | None = None
+    """What Hyperscan looks for in the pattern's place (Rule.prefilter), if anything."""
 
     @cached_property
     def regex(self) -> re.Pattern[bytes]:
@@ -71,6 +73,7 @@ class CompiledPattern:
             source=rule.pattern.encode("utf-8"),
             keywords=tuple(k.lower().encode("utf-8") for k in rule.keywords),
             drops_decimals=DECIMAL_FILTER in rule.filters,
+            prefilter=None if rule.prefilter is None else rule.prefilter.encode("utf-8"),
         )
 
     def to_match(self, rule: int, found: re.Match[bytes]) -> Match:
