@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from policyctl.core.model import Rule, new_tuple
+from policyctl.engine.edges import edges_as_assertions
 from policyctl.engine.regex_safety import max_width, within_a_line
 
 
@@ -50,7 +51,10 @@ class CompiledPattern:
 
     @cached_property
     def regex(self) -> re.Pattern[bytes]:
-        return re.compile(self.source)
+        """The pattern for `re`, its edge delimiters taking no byte (engine.edges): the
+        same values, and one right after another is found too. Hyperscan scans `source`
+        (or the prefilter), whose width and lines the windows around its hits follow."""
+        return re.compile(edges_as_assertions(self.source))
 
     @cached_property
     def value_group(self) -> int:
