@@ -21,6 +21,7 @@ _SET = rb"(?:\[\^?(?:\\.|[^\]\\])+\]|\\[sSwWdD])"
 """A character set: a class (`[...]`, `[^...]`) or a class escape (`\\s` ...)."""
 _LEADING = re.compile(rb"^(\(\?[aiLmsux]+\))?\(\?:\^\|(" + _SET + rb")\)")
 _TRAILING = re.compile(rb"\(\?:(" + _SET + rb")\|\$\)$")
+_WORD_EDGE_START = re.compile(rb"^(?:\(\?[aiLmsux]+\))?\\b")
 _ESCAPE_COMPLEMENTS = {b"\\s": b"\\S", b"\\S": b"\\s", b"\\w": b"\\W", b"\\W": b"\\w"}
 _ESCAPE_COMPLEMENTS |= {b"\\d": b"\\D", b"\\D": b"\\d"}
 
@@ -28,11 +29,18 @@ _ESCAPE_COMPLEMENTS |= {b"\\d": b"\\D", b"\\D": b"\\d"}
 def edges_as_assertions(pattern: bytes) -> bytes:
     """`pattern` with a leading `(?:^|S)` as `(?<!T)` and a trailing `(?:S|$)` as `(?!T)`,
     T being the complement of the set S: the same values at the same places, the edges
-    taking no byte. Anything else is left as it is."""
+    taking no byte. Anything else is left as it is.
+
+    The end is changed only when the start takes no byte before the value either (the
+    leading group changed, or `\\b`): a start that takes one (`(?:[?&]|^|\\s)sv=`) would
+    take the byte the match before it no longer takes, which `re` over the whole text
+    does and Hyperscan's windows, starting after the byte its hit took, cannot."""
     leading = _LEADING.match(pattern)
     if leading is not None:
         flags, chars = leading.group(1) or b"", leading.group(2)
         pattern = flags + b"(?<!" + _complement(chars) + b")" + pattern[leading.end() :]
+    elif _WORD_EDGE_START.match(pattern) is None:
+        return pattern
     trailing = _TRAILING.search(pattern)
     if trailing is not None:
         pattern = pattern[: trailing.start()] + b"(?!" + _complement(trailing.group(1)) + b")"

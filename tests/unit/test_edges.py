@@ -25,7 +25,10 @@ from tests.conftest import RunPolicyctl
         ),
         (rb"(?i)(?:^|[\s'\"])pw=[a-z]{4}(?:\s|$)", rb"(?i)(?<![^\s'\"])pw=[a-z]{4}(?!\S)"),
         (rb"(?m)(?:^|\W)key(?:[^\]]|$)", rb"(?m)(?<!\w)key(?![\]])"),
+        (rb"\bk_[a-z]{4}(?:[^a-z]|$)", rb"\bk_[a-z]{4}(?![a-z])"),
         (rb"\bk_[a-z]{4}\b", rb"\bk_[a-z]{4}\b"),  # nothing to change
+        # a start that takes a byte: the end keeps its group too (see edges_as_assertions)
+        (rb"(?:[?&]|^|\s)sv=[0-9]{4}(?:[^0-9]|$)", rb"(?:[?&]|^|\s)sv=[0-9]{4}(?:[^0-9]|$)"),
         (rb"(?:a(?:[^x]|$))", rb"(?:a(?:[^x]|$))"),  # inside a group: left as it is
     ],
 )

@@ -39,6 +39,15 @@ def test_both_backends_find_the_same_in_every_example_of_a_rule(rule: Rule) -> N
         assert _findings(text, "hyperscan") == _findings(text, "re")
 
 
+@pytest.mark.parametrize("rule", BUILTIN, ids=lambda r: r.id)
+def test_both_backends_find_the_same_in_each_example_of_a_rule_written_twice(rule: Rule) -> None:
+    """One line right after the other: a match's delimiter is the next one's, which
+    `re` over the whole text and Hyperscan's windows must treat alike (engine.edges)."""
+    for text in rule.examples:
+        twice = f"{text}\n{text}\n"
+        assert _findings(twice, "hyperscan") == _findings(twice, "re")
+
+
 def test_both_backends_find_the_same_in_all_examples_joined_into_one_text() -> None:
     texts = [t for rule in BUILTIN for t in (*rule.examples, *rule.negative_examples)]
     random.Random(7).shuffle(texts)
