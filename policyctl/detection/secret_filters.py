@@ -643,13 +643,15 @@ def is_keyboard_mash(c: Candidate) -> bool:
 HEXSPEAK = ("dead", "beef", "cafe", "babe", "f00d", "c0de", "face", "feed", "fade", "d00d")
 
 
-_DECIMAL_BEFORE = re.compile(r"\d\.$")
+_DECIMAL_BEFORE = re.compile(r"(?:^|\d|[^\w.])\.$")
 _DECIMAL_AFTER = re.compile(r"^\.\d")
 
 
 def is_part_of_a_decimal_number(c: Candidate) -> bool:
-    """`0.5610000000000001`, `4111111111111111.25`: digits of a decimal number in code or
-    data (coordinates, measurements), not an identifier."""
+    """`0.5610000000000001`, `4111111111111111.25`, `-.4906619460083532`: digits of a
+    decimal number in code or data (coordinates, measurements, a fraction written
+    without its zero as minified JavaScript writes it), not an identifier. A point
+    after a letter (`card.4111...`) is no decimal point."""
     return bool(_DECIMAL_BEFORE.search(c.before) or _DECIMAL_AFTER.match(c.after))
 
 
@@ -955,6 +957,17 @@ def is_vector_drawing(c: Candidate) -> bool:
     return _SVG_DRAWING.search(c.before) is not None
 
 
+_MULTIPLIED = re.compile(r"^(?:\*{1,2}|[ ]\*{1,2}[ ])[A-Za-z_(]")
+
+
+def is_arithmetic_operand(c: Candidate) -> bool:
+    """`5980613281250*q**6`, `15735193600000000*t**16`: a number multiplied by a
+    variable or raised to its power, a coefficient in a formula, not an identifier.
+    The operator is written with a space on both sides or none: the end of bold
+    Markdown, `**4111...** on file`, has one after it only."""
+    return _MULTIPLIED.match(c.after) is not None
+
+
 _CHECKSUMMED_TOKEN = re.compile(r"^(?:gh[pousr]|npm)_[A-Za-z0-9]{36}$")
 
 
@@ -1154,6 +1167,7 @@ FILTERS: dict[str, Callable[[Candidate], bool]] = {
     "words_and_digits": is_words_and_digits,
     "certificate_text": is_in_certificate_text,
     "vector_drawing": is_vector_drawing,
+    "arithmetic_operand": is_arithmetic_operand,
     "wrong_checksum": is_token_with_a_wrong_checksum,
     "key_without_credential_word": is_key_without_credential_word,
     "documentation_host": is_near_documentation_host,

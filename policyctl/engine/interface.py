@@ -90,22 +90,29 @@ class CompiledPattern:
 
 DECIMAL_FILTER = "decimal_number"
 _ASCII_DIGITS = frozenset(b"0123456789")
+_DECIMAL_LEADS = _ASCII_DIGITS | frozenset(
+    byte for byte in range(0x80) if not (chr(byte).isalnum() or byte in b"_.")
+)
+"""A byte before a '.' that makes it a decimal point: a digit (`0.56`), or none of a
+word's nor a point (`-.56`, `(.56`, a line's start): the filter's `(?:^|\\d|[^\\w.])\\.$`
+on ASCII."""
 
 
 def in_a_decimal(data: bytes, value_start: int, value_end: int) -> bool:
     """True in the common cases where the decimal_number filter
     (secret_filters.is_part_of_a_decimal_number) rejects a value, decided on the bytes:
-    an ASCII digit and '.' right before the value, or '.' and an ASCII digit right after
-    it. ASCII bytes decode to themselves, so the filter sees those very characters in
-    the candidate's text; any other case (a non-ASCII digit ...) is left to the filter.
+    '.' right before the value after an ASCII digit, an ASCII byte of no word or the
+    start (`0.56...`, `-.56...`), or '.' and an ASCII digit right after it. ASCII bytes
+    decode to themselves, so the filter sees those very characters in the candidate's
+    text; any other case (a non-ASCII digit ...) is left to the filter.
 
     Card-number candidates are mostly the digits of floats (28,000 of 39,000 on the
     benchmark corpus, in three files of coordinates): the engine turns them away before
     a match, a candidate or a filter is made for them (issue 18)."""
     if (
-        value_start >= 2
+        value_start >= 1
         and data[value_start - 1] == 0x2E
-        and data[value_start - 2] in _ASCII_DIGITS
+        and (value_start == 1 or data[value_start - 2] in _DECIMAL_LEADS)
     ):
         return True
     return (

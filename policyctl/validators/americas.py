@@ -28,9 +28,11 @@ def ca_sin(value: str) -> bool:
 
 
 def br_cpf(value: str) -> bool:
-    """A Brazilian CPF: eleven digits with two mod 11 check digits."""
+    """A Brazilian CPF: eleven digits with two mod 11 check digits, its printed dots
+    (`529.982.247-25`) all there or none (a number with one, `12.345678909`, is a
+    decimal)."""
     digits = digits_of(value)
-    if len(digits) != 11 or all_same(digits):
+    if len(digits) != 11 or all_same(digits) or value.count(".") == 1:
         return False
     for length in (9, 10):
         total = weighted_sum(digits[:length], range(length + 1, 1, -1))
@@ -40,9 +42,11 @@ def br_cpf(value: str) -> bool:
 
 
 def br_cnpj(value: str) -> bool:
-    """A Brazilian CNPJ: fourteen digits with two mod 11 check digits."""
+    """A Brazilian CNPJ: fourteen digits with two mod 11 check digits, its printed dots
+    (`11.222.333/0001-81`) both there or neither: `73.617846092248` is a longitude in
+    a table of coordinates."""
     digits = digits_of(value)
-    if len(digits) != 14 or all_same(digits):
+    if len(digits) != 14 or all_same(digits) or value.count(".") == 1:
         return False
     for length, weights in (
         (12, (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)),

@@ -55,16 +55,32 @@ def card_issuer_known(digits: str) -> bool:
 
 
 def payment_card(value: str) -> bool:
-    """A primary account number: 12-19 digits (separators allowed) in a scheme's
-    issuer range, passing Luhn, and not one repeated digit. The card schemes' published
-    test numbers are valid cards by these rules, and are reported."""
+    """A primary account number: 12-19 digits (separators allowed, in a card's printed
+    groups) in a scheme's issuer range, passing Luhn, and not one repeated digit. The
+    card schemes' published test numbers are valid cards by these rules, and are
+    reported."""
     digits = digits_of(value)
     return (
         12 <= len(digits) <= 19
         and len(set(digits)) > 1
         and card_issuer_known(digits)
         and luhn_digits(digits)
+        and printed_as_a_card(value)
     )
+
+
+_CARD_SEPARATOR = re.compile(r"[ \-]")
+_OTHER_PRINTED_GROUPS = ((4, 6, 5), (4, 6, 4))  # American Express, Diners Club
+
+
+def printed_as_a_card(value: str) -> bool:
+    """True for digits without separators, and for groups as cards print them: fours
+    with a last group of one to four (4-4-4-4, 4-4-4-3, 4-4-4), or 4-6-5 and 4-6-4.
+    `5759 4916 1105172519` (two file sizes and a time stamp in a package map) is not."""
+    sizes = tuple(len(group) for group in _CARD_SEPARATOR.split(value))
+    if len(sizes) == 1 or sizes in _OTHER_PRINTED_GROUPS:
+        return True
+    return all(size == 4 for size in sizes[:-1]) and 1 <= sizes[-1] <= 4
 
 
 _TRACK1 = re.compile(r"%?B(\d{12,19})\^[^^]{2,26}\^(\d{2})(\d{2})")

@@ -265,6 +265,9 @@ INVALID: dict[str, list[str]] = {
         j("0000 0000", " 0000 0000"),
         j("5641 7300", " 1236"),  # Luhn passes, but 12 digits need a Maestro prefix
         j("2131 7300", " 1234 565"),
+        # Luhn and issuer hold, but the groups are no card's (sizes and a time stamp)
+        j("6011 0009", " 1234567124"),
+        j("60110009", " 1234 5671 24"),
     ],
     "card_track_data": [
         j(";411111111111", "1111=27131010000?"),
@@ -331,8 +334,9 @@ INVALID: dict[str, list[str]] = {
         j("BE 444.5", "03.093"),
     ],
     "ca_sin": [j("130 692", " 545"), j("046 454", " 286")],
-    "br_cpf": [j("529.982", ".247-26"), j("111.111", ".111-11")],
-    "br_cnpj": [j("11.222.333", "/0001-82")],
+    "br_cpf": [j("529.982", ".247-26"), j("111.111", ".111-11"), j("52.99822", "4725")],
+    # a longitude: the check digits hold, but one dot is a decimal point
+    "br_cnpj": [j("11.222.333", "/0001-82"), j("11.2223330", "00181")],
     "mx_curp": [j("HEGG5604", "27MVZRRL05"), j("HEGG5613", "27MVZRRL04")],
     "cl_rut": [j("12.345", ".678-6")],
     "ar_cuit": [j("20-1234", "5678-7"), j("99-1234", "5678-6")],

@@ -8,6 +8,7 @@ from policyctl.detection.secret_filters import (
     FILTERS,
     Candidate,
     entropy_threshold,
+    is_arithmetic_operand,
     is_bare_placeholder,
     is_binary_value,
     is_build_variable_password,
@@ -267,6 +268,11 @@ def test_digits_of_a_decimal_number_are_not_an_identifier() -> None:
     assert is_part_of_a_decimal_number(Candidate(digits, before="x = ", after=".25"))
     assert not is_part_of_a_decimal_number(Candidate(digits, before="card: ", after=". Thanks"))
     assert not is_part_of_a_decimal_number(Candidate(digits, before="Version 2. "))
+    # a fraction without its zero, as minified JavaScript writes it
+    assert is_part_of_a_decimal_number(Candidate(digits, before="r = -."))
+    assert is_part_of_a_decimal_number(Candidate(digits, before="."))
+    assert not is_part_of_a_decimal_number(Candidate(digits, before="card."))
+    assert not is_part_of_a_decimal_number(Candidate(digits, before="key_."))
 
 
 def test_key_words_split_camel_case_snake_case_and_acronyms() -> None:
@@ -382,6 +388,14 @@ def test_numbers_in_a_ca_bundle_or_a_certificate_dump_are_not_card_numbers() -> 
     assert is_in_certificate_text(c(serial, before="# Serial: ", path="certifi/cacert.pem"))
     assert is_in_certificate_text(c(serial, before="    Serial Number: ", path="notes.txt"))
     assert not is_in_certificate_text(c(serial, before="card: ", path="orders.csv"))
+
+
+def test_a_number_multiplied_by_a_variable_is_a_coefficient() -> None:
+    number = "41111111" + "11111111"
+    assert is_arithmetic_operand(Candidate(number, after="*t**16 + 3*t**2"))
+    assert is_arithmetic_operand(Candidate(number, after=" * (x + 1)"))
+    assert not is_arithmetic_operand(Candidate(number, after="** in bold"))
+    assert not is_arithmetic_operand(Candidate(number, after=" exp 12/27"))
 
 
 def test_numbers_in_an_svg_drawing_are_coordinates() -> None:
