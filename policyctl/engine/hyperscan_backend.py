@@ -257,13 +257,15 @@ def _confirmed(
             newline = rfind(b"\n", low, end)
             if newline >= 0:
                 low = newline + 1
-        # re treats the window's edge as the end of the text, so a match that reaches
-        # the edge is redone from its start against the whole text (or line) for its
-        # true extent
+        # re treats the window's edge as the end of the text, so a match that could
+        # reach past the edge (one starting after the hit: the hit was an earlier
+        # match's) is redone from its start against the whole text (or line) for its
+        # true extent; cut at the edge it can also end short of it, without an optional
+        # tail (`glrt-...` without its `.wy60j9jce`)
         high = end + width if end + width < limit else limit
         regex = pattern.regex
         confirmed = regex.search(data, low, high)
-        if confirmed is not None and confirmed.end() == high < limit:
+        if confirmed is not None and high < limit and confirmed.start() + width > high:
             confirmed = regex.match(data, confirmed.start(), min(limit, confirmed.start() + width))
         if confirmed is None:
             covered_to = end

@@ -41,11 +41,15 @@ def test_both_backends_find_the_same_in_every_example_of_a_rule(rule: Rule) -> N
 
 @pytest.mark.parametrize("rule", BUILTIN, ids=lambda r: r.id)
 def test_both_backends_find_the_same_in_each_example_of_a_rule_written_twice(rule: Rule) -> None:
-    """One line right after the other: a match's delimiter is the next one's, which
-    `re` over the whole text and Hyperscan's windows must treat alike (engine.edges)."""
-    for text in rule.examples:
-        twice = f"{text}\n{text}\n"
-        assert _findings(twice, "hyperscan") == _findings(twice, "re")
+    """An example, the next one on the line after and the first again after a line of
+    filler: a match's delimiter is the next one's, and a Hyperscan hit of one match can
+    open the window of the next, which `re` over the whole text and Hyperscan's windows
+    must treat alike (engine.edges; the window's edge in _confirmed)."""
+    examples = list(rule.examples)
+    for number, text in enumerate(examples):
+        after = examples[(number + 1) % len(examples)]
+        written = f"{text}\n{after}\n{'#' * 30}\n{text}"
+        assert _findings(written, "hyperscan") == _findings(written, "re")
 
 
 def test_both_backends_find_the_same_in_all_examples_joined_into_one_text() -> None:
