@@ -192,7 +192,7 @@ def normal(name: str) -> str:
 
 def test_the_dependencies_are_installed_at_pinned_versions_and_hashes(runner_temp: Path) -> None:
     lock = (PROJECT / "action" / "requirements.txt").read_text()
-    # (a pin may have an environment marker: `hyperscan==0.7.21 ; python_version < "3.14"`)
+    # (a pin may have an environment marker: `hyperscan==0.7.13 ; python_version < "3.14"`)
     pins = re.findall(r"^([A-Za-z0-9_.-]+)==([^\s;]+)(?: ;[^\n]*?)? \\$", lock, flags=re.MULTILINE)
     assert {"typer", "rich", "pyyaml", "cryptography", "hyperscan", "hatchling"} <= {
         name for name, _ in pins

@@ -56,7 +56,7 @@ def test_both_backends_find_the_same_in_a_set_of_rule_ids_and_paths() -> None:
     """A test's expected set of (rule id, path) pairs, each read as a key and its value
     by secret.generic-key-value-arguments: Vectorscan 5.4.12, which the hyperscan wheels
     from 0.7.23 on bundle, reported 2 of its 4 matches (a match 25 bytes or more into
-    the text is missed); hence the pin in pyproject.toml (0.7.21 bundles 5.4.11)."""
+    the text is missed); hence the pin in pyproject.toml (0.7.13 bundles 5.4.11)."""
     pairs = [
         ("warpstream-api-key", "deploy/agent.env"),
         ("wepay-access-token", "src/pay.py"),
