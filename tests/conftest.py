@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from policyctl.core.model import Rule
     from policyctl.detection.rules import Ruleset
 
 POLICYCTL = shutil.which("policyctl") or str(Path(sys.executable).with_name("policyctl"))
@@ -80,6 +81,22 @@ def _isolated_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     cache = Path(_SESSION_CACHE[0])
     monkeypatch.setenv("POLICYCTL_CACHE_DIR", str(cache))
     monkeypatch.setenv("POLICYCTL_AUDIT_LOG", str(cache / "audit.jsonl"))
+
+
+def custom_rule(pattern: str, rule_id: str = "custom.test", prefilter: str | None = None) -> Rule:
+    """A secret rule of `pattern` (and `prefilter`), as a user's rule file would give it."""
+    from policyctl.core.model import Rule
+
+    return Rule(
+        id=rule_id,
+        category="secret",
+        title="t",
+        severity="high",
+        confidence=0.9,
+        data_class="credential",
+        pattern=pattern,
+        prefilter=prefilter,
+    )
 
 
 @cache

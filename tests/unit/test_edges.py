@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from policyctl.core.model import Rule
 from policyctl.engine import build_matcher
 from policyctl.engine.edges import edges_as_assertions
 from tests import fakes
-from tests.conftest import RunPolicyctl
+from tests.conftest import RunPolicyctl, custom_rule
 
 
 @pytest.mark.parametrize(
@@ -55,26 +54,14 @@ def test_the_same_values_are_found_at_the_same_places_and_none_is_lost() -> None
         assert not re.match(rb"[A-Za-z0-9_\-.]", before) and not re.match(rb"[A-Za-z0-9_\-]", after)
 
 
-def _rule() -> Rule:
-    return Rule(
-        id="custom.k",
-        category="secret",
-        title="t",
-        severity="high",
-        confidence=0.9,
-        data_class="credential",
-        pattern=EDGED.decode(),
-    )
-
-
 @pytest.mark.parametrize("separator", [b"\n", b",", b" ", b"\r\n"])
 def test_both_engines_find_every_value_of_a_list_one_delimiter_apart(separator: bytes) -> None:
     values = [b"k_" + fakes.pick(fakes.ALNUM.lower(), 6, n).encode() for n in range(7)]
     text = separator.join(values) + b"\n"
     for backend in ("hyperscan", "re"):
-        found = build_matcher([_rule()], backend).matches(text)
+        found = build_matcher([custom_rule(EDGED.decode())], backend).matches(text)
         assert [text[m.value_start : m.value_end] for m in found] == values, backend
-        in_cells = build_matcher([_rule()], backend).matches(text, True)
+        in_cells = build_matcher([custom_rule(EDGED.decode())], backend).matches(text, True)
         assert len(in_cells) == len(values), backend
 
 

@@ -14,7 +14,7 @@ from policyctl.detection.rule_examples import record_cells
 from policyctl.detection.rules import Ruleset, load_rules
 from policyctl.engine import build_matcher
 from policyctl.engine.regex_safety import within_a_line
-from tests.conftest import compiled_builtin
+from tests.conftest import compiled_builtin, custom_rule
 
 BUILTIN = load_rules()
 
@@ -99,18 +99,6 @@ def test_both_backends_find_the_same_in_the_record_cells_of_personal_data_exampl
     assert "pii.phone-number-national-field" in {rule for rule, *_ in found["re"]}
 
 
-def _rule(pattern: str, rule_id: str = "custom.test") -> Rule:
-    return Rule(
-        id=rule_id,
-        category="secret",
-        title="t",
-        severity="high",
-        confidence=0.9,
-        data_class="credential",
-        pattern=pattern,
-    )
-
-
 @pytest.mark.parametrize(
     "pattern",
     [
@@ -127,7 +115,7 @@ def test_windowed_confirmation_equals_matching_the_whole_text(pattern: str) -> N
     rng = random.Random(pattern)
     fragments = ["tok_", "key", "KEY", "x", "=", " ", "\n", "a", "b", "c", "z", "0", "19", "_"]
     text = "".join(rng.choice(fragments) for _ in range(20_000)).encode()
-    rules = [_rule(pattern)]
+    rules = [custom_rule(pattern)]
     windowed = build_matcher(rules, "hyperscan").matches(text)
     whole = build_matcher(rules, "re").matches(text)
     assert windowed == whole
@@ -148,7 +136,7 @@ def test_a_hit_filter_keeps_the_same_lines_in_both_backends() -> None:
     def on_even_lines(end: int) -> bool:
         return cells.count(b"\n", 0, end) in even_lines
 
-    rules = [_rule(r"tok_[0-9]{4}")]
+    rules = [custom_rule(r"tok_[0-9]{4}")]
     found = {
         backend: build_matcher(rules, backend).matches(cells, True, lambda _: on_even_lines)
         for backend in ("hyperscan", "re")
@@ -161,7 +149,9 @@ def test_both_backends_run_a_rule_only_where_one_of_its_keywords_is() -> None:
     """A keyword list that misses a spelling its pattern allows (`PrivateKey` for
     `private_?key`) made a finding depend on the engine, and so on the cache: a one-file
     scan on an empty cache matches with `re`. Both backends now apply the keyword test."""
-    rule = replace(_rule(r"(?i)private_?key = (?P<secret>[a-z0-9]{8})"), keywords=("private_key",))
+    rule = replace(
+        custom_rule(r"(?i)private_?key = (?P<secret>[a-z0-9]{8})"), keywords=("private_key",)
+    )
     spelled = b"PrivateKey = ab12cd34\n"
     keyed = b"# private_key\nPrivateKey = ab12cd34\n"
     far = b"# private_key\n" + b"x" * 300 + b"\nPrivateKey = ab12cd34\n"  # not near the hit
@@ -178,7 +168,7 @@ def test_both_backends_leave_out_the_digits_of_a_decimal_for_a_rule_with_that_fi
     is made (issue 18); the hits they cover are still covered, so the next match is the
     one matching the whole text finds. A rule without the filter keeps them."""
     text = b"1.23456789 23456789.5 [23456789] 7.23456789.1 23456789.\n"
-    plain = _rule(r"\b[0-9]{8}\b")
+    plain = custom_rule(r"\b[0-9]{8}\b")
     filtered = replace(plain, filters=("decimal_number",))
     for backend in ("hyperscan", "re"):
         kept = build_matcher([filtered], backend).matches(text)
@@ -189,12 +179,12 @@ def test_both_backends_leave_out_the_digits_of_a_decimal_for_a_rule_with_that_fi
 
 def test_a_pattern_hyperscan_cannot_compile_is_rejected_by_rule_name() -> None:
     with pytest.raises(RuleError, match=r"rule custom.lookahead: field 'pattern': Hyperscan"):
-        build_matcher([_rule(r"secret(?=[0-9]{8})", "custom.lookahead")], "hyperscan")
+        build_matcher([custom_rule(r"secret(?=[0-9]{8})", "custom.lookahead")], "hyperscan")
 
 
 def test_a_rule_that_can_match_nothing_is_rejected() -> None:
     with pytest.raises(RuleError, match=r"custom\.empty"):
-        build_matcher([_rule(r"x*", "custom.empty")], "hyperscan")
+        build_matcher([custom_rule(r"x*", "custom.empty")], "hyperscan")
 
 
 def test_a_matcher_with_gated_rules_pickles_and_finds_the_same() -> None:

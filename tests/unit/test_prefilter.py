@@ -14,7 +14,7 @@ from policyctl.engine import build_matcher
 from policyctl.engine.hyperscan_backend import database_parts
 from policyctl.engine.interface import CompiledPattern
 from policyctl.engine.prefilter import prefilter_problem
-from tests.conftest import RunPolicyctl
+from tests.conftest import RunPolicyctl, custom_rule
 
 KEY = (
     r"(?:^|[^A-Za-z0-9_\-|])"
@@ -57,23 +57,10 @@ def test_anything_else_is_refused_with_its_reason(
     assert reason is not None and problem in reason
 
 
-def _rule(pattern: str, prefilter: str | None = None) -> Rule:
-    return Rule(
-        id="custom.key",
-        category="secret",
-        title="t",
-        severity="high",
-        confidence=0.9,
-        data_class="credential",
-        pattern=pattern,
-        prefilter=prefilter,
-    )
-
-
 def test_the_database_holds_the_prefilter_in_the_patterns_place() -> None:
     patterns = [
-        CompiledPattern.from_rule(_rule(KEY, KEY_PREFILTER)),
-        CompiledPattern.from_rule(_rule(KEY)),
+        CompiledPattern.from_rule(custom_rule(KEY, prefilter=KEY_PREFILTER)),
+        CompiledPattern.from_rule(custom_rule(KEY)),
     ]
     expressions, _ids, _flags = database_parts(patterns, [0, 1], ())
     assert expressions == [KEY_PREFILTER.encode(), KEY.encode()]
@@ -107,12 +94,12 @@ def _text(seed: int) -> bytes:
 @pytest.mark.parametrize("seed", range(3))
 def test_a_prefiltered_rule_finds_what_matching_the_whole_text_finds(seed: int) -> None:
     text = _text(seed)
-    whole = build_matcher([_rule(KEY)], "re").matches(text)
+    whole = build_matcher([custom_rule(KEY)], "re").matches(text)
     assert len(whole) > 100, "the generated text should hold many keys"
-    prefiltered = build_matcher([_rule(KEY, KEY_PREFILTER)], "hyperscan")
+    prefiltered = build_matcher([custom_rule(KEY, prefilter=KEY_PREFILTER)], "hyperscan")
     assert prefiltered.matches(text) == whole
     # in cells (one per line): what the pattern's own database finds there
-    in_cells = build_matcher([_rule(KEY)], "hyperscan").matches(text, True)
+    in_cells = build_matcher([custom_rule(KEY)], "hyperscan").matches(text, True)
     assert prefiltered.matches(text, True) == in_cells
     assert len(in_cells) > 100
 
@@ -127,7 +114,7 @@ def test_a_line_filter_keeps_the_same_matches_with_a_prefilter() -> None:
 
     found = [
         build_matcher([rule], "hyperscan").matches(text, True, lambda _: on_even_lines)
-        for rule in (_rule(KEY), _rule(KEY, KEY_PREFILTER))
+        for rule in (custom_rule(KEY), custom_rule(KEY, prefilter=KEY_PREFILTER))
     ]
     assert found[1] == found[0]
     assert len(found[0]) > 50
