@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from policyctl.core.errors import RuleError
-from policyctl.core.model import Context, Rule
+from policyctl.core.model import Context
 from policyctl.detection.rules import _check_rule
 from policyctl.engine import build_matcher
 from policyctl.engine.hyperscan_backend import database_parts
@@ -165,15 +166,8 @@ def test_a_rule_file_with_a_sound_prefilter_finds_with_it(
 
 
 def test_a_rule_whose_context_is_the_value_alone_on_its_line_takes_no_prefilter() -> None:
-    rule = Rule(
-        id="custom.alone",
-        category="secret",
-        title="t",
-        severity="high",
-        confidence=0.9,
-        data_class="credential",
-        pattern=r"key_[a-z]{8}x",
-        prefilter=r"_[a-z]{8}x",
+    rule = replace(
+        custom_rule(r"key_[a-z]{8}x", "custom.alone", prefilter=r"_[a-z]{8}x"),
         context=Context(words=("key",), alone=True),
     )
     with pytest.raises(
