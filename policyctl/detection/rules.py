@@ -6,13 +6,13 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import builtin_dir
-from policyctl.core.errors import RuleError
+from policyctl.core.errors import ConfigError, RuleError
 from policyctl.core.model import CATEGORIES, Allow, Context, Notice, Rule
 from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.detection import decode
@@ -63,14 +63,40 @@ def load_rules(
     return tuple(loaded)
 
 
-def rule_chosen_by(rule: Rule, pattern: str) -> bool:
-    """Does `pattern` name `rule`: its id (or an id glob such as `secret.aws-*`), one of
-    its tags, or its category (`secret`, `pii`)?"""
-    return (
-        fnmatchcase(rule.id, pattern)
-        or pattern == rule.category
-        or any(fnmatchcase(tag, pattern) for tag in rule.tags)
-    )
+GLOB_CHARACTERS = frozenset("*?[")
+MAX_GLOBS = 256
+"""Enable/disable patterns with glob characters, at most: each is matched against every
+rule id and tag, so a repository config listing tens of thousands of them would hold a
+scan for minutes before it read a byte (a plain id, tag or category is one look-up)."""
+
+
+def rules_chosen_by(rules: Sequence[Rule], patterns: Iterable[str]) -> dict[str, set[int]]:
+    """For each of `patterns`, the positions in `rules` of the rules it names: by id (or
+    an id glob such as `secret.aws-*`), by tag (or a tag glob), or by category (`secret`,
+    `pii`, never a glob). A pattern that names no rule maps to an empty set."""
+    exact: dict[str, set[int]] = {}
+    globbed: dict[str, set[int]] = {}  # (ids and tags: what a glob is matched against)
+    for position, rule in enumerate(rules):
+        for name in (rule.id, *rule.tags):
+            globbed.setdefault(name, set()).add(position)
+            exact.setdefault(name, set()).add(position)
+        exact.setdefault(rule.category, set()).add(position)
+    distinct = dict.fromkeys(patterns)
+    globs = {p for p in distinct if not GLOB_CHARACTERS.isdisjoint(p)}
+    if len(globs) > MAX_GLOBS:
+        raise ConfigError(
+            f"--enable/--disable (or enable:/disable: in the config): {len(globs)} patterns "
+            "with glob characters (*, ?, [); "
+            f"at most {MAX_GLOBS}: list rule ids, tags or categories instead"
+        )
+    chosen: dict[str, set[int]] = {}
+    for pattern in distinct:
+        if pattern in globs:
+            match = re.compile(translate(pattern)).match
+            chosen[pattern] = {n for name, at in globbed.items() if match(name) for n in at}
+        else:
+            chosen[pattern] = exact.get(pattern, set())
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -95,7 +121,7 @@ class RuleSelection:
                 if any(r.category == c for r in self.turned_off)
             )
             asked = "; ".join(
-                f"{name}: {', '.join(patterns)}"
+                f"{name}: {_some(patterns)}"
                 for name, patterns in (("enable", self.enable), ("disable", self.disable))
                 if patterns
             )
@@ -108,9 +134,24 @@ class RuleSelection:
             )
         found.extend(
             Notice(origin, f"enable/disable pattern {p!r} names no rule, tag or category")
-            for p in self.unmatched
+            for p in self.unmatched[:NOTICED_PATTERNS]
         )
+        if len(self.unmatched) > NOTICED_PATTERNS:
+            more = len(self.unmatched) - NOTICED_PATTERNS
+            found.append(Notice(origin, f"and {more} more enable/disable patterns name no rule"))
         return found
+
+
+NOTICED_PATTERNS = 10
+"""Patterns named one by one in the selection's notices; a config listing thousands is
+summed up after these (every one is still applied)."""
+
+
+def _some(patterns: Sequence[str]) -> str:
+    """`patterns` joined, the first NOTICED_PATTERNS of them and the count of the rest."""
+    shown = ", ".join(patterns[:NOTICED_PATTERNS])
+    rest = len(patterns) - NOTICED_PATTERNS
+    return f"{shown} and {rest} more" if rest > 0 else shown
 
 
 def select_rules(
@@ -118,16 +159,14 @@ def select_rules(
 ) -> RuleSelection:
     """Only the rules `enable` names (all when it is empty), less those `disable` names,
     like gitleaks' disabledRules or Checkov's --check/--skip-check."""
-    patterns = (*enable, *disable)
-    unmatched = tuple(p for p in patterns if not any(rule_chosen_by(r, p) for r in rules))
+    chosen = rules_chosen_by(rules, (*enable, *disable))
+    unmatched = tuple(p for p in (*enable, *disable) if not chosen[p])
+    enabled = set().union(*(chosen[p] for p in enable)) if enable else set(range(len(rules)))
+    disabled = set().union(*(chosen[p] for p in disable))
     kept: list[Rule] = []
     off: list[Rule] = []
-    for rule in rules:
-        chosen = not enable or any(rule_chosen_by(rule, p) for p in enable)
-        if chosen and not any(rule_chosen_by(rule, p) for p in disable):
-            kept.append(rule)
-        else:
-            off.append(rule)
+    for position, rule in enumerate(rules):
+        (kept if position in enabled and position not in disabled else off).append(rule)
     return RuleSelection(tuple(kept), tuple(off), tuple(enable), tuple(disable), unmatched)
 
 

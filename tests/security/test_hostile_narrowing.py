@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from policyctl.detection.rules import MAX_GLOBS
 from tests import fakes
 from tests.conftest import RunPolicyctl, write_files
 
@@ -61,3 +62,42 @@ def test_a_backtracking_regex_in_a_gitleaks_toml_is_left_out_not_run(
     assert time.monotonic() - started < 60
     assert run.code == 1
     assert "regexes #1: not a usable regular expression" in run.err
+
+
+def test_a_config_listing_fifty_thousand_rule_names_is_read_at_once_and_summed_up(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    # each name was once matched against every rule as a glob: some 70 s of a gate
+    names = "".join(f"  - secret.no-such-rule-{n}\n" for n in range(50_000))
+    write_files(
+        tmp_path,
+        {
+            ".policyctl.yaml": f"version: 1\ndisable:\n  - secret.aws-*\n{names}",
+            "app.py": f"t = '{fakes.github_pat('listed')}'\n",
+        },
+    )
+
+    run = run_policyctl("scan", ".", "--no-progress", cwd=tmp_path, timeout=30)
+
+    assert run.code == 1  # the finding, the listed rules off
+    assert "secret.no-such-rule-0, " in run.err and "and 49991 more" in run.err
+    assert "and 49990 more enable/disable patterns name no rule" in run.err
+    assert len(run.err.splitlines()) < 40
+
+
+def test_a_config_listing_thousands_of_globs_is_refused_naming_the_limit(
+    run_policyctl: RunPolicyctl, tmp_path: Path
+) -> None:
+    globs = "".join(f"  - '*-no-such-rule-{n}-*'\n" for n in range(MAX_GLOBS + 1))
+    write_files(
+        tmp_path,
+        {
+            ".policyctl.yaml": f"version: 1\ndisable:\n{globs}",
+            "app.py": f"t = '{fakes.github_pat('globbed')}'\n",
+        },
+    )
+
+    run = run_policyctl("scan", ".", "--no-progress", cwd=tmp_path, timeout=30)
+
+    assert run.code == 2
+    assert f"{MAX_GLOBS + 1} patterns with glob characters" in run.err
