@@ -13,12 +13,18 @@ folder with every rule enabled: policyctl `--jobs N`, kingfisher-bin 2.14 `--no-
 cache warm), the tools run alternately, --runs times each; printed: medians of wall
 seconds and MB/s, peak RSS summed over each tool's processes, and the ratio (issue 18's
 target: >= 2.0x kingfisher-bin, <= 300 MB).
+
+`--rule-sample N` also times policyctl with N of its rules, a fixed random sample
+(`--enable` with their ids), alternating in the same run: with N the count of
+kingfisher-bin's rules (printed) the two tools scan with as many rules each.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -38,10 +44,11 @@ KINGFISHER = "kingfisher-bin==2.14.0"
 
 
 def scan_policyctl(
-    root: Path, jobs: int, code: Path | None = None
+    root: Path, jobs: int, code: Path | None = None, extra: tuple[str, ...] = ()
 ) -> tuple[float, float, float, dict[str, object]]:
     """One timed scan; with `code`, an earlier commit's policyctl exported there (run as
-    `python -P -m policyctl` with this virtualenv's dependencies, see same_findings)."""
+    `python -P -m policyctl` with this virtualenv's dependencies, see same_findings);
+    `extra` arguments are added to the scan's."""
     command = [policyctl_command()] if code is None else [sys.executable, "-P", "-m", "policyctl"]
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
@@ -59,6 +66,7 @@ def scan_policyctl(
                 "--output",
                 str(report),
                 "--quiet",
+                *extra,
             ],
             env={"PYTHONPATH": str(code)} if code is not None else None,
         )
@@ -92,6 +100,23 @@ def scan_kingfisher(root: Path, jobs: int) -> tuple[float, float, float, int]:
             raise SystemExit(f"kingfisher failed ({result.returncode}): {result.stderr[-500:]}")
         findings = json.loads(report.read_text())["findings"] if report.exists() else []
         return result.seconds, result.peak_rss_mb, result.cpu_seconds, len(findings)
+
+
+def kingfisher_rule_count() -> int:
+    """The rules kingfisher-bin scans with (`kingfisher rules list`: one table row each)."""
+    tools = tool_venv("kingfisher", KINGFISHER)
+    listed = subprocess.run(
+        [str(tools / "kingfisher"), "rules", "list"], capture_output=True, text=True, check=True
+    ).stdout
+    return sum("│" in line for line in listed.splitlines()) - 1  # (less the header row)
+
+
+def rule_sample(count: int) -> tuple[str, ...]:
+    """`--enable` with the ids of `count` of policyctl's rules, the same ones every run."""
+    from policyctl.detection.rules import load_rules
+
+    ids = sorted(rule.id for rule in load_rules())
+    return ("--enable", ",".join(random.Random(18).sample(ids, count)))
 
 
 def scan_detect_secrets(root: Path, jobs: int) -> tuple[float, float, int]:
@@ -140,6 +165,13 @@ def main() -> None:
         help="also time detect-secrets 1.5.0 on a fixed sample of this many MB",
     )
     parser.add_argument(
+        "--rule-sample",
+        type=int,
+        metavar="N",
+        help="also time policyctl with a fixed sample of N of its rules (as many as "
+        "kingfisher-bin's), alternating in the same run",
+    )
+    parser.add_argument(
         "--before",
         metavar="REF",
         help="also time policyctl at an earlier commit (e.g. main), alternating in the same run",
@@ -160,6 +192,11 @@ def main() -> None:
 
     scan_policyctl(root, args.jobs)  # untimed: rule caches of both tools, page cache
     scan_kingfisher(root, args.jobs)
+    sampled = rule_sample(args.rule_sample) if args.rule_sample else ()
+    sampled_times: list[float] = []
+    sampled_cpu: list[float] = []
+    if sampled:
+        scan_policyctl(root, args.jobs, extra=sampled)
     if earlier is not None:
         scan_policyctl(root, args.jobs, earlier)
     before_times: list[float] = []
@@ -177,6 +214,14 @@ def main() -> None:
         theirs.append(their_seconds)
         their_peaks.append(their_peak)
         their_cpu.append(their_cpu_s)
+        if sampled:
+            sampled_s, _, sampled_cpu_s, _ = scan_policyctl(root, args.jobs, extra=sampled)
+            sampled_times.append(sampled_s)
+            sampled_cpu.append(sampled_cpu_s)
+            print(
+                f"  run {run + 1}: policyctl with {args.rule_sample} rules {sampled_s:.2f} s, "
+                f"{sampled_cpu_s:.2f} CPU-s"
+            )
         if earlier is not None:
             before_s, _, before_cpu_s, before_report = scan_policyctl(root, args.jobs, earlier)
             before_times.append(before_s)
@@ -215,6 +260,14 @@ def main() -> None:
         f"(by CPU time: {median(their_cpu) / median(our_cpu):.2f}x); target >= 2.0x, "
         f"peak RSS <= 300 MB"
     )
+    if sampled:
+        few = median(sampled_times)
+        print(
+            f"policyctl with {args.rule_sample} of its rules (kingfisher-bin has "
+            f"{kingfisher_rule_count()}): median {few:7.2f} s {megabytes / few:8.1f} MB/s  "
+            f"CPU {median(sampled_cpu):6.2f} s; {other / few:.2f}x kingfisher-bin's throughput "
+            f"(by CPU time: {median(their_cpu) / median(sampled_cpu):.2f}x)"
+        )
     if earlier is not None:
         then = median(before_times)
         print(
