@@ -212,6 +212,7 @@ def timeline(request: Any) -> dict[str, float]:
     last_worker = max((end for _, end in worker), default=first)
     return {
         "to the first batch": first - began,
+        "to the worker's first batch": min((start for start, _ in worker), default=first) - began,
         "this process's batches (busy)": sum(end - start for start, end in here),
         "the worker's batches (busy)": sum(end - start for start, end in worker),
         "tail (one process done, the other not)": abs(last_worker - last_here),
