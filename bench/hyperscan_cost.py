@@ -8,7 +8,9 @@ pinned corpus (corpus.subset) with variants of it, each compiled here (no cache)
 - the whole database;
 - only the rules' keywords, each a caseless literal: the literal front end alone;
 - without the rules that have a keyword of three letters or fewer, and those alone;
-- fixed random samples of 488 rules (kingfisher-bin 2.14's count) and of 900.
+- fixed random samples of 488 rules (kingfisher-bin 2.14's count) and of 900;
+- every provider rule (a caseless name, then an assignment, then the value) cut to its
+  name and assignment, and to its name alone: what the automata after the literals cost.
 Printed: medians of --runs passes, seconds and ns a byte, and the hits each reports.
 """
 
@@ -48,6 +50,29 @@ def main_database_parts() -> tuple[list[bytes], list[int], list[int], list[str]]
     each = flags if isinstance(flags, list) else [flags] * len(expressions)
     names = [rules[i].id if i < len(rules) else "mark" for i in ids]
     return expressions, ids, each, names
+
+
+NAME = re.compile(rb"^(?:\(\?:\^\|\[\^A-Za-z0-9\]\))?\(\?i:(?:[^()]|\((?:\?:)?[^()]*\))*\)")
+"""A provider rule's start: an optional word edge, then its name(s), caseless."""
+ASSIGNMENT = (
+    rb"(?:[A-Za-z0-9_.\-]{0,30}|(?:\.[a-z]{2,3})?(?:[ ][A-Za-z_\-]{1,20}){1,2})"
+    rb"['\"]?\s{0,5}(?:=|:|:=|=>|,)\s{0,5}['\"]?"
+)
+"""What follows the name in the provider rules: the rest of the name and an assignment."""
+
+
+def provider_cuts(expressions: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """`expressions` with each provider rule cut to its name and assignment, and to its
+    name alone (the others as they are)."""
+    named, assigned = list(expressions), list(expressions)
+    for n, expression in enumerate(expressions):
+        name = NAME.match(expression)
+        if name is None or expression.startswith(b"(?i)"):
+            continue
+        named[n] = name.group(0)
+        if _plain(expression[name.end() :]).startswith(_plain(ASSIGNMENT)):
+            assigned[n] = name.group(0) + ASSIGNMENT
+    return assigned, named
 
 
 def compiled(expressions: Sequence[bytes], flags: Sequence[int]) -> Any:
@@ -114,11 +139,26 @@ def main() -> None:
         database = compiled([expressions[n] for n in chosen], [flags[n] for n in chosen])
         seconds, hits = timed_pass(database, sample, args.runs)
         print(f"  {label:55s} {seconds:7.4f} s {seconds / size * 1e9:5.2f} ns/B {hits:8d} hits")
+    assigned, named = provider_cuts(expressions)
+    cuts = {"name and assignment": assigned, "their name": named}
+    for what, cut in cuts.items():
+        label = f"provider rules cut to {what} ({_changed(cut, expressions)})"
+        seconds, hits = timed_pass(compiled(cut, flags), sample, args.runs)
+        print(f"  {label:55s} {seconds:7.4f} s {seconds / size * 1e9:5.2f} ns/B {hits:8d} hits")
     caseless = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
     database = compiled([re.escape(k).encode() for k in literals], [caseless] * len(literals))
     seconds, hits = timed_pass(database, sample, args.runs)
     label = f"only the {len(literals)} keywords, caseless literals"
     print(f"  {label:55s} {seconds:7.4f} s {seconds / size * 1e9:5.2f} ns/B {hits:8d} hits")
+
+
+def _plain(expression: bytes) -> bytes:
+    """A class of both quotes written without the backslash (the rule files have both)."""
+    return expression.replace(b"['\\\"]", b"['\"]")
+
+
+def _changed(cut: list[bytes], expressions: list[bytes]) -> int:
+    return sum(a != b for a, b in zip(cut, expressions, strict=True))
 
 
 if __name__ == "__main__":
