@@ -414,6 +414,13 @@ def coverage_lowered(values: Mapping[str, Any]) -> tuple[str, ...]:
         lowered.append(f"waivers: {len(values['waivers'])} suppress findings until they expire")
     if values.get("sample_rows"):
         lowered.append(f"sample_rows: {values['sample_rows']} (only the first rows of tables)")
+    if values.get("packs"):
+        # (a pack's controls decide every finding's mode, and no severity blocks by
+        # default any more: a pack of `mode: warn` controls lets every finding pass)
+        lowered.append(
+            f"packs: {len(values['packs'])} pack(s) decide which findings block "
+            f"(without packs: {DEFAULT_FAIL_ON} and above)"
+        )
     return tuple(lowered)
 
 

@@ -7,6 +7,18 @@ from collections.abc import Iterable
 from fnmatch import translate
 from functools import lru_cache
 
+GLOB_CHARS = frozenset("*?[")
+"""What makes a name a glob (fnmatch's): a rule id (`secret.aws-*`) or a path."""
+
+MAX_NAME_GLOBS = 256
+"""Rule-id globs one list may hold (--enable/--disable with the config's, one pack's
+controls): each is matched against every rule, so tens of thousands of them in a hostile
+repository's config or pack would hold a scan for minutes before it read a byte."""
+
+
+def is_glob(name: str) -> bool:
+    return not GLOB_CHARS.isdisjoint(name)
+
 
 def path_matches(path: str, globs: Iterable[str]) -> bool:
     """True when the '/'-separated `path` (or a folder above it) matches one of `globs`.

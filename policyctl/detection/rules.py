@@ -13,6 +13,7 @@ from typing import Any
 
 from policyctl.core.builtin import builtin_dir
 from policyctl.core.errors import ConfigError, RuleError
+from policyctl.core.globs import MAX_NAME_GLOBS, is_glob
 from policyctl.core.model import CATEGORIES, Allow, Context, Notice, Rule
 from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.detection import decode
@@ -63,13 +64,6 @@ def load_rules(
     return tuple(loaded)
 
 
-GLOB_CHARACTERS = frozenset("*?[")
-MAX_GLOBS = 256
-"""Enable/disable patterns with glob characters, at most: each is matched against every
-rule id and tag, so a repository config listing tens of thousands of them would hold a
-scan for minutes before it read a byte (a plain id, tag or category is one look-up)."""
-
-
 def rules_chosen_by(rules: Sequence[Rule], patterns: Iterable[str]) -> dict[str, set[int]]:
     """For each of `patterns`, the positions in `rules` of the rules it names: by id (or
     an id glob such as `secret.aws-*`), by tag (or a tag glob), or by category (`secret`,
@@ -82,12 +76,12 @@ def rules_chosen_by(rules: Sequence[Rule], patterns: Iterable[str]) -> dict[str,
             exact.setdefault(name, set()).add(position)
         exact.setdefault(rule.category, set()).add(position)
     distinct = dict.fromkeys(patterns)
-    globs = {p for p in distinct if not GLOB_CHARACTERS.isdisjoint(p)}
-    if len(globs) > MAX_GLOBS:
+    globs = {p for p in distinct if is_glob(p)}  # (a plain name is one look-up)
+    if len(globs) > MAX_NAME_GLOBS:
         raise ConfigError(
             f"--enable/--disable (or enable:/disable: in the config): {len(globs)} patterns "
             "with glob characters (*, ?, [); "
-            f"at most {MAX_GLOBS}: list rule ids, tags or categories instead"
+            f"at most {MAX_NAME_GLOBS}: list rule ids, tags or categories instead"
         )
     chosen: dict[str, set[int]] = {}
     for pattern in distinct:

@@ -29,6 +29,7 @@ def _repo(tmp_path: Path, config: str) -> Path:
         pytest.param('allowlist:\n  paths: ["**"]\n', "allowlist: 1 path globs", id="allow-paths"),
         pytest.param('allowlist:\n  values: [".*"]\n', "allowlist: 1 values", id="allow-values"),
         pytest.param("max_file_size: 1\n", "max_file_size: 1 bytes", id="max-file-size"),
+        pytest.param("packs: [soc2]\n", "packs: 1 pack(s) decide which", id="packs"),
     ],
 )
 def test_a_repository_config_that_lowers_coverage_is_shown_at_warning_level(
