@@ -24,6 +24,7 @@ from policyctl.policy.packs import (
     selection_problems,
 )
 from policyctl.schemas import schema_problems
+from tests import policy_helpers
 from tests.conftest import write_files
 from tests.policy_helpers import control
 
@@ -150,6 +151,31 @@ def test_selection_problems_name_unknown_rule_ids_and_clauses_that_choose_nothin
         "control X-1: selects unknown rule 'secret.no-such-rule'",
         "control X-1: selects clause #2 chooses no rule",
     ]
+
+
+def test_a_clause_chooses_no_rule_exactly_when_clause_selects_takes_none() -> None:
+    # selection_problems works with an index of the rules; clause_selects, which judges
+    # findings, is the reference
+    rules = load_rules()
+    traits = [RuleTraits.of_rule(rule) for rule in rules]
+    built_in = [k for p in load_packs(BUILTIN) for k in p.controls]
+    clauses = [c for k in built_in for c in (*k.selects, *k.excludes)]
+    clauses += [
+        Selector(rules=("secret.aws-*",), categories=("pii",)),
+        Selector(rules=("*",), tags=("aws",), data_classes=("credential",)),
+        Selector(rules=("pii.*", "secret.github-pat-classic"), categories=("secret",)),
+        Selector(tags=("aws", "no-such-tag"), categories=("pii",)),
+        Selector(categories=("secret",), data_classes=("personal",)),
+        Selector(rules=("s?cret.[ag]*",)),
+    ]
+    numbered = policy_helpers.pack(
+        "p", *(control(f"C{n}", selects=(c,)) for n, c in enumerate(clauses))
+    )
+    problems = selection_problems(numbered, rules)
+    for n, clause in enumerate(clauses):
+        empty = not any(clause_selects(clause, t) for t in traits)
+        assert (f"control C{n}: selects clause #1 chooses no rule" in problems) == empty, clause
+    assert any("chooses no rule" in problem for problem in problems)  # (both cases met)
 
 
 # The format and extends

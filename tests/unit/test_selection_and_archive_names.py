@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
+
 import pytest
 
 from policyctl.core.model import Rule
-from policyctl.detection.rules import select_rules
+from policyctl.detection.rules import load_rules, select_rules
 from policyctl.sources.archives import archive_format
 
 
@@ -40,3 +42,36 @@ def test_selection_by_id_glob_tag_and_category() -> None:
 )
 def test_archive_format_by_name(name: str, form: str | None) -> None:
     assert archive_format(name) == form
+
+
+def test_selection_names_the_rules_each_pattern_matches_as_fnmatch_would() -> None:
+    # the reference: a pattern names a rule when it fnmatches its id or a tag, or equals
+    # its category (one test of every rule per pattern, which select_rules avoids)
+    rules = load_rules()
+    tags = sorted({tag for r in rules for tag in r.tags})
+    patterns = [
+        *tags[:5],
+        "secret",
+        "pii",
+        "secret.aws-*",
+        "*-credential",
+        "pii.??-*",
+        "secret.github-pat-[cf]*",
+        "s*t",
+        "*",
+        rules[0].id,
+        "secret.no-such-rule",
+    ]
+
+    def named(rule: Rule, pattern: str) -> bool:
+        return (
+            fnmatchcase(rule.id, pattern)
+            or pattern == rule.category
+            or any(fnmatchcase(tag, pattern) for tag in rule.tags)
+        )
+
+    for pattern in patterns:
+        expected = [r.id for r in rules if named(r, pattern)]
+        assert [r.id for r in select_rules(rules, [pattern]).rules] == expected, pattern
+        kept = [r.id for r in select_rules(rules, (), [pattern]).rules]
+        assert kept == [r.id for r in rules if not named(r, pattern)], pattern
