@@ -153,6 +153,8 @@ def select_rules(
 ) -> RuleSelection:
     """Only the rules `enable` names (all when it is empty), less those `disable` names,
     like gitleaks' disabledRules or Checkov's --check/--skip-check."""
+    if not enable and not disable:
+        return RuleSelection(tuple(rules), ())  # (every scan's start: no index to build)
     chosen = rules_chosen_by(rules, (*enable, *disable))
     unmatched = tuple(p for p in (*enable, *disable) if not chosen[p])
     enabled = set().union(*(chosen[p] for p in enable)) if enable else set(range(len(rules)))
