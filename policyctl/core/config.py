@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-from policyctl.core.builtin import resolve_pack_ref
+from policyctl.core.builtin import is_pack_file, resolve_pack_ref
 from policyctl.core.errors import ConfigError
 from policyctl.core.model import SEVERITIES, Waiver
 from policyctl.core.yamlfile import cached_yaml, load_yaml
@@ -414,12 +414,14 @@ def coverage_lowered(values: Mapping[str, Any]) -> tuple[str, ...]:
         lowered.append(f"waivers: {len(values['waivers'])} suppress findings until they expire")
     if values.get("sample_rows"):
         lowered.append(f"sample_rows: {values['sample_rows']} (only the first rows of tables)")
-    if values.get("packs"):
-        # (a pack's controls decide every finding's mode, and no severity blocks by
-        # default any more: a pack of `mode: warn` controls lets every finding pass)
+    files = [Path(ref).name for ref in values.get("packs", ()) if is_pack_file(ref)]
+    if files:
+        # (with packs, their controls decide every finding's mode and no severity blocks
+        # by default: a pack file of `mode: warn` controls lets a token pass; the built-in
+        # packs block every credential, tests/unit/test_packs.py)
         lowered.append(
-            f"packs: {len(values['packs'])} pack(s) decide which findings block "
-            f"(without packs: {DEFAULT_FAIL_ON} and above)"
+            f"packs: {len(files)} pack file(s) decide which findings block, "
+            f"not severity {DEFAULT_FAIL_ON} and above ({', '.join(files[:5])})"
         )
     return tuple(lowered)
 

@@ -132,7 +132,7 @@ def test_a_repository_pack_of_warn_controls_lets_a_token_pass_the_gate_but_says_
     assert run.code == 0
     [finding] = run.json()["findings"]
     assert (finding["mode"], finding["controls"]) == ("warn", ["hostile:C0"])
-    assert "lowers coverage: packs: 1 pack(s) decide which findings block" in run.err
+    assert "lowers coverage: packs: 1 pack file(s) decide which findings block" in run.err
 
 
 def test_a_pack_with_thousands_of_rule_globs_is_refused_naming_the_limit(
@@ -170,7 +170,7 @@ def test_a_pack_of_thousands_of_controls_that_choose_nothing_is_summed_up(
     run = run_policyctl("scan", ".", "--no-progress", cwd=tmp_path, timeout=60)
 
     assert run.code == 0  # no control selects the finding: logged, and the pack is named
-    assert "lowers coverage: packs: 1 pack(s) decide which findings block" in run.err
+    assert "lowers coverage: packs: 1 pack file(s) decide which findings block" in run.err
     assert "control C0: selects clause #1 chooses no rule" in run.err
     assert "pack hostile: and 2990 more such problems" in run.err
     assert len(run.err.splitlines()) < 40

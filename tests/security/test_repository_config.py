@@ -29,7 +29,6 @@ def _repo(tmp_path: Path, config: str) -> Path:
         pytest.param('allowlist:\n  paths: ["**"]\n', "allowlist: 1 path globs", id="allow-paths"),
         pytest.param('allowlist:\n  values: [".*"]\n', "allowlist: 1 values", id="allow-values"),
         pytest.param("max_file_size: 1\n", "max_file_size: 1 bytes", id="max-file-size"),
-        pytest.param("packs: [soc2]\n", "packs: 1 pack(s) decide which", id="packs"),
     ],
 )
 def test_a_repository_config_that_lowers_coverage_is_shown_at_warning_level(
@@ -43,6 +42,27 @@ def test_a_repository_config_that_lowers_coverage_is_shown_at_warning_level(
     report = policyctl_in_process("scan", repo, "-f", "json").json()
     assert any(shown in lowered for lowered in report["scan"]["coverage_lowered"])
     assert any(shown in n["message"] and n["level"] == "warning" for n in report["notices"])
+
+
+def test_a_pack_file_of_the_repository_is_flagged_and_a_built_in_pack_is_not(
+    policyctl_in_process: RunPolicyctl, tmp_path: Path
+) -> None:
+    # a pack's controls decide what blocks: a pack file's may block nothing; every
+    # built-in pack blocks a credential (tests/unit/test_packs.py)
+    repo = _repo(tmp_path, "packs: [soc2, ./lax.yaml]\n")
+    (repo / "lax.yaml").write_text(
+        "id: lax\nname: Lax\nversion: '1'\n"
+        "framework: {name: X, version: '1', url: 'https://example.org/x'}\ncontrols:\n"
+        "  - {id: C1, title: t, description: d, mode: warn, selects: [{categories: [pii]}]}\n",
+        encoding="utf-8",
+    )
+    shown = "lowers coverage: packs: 1 pack file(s) decide which findings block"
+    with_file = policyctl_in_process("scan", repo, "-q")
+    assert f"{shown}, not severity high and above (lax.yaml)" in with_file.err
+    assert with_file.code == 1  # (SOC 2 blocks the token)
+    (repo / ".policyctl.yaml").write_text("packs: [soc2]\n", encoding="utf-8")
+    built_in = policyctl_in_process("scan", repo, "-q")
+    assert (built_in.code, "lowers coverage" in built_in.err) == (1, False)
 
 
 def test_a_config_named_by_the_ci_owner_is_trusted_and_not_flagged(
