@@ -418,7 +418,7 @@ def coverage_lowered(values: Mapping[str, Any]) -> tuple[str, ...]:
     if files:
         # (with packs, their controls decide every finding's mode and no severity blocks
         # by default: a pack file of `mode: warn` controls lets a token pass; the built-in
-        # packs block every credential, tests/unit/test_packs.py)
+        # packs block credentials, tests/unit/test_packs.py)
         lowered.append(
             f"packs: {len(files)} pack file(s) decide which findings block, "
             f"not severity {DEFAULT_FAIL_ON} and above ({', '.join(files[:5])})"
