@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fnmatch import translate
 from functools import lru_cache
 
@@ -18,6 +18,13 @@ repository's config or pack would hold a scan for minutes before it read a byte.
 
 def is_glob(name: str) -> bool:
     return not GLOB_CHARS.isdisjoint(name)
+
+
+def glob_positions(glob: str, by_name: Mapping[str, set[int]]) -> set[int]:
+    """The positions of every name in `by_name` (name -> positions of what bears it,
+    rules by id or tag) that `glob` matches, as fnmatch.fnmatchcase would."""
+    match = re.compile(translate(glob)).match
+    return {n for name, at in by_name.items() if match(name) for n in at}
 
 
 def path_matches(path: str, globs: Iterable[str]) -> bool:

@@ -6,14 +6,13 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from fnmatch import translate
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import builtin_dir
 from policyctl.core.errors import ConfigError, RuleError
-from policyctl.core.globs import MAX_NAME_GLOBS, is_glob
+from policyctl.core.globs import MAX_NAME_GLOBS, glob_positions, is_glob
 from policyctl.core.model import CATEGORIES, Allow, Context, Notice, Rule
 from policyctl.core.yamlfile import cached_yaml, load_yaml
 from policyctl.detection import decode
@@ -86,8 +85,7 @@ def rules_chosen_by(rules: Sequence[Rule], patterns: Iterable[str]) -> dict[str,
     chosen: dict[str, set[int]] = {}
     for pattern in distinct:
         if pattern in globs:
-            match = re.compile(translate(pattern)).match
-            chosen[pattern] = {n for name, at in globbed.items() if match(name) for n in at}
+            chosen[pattern] = glob_positions(pattern, globbed)
         else:
             chosen[pattern] = exact.get(pattern, set())
     return chosen

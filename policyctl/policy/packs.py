@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
-from fnmatch import fnmatchcase, translate
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from policyctl.core.builtin import PACK_SUFFIXES, builtin_dir, is_pack_file
 from policyctl.core.errors import PolicyError
-from policyctl.core.globs import MAX_NAME_GLOBS, is_glob, path_matches
+from policyctl.core.globs import MAX_NAME_GLOBS, glob_positions, is_glob, path_matches
 from policyctl.core.model import (
     BreachDuty,
     Control,
@@ -333,7 +332,7 @@ class _RuleIndex:
     seconds per thousand): clause_selects over every rule, as sets of positions."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.ids = [rule.id for rule in rules]
+        self.count = len(rules)
         self.by_id: dict[str, set[int]] = {}
         self.by_tag: dict[str, set[int]] = {}
         self.by_category: dict[str, set[int]] = {}
@@ -348,7 +347,7 @@ class _RuleIndex:
 
     def chosen_by(self, clause: Selector) -> set[int]:
         """The positions of the rules that meet every field the clause gives."""
-        chosen = set(range(len(self.ids)))
+        chosen = set(range(self.count))
         for meeting in (
             [self._named(name) for name in clause.rules],
             [self.by_tag.get(tag, set()) for tag in clause.tags],
@@ -363,8 +362,7 @@ class _RuleIndex:
         if not is_glob(name):
             return self.by_id.get(name, set())
         if name not in self.globbed:
-            matches = re.compile(translate(name)).match
-            self.globbed[name] = {n for n, rule_id in enumerate(self.ids) if matches(rule_id)}
+            self.globbed[name] = glob_positions(name, self.by_id)
         return self.globbed[name]
 
 
